@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IReferralPayments} from "./interfaces/IReferralPayments.sol";
+import {SplitMath} from "./libraries/SplitMath.sol";
+import {RevenueAgreements} from "./RevenueAgreements.sol";
+
+/// @title ReferralPayments
+/// @notice Takes customers' payments, splits each one in the same transaction, and pays out what partners
+/// earned when they (or anyone for them) withdraw.
+/// @dev Accounting: a referral fee is credited to the referrer's balance at once; the network fee and the
+/// vendor share only raise the agreement's two running totals, from which the fee recipient and each party
+/// collect their part later ({SplitMath}). A payment therefore writes two storage slots whatever the number
+/// of parties. Money leaves only by {withdraw}/{withdrawTo}, only to the account that earned it (or where
+/// that account itself says).
+abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @dev Withdrawable balances: referral fees and collected earnings. address(0) stands for ETH.
+    mapping(address account => mapping(address asset => uint256)) private _balances;
+
+    /// @inheritdoc IReferralPayments
+    function pay(uint256 agreementId, address asset, uint256 amount, address referrer, bytes32 orderRef)
+        external
+        payable
+        nonReentrant
+    {
+        if (asset == address(0)) {
+            if (msg.value != amount) revert WrongPaymentValue(amount, msg.value);
+        } else {
+            if (msg.value != 0) revert WrongPaymentValue(0, msg.value);
+            _pullToken(asset, amount);
+        }
+        _split(agreementId, asset, amount, referrer, orderRef);
+    }
+
+    /// @inheritdoc IReferralPayments
+    function payWithPermit(
+        uint256 agreementId,
+        address asset,
+        uint256 amount,
+        address referrer,
+        bytes32 orderRef,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant {
+        if (asset == address(0)) revert WrongPaymentAsset(agreementId, _agreements[agreementId].asset, asset);
+        // A front-runner may have used the permit already; the allowance then is what matters.
+        try IERC20Permit(asset).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
+        _pullToken(asset, amount);
+        _split(agreementId, asset, amount, referrer, orderRef);
+    }
+
+    /// @inheritdoc IReferralPayments
+    function withdraw(address account, address asset, uint256[] calldata agreementIds)
+        external
+        nonReentrant
+        returns (uint256 amount)
+    {
+        if (account == address(0)) revert ZeroRecipient();
+        return _withdraw(account, account, asset, agreementIds);
+    }
+
+    /// @inheritdoc IReferralPayments
+    function withdrawTo(address recipient, address asset, uint256[] calldata agreementIds)
+        external
+        nonReentrant
+        returns (uint256 amount)
+    {
+        if (recipient == address(0)) revert ZeroRecipient();
+        return _withdraw(msg.sender, recipient, asset, agreementIds);
+    }
+
+    /// @inheritdoc IReferralPayments
+    function balanceOf(address account, address asset) external view returns (uint256) {
+        return _balances[account][asset];
+    }
+
+    /// @inheritdoc IReferralPayments
+    function collectable(uint256 agreementId, address account) external view returns (uint256) {
+        Agreement storage a = _existingAgreement(agreementId);
+        (uint256 partyShare, uint256 networkFee) = _owed(a, _positions[agreementId][account]);
+        return partyShare + networkFee;
+    }
+
+    /// @dev Checks the payment against the agreement and splits it: the referral fee to the referrer's
+    /// balance, the network fee and the vendor share to the agreement's running totals.
+    function _split(uint256 agreementId, address asset, uint256 amount, address referrer, bytes32 orderRef) private {
+        if (amount == 0) revert ZeroPayment();
+        Agreement storage a = _agreements[agreementId];
+        if (a.status != AgreementStatus.Active) revert AgreementNotActive(agreementId, a.status);
+        if (a.asset != asset) revert WrongPaymentAsset(agreementId, a.asset, asset);
+        if (block.timestamp < a.validFrom) revert AgreementNotYetValid(agreementId, a.validFrom);
+        if (block.timestamp > a.validUntil) revert AgreementExpired(agreementId, a.validUntil);
+
+        uint256 referralFeeBps;
+        if (referrer != address(0)) {
+            if (referrer == msg.sender) revert SelfReferral(msg.sender);
+            if (!_isActiveMember(a.networkId, referrer)) revert ReferrerNotActiveMember(a.networkId, referrer);
+            referralFeeBps = a.referralFeeBps;
+        }
+        (uint256 networkFee, uint256 referralFee, uint256 vendorShare) =
+            SplitMath.splitPayment(amount, a.networkFeeBps, referralFeeBps);
+
+        a.vendorPool = _toUint128(a.vendorPool + vendorShare);
+        a.networkFees = _toUint128(a.networkFees + networkFee);
+        if (referralFee != 0) _balances[referrer][asset] += referralFee;
+        emit PaymentSplit(agreementId, msg.sender, referrer, asset, amount, networkFee, referralFee, vendorShare, orderRef);
+    }
+
+    /// @dev Takes `amount` of `token` from the caller; refuses a token that delivers less.
+    function _pullToken(address token, uint256 amount) private {
+        uint256 balanceBefore = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = IERC20(token).balanceOf(address(this)) - balanceBefore;
+        if (received != amount) revert TokenDeliveryShortfall(token, amount, received);
+    }
+
+    /// @dev Collects `account`'s earnings from `agreementIds` into its balance, then pays the whole balance
+    /// to `recipient`.
+    function _withdraw(address account, address recipient, address asset, uint256[] calldata agreementIds)
+        private
+        returns (uint256 amount)
+    {
+        uint256 balance = _balances[account][asset];
+        amount = balance;
+        for (uint256 i; i < agreementIds.length; ++i) {
+            amount += _collect(agreementIds[i], account, asset);
+        }
+        if (amount == 0) revert NothingToWithdraw(account, asset);
+        if (balance != 0) _balances[account][asset] = 0;
+        emit Withdrawn(account, asset, recipient, amount);
+        if (asset == address(0)) {
+            (bool ok,) = recipient.call{value: amount}("");
+            if (!ok) revert NativeTransferFailed(recipient, amount);
+        } else {
+            IERC20(asset).safeTransfer(recipient, amount);
+        }
+    }
+
+    /// @dev Marks `account`'s earnings in `agreementId` as collected and returns them.
+    function _collect(uint256 agreementId, address account, address asset) private returns (uint256) {
+        Agreement storage a = _existingAgreement(agreementId);
+        if (a.asset != asset) revert AgreementAssetMismatch(agreementId, a.asset, asset);
+        Position storage position = _positions[agreementId][account];
+        if (!position.isParty && !position.isFeeRecipient) revert NotEntitled(agreementId, account);
+
+        (uint256 partyShare, uint256 networkFee) = _owed(a, position);
+        if (partyShare != 0) position.collected += uint128(partyShare);
+        if (networkFee != 0) a.networkFeesCollected += uint128(networkFee);
+        if (partyShare != 0 || networkFee != 0) {
+            emit EarningsCollected(agreementId, account, asset, partyShare, networkFee);
+        }
+        return partyShare + networkFee;
+    }
+
+    /// @dev What `position` may collect from agreement `a` now, as a party and as its fee recipient.
+    function _owed(Agreement storage a, Position storage position)
+        private
+        view
+        returns (uint256 partyShare, uint256 networkFee)
+    {
+        uint256 shareBps = position.shareBps;
+        if (shareBps != 0) {
+            uint256 pool = a.vendorPool;
+            uint256 entitled = SplitMath.openEntitlement(pool, shareBps);
+            // Only the last wei depends on whether the pool is final: look at the status and window just then.
+            uint256 entitledIfFinal = SplitMath.finalEntitlement(pool, position.shareStart, shareBps);
+            if (entitledIfFinal != entitled && _isClosed(a)) entitled = entitledIfFinal;
+            partyShare = entitled - position.collected;
+        }
+        if (position.isFeeRecipient) networkFee = a.networkFees - a.networkFeesCollected;
+    }
+
+    function _toUint128(uint256 value) private pure returns (uint128) {
+        if (value > type(uint128).max) revert AmountTooLarge(value);
+        return uint128(value);
+    }
+}

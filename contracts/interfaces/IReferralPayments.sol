@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IRevenueAgreements} from "./IRevenueAgreements.sol";
+
+/// @title IReferralPayments
+/// @notice Customers pay an active agreement; each payment is split at once between the network, the
+/// referrer and the parties, who withdraw what they earned (pull payments).
+interface IReferralPayments {
+    /// @notice Emitted for every payment, with its exact split: `amount == networkFee + referralFee + vendorShare`.
+    /// @param orderRef The customer's external reference (an order id), for reconciliation.
+    event PaymentSplit(
+        uint256 indexed agreementId,
+        address indexed payer,
+        address indexed referrer,
+        address asset,
+        uint256 amount,
+        uint256 networkFee,
+        uint256 referralFee,
+        uint256 vendorShare,
+        bytes32 orderRef
+    );
+
+    /// @notice Emitted when `account`'s earnings in `agreementId` move to its balance: `partyShare` of the
+    /// vendor pool and `networkFee` as the agreement's fee recipient.
+    event EarningsCollected(
+        uint256 indexed agreementId, address indexed account, address indexed asset, uint256 partyShare, uint256 networkFee
+    );
+
+    /// @notice Emitted when `account`'s whole balance of `asset` is paid out to `recipient`.
+    event Withdrawn(address indexed account, address indexed asset, address indexed recipient, uint256 amount);
+
+    /// @notice Thrown when a payment's amount is zero.
+    error ZeroPayment();
+
+    /// @notice Thrown when the asset the customer names is not `expected`, the agreement's asset.
+    error WrongPaymentAsset(uint256 agreementId, address expected, address asset);
+
+    /// @notice Thrown when the ETH sent (`value`) is not what the payment needs (`expected`; 0 for tokens).
+    error WrongPaymentValue(uint256 expected, uint256 value);
+
+    /// @notice Thrown when `agreementId` is `status` rather than active.
+    error AgreementNotActive(uint256 agreementId, IRevenueAgreements.AgreementStatus status);
+
+    /// @notice Thrown when `agreementId` takes payments only from `validFrom`.
+    error AgreementNotYetValid(uint256 agreementId, uint40 validFrom);
+
+    /// @notice Thrown when `agreementId` stopped taking payments at `validUntil`.
+    error AgreementExpired(uint256 agreementId, uint40 validUntil);
+
+    /// @notice Thrown when a customer names itself as its own referrer.
+    error SelfReferral(address customer);
+
+    /// @notice Thrown when the referrer is not an active member of the agreement's network.
+    error ReferrerNotActiveMember(uint256 networkId, address referrer);
+
+    /// @notice Thrown when a token delivered `received` instead of `expected` (fee-on-transfer tokens are refused).
+    error TokenDeliveryShortfall(address token, uint256 expected, uint256 received);
+
+    /// @notice Thrown when a running total would exceed what the ledger stores (2^128 - 1 base units).
+    error AmountTooLarge(uint256 amount);
+
+    /// @notice Thrown when `account` withdraws from `agreementId`, whose asset is `agreementAsset`, not `asset`.
+    error AgreementAssetMismatch(uint256 agreementId, address agreementAsset, address asset);
+
+    /// @notice Thrown when `account` neither is a party nor collects the network fee of `agreementId`.
+    error NotEntitled(uint256 agreementId, address account);
+
+    /// @notice Thrown when `account` has nothing of `asset` to withdraw.
+    error NothingToWithdraw(address account, address asset);
+
+    /// @notice Thrown when a payout is sent to the zero address.
+    error ZeroRecipient();
+
+    /// @notice Thrown when `recipient` refused an ETH payout; the balance stays, see {withdrawTo}.
+    error NativeTransferFailed(address recipient, uint256 amount);
+
+    /// @notice Pays active agreement `agreementId` and splits the payment in the same transaction.
+    /// @dev For ETH send exactly `amount` as value; for a token approve `amount` first and send no value.
+    /// @param asset The asset the customer means to pay in: must be the agreement's.
+    /// @param referrer An active member of the network who referred the customer, or address(0) for none.
+    /// @param orderRef An external reference (an order id) carried in {PaymentSplit}.
+    function pay(uint256 agreementId, address asset, uint256 amount, address referrer, bytes32 orderRef)
+        external
+        payable;
+
+    /// @notice Pays a token agreement with an EIP-2612 permit, in one transaction.
+    /// @dev A permit already used (e.g. front-run) is ignored if the allowance is there anyway.
+    function payWithPermit(
+        uint256 agreementId,
+        address asset,
+        uint256 amount,
+        address referrer,
+        bytes32 orderRef,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
+
+    /// @notice Collects `account`'s earnings from `agreementIds` and pays its whole `asset` balance to it.
+    /// Anyone may trigger it; the money goes only to `account`.
+    /// @param agreementIds Agreements in `asset` where `account` is a party or the fee recipient (may be empty).
+    /// @return amount What was paid out.
+    function withdraw(address account, address asset, uint256[] calldata agreementIds)
+        external
+        returns (uint256 amount);
+
+    /// @notice Like {withdraw} for the caller's own earnings, paid to `recipient` (e.g. when the caller cannot
+    /// receive ETH itself).
+    function withdrawTo(address recipient, address asset, uint256[] calldata agreementIds)
+        external
+        returns (uint256 amount);
+
+    /// @notice `account`'s balance of `asset`, ready to withdraw (not counting uncollected agreement earnings).
+    function balanceOf(address account, address asset) external view returns (uint256);
+
+    /// @notice What {withdraw} would collect now for `account` from `agreementId`.
+    function collectable(uint256 agreementId, address account) external view returns (uint256);
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IRevenueAgreements
+/// @notice Revenue-sharing agreements that every party signs before they take a payment.
+/// @dev Each version of an agreement has its own id; an amendment is a new id that names the version it
+/// replaces, and replaces it only once every party has accepted it.
+interface IRevenueAgreements {
+    /// @notice Where an agreement stands.
+    enum AgreementStatus {
+        None,
+        /// Proposed, waiting for acceptances.
+        Pending,
+        /// Every party accepted: it takes payments within its validity window.
+        Active,
+        /// Replaced by an amendment that became active. Earnings stay collectable.
+        Superseded,
+        /// Ended by a party. Earnings stay collectable.
+        Terminated
+    }
+
+    /// @notice One party of an agreement and its share of the vendor pool, in basis points.
+    struct Party {
+        address account;
+        uint16 shareBps;
+    }
+
+    /// @notice The terms every party signs; also the EIP-712 `AgreementTerms` struct, field for field.
+    struct AgreementTerms {
+        uint256 networkId;
+        /// The payment asset: address(0) for native ETH, else one ERC-20 token.
+        address asset;
+        /// Shares sum to 10,000; a party may hold 0 (it must still accept, e.g. to leave by amendment).
+        Party[] parties;
+        /// Basis points of each payment paid to the referrer, when the customer names one.
+        uint16 referralFeeBps;
+        /// The network's fee rate when proposed; must equal the network's current one.
+        uint16 networkFeeBps;
+        /// The network's fee recipient when proposed; must equal the network's current one.
+        address feeRecipient;
+        uint40 validFrom;
+        uint40 validUntil;
+        /// Hash of the human-readable agreement published at `termsURI`.
+        bytes32 termsHash;
+        string termsURI;
+    }
+
+    /// @notice An acceptance signed off-chain by `signer` (EIP-712 `AcceptAgreement`, EOA or ERC-1271).
+    struct SignedAcceptance {
+        address signer;
+        uint256 deadline;
+        bytes signature;
+    }
+
+    /// @notice An agreement's state, as returned by {agreement}.
+    struct AgreementView {
+        uint256 networkId;
+        address asset;
+        AgreementStatus status;
+        uint32 version;
+        uint256 previousId;
+        uint16 referralFeeBps;
+        uint16 networkFeeBps;
+        address feeRecipient;
+        uint40 validFrom;
+        uint40 validUntil;
+        uint16 partyCount;
+        uint16 pendingAcceptances;
+        /// Struct hash of the EIP-712 `AgreementTerms` every party signs.
+        bytes32 termsDigest;
+        /// Cumulative vendor pool: what all payments left for the parties after fees.
+        uint128 vendorPool;
+        /// Cumulative network fees.
+        uint128 networkFees;
+        /// Network fees already collected by the fee recipient.
+        uint128 networkFeesCollected;
+    }
+
+    /// @notice Emitted when `proposer` proposes agreement `agreementId` (an amendment when `previousId` is not 0).
+    event AgreementProposed(
+        uint256 indexed agreementId,
+        uint256 indexed networkId,
+        address indexed proposer,
+        uint256 previousId,
+        uint32 version,
+        AgreementTerms terms
+    );
+
+    /// @notice Emitted when `party` accepts `agreementId`, by transaction or by a submitted signature.
+    event AgreementAccepted(uint256 indexed agreementId, address indexed party, bool bySignature);
+
+    /// @notice Emitted when every party has accepted `agreementId`; from now on it takes payments.
+    event AgreementActivated(uint256 indexed agreementId, uint256 indexed previousId);
+
+    /// @notice Emitted when the amendment `agreementId` replaces `previousId`, which takes no more payments.
+    event AgreementSuperseded(uint256 indexed previousId, uint256 indexed agreementId);
+
+    /// @notice Emitted when `party` terminates `agreementId`. Earnings stay collectable.
+    event AgreementTerminated(uint256 indexed agreementId, address indexed party);
+
+    /// @notice Thrown when no agreement has id `agreementId`.
+    error UnknownAgreement(uint256 agreementId);
+
+    /// @notice Thrown when an agreement has no parties or more than {MAX_PARTIES}.
+    error InvalidPartyCount(uint256 count, uint256 maxParties);
+
+    /// @notice Thrown when a party is the zero address.
+    error ZeroAddressParty();
+
+    /// @notice Thrown when `account` is named twice among the parties.
+    error DuplicateParty(address account);
+
+    /// @notice Thrown when the parties' shares add up to `sum` instead of 10,000.
+    error SharesDoNotSumToWhole(uint256 sum);
+
+    /// @notice Thrown when a referral fee rate is above {MAX_REFERRAL_FEE_BPS}.
+    error ReferralFeeTooHigh(uint16 referralFeeBps, uint16 maxReferralFeeBps);
+
+    /// @notice Thrown when a validity window is empty or already over.
+    error InvalidValidityWindow(uint40 validFrom, uint40 validUntil);
+
+    /// @notice Thrown when the payment asset is neither address(0) (ETH) nor a contract.
+    error AssetNotAContract(address asset);
+
+    /// @notice Thrown when the proposed network fee terms are not the network's current ones (it changed them).
+    error NetworkFeeTermsChanged(address feeRecipient, uint16 feeBps);
+
+    /// @notice Thrown when `proposer` is neither an active member nor the operator of the network.
+    error NotAllowedToPropose(uint256 networkId, address proposer);
+
+    /// @notice Thrown when an amendment names another network than the agreement it amends.
+    error AmendmentChangesNetwork(uint256 previousNetworkId, uint256 networkId);
+
+    /// @notice Thrown when an amendment leaves out `party` of the version it amends (give it a 0 share instead).
+    error AmendmentDropsParty(address party);
+
+    /// @notice Thrown when `agreementId` is `status`, not the status the call needs.
+    error UnexpectedAgreementStatus(uint256 agreementId, AgreementStatus status);
+
+    /// @notice Thrown when `account` is not a party of `agreementId`.
+    error NotAgreementParty(uint256 agreementId, address account);
+
+    /// @notice Thrown when `party` has already accepted `agreementId`.
+    error AlreadyAccepted(uint256 agreementId, address party);
+
+    /// @notice Thrown when `signer`'s acceptance signature expired at `deadline`.
+    error AcceptanceExpired(uint256 agreementId, address signer, uint256 deadline);
+
+    /// @notice Thrown when a signature is not `signer`'s acceptance of this version of `agreementId`
+    /// on this chain and contract.
+    error InvalidAcceptanceSignature(uint256 agreementId, address signer);
+
+    /// @notice Proposes an agreement in `terms.networkId`. The caller must be an active member or the operator.
+    /// @dev The network's fee terms are frozen into the agreement. A proposer who is a party accepts
+    /// by proposing; an agreement whose only acceptance is the proposer's is active at once.
+    /// @return agreementId The new agreement's id (ids start at 1).
+    function propose(AgreementTerms calldata terms) external returns (uint256 agreementId);
+
+    /// @notice Proposes a new version of the active agreement `previousId`.
+    /// @dev Every party of `previousId` must be among the new parties (a 0 share lets one leave), so every
+    /// party of the old version accepts the new one. Once active, it supersedes `previousId`.
+    function proposeAmendment(uint256 previousId, AgreementTerms calldata terms)
+        external
+        returns (uint256 agreementId);
+
+    /// @notice Accepts pending agreement `agreementId` as the caller, a party of it.
+    function accept(uint256 agreementId) external;
+
+    /// @notice Records parties' signed acceptances of `agreementId`; anyone may submit them.
+    /// @dev A signature binds the chain, this contract, the agreement id, its version, its full terms and a
+    /// deadline. Acceptances already recorded (e.g. submitted first by someone else) are skipped.
+    function acceptWithSignatures(uint256 agreementId, SignedAcceptance[] calldata acceptances) external;
+
+    /// @notice Ends pending or active agreement `agreementId`. Any party may. Earnings stay collectable.
+    function terminate(uint256 agreementId) external;
+
+    /// @notice The state of `agreementId`.
+    function agreement(uint256 agreementId) external view returns (AgreementView memory);
+
+    /// @notice The parties of `agreementId` and their shares, in the order proposed.
+    function partiesOf(uint256 agreementId) external view returns (Party[] memory);
+
+    /// @notice Whether `account` has accepted `agreementId`.
+    function hasAccepted(uint256 agreementId, address account) external view returns (bool);
+
+    /// @notice The EIP-712 digest `signer` signs to accept `agreementId` with `deadline`.
+    function acceptanceDigest(uint256 agreementId, uint256 deadline) external view returns (bytes32);
+
+    /// @notice How many agreements exist; their ids run from 1 to this number.
+    function agreementCount() external view returns (uint256);
+}

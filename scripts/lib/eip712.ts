@@ -1,0 +1,79 @@
+/**
+ * The EIP-712 typed data a party signs to accept an agreement: written once, used by the tests, the
+ * scripts and the app. contracts/libraries/AgreementHashing.sol holds the same types on-chain; the test
+ * "EIP-712 types" checks that both give the same type hashes.
+ *
+ * The domain is never rebuilt here: read it from the contract's ERC-5267 `eip712Domain()`.
+ */
+
+/** Typed-data field lists, in the shape ethers and viem both take (no `EIP712Domain` entry). */
+export const acceptanceTypes = {
+  AcceptAgreement: [
+    { name: "agreementId", type: "uint256" },
+    { name: "version", type: "uint32" },
+    { name: "previousId", type: "uint256" },
+    { name: "terms", type: "AgreementTerms" },
+    { name: "deadline", type: "uint256" },
+  ],
+  AgreementTerms: [
+    { name: "networkId", type: "uint256" },
+    { name: "asset", type: "address" },
+    { name: "parties", type: "Party[]" },
+    { name: "referralFeeBps", type: "uint16" },
+    { name: "networkFeeBps", type: "uint16" },
+    { name: "feeRecipient", type: "address" },
+    { name: "validFrom", type: "uint40" },
+    { name: "validUntil", type: "uint40" },
+    { name: "termsHash", type: "bytes32" },
+    { name: "termsURI", type: "string" },
+  ],
+  Party: [
+    { name: "account", type: "address" },
+    { name: "shareBps", type: "uint16" },
+  ],
+} as const;
+
+export const acceptancePrimaryType = "AcceptAgreement" as const;
+
+/** One party and its share of the vendor pool, in basis points. */
+export interface Party {
+  account: `0x${string}`;
+  shareBps: number;
+}
+
+/** The terms every party signs: the contract's `AgreementTerms` struct, field for field. */
+export interface AgreementTerms {
+  networkId: bigint;
+  asset: `0x${string}`;
+  parties: Party[];
+  referralFeeBps: number;
+  networkFeeBps: number;
+  feeRecipient: `0x${string}`;
+  validFrom: bigint;
+  validUntil: bigint;
+  termsHash: `0x${string}`;
+  termsURI: string;
+}
+
+/** The message of one acceptance. */
+export interface AcceptanceMessage {
+  agreementId: bigint;
+  version: number;
+  previousId: bigint;
+  terms: AgreementTerms;
+  deadline: bigint;
+}
+
+/** The EIP-712 domain, as ERC-5267 `eip712Domain()` returns it. */
+export interface Eip712Domain {
+  name: string;
+  version: string;
+  chainId: bigint;
+  verifyingContract: `0x${string}`;
+}
+
+/** Turns the tuple `eip712Domain()` returns into a typed-data domain. */
+export function domainFromErc5267(fields: readonly unknown[]): Eip712Domain {
+  const [, name, version, chainId, verifyingContract] = fields as [string, string, string, bigint, `0x${string}`];
+  return { name, version, chainId: BigInt(chainId), verifyingContract };
+}

@@ -1,0 +1,171 @@
+/** Shared set-up for the contract tests: deployments, networks, agreements and signed acceptances. */
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+
+import type { Ecoshare, MockStablecoin } from "../../types/ethers-contracts/index.js";
+import {
+  acceptanceTypes,
+  domainFromErc5267,
+  type AcceptanceMessage,
+  type AgreementTerms,
+  type Party,
+} from "../../scripts/lib/eip712.js";
+
+export const ETH = "0x0000000000000000000000000000000000000000" as const;
+export const NO_REFERRER = ETH;
+export const BPS = 10_000n;
+
+export enum NetworkKind {
+  PeerToPeer,
+  VendorLed,
+  DistributorLed,
+  Marketplace,
+}
+export enum MemberRole {
+  Vendor,
+  ReferralPartner,
+  Distributor,
+}
+export enum MemberStatus {
+  None,
+  Pending,
+  Active,
+  Suspended,
+}
+export enum AgreementStatus {
+  None,
+  Pending,
+  Active,
+  Superseded,
+  Terminated,
+}
+
+export const DAY = 86_400n;
+export const ORDER = "0x" + "ab".repeat(32);
+
+export async function deployEcoshare(ethers: HardhatEthers): Promise<Ecoshare> {
+  return (await ethers.deployContract("Ecoshare")) as unknown as Ecoshare;
+}
+
+export async function deployStablecoin(ethers: HardhatEthers): Promise<MockStablecoin> {
+  return (await ethers.deployContract("MockStablecoin")) as unknown as MockStablecoin;
+}
+
+/** Creates a network operated by `operator` and returns its id. */
+export async function createNetwork(
+  ecoshare: Ecoshare,
+  operator: HardhatEthersSigner,
+  kind: NetworkKind,
+  feeRecipient: string,
+  feeBps: number,
+): Promise<bigint> {
+  await (await ecoshare.connect(operator).createNetwork(kind, feeRecipient, feeBps, "ipfs://network")).wait();
+  return ecoshare.networkCount();
+}
+
+/** Makes every signer an active member of `networkId`, admitted by `operator` when needed. */
+export async function addMembers(
+  ecoshare: Ecoshare,
+  networkId: bigint,
+  operator: HardhatEthersSigner,
+  members: HardhatEthersSigner[],
+  role: MemberRole = MemberRole.Vendor,
+): Promise<void> {
+  for (const member of members) {
+    await (await ecoshare.connect(member).join(networkId, role, `ipfs://member/${member.address}`)).wait();
+    const { status } = await ecoshare.membership(networkId, member.address);
+    if (Number(status) === MemberStatus.Pending) {
+      await (await ecoshare.connect(operator).admit(networkId, member.address)).wait();
+    }
+  }
+}
+
+/** Equal shares that sum to exactly 10,000 (the first party takes the remainder). */
+export function equalShares(accounts: string[]): Party[] {
+  const each = Math.floor(10_000 / accounts.length);
+  return accounts.map((account, i) => ({
+    account: account as `0x${string}`,
+    shareBps: i === 0 ? 10_000 - each * (accounts.length - 1) : each,
+  }));
+}
+
+/** Terms for `networkId` with the network's current fee terms and a window of 30 days from `now`. */
+export async function makeTerms(
+  ecoshare: Ecoshare,
+  networkId: bigint,
+  parties: Party[],
+  overrides: Partial<AgreementTerms> = {},
+): Promise<AgreementTerms> {
+  const net = await ecoshare.network(networkId);
+  const now = BigInt((await ecoshare.runner!.provider!.getBlock("latest"))!.timestamp);
+  return {
+    networkId,
+    asset: ETH,
+    parties,
+    referralFeeBps: 500,
+    networkFeeBps: Number(net.feeBps),
+    feeRecipient: net.feeRecipient as `0x${string}`,
+    validFrom: now,
+    validUntil: now + 30n * DAY,
+    termsHash: ("0x" + "11".repeat(32)) as `0x${string}`,
+    termsURI: "ipfs://terms",
+    ...overrides,
+  };
+}
+
+/** Proposes `terms` as `proposer` and returns the new agreement's id. */
+export async function propose(
+  ecoshare: Ecoshare,
+  proposer: HardhatEthersSigner,
+  terms: AgreementTerms,
+  previousId = 0n,
+): Promise<bigint> {
+  const tx =
+    previousId === 0n
+      ? await ecoshare.connect(proposer).propose(terms)
+      : await ecoshare.connect(proposer).proposeAmendment(previousId, terms);
+  await tx.wait();
+  return ecoshare.agreementCount();
+}
+
+/** The message a party signs to accept `agreementId`, read back from the chain's own record. */
+export async function acceptanceMessage(
+  ecoshare: Ecoshare,
+  agreementId: bigint,
+  terms: AgreementTerms,
+  deadline: bigint,
+): Promise<AcceptanceMessage> {
+  const view = await ecoshare.agreement(agreementId);
+  return { agreementId, version: Number(view.version), previousId: view.previousId, terms, deadline };
+}
+
+/** `signer`'s EIP-712 signature accepting `agreementId`, over the domain the contract publishes. */
+export async function signAcceptance(
+  ecoshare: Ecoshare,
+  signer: HardhatEthersSigner,
+  agreementId: bigint,
+  terms: AgreementTerms,
+  deadline: bigint,
+): Promise<{ signer: string; deadline: bigint; signature: string }> {
+  const domain = domainFromErc5267(await ecoshare.eip712Domain());
+  const message = await acceptanceMessage(ecoshare, agreementId, terms, deadline);
+  const signature = await signer.signTypedData(domain, acceptanceTypes as never, message);
+  return { signer: signer.address, deadline, signature };
+}
+
+/** Proposes `terms` as the first party and activates them with every other party's signature. */
+export async function activateAgreement(
+  ecoshare: Ecoshare,
+  proposer: HardhatEthersSigner,
+  signers: HardhatEthersSigner[],
+  terms: AgreementTerms,
+  previousId = 0n,
+): Promise<bigint> {
+  const id = await propose(ecoshare, proposer, terms, previousId);
+  const deadline = terms.validUntil;
+  const acceptances = [];
+  for (const s of signers) {
+    if (s.address !== proposer.address) acceptances.push(await signAcceptance(ecoshare, s, id, terms, deadline));
+  }
+  if (acceptances.length > 0) await (await ecoshare.acceptWithSignatures(id, acceptances)).wait();
+  return id;
+}
