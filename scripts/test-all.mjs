@@ -1,0 +1,80 @@
+// `npm test`: every check the project holds itself to, in order, then one plain line
+// `N passed, N failed` with the totals of every test suite run (also written to .ci-out/summary.txt).
+//
+// 1. TypeScript type check (tsc), zero errors.
+// 2. solhint on contracts and Solidity tests, zero warnings.
+// 3. Contract tests: mocha (TypeScript) and Solidity fuzz/invariant tests, under Hardhat's coverage;
+//    fails when line or statement coverage of contracts/ falls below COVERAGE_THRESHOLD.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+
+const COVERAGE_THRESHOLD = 98;
+
+const stages = [
+  { name: "type check", command: "npx", args: ["tsc", "--noEmit", "-p", "."] },
+  {
+    name: "solhint",
+    command: "npx",
+    args: ["solhint", "--max-warnings", "0", "--disc", "contracts/**/*.sol", "test/**/*.sol"],
+  },
+  { name: "contract tests", command: "npx", args: ["hardhat", "test", "--coverage"], parse: parseHardhat },
+];
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+let passed = 0;
+let failed = 0;
+const problems = [];
+
+/** Reads Hardhat's own summary lines ("12 passing (10 mocha, 2 solidity)") and its coverage table. */
+function parseHardhat(output) {
+  const text = output.replace(ANSI, "");
+  const count = (label) => Number(text.match(new RegExp(`^(\\d+) ${label} \\(`, "m"))?.[1] ?? 0);
+  passed += count("passing");
+  failed += count("failing");
+  const skipped = count("skipped") + count("todo");
+  if (skipped > 0) problems.push(`${skipped} test(s) skipped or left as todo: none may be left behind`);
+  const total = text.match(/Total\s*│\s*([\d.]+)\s*│\s*([\d.]+)/);
+  if (!total) {
+    problems.push("the coverage report was not printed");
+    return;
+  }
+  const [lines, statements] = [Number(total[1]), Number(total[2])];
+  console.log(`Contract coverage: ${lines}% of lines, ${statements}% of statements (threshold ${COVERAGE_THRESHOLD}%).`);
+  if (lines < COVERAGE_THRESHOLD || statements < COVERAGE_THRESHOLD) {
+    problems.push(`contract coverage ${lines}% lines / ${statements}% statements is below ${COVERAGE_THRESHOLD}%`);
+  }
+}
+
+function run({ command, args }) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+      process.stderr.write(chunk);
+    });
+    child.on("error", (error) => resolve({ code: 1, output: `${output}\n${error.message}` }));
+    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+for (const stage of stages) {
+  console.log(`\n=== ${stage.name}: ${stage.command} ${stage.args.join(" ")}`);
+  const { code, output } = await run(stage);
+  stage.parse?.(output);
+  if (code !== 0) problems.push(`${stage.name} failed (exit code ${code})`);
+}
+
+const summary = `${passed} passed, ${failed} failed`;
+mkdirSync(".ci-out", { recursive: true });
+writeFileSync(".ci-out/summary.txt", summary + "\n");
+if (problems.length > 0) {
+  console.log("\nChecks that failed:");
+  for (const problem of problems) console.log(`- ${problem}`);
+}
+console.log(`\n${summary}`);
+process.exitCode = problems.length > 0 || failed > 0 ? 1 : 0;
