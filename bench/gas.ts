@@ -45,7 +45,12 @@ async function record(
 }
 
 // 50 parties + operator, referrer, customer: fund enough fresh wallets from the default accounts.
-const [operator, referrer, customer, funder] = await ethers.getSigners();
+const [operator, referrer, customer, funder] = (await ethers.getSigners()) as [
+  HardhatEthersSigner,
+  HardhatEthersSigner,
+  HardhatEthersSigner,
+  HardhatEthersSigner,
+];
 const partyWallets: HardhatEthersSigner[] = [];
 for (let i = 0; i < 50; i++) {
   const wallet = ethers.Wallet.createRandom().connect(ethers.provider);

@@ -26,9 +26,10 @@ if (!nativeEvmLoads()) {
     );
     process.exit(1);
   }
+  const npmAgent = process.env.npm_config_user_agent ?? "npm on an older Node.js";
   console.log(
-    `npm ran on Node ${process.versions.node} and skipped Hardhat's native EVM; reinstalling with ` +
-      "the project's Node 22 (node_modules/.bin/node).",
+    `Hardhat's native EVM was skipped by ${npmAgent.split(" ").slice(0, 2).join(" on ")}; ` +
+      `reinstalling with the project's Node ${process.versions.node} (node_modules/.bin/node).`,
   );
   execSync("npm install --no-audit --no-fund", {
     stdio: "inherit",

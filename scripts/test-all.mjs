@@ -1,7 +1,7 @@
 // `npm test`: every check the project holds itself to, in order, then one plain line
 // `N passed, N failed` with the totals of every test suite run (also written to .ci-out/summary.txt).
 //
-// 1. TypeScript type check (tsc), zero errors.
+// 1. Compile, then the TypeScript type check (tsc), zero errors.
 // 2. solhint on contracts and Solidity tests, zero warnings.
 // 3. Contract tests: mocha (TypeScript) and Solidity fuzz/invariant tests, under Hardhat's coverage;
 //    fails when line or statement coverage of contracts/ falls below COVERAGE_THRESHOLD.
@@ -11,6 +11,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 const COVERAGE_THRESHOLD = 98;
 
 const stages = [
+  // Compiling first also generates the contracts' TypeScript types (types/) that the type check needs.
+  { name: "compile", command: "npx", args: ["hardhat", "compile"] },
   { name: "type check", command: "npx", args: ["tsc", "--noEmit", "-p", "."] },
   {
     name: "solhint",
