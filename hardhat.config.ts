@@ -14,12 +14,12 @@ export default defineConfig({
       default: {
         version: SOLC_VERSION,
         path: solcPath,
-        settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+        settings: { viaIR: true, optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
       },
       production: {
         version: SOLC_VERSION,
         path: solcPath,
-        settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+        settings: { viaIR: true, optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
       },
     },
   },

@@ -131,6 +131,42 @@ for (const n of PARTY_COUNTS) {
   }
 }
 
+// Dynamic revenue sharing: tiered referral rates and holdback, for the smallest and largest agreements.
+for (const n of [2, 50]) {
+  const parties = partyWallets.slice(0, n);
+  const terms = await h.makeTerms(ecoshare, networkId, h.equalShares(parties.map((p) => p.address)), {
+    validUntil: BigInt(2 ** 40 - 1),
+    referralTiers: [
+      { fromVolume: ethers.parseEther("1"), feeBps: 700 },
+      { fromVolume: ethers.parseEther("10"), feeBps: 900 },
+    ],
+    holdbackPeriod: 3_600,
+    refunder: parties[0]!.address as `0x${string}`,
+  });
+  await (await ecoshare.connect(operator).propose(terms)).wait();
+  const heldId = await ecoshare.agreementCount();
+  const acceptances = [];
+  for (const p of parties) acceptances.push(await h.signAcceptance(ecoshare, p, heldId, terms, terms.validUntil));
+  await (await ecoshare.acceptWithSignatures(heldId, acceptances)).wait();
+  const tiered = await h.activateAgreement(ecoshare, parties[0]!, parties, { ...terms, holdbackPeriod: 0, refunder: h.ETH, termsURI: "ipfs://tiered" });
+
+  const payTiered = () => ecoshare.connect(customer).pay(tiered, h.ETH, payValue, referrer.address, h.ORDER, { value: payValue });
+  await record("pay with tiered referral (first)", "ETH", n, payTiered());
+  await record("pay with tiered referral", "ETH", n, payTiered(), "second payment: referrer past tier 1");
+
+  const heldPayments = [];
+  for (const label of ["pay under holdback (first)", "pay under holdback"]) {
+    const tx = ecoshare.connect(customer).pay(heldId, h.ETH, payValue, referrer.address, h.ORDER, { value: payValue });
+    const receipt = await (await tx).wait();
+    entries.push({ operation: label, asset: "ETH", parties: n, gas: Number(receipt!.gasUsed), note: "tiered rate and holdback" });
+    const log = receipt!.logs.map((l) => ecoshare.interface.parseLog(l)).find((l) => l?.name === "PaymentHeld")!;
+    heldPayments.push(log.args.held.toObject());
+  }
+  await record("refund a held payment", "ETH", n, ecoshare.connect(parties[0]!).refundHeldPayment(heldPayments[0] as never));
+  await provider.request({ method: "evm_increaseTime", params: [3_600] });
+  await record("release a held payment", "ETH", n, ecoshare.releaseHeldPayments([heldPayments[1] as never]));
+}
+
 // Permit: a customer with no allowance pays in one transaction.
 {
   const id = agreementsOfFirstParty.token[0]!;

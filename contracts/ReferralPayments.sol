@@ -21,8 +21,15 @@ import {RevenueAgreements} from "./RevenueAgreements.sol";
 abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @dev Withdrawable balances: referral fees and collected earnings. address(0) stands for ETH.
+    /// @dev Withdrawable balances: referral fees, collected earnings and refunds. address(0) stands for ETH.
     mapping(address account => mapping(address asset => uint256)) private _balances;
+
+    /// @dev Referred volume per lineage and referrer, counted by tiered versions only (net of refunds).
+    mapping(uint256 lineageId => mapping(address referrer => uint256)) private _referredVolumes;
+
+    uint256 private _holdCount;
+    /// @dev Hash of each payment still held; zero once released or refunded.
+    mapping(uint256 holdId => bytes32) private _heldPaymentHashes;
 
     /// @inheritdoc IReferralPayments
     function pay(uint256 agreementId, address asset, uint256 amount, address referrer, bytes32 orderRef)
@@ -59,6 +66,30 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
     }
 
     /// @inheritdoc IReferralPayments
+    function releaseHeldPayments(HeldPayment[] calldata held) external {
+        for (uint256 i; i < held.length; ++i) {
+            HeldPayment calldata payment = held[i];
+            Agreement storage a = _takeHeldPayment(payment);
+            if (block.timestamp < payment.releaseAt) revert HoldbackNotOver(payment.holdId, payment.releaseAt);
+            _credit(a, payment.asset, payment.referrer, payment.networkFee, payment.referralFee, payment.vendorShare);
+            emit HeldPaymentReleased(payment.holdId, payment.agreementId);
+        }
+    }
+
+    /// @inheritdoc IReferralPayments
+    function refundHeldPayment(HeldPayment calldata held) external {
+        Agreement storage a = _agreements[held.agreementId];
+        if (msg.sender != a.refunder) revert NotRefunder(held.agreementId, msg.sender);
+        _takeHeldPayment(held);
+        if (block.timestamp >= held.releaseAt) revert HoldbackOver(held.holdId, held.releaseAt);
+        if (held.referrer != address(0) && a.tierCount != 0) {
+            _referredVolumes[a.lineageId][held.referrer] -= held.amount;
+        }
+        _balances[held.payer][held.asset] += held.amount;
+        emit HeldPaymentRefunded(held.holdId, held.agreementId, held.payer, held.amount);
+    }
+
+    /// @inheritdoc IReferralPayments
     function withdraw(address account, address asset, uint256[] calldata agreementIds)
         external
         nonReentrant
@@ -84,6 +115,17 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
     }
 
     /// @inheritdoc IReferralPayments
+    function referredVolume(uint256 agreementId, address referrer)
+        external
+        view
+        returns (uint256 volume, uint8 tier, uint16 feeBps)
+    {
+        Agreement storage a = _existingAgreement(agreementId);
+        volume = _referredVolumes[a.lineageId][referrer];
+        (tier, feeBps) = _tierFor(a, volume);
+    }
+
+    /// @inheritdoc IReferralPayments
     function collectable(uint256 agreementId, address account) external view returns (uint256) {
         Agreement storage a = _existingAgreement(agreementId);
         (uint256 partyShare, uint256 networkFee) = _owed(a, _positions[agreementId][account]);
@@ -104,15 +146,90 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         if (referrer != address(0)) {
             if (referrer == msg.sender) revert SelfReferral(msg.sender);
             if (!_isActiveMember(a.networkId, referrer)) revert ReferrerNotActiveMember(a.networkId, referrer);
-            referralFeeBps = a.referralFeeBps;
+            referralFeeBps = a.tierCount == 0 ? a.referralFeeBps : _applyTier(agreementId, a, referrer, amount);
         }
         (uint256 networkFee, uint256 referralFee, uint256 vendorShare) =
             SplitMath.splitPayment(amount, a.networkFeeBps, referralFeeBps);
+        emit PaymentSplit(agreementId, msg.sender, referrer, asset, amount, networkFee, referralFee, vendorShare, orderRef);
 
+        uint32 holdbackPeriod = a.holdbackPeriod;
+        if (holdbackPeriod == 0) {
+            _credit(a, asset, referrer, networkFee, referralFee, vendorShare);
+        } else {
+            _hold(
+                a,
+                HeldPayment({
+                    holdId: ++_holdCount,
+                    agreementId: agreementId,
+                    payer: msg.sender,
+                    referrer: referrer,
+                    asset: asset,
+                    amount: amount,
+                    networkFee: networkFee,
+                    referralFee: referralFee,
+                    vendorShare: vendorShare,
+                    releaseAt: uint40(block.timestamp + holdbackPeriod)
+                })
+            );
+        }
+    }
+
+    /// @dev Credits a split: the referral fee to the referrer's balance, the network fee and the vendor share
+    /// to the agreement's running totals.
+    function _credit(
+        Agreement storage a,
+        address asset,
+        address referrer,
+        uint256 networkFee,
+        uint256 referralFee,
+        uint256 vendorShare
+    ) private {
         a.vendorPool = _toUint128(a.vendorPool + vendorShare);
         a.networkFees = _toUint128(a.networkFees + networkFee);
         if (referralFee != 0) _balances[referrer][asset] += referralFee;
-        emit PaymentSplit(agreementId, msg.sender, referrer, asset, amount, networkFee, referralFee, vendorShare, orderRef);
+    }
+
+    /// @dev Records a payment as held: only its hash is stored, nothing is credited until release.
+    function _hold(Agreement storage a, HeldPayment memory held) private {
+        _heldPaymentHashes[held.holdId] = keccak256(abi.encode(held));
+        a.heldPayments += 1;
+        emit PaymentHeld(held.holdId, held.agreementId, held);
+    }
+
+    /// @dev Checks `held` is a payment still held, exactly as recorded, and takes it off the books.
+    function _takeHeldPayment(HeldPayment calldata held) private returns (Agreement storage a) {
+        bytes32 recorded = _heldPaymentHashes[held.holdId];
+        if (recorded == bytes32(0) || recorded != keccak256(abi.encode(held))) revert UnknownHeldPayment(held.holdId);
+        delete _heldPaymentHashes[held.holdId];
+        a = _agreements[held.agreementId];
+        a.heldPayments -= 1;
+    }
+
+    /// @dev Counts `amount` into `referrer`'s volume and returns the rate of the tier reached before it.
+    function _applyTier(uint256 agreementId, Agreement storage a, address referrer, uint256 amount)
+        private
+        returns (uint16 feeBps)
+    {
+        mapping(address referrer => uint256) storage volumes = _referredVolumes[a.lineageId];
+        uint256 volumeBefore = volumes[referrer];
+        volumes[referrer] = volumeBefore + amount;
+        uint8 tier;
+        (tier, feeBps) = _tierFor(a, volumeBefore);
+        emit ReferralTierApplied(agreementId, referrer, tier, feeBps, volumeBefore);
+    }
+
+    /// @dev The highest tier whose threshold `volume` has reached (0: the base rate) and its rate.
+    function _tierFor(Agreement storage a, uint256 volume) private view returns (uint8 tier, uint16 feeBps) {
+        feeBps = a.referralFeeBps;
+        ReferralTier[] storage tiers = a.referralTiers;
+        uint256 count = a.tierCount;
+        // Ascending, so a referrer below the first threshold costs a single read.
+        for (uint256 i; i < count; ++i) {
+            ReferralTier storage next = tiers[i];
+            if (volume < next.fromVolume) break;
+            tier = uint8(i + 1);
+            feeBps = next.feeBps;
+        }
     }
 
     /// @dev Takes `amount` of `token` from the caller; refuses a token that delivers less.

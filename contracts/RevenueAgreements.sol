@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
@@ -10,9 +11,9 @@ import {SplitMath} from "./libraries/SplitMath.sol";
 import {NetworkRegistry} from "./NetworkRegistry.sol";
 
 /// @title RevenueAgreements
-/// @notice Proposal, acceptance (by transaction or EIP-712/ERC-1271 signature), amendment and termination
-/// of revenue-sharing agreements between members of one network.
-abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP712 {
+/// @notice Proposal, negotiation, acceptance (by transaction or EIP-712/ERC-1271 signature), amendment and
+/// termination of revenue-sharing agreements between members of one network.
+abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP712, Nonces {
     /// @notice The most parties one agreement can have. Proposing one costs about 2.7M gas and activating
     /// it with 50 signatures about 1.3M, well under the 16,777,216 gas a transaction may use (EIP-7825);
     /// see bench/gas.md.
@@ -20,6 +21,12 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
 
     /// @notice The highest referral fee: 50% of each payment.
     uint16 public constant MAX_REFERRAL_FEE_BPS = 5_000;
+
+    /// @notice The most referral tiers above the base rate.
+    uint256 public constant MAX_REFERRAL_TIERS = 8;
+
+    /// @notice The longest holdback period: 180 days.
+    uint32 public constant MAX_HOLDBACK_PERIOD = 180 days;
 
     /// @dev One version of an agreement. Fields are ordered so a payment reads three slots and writes one.
     struct Agreement {
@@ -35,15 +42,21 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         uint32 version;
         uint16 partyCount;
         uint16 pendingAcceptances;
+        uint32 holdbackPeriod;
+        uint8 tierCount;
+        uint32 heldPayments;
         // slot 2: written by every payment
         uint128 vendorPool;
         uint128 networkFees;
-        // the rest: read when collecting or accepting
+        // the rest: read when collecting, accepting, refunding or paying a tiered rate
         address feeRecipient;
+        address refunder;
         uint128 networkFeesCollected;
         bytes32 termsDigest;
         uint256 previousId;
+        uint256 lineageId;
         address[] parties;
+        ReferralTier[] referralTiers;
     }
 
     /// @dev An account's place in one agreement: its slice of the vendor pool, what it has collected of it,
@@ -60,10 +73,12 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
     uint256 private _agreementCount;
     mapping(uint256 agreementId => Agreement) internal _agreements;
     mapping(uint256 agreementId => mapping(address account => Position)) internal _positions;
+    mapping(uint256 lineageId => uint256 agreementId) private _activeVersions;
+    mapping(uint256 lineageId => uint32 version) private _latestVersions;
 
     /// @inheritdoc IRevenueAgreements
     function propose(AgreementTerms calldata terms) external returns (uint256 agreementId) {
-        return _propose(terms, 0, 1);
+        return _propose(terms, AgreementHashing.hashTerms(terms), 0, 0, msg.sender);
     }
 
     /// @inheritdoc IRevenueAgreements
@@ -73,13 +88,28 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
     {
         Agreement storage previous = _existingAgreement(previousId);
         _requireStatus(previousId, previous.status, AgreementStatus.Active);
-        if (previous.networkId != terms.networkId) revert AmendmentChangesNetwork(previous.networkId, terms.networkId);
-        agreementId = _propose(terms, previousId, previous.version + 1);
-        mapping(address account => Position) storage positions = _positions[agreementId];
-        address[] storage previousParties = previous.parties;
-        for (uint256 i; i < previousParties.length; ++i) {
-            if (!positions[previousParties[i]].isParty) revert AmendmentDropsParty(previousParties[i]);
-        }
+        agreementId = _proposeSuccessor(previous, terms, AgreementHashing.hashTerms(terms), previousId, msg.sender);
+    }
+
+    /// @inheritdoc IRevenueAgreements
+    function counterPropose(uint256 counteredId, AgreementTerms calldata terms) external returns (uint256 agreementId) {
+        return _counterPropose(counteredId, terms, AgreementHashing.hashTerms(terms), msg.sender);
+    }
+
+    /// @inheritdoc IRevenueAgreements
+    function counterProposeWithSignature(
+        uint256 counteredId,
+        AgreementTerms calldata terms,
+        address author,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint256 agreementId) {
+        if (deadline < block.timestamp) revert CounterSignatureExpired(author, deadline);
+        bytes32 termsDigest = AgreementHashing.hashTerms(terms);
+        bytes32 digest =
+            _hashTypedDataV4(AgreementHashing.hashCounter(counteredId, termsDigest, _useNonce(author), deadline));
+        if (!SignatureChecker.isValidSignatureNow(author, digest, signature)) revert InvalidCounterSignature(author);
+        return _counterPropose(counteredId, terms, termsDigest, author);
     }
 
     /// @inheritdoc IRevenueAgreements
@@ -127,10 +157,13 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
     /// @inheritdoc IRevenueAgreements
     function agreement(uint256 agreementId) external view returns (AgreementView memory) {
         Agreement storage a = _existingAgreement(agreementId);
+        AgreementStatus status = a.status;
+        // A pending version outrun by a competing version can never activate: report it as superseded.
+        if (status == AgreementStatus.Pending && _winnerOver(a) != 0) status = AgreementStatus.Superseded;
         return AgreementView({
             networkId: a.networkId,
             asset: a.asset,
-            status: a.status,
+            status: status,
             version: a.version,
             previousId: a.previousId,
             referralFeeBps: a.referralFeeBps,
@@ -140,6 +173,10 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
             validUntil: a.validUntil,
             partyCount: a.partyCount,
             pendingAcceptances: a.pendingAcceptances,
+            lineageId: a.lineageId,
+            holdbackPeriod: a.holdbackPeriod,
+            refunder: a.refunder,
+            heldPayments: a.heldPayments,
             termsDigest: a.termsDigest,
             vendorPool: a.vendorPool,
             networkFees: a.networkFees,
@@ -167,12 +204,36 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
     }
 
     /// @inheritdoc IRevenueAgreements
+    function referralTiersOf(uint256 agreementId) external view returns (ReferralTier[] memory) {
+        return _existingAgreement(agreementId).referralTiers;
+    }
+
+    /// @inheritdoc IRevenueAgreements
+    function activeVersionOf(uint256 lineageId) external view returns (uint256) {
+        return _activeVersions[lineageId];
+    }
+
+    /// @inheritdoc IRevenueAgreements
+    function counterProposalDigest(
+        uint256 counteredId,
+        AgreementTerms calldata terms,
+        address author,
+        uint256 deadline
+    ) external view returns (bytes32) {
+        return _hashTypedDataV4(
+            AgreementHashing.hashCounter(counteredId, AgreementHashing.hashTerms(terms), nonces(author), deadline)
+        );
+    }
+
+    /// @inheritdoc IRevenueAgreements
     function agreementCount() external view returns (uint256) {
         return _agreementCount;
     }
 
-    /// @dev Whether `a`'s vendor pool can no longer grow, so its parties may collect their last wei.
+    /// @dev Whether `a`'s vendor pool can no longer grow, so its parties may collect their last wei: it takes
+    /// no more payments and holds none that a release could still add.
     function _isClosed(Agreement storage a) internal view returns (bool) {
+        if (a.heldPayments != 0) return false;
         AgreementStatus status = a.status;
         return status == AgreementStatus.Terminated || status == AgreementStatus.Superseded
             || block.timestamp > a.validUntil;
@@ -184,12 +245,19 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         if (a.status == AgreementStatus.None) revert UnknownAgreement(agreementId);
     }
 
-    function _propose(AgreementTerms calldata terms, uint256 previousId, uint32 version)
-        private
-        returns (uint256 agreementId)
-    {
-        _checkTerms(terms);
+    /// @dev Creates a version in lineage `lineageId` (a new lineage when 0) that will replace `previousId`
+    /// (none when 0) once active; `proposer` accepts it if it is a party.
+    function _propose(
+        AgreementTerms calldata terms,
+        bytes32 termsDigest,
+        uint256 previousId,
+        uint256 lineageId,
+        address proposer
+    ) private returns (uint256 agreementId) {
+        _checkTerms(terms, proposer);
         agreementId = ++_agreementCount;
+        if (lineageId == 0) lineageId = agreementId;
+        uint32 version = ++_latestVersions[lineageId];
         Agreement storage a = _agreements[agreementId];
         a.asset = terms.asset;
         a.networkId = uint48(terms.networkId); // _checkTerms proved the network exists, so its id fits
@@ -199,26 +267,61 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         a.validFrom = terms.validFrom;
         a.validUntil = terms.validUntil;
         a.version = version;
+        a.holdbackPeriod = terms.holdbackPeriod;
         a.feeRecipient = terms.feeRecipient;
-        a.termsDigest = AgreementHashing.hashTerms(terms);
+        a.refunder = terms.refunder;
+        a.termsDigest = termsDigest;
         a.previousId = previousId;
+        a.lineageId = lineageId;
+        a.tierCount = uint8(_storeTiers(a, terms.referralTiers));
 
         uint256 count = _storeParties(agreementId, a, terms);
-        _positions[agreementId][terms.feeRecipient].isFeeRecipient = true;
         a.partyCount = uint16(count);
         a.pendingAcceptances = uint16(count);
-        emit AgreementProposed(agreementId, terms.networkId, msg.sender, previousId, version, terms);
+        _positions[agreementId][terms.feeRecipient].isFeeRecipient = true;
+        if (terms.refunder != address(0) && !_positions[agreementId][terms.refunder].isParty) {
+            revert InvalidRefunder(terms.refunder);
+        }
+        emit AgreementProposed(agreementId, terms.networkId, proposer, previousId, version, terms);
 
-        Position storage proposer = _positions[agreementId][msg.sender];
-        if (proposer.isParty) _recordAcceptance(agreementId, a, proposer, msg.sender, false);
+        Position storage proposerPosition = _positions[agreementId][proposer];
+        if (proposerPosition.isParty) _recordAcceptance(agreementId, a, proposerPosition, proposer, false);
     }
 
-    /// @dev Validates everything in `terms` but the parties, which {_storeParties} checks as it stores them.
-    function _checkTerms(AgreementTerms calldata terms) private view {
+    /// @dev Proposes a version that follows `base` in its lineage (an amendment of it when active, a counter
+    /// to it when pending) and replaces `previousId` once active. It must keep every party of `base`.
+    function _proposeSuccessor(
+        Agreement storage base,
+        AgreementTerms calldata terms,
+        bytes32 termsDigest,
+        uint256 previousId,
+        address proposer
+    ) private returns (uint256 agreementId) {
+        if (base.networkId != terms.networkId) revert AmendmentChangesNetwork(base.networkId, terms.networkId);
+        agreementId = _propose(terms, termsDigest, previousId, base.lineageId, proposer);
+        mapping(address account => Position) storage positions = _positions[agreementId];
+        address[] storage baseParties = base.parties;
+        for (uint256 i; i < baseParties.length; ++i) {
+            if (!positions[baseParties[i]].isParty) revert AmendmentDropsParty(baseParties[i]);
+        }
+    }
+
+    function _counterPropose(uint256 counteredId, AgreementTerms calldata terms, bytes32 termsDigest, address author)
+        private
+        returns (uint256 agreementId)
+    {
+        Agreement storage countered = _pendingAgreement(counteredId);
+        if (!_positions[counteredId][author].isParty) revert NotAgreementParty(counteredId, author);
+        agreementId = _proposeSuccessor(countered, terms, termsDigest, countered.previousId, author);
+        emit AgreementCountered(agreementId, counteredId, author);
+    }
+
+    /// @dev Validates everything in `terms` but the parties and tiers, which are checked as they are stored.
+    function _checkTerms(AgreementTerms calldata terms, address proposer) private view {
         uint256 networkId = terms.networkId;
         Network storage net = _existingNetwork(networkId);
-        if (msg.sender != net.operator && !_isActiveMember(networkId, msg.sender)) {
-            revert NotAllowedToPropose(networkId, msg.sender);
+        if (proposer != net.operator && !_isActiveMember(networkId, proposer)) {
+            revert NotAllowedToPropose(networkId, proposer);
         }
         if (terms.feeRecipient != net.feeRecipient || terms.networkFeeBps != net.feeBps) {
             revert NetworkFeeTermsChanged(net.feeRecipient, net.feeBps);
@@ -230,6 +333,11 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
             revert InvalidValidityWindow(terms.validFrom, terms.validUntil);
         }
         if (terms.asset != address(0) && terms.asset.code.length == 0) revert AssetNotAContract(terms.asset);
+        if (terms.holdbackPeriod > MAX_HOLDBACK_PERIOD) {
+            revert HoldbackTooLong(terms.holdbackPeriod, MAX_HOLDBACK_PERIOD);
+        }
+        // A refunder makes sense only with a holdback, and a holdback only with a refunder.
+        if ((terms.holdbackPeriod == 0) != (terms.refunder == address(0))) revert InvalidRefunder(terms.refunder);
         uint256 count = terms.parties.length;
         if (count == 0 || count > MAX_PARTIES) revert InvalidPartyCount(count, MAX_PARTIES);
     }
@@ -260,6 +368,19 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         if (shareStart != SplitMath.BPS) revert SharesDoNotSumToWhole(shareStart);
     }
 
+    /// @dev Stores the tiers above the base rate: ascending thresholds above 0, rates within the cap.
+    function _storeTiers(Agreement storage a, ReferralTier[] calldata tiers) private returns (uint256 count) {
+        count = tiers.length;
+        if (count > MAX_REFERRAL_TIERS) revert InvalidReferralTier(MAX_REFERRAL_TIERS);
+        uint256 previousFrom;
+        for (uint256 i; i < count; ++i) {
+            ReferralTier calldata tier = tiers[i];
+            if (tier.fromVolume <= previousFrom || tier.feeBps > MAX_REFERRAL_FEE_BPS) revert InvalidReferralTier(i);
+            previousFrom = tier.fromVolume;
+            a.referralTiers.push(tier);
+        }
+    }
+
     function _recordAcceptance(
         uint256 agreementId,
         Agreement storage a,
@@ -284,6 +405,8 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         for (uint256 i; i < parties.length; ++i) {
             _requireActiveMember(networkId, parties[i]);
         }
+        uint256 winner = _winnerOver(a);
+        if (winner != 0) revert NegotiationSettled(agreementId, winner);
         uint256 previousId = a.previousId;
         if (previousId != 0) {
             Agreement storage previous = _agreements[previousId];
@@ -291,13 +414,26 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
             previous.status = AgreementStatus.Superseded;
             emit AgreementSuperseded(previousId, agreementId);
         }
+        _activeVersions[a.lineageId] = agreementId;
         a.status = AgreementStatus.Active;
         emit AgreementActivated(agreementId, previousId);
     }
 
+    /// @dev The pending version `agreementId`, which must still be able to activate.
     function _pendingAgreement(uint256 agreementId) private view returns (Agreement storage a) {
         a = _existingAgreement(agreementId);
         _requireStatus(agreementId, a.status, AgreementStatus.Pending);
+        uint256 winner = _winnerOver(a);
+        if (winner != 0) revert NegotiationSettled(agreementId, winner);
+        uint256 previousId = a.previousId;
+        if (previousId != 0) _requireStatus(previousId, _agreements[previousId].status, AgreementStatus.Active);
+    }
+
+    /// @dev The competing version that activated over pending version `a`, or 0: the version now active in
+    /// its lineage if `a` would replace another one (or none) than that.
+    function _winnerOver(Agreement storage a) private view returns (uint256) {
+        uint256 active = _activeVersions[a.lineageId];
+        return active == a.previousId ? 0 : active;
     }
 
     function _acceptanceDigest(uint256 agreementId, Agreement storage a, uint256 deadline)

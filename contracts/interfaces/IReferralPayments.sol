@@ -7,6 +7,21 @@ import {IRevenueAgreements} from "./IRevenueAgreements.sol";
 /// @notice Customers pay an active agreement; each payment is split at once between the network, the
 /// referrer and the parties, who withdraw what they earned (pull payments).
 interface IReferralPayments {
+    /// @notice A payment held by an agreement with a holdback period. Only its hash is stored; release and
+    /// refund take it back as calldata (it is in {PaymentHeld}).
+    struct HeldPayment {
+        uint256 holdId;
+        uint256 agreementId;
+        address payer;
+        address referrer;
+        address asset;
+        uint256 amount;
+        uint256 networkFee;
+        uint256 referralFee;
+        uint256 vendorShare;
+        uint40 releaseAt;
+    }
+
     /// @notice Emitted for every payment, with its exact split: `amount == networkFee + referralFee + vendorShare`.
     /// @param orderRef The customer's external reference (an order id), for reconciliation.
     event PaymentSplit(
@@ -20,6 +35,22 @@ interface IReferralPayments {
         uint256 vendorShare,
         bytes32 orderRef
     );
+
+    /// @notice Emitted with {PaymentSplit} when the payment's referrer earns a tiered rate: `feeBps` of tier
+    /// `tier` (0 is the base rate), reached with `volumeBefore` referred before this payment.
+    event ReferralTierApplied(
+        uint256 indexed agreementId, address indexed referrer, uint8 tier, uint16 feeBps, uint256 volumeBefore
+    );
+
+    /// @notice Emitted after {PaymentSplit} when the agreement holds the payment until `held.releaseAt`:
+    /// nothing is credited until it is released; until then the refunder may refund it in full.
+    event PaymentHeld(uint256 indexed holdId, uint256 indexed agreementId, HeldPayment held);
+
+    /// @notice Emitted when held payment `holdId` is released and its split credited as in {PaymentSplit}.
+    event HeldPaymentReleased(uint256 indexed holdId, uint256 indexed agreementId);
+
+    /// @notice Emitted when held payment `holdId` is refunded: `amount` is credited back to `payer`.
+    event HeldPaymentRefunded(uint256 indexed holdId, uint256 indexed agreementId, address indexed payer, uint256 amount);
 
     /// @notice Emitted when `account`'s earnings in `agreementId` move to its balance: `partyShare` of the
     /// vendor pool and `networkFee` as the agreement's fee recipient.
@@ -69,6 +100,19 @@ interface IReferralPayments {
     /// @notice Thrown when `account` has nothing of `asset` to withdraw.
     error NothingToWithdraw(address account, address asset);
 
+    /// @notice Thrown when `holdId` is not a held payment described by the given data (unknown, already
+    /// released or refunded, or altered).
+    error UnknownHeldPayment(uint256 holdId);
+
+    /// @notice Thrown when held payment `holdId` is released before `releaseAt`.
+    error HoldbackNotOver(uint256 holdId, uint40 releaseAt);
+
+    /// @notice Thrown when held payment `holdId` is refunded at or after `releaseAt`.
+    error HoldbackOver(uint256 holdId, uint40 releaseAt);
+
+    /// @notice Thrown when `caller` is not the refunder of `agreementId`.
+    error NotRefunder(uint256 agreementId, address caller);
+
     /// @notice Thrown when a payout is sent to the zero address.
     error ZeroRecipient();
 
@@ -97,6 +141,22 @@ interface IReferralPayments {
         bytes32 r,
         bytes32 s
     ) external;
+
+    /// @notice Releases held payments whose holdback is over, crediting their splits. Anyone may call.
+    /// @param held The held payments, as {PaymentHeld} recorded them.
+    function releaseHeldPayments(HeldPayment[] calldata held) external;
+
+    /// @notice Refunds a held payment to its payer in full, reversing its whole split (referral and network
+    /// fees included). The agreement's refunder only, before the holdback is over. The payer withdraws the
+    /// refund like any balance.
+    function refundHeldPayment(HeldPayment calldata held) external;
+
+    /// @notice The volume `referrer` has referred under the lineage of `agreementId` (payments to its tiered
+    /// versions, net of refunds), the tier it has reached (0 is the base rate) and that tier's rate.
+    function referredVolume(uint256 agreementId, address referrer)
+        external
+        view
+        returns (uint256 volume, uint8 tier, uint16 feeBps);
 
     /// @notice Collects `account`'s earnings from `agreementIds` and pays its whole `asset` balance to it.
     /// Anyone may trigger it; the money goes only to `account`.

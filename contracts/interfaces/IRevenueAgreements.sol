@@ -3,8 +3,10 @@ pragma solidity 0.8.30;
 
 /// @title IRevenueAgreements
 /// @notice Revenue-sharing agreements that every party signs before they take a payment.
-/// @dev Each version of an agreement has its own id; an amendment is a new id that names the version it
-/// replaces, and replaces it only once every party has accepted it.
+/// @dev Each version of an agreement has its own id. Versions of one agreement form a lineage (the id of
+/// its first proposal). An amendment is a new version that names the active version it replaces, and
+/// replaces it only once every party has accepted it. A counter-proposal answers a pending version; the
+/// first version of a negotiation that every party accepts activates, and the others can no longer.
 interface IRevenueAgreements {
     /// @notice Where an agreement stands.
     enum AgreementStatus {
@@ -13,7 +15,8 @@ interface IRevenueAgreements {
         Pending,
         /// Every party accepted: it takes payments within its validity window.
         Active,
-        /// Replaced by an amendment that became active. Earnings stay collectable.
+        /// Replaced by an amendment that became active, or (while pending) outrun by a competing version
+        /// that activated first. Earnings stay collectable.
         Superseded,
         /// Ended by a party. Earnings stay collectable.
         Terminated
@@ -25,6 +28,13 @@ interface IRevenueAgreements {
         uint16 shareBps;
     }
 
+    /// @notice A loyalty tier: once a referrer's referred volume under the agreement has reached
+    /// `fromVolume` (before a payment), that payment's referral fee is `feeBps`.
+    struct ReferralTier {
+        uint128 fromVolume;
+        uint16 feeBps;
+    }
+
     /// @notice The terms every party signs; also the EIP-712 `AgreementTerms` struct, field for field.
     struct AgreementTerms {
         uint256 networkId;
@@ -32,14 +42,20 @@ interface IRevenueAgreements {
         address asset;
         /// Shares sum to 10,000; a party may hold 0 (it must still accept, e.g. to leave by amendment).
         Party[] parties;
-        /// Basis points of each payment paid to the referrer, when the customer names one.
+        /// Basis points of each payment paid to the referrer, when the customer names one (the base tier).
         uint16 referralFeeBps;
+        /// Higher tiers by referred volume, `fromVolume` strictly ascending and above 0; may be empty.
+        ReferralTier[] referralTiers;
         /// The network's fee rate when proposed; must equal the network's current one.
         uint16 networkFeeBps;
         /// The network's fee recipient when proposed; must equal the network's current one.
         address feeRecipient;
         uint40 validFrom;
         uint40 validUntil;
+        /// Seconds each payment stays pending (refundable) before its split is credited; 0 for none.
+        uint32 holdbackPeriod;
+        /// The party that may refund a held payment; address(0) when there is no holdback.
+        address refunder;
         /// Hash of the human-readable agreement published at `termsURI`.
         bytes32 termsHash;
         string termsURI;
@@ -66,6 +82,12 @@ interface IRevenueAgreements {
         uint40 validUntil;
         uint16 partyCount;
         uint16 pendingAcceptances;
+        /// The lineage this version belongs to: the id of its first proposal.
+        uint256 lineageId;
+        uint32 holdbackPeriod;
+        address refunder;
+        /// Payments held and neither released nor refunded yet.
+        uint32 heldPayments;
         /// Struct hash of the EIP-712 `AgreementTerms` every party signs.
         bytes32 termsDigest;
         /// Cumulative vendor pool: what all payments left for the parties after fees.
@@ -85,6 +107,10 @@ interface IRevenueAgreements {
         uint32 version,
         AgreementTerms terms
     );
+
+    /// @notice Emitted when `author` answers pending version `counteredId` with the counter-proposal `agreementId`
+    /// (its terms are in the {AgreementProposed} emitted just before).
+    event AgreementCountered(uint256 indexed agreementId, uint256 indexed counteredId, address indexed author);
 
     /// @notice Emitted when `party` accepts `agreementId`, by transaction or by a submitted signature.
     event AgreementAccepted(uint256 indexed agreementId, address indexed party, bool bySignature);
@@ -140,6 +166,26 @@ interface IRevenueAgreements {
     /// @notice Thrown when `account` is not a party of `agreementId`.
     error NotAgreementParty(uint256 agreementId, address account);
 
+    /// @notice Thrown when referral tier `index` is out of order, starts at 0 or exceeds the fee cap, or there
+    /// are more than {MAX_REFERRAL_TIERS}.
+    error InvalidReferralTier(uint256 index);
+
+    /// @notice Thrown when a holdback period is above {MAX_HOLDBACK_PERIOD}.
+    error HoldbackTooLong(uint32 holdbackPeriod, uint32 maxHoldbackPeriod);
+
+    /// @notice Thrown when the refunder is not a party of an agreement with a holdback, or is set without one.
+    error InvalidRefunder(address refunder);
+
+    /// @notice Thrown when pending version `agreementId` can no longer activate: `activeId`, a competing
+    /// version of its negotiation, activated first.
+    error NegotiationSettled(uint256 agreementId, uint256 activeId);
+
+    /// @notice Thrown when `author`'s counter-proposal signature is invalid (or its nonce was already used).
+    error InvalidCounterSignature(address author);
+
+    /// @notice Thrown when `author`'s counter-proposal signature expired at `deadline`.
+    error CounterSignatureExpired(address author, uint256 deadline);
+
     /// @notice Thrown when `party` has already accepted `agreementId`.
     error AlreadyAccepted(uint256 agreementId, address party);
 
@@ -163,6 +209,21 @@ interface IRevenueAgreements {
         external
         returns (uint256 agreementId);
 
+    /// @notice Answers pending version `counteredId` with new terms, as the caller (a party of it).
+    /// @dev The counter replaces the same active version as `counteredId` (if any) once active, keeps every
+    /// party of `counteredId` (a 0 share lets one leave), and counts as the caller's acceptance of it.
+    function counterPropose(uint256 counteredId, AgreementTerms calldata terms) external returns (uint256 agreementId);
+
+    /// @notice Like {counterPropose} for `author`, who signed the EIP-712 `CounterProposal` off-chain.
+    /// Anyone may submit it; a signature creates one counter-proposal only (it consumes `author`'s nonce).
+    function counterProposeWithSignature(
+        uint256 counteredId,
+        AgreementTerms calldata terms,
+        address author,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint256 agreementId);
+
     /// @notice Accepts pending agreement `agreementId` as the caller, a party of it.
     function accept(uint256 agreementId) external;
 
@@ -185,6 +246,20 @@ interface IRevenueAgreements {
 
     /// @notice The EIP-712 digest `signer` signs to accept `agreementId` with `deadline`.
     function acceptanceDigest(uint256 agreementId, uint256 deadline) external view returns (bytes32);
+
+    /// @notice The referral tiers of `agreementId` above its base rate.
+    function referralTiersOf(uint256 agreementId) external view returns (ReferralTier[] memory);
+
+    /// @notice The active version of lineage `lineageId` (0 while none has activated).
+    function activeVersionOf(uint256 lineageId) external view returns (uint256);
+
+    /// @notice The EIP-712 digest `author` signs to counter `counteredId` with `terms`.
+    function counterProposalDigest(
+        uint256 counteredId,
+        AgreementTerms calldata terms,
+        address author,
+        uint256 deadline
+    ) external view returns (bytes32);
 
     /// @notice How many agreements exist; their ids run from 1 to this number.
     function agreementCount() external view returns (uint256);

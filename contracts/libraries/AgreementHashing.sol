@@ -4,46 +4,60 @@ pragma solidity 0.8.30;
 import {IRevenueAgreements} from "../interfaces/IRevenueAgreements.sol";
 
 /// @title AgreementHashing
-/// @notice EIP-712 struct hashes of an agreement's terms and of a party's acceptance.
+/// @notice EIP-712 struct hashes of an agreement's terms, a party's acceptance and a signed counter-proposal.
 /// @dev The type strings here are the on-chain half of the typed data the app asks wallets to sign; the
-/// TypeScript half lives in scripts/lib/eip712.ts and a test checks both give the same type hashes.
+/// TypeScript half lives in scripts/lib/eip712.ts and a test checks both give the same digests.
 library AgreementHashing {
     bytes32 internal constant PARTY_TYPEHASH = keccak256("Party(address account,uint16 shareBps)");
 
-    bytes32 internal constant TERMS_TYPEHASH = keccak256(
-        "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps,uint16 networkFeeBps,"
-        "address feeRecipient,uint40 validFrom,uint40 validUntil,bytes32 termsHash,string termsURI)"
-        "Party(address account,uint16 shareBps)"
-    );
+    bytes32 internal constant TIER_TYPEHASH = keccak256("ReferralTier(uint128 fromVolume,uint16 feeBps)");
+
+    string private constant TERMS_TYPE =
+        "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps,"
+        "ReferralTier[] referralTiers,uint16 networkFeeBps,address feeRecipient,uint40 validFrom,uint40 validUntil,"
+        "uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)";
+
+    // Referenced struct types follow the primary type in alphabetical order, as EIP-712 encodeType says.
+    string private constant REFERENCED_TYPES =
+        "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps)";
+
+    bytes32 internal constant TERMS_TYPEHASH = keccak256(abi.encodePacked(TERMS_TYPE, REFERENCED_TYPES));
 
     bytes32 internal constant ACCEPT_TYPEHASH = keccak256(
-        "AcceptAgreement(uint256 agreementId,uint32 version,uint256 previousId,AgreementTerms terms,uint256 deadline)"
-        "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps,uint16 networkFeeBps,"
-        "address feeRecipient,uint40 validFrom,uint40 validUntil,bytes32 termsHash,string termsURI)"
-        "Party(address account,uint16 shareBps)"
+        abi.encodePacked(
+            "AcceptAgreement(uint256 agreementId,uint32 version,uint256 previousId,AgreementTerms terms,uint256 deadline)",
+            TERMS_TYPE,
+            REFERENCED_TYPES
+        )
+    );
+
+    bytes32 internal constant COUNTER_TYPEHASH = keccak256(
+        abi.encodePacked(
+            "CounterProposal(uint256 counteredId,AgreementTerms terms,uint256 nonce,uint256 deadline)",
+            TERMS_TYPE,
+            REFERENCED_TYPES
+        )
     );
 
     /// @notice The EIP-712 struct hash of `terms`.
     function hashTerms(IRevenueAgreements.AgreementTerms calldata terms) internal pure returns (bytes32) {
-        IRevenueAgreements.Party[] calldata parties = terms.parties;
-        bytes32[] memory partyHashes = new bytes32[](parties.length);
-        for (uint256 i; i < parties.length; ++i) {
-            partyHashes[i] = keccak256(abi.encode(PARTY_TYPEHASH, parties[i].account, parties[i].shareBps));
-        }
         return keccak256(
             bytes.concat(
                 abi.encode(
                     TERMS_TYPEHASH,
                     terms.networkId,
                     terms.asset,
-                    keccak256(abi.encodePacked(partyHashes)),
+                    _hashParties(terms.parties),
                     terms.referralFeeBps,
+                    _hashTiers(terms.referralTiers),
                     terms.networkFeeBps
                 ),
                 abi.encode(
                     terms.feeRecipient,
                     terms.validFrom,
                     terms.validUntil,
+                    terms.holdbackPeriod,
+                    terms.refunder,
                     terms.termsHash,
                     keccak256(bytes(terms.termsURI))
                 )
@@ -60,5 +74,30 @@ library AgreementHashing {
         uint256 deadline
     ) internal pure returns (bytes32) {
         return keccak256(abi.encode(ACCEPT_TYPEHASH, agreementId, version, previousId, termsDigest, deadline));
+    }
+
+    /// @notice The EIP-712 struct hash of a counter-proposal to `counteredId`.
+    function hashCounter(uint256 counteredId, bytes32 termsDigest, uint256 nonce, uint256 deadline)
+        internal
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(COUNTER_TYPEHASH, counteredId, termsDigest, nonce, deadline));
+    }
+
+    function _hashParties(IRevenueAgreements.Party[] calldata parties) private pure returns (bytes32) {
+        bytes32[] memory hashes = new bytes32[](parties.length);
+        for (uint256 i; i < parties.length; ++i) {
+            hashes[i] = keccak256(abi.encode(PARTY_TYPEHASH, parties[i].account, parties[i].shareBps));
+        }
+        return keccak256(abi.encodePacked(hashes));
+    }
+
+    function _hashTiers(IRevenueAgreements.ReferralTier[] calldata tiers) private pure returns (bytes32) {
+        bytes32[] memory hashes = new bytes32[](tiers.length);
+        for (uint256 i; i < tiers.length; ++i) {
+            hashes[i] = keccak256(abi.encode(TIER_TYPEHASH, tiers[i].fromVolume, tiers[i].feeBps));
+        }
+        return keccak256(abi.encodePacked(hashes));
     }
 }

@@ -1,5 +1,5 @@
 /**
- * The EIP-712 typed data a party signs to accept an agreement: written once, used by the tests, the
+ * The EIP-712 typed data a party signs to accept an agreement or to counter a proposal: written once, used by the tests, the
  * scripts and the app. contracts/libraries/AgreementHashing.sol holds the same types on-chain; the test
  * "EIP-712 types" checks that both give the same type hashes.
  *
@@ -20,10 +20,13 @@ export const acceptanceTypes = {
     { name: "asset", type: "address" },
     { name: "parties", type: "Party[]" },
     { name: "referralFeeBps", type: "uint16" },
+    { name: "referralTiers", type: "ReferralTier[]" },
     { name: "networkFeeBps", type: "uint16" },
     { name: "feeRecipient", type: "address" },
     { name: "validFrom", type: "uint40" },
     { name: "validUntil", type: "uint40" },
+    { name: "holdbackPeriod", type: "uint32" },
+    { name: "refunder", type: "address" },
     { name: "termsHash", type: "bytes32" },
     { name: "termsURI", type: "string" },
   ],
@@ -31,14 +34,39 @@ export const acceptanceTypes = {
     { name: "account", type: "address" },
     { name: "shareBps", type: "uint16" },
   ],
+  ReferralTier: [
+    { name: "fromVolume", type: "uint128" },
+    { name: "feeBps", type: "uint16" },
+  ],
 } as const;
 
 export const acceptancePrimaryType = "AcceptAgreement" as const;
+
+/** Typed-data field lists of a counter-proposal a party signs so that anyone may submit it. */
+export const counterProposalTypes = {
+  CounterProposal: [
+    { name: "counteredId", type: "uint256" },
+    { name: "terms", type: "AgreementTerms" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  AgreementTerms: acceptanceTypes.AgreementTerms,
+  Party: acceptanceTypes.Party,
+  ReferralTier: acceptanceTypes.ReferralTier,
+} as const;
+
+export const counterProposalPrimaryType = "CounterProposal" as const;
 
 /** One party and its share of the vendor pool, in basis points. */
 export interface Party {
   account: `0x${string}`;
   shareBps: number;
+}
+
+/** A loyalty tier: from `fromVolume` referred (before a payment), the referral fee is `feeBps`. */
+export interface ReferralTier {
+  fromVolume: bigint;
+  feeBps: number;
 }
 
 /** The terms every party signs: the contract's `AgreementTerms` struct, field for field. */
@@ -47,10 +75,13 @@ export interface AgreementTerms {
   asset: `0x${string}`;
   parties: Party[];
   referralFeeBps: number;
+  referralTiers: ReferralTier[];
   networkFeeBps: number;
   feeRecipient: `0x${string}`;
   validFrom: bigint;
   validUntil: bigint;
+  holdbackPeriod: number;
+  refunder: `0x${string}`;
   termsHash: `0x${string}`;
   termsURI: string;
 }
@@ -61,6 +92,14 @@ export interface AcceptanceMessage {
   version: number;
   previousId: bigint;
   terms: AgreementTerms;
+  deadline: bigint;
+}
+
+/** The message of one signed counter-proposal; `nonce` is the author's current `nonces(author)`. */
+export interface CounterProposalMessage {
+  counteredId: bigint;
+  terms: AgreementTerms;
+  nonce: bigint;
   deadline: bigint;
 }
 

@@ -1,0 +1,153 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { counterProposalTypes, domainFromErc5267, type AgreementTerms } from "../scripts/lib/eip712.js";
+import * as h from "./helpers/ecoshare.js";
+
+const { ethers, networkHelpers } = await network.create();
+
+describe("Negotiation", function () {
+  async function opening() {
+    const [operator, hotel, airline, restaurant, relayer] = await ethers.getSigners();
+    const ecoshare = await h.deployEcoshare(ethers);
+    const networkId = await h.createNetwork(ecoshare, operator!, h.NetworkKind.VendorLed, operator!.address, 100);
+    await h.addMembers(ecoshare, networkId, operator!, [hotel!, airline!, restaurant!]);
+    const parties = [hotel!, airline!, restaurant!];
+    const terms = await h.makeTerms(ecoshare, networkId, h.equalShares(parties.map((p) => p.address)));
+    const offerId = await h.propose(ecoshare, hotel!, terms);
+    return { ecoshare, networkId, terms, offerId, operator: operator!, hotel: hotel!, airline: airline!, restaurant: restaurant!, relayer: relayer! };
+  }
+  type Fixture = Awaited<ReturnType<typeof opening>>;
+
+  const counterTerms = (f: Fixture): AgreementTerms => ({
+    ...f.terms,
+    parties: [
+      { account: f.hotel.address as `0x${string}`, shareBps: 3_000 },
+      { account: f.airline.address as `0x${string}`, shareBps: 5_000 },
+      { account: f.restaurant.address as `0x${string}`, shareBps: 2_000 },
+    ],
+    referralFeeBps: 700,
+  });
+
+  async function signCounter(f: Fixture, author: typeof f.hotel, counteredId: bigint, terms: AgreementTerms, deadline: bigint) {
+    const domain = domainFromErc5267(await f.ecoshare.eip712Domain());
+    const message = { counteredId, terms, nonce: await f.ecoshare.nonces(author.address), deadline };
+    return author.signTypedData(domain, counterProposalTypes as never, message);
+  }
+
+  it("answers a proposal with a counter in the same lineage, accepted by its author", async function () {
+    const f = await networkHelpers.loadFixture(opening);
+    const tx = f.ecoshare.connect(f.airline).counterPropose(f.offerId, counterTerms(f));
+    await expect(tx).to.emit(f.ecoshare, "AgreementCountered").withArgs(2n, f.offerId, f.airline.address);
+    await expect(tx).to.emit(f.ecoshare, "AgreementProposed").withArgs(2n, f.networkId, f.airline.address, 0n, 2n, (terms: { referralFeeBps: bigint; parties: unknown[] }) =>
+      terms.referralFeeBps === 700n && terms.parties.length === 3,
+    );
+    await expect(tx).to.emit(f.ecoshare, "AgreementAccepted").withArgs(2n, f.airline.address, false);
+    const counter = await f.ecoshare.agreement(2n);
+    expect([counter.lineageId, counter.version, counter.previousId]).to.deep.equal([f.offerId, 2n, 0n]);
+    expect(await f.ecoshare.hasAccepted(2n, f.hotel.address)).to.equal(false);
+  });
+
+  it("activates the first version every party accepts and closes the others", async function () {
+    const f = await networkHelpers.loadFixture(opening);
+    await f.ecoshare.connect(f.airline).counterPropose(f.offerId, counterTerms(f));
+    const counterId = 2n;
+    await f.ecoshare.connect(f.hotel).accept(counterId);
+    await expect(f.ecoshare.connect(f.restaurant).accept(counterId))
+      .to.emit(f.ecoshare, "AgreementActivated")
+      .withArgs(counterId, 0n);
+    expect(await f.ecoshare.activeVersionOf(f.offerId)).to.equal(counterId);
+    // The opening offer can no longer activate, and says so.
+    expect((await f.ecoshare.agreement(f.offerId)).status).to.equal(BigInt(h.AgreementStatus.Superseded));
+    await expect(f.ecoshare.connect(f.airline).accept(f.offerId))
+      .to.be.revertedWithCustomError(f.ecoshare, "NegotiationSettled")
+      .withArgs(f.offerId, counterId);
+    await expect(f.ecoshare.connect(f.restaurant).counterPropose(f.offerId, f.terms))
+      .to.be.revertedWithCustomError(f.ecoshare, "NegotiationSettled")
+      .withArgs(f.offerId, counterId);
+  });
+
+  it("lets the original offer win if it is accepted first", async function () {
+    const f = await networkHelpers.loadFixture(opening);
+    await f.ecoshare.connect(f.airline).counterPropose(f.offerId, counterTerms(f));
+    await f.ecoshare.connect(f.airline).accept(f.offerId);
+    await f.ecoshare.connect(f.restaurant).accept(f.offerId);
+    expect((await f.ecoshare.agreement(f.offerId)).status).to.equal(BigInt(h.AgreementStatus.Active));
+    await expect(f.ecoshare.connect(f.hotel).accept(2n))
+      .to.be.revertedWithCustomError(f.ecoshare, "NegotiationSettled")
+      .withArgs(2n, f.offerId);
+  });
+
+  it("counters an amendment: the winner replaces the active version", async function () {
+    const f = await networkHelpers.loadFixture(opening);
+    const parties = [f.hotel, f.airline, f.restaurant];
+    const active = await h.activateAgreement(f.ecoshare, f.hotel, parties, f.terms);
+    const amendment = await h.propose(f.ecoshare, f.hotel, { ...f.terms, termsURI: "ipfs://v2" }, active);
+    await f.ecoshare.connect(f.restaurant).counterPropose(amendment, counterTerms(f));
+    const counter = await f.ecoshare.agreementCount();
+    expect((await f.ecoshare.agreement(counter)).previousId).to.equal(active);
+    await f.ecoshare.connect(f.hotel).accept(counter);
+    await expect(f.ecoshare.connect(f.airline).accept(counter))
+      .to.emit(f.ecoshare, "AgreementSuperseded")
+      .withArgs(active, counter);
+    await expect(f.ecoshare.connect(f.airline).accept(amendment))
+      .to.be.revertedWithCustomError(f.ecoshare, "NegotiationSettled")
+      .withArgs(amendment, counter);
+  });
+
+  it("only lets a party of the countered version counter it, keeping every party", async function () {
+    const f = await networkHelpers.loadFixture(opening);
+    await expect(f.ecoshare.connect(f.operator).counterPropose(f.offerId, counterTerms(f)))
+      .to.be.revertedWithCustomError(f.ecoshare, "NotAgreementParty")
+      .withArgs(f.offerId, f.operator.address);
+    const dropsRestaurant = { ...f.terms, parties: h.equalShares([f.hotel.address, f.airline.address]) };
+    await expect(f.ecoshare.connect(f.airline).counterPropose(f.offerId, dropsRestaurant))
+      .to.be.revertedWithCustomError(f.ecoshare, "AmendmentDropsParty")
+      .withArgs(f.restaurant.address);
+  });
+
+  describe("signed counter-proposals", function () {
+    it("lets anyone submit a counter its author signed, once", async function () {
+      const f = await networkHelpers.loadFixture(opening);
+      const terms = counterTerms(f);
+      const deadline = f.terms.validUntil;
+      const signature = await signCounter(f, f.restaurant, f.offerId, terms, deadline);
+      const digest = await f.ecoshare.counterProposalDigest(f.offerId, terms, f.restaurant.address, deadline);
+      const domain = domainFromErc5267(await f.ecoshare.eip712Domain());
+      expect(digest).to.equal(
+        ethers.TypedDataEncoder.hash(domain, counterProposalTypes as never, { counteredId: f.offerId, terms, nonce: 0n, deadline }),
+      );
+      await expect(f.ecoshare.connect(f.relayer).counterProposeWithSignature(f.offerId, terms, f.restaurant.address, deadline, signature))
+        .to.emit(f.ecoshare, "AgreementCountered")
+        .withArgs(2n, f.offerId, f.restaurant.address);
+      expect(await f.ecoshare.hasAccepted(2n, f.restaurant.address)).to.equal(true);
+      expect(await f.ecoshare.nonces(f.restaurant.address)).to.equal(1n);
+      // Replaying it fails: its nonce is spent.
+      await expect(f.ecoshare.connect(f.relayer).counterProposeWithSignature(f.offerId, terms, f.restaurant.address, deadline, signature))
+        .to.be.revertedWithCustomError(f.ecoshare, "InvalidCounterSignature")
+        .withArgs(f.restaurant.address);
+    });
+
+    it("rejects a signature by someone else, over other terms, or past its deadline", async function () {
+      const f = await networkHelpers.loadFixture(opening);
+      const terms = counterTerms(f);
+      const deadline = f.terms.validUntil;
+      const byAirline = await signCounter(f, f.airline, f.offerId, terms, deadline);
+      await expect(f.ecoshare.counterProposeWithSignature(f.offerId, terms, f.restaurant.address, deadline, byAirline))
+        .to.be.revertedWithCustomError(f.ecoshare, "InvalidCounterSignature")
+        .withArgs(f.restaurant.address);
+      const signature = await signCounter(f, f.restaurant, f.offerId, terms, deadline);
+      await expect(
+        f.ecoshare.counterProposeWithSignature(f.offerId, { ...terms, referralFeeBps: 900 }, f.restaurant.address, deadline, signature),
+      )
+        .to.be.revertedWithCustomError(f.ecoshare, "InvalidCounterSignature")
+        .withArgs(f.restaurant.address);
+      const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+      const stale = await signCounter(f, f.restaurant, f.offerId, terms, now);
+      await networkHelpers.time.increase(10);
+      await expect(f.ecoshare.counterProposeWithSignature(f.offerId, terms, f.restaurant.address, now, stale))
+        .to.be.revertedWithCustomError(f.ecoshare, "CounterSignatureExpired")
+        .withArgs(f.restaurant.address, now);
+    });
+  });
+});
