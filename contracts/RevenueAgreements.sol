@@ -93,6 +93,8 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
 
     /// @inheritdoc IRevenueAgreements
     function acceptWithSignatures(uint256 agreementId, SignedAcceptance[] calldata acceptances) external {
+        // A relayer whose whole batch was submitted first (so the agreement activated) has nothing left to do.
+        if (_allRecorded(agreementId, acceptances)) return;
         Agreement storage agreement_ = _pendingAgreement(agreementId);
         for (uint256 i; i < acceptances.length; ++i) {
             SignedAcceptance calldata signed = acceptances[i];
@@ -293,6 +295,15 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         }
         a.status = AgreementStatus.Active;
         emit AgreementActivated(agreementId, previousId);
+    }
+
+    /// @dev Whether `agreementId` is active and every acceptance in `acceptances` is already recorded.
+    function _allRecorded(uint256 agreementId, SignedAcceptance[] calldata acceptances) private view returns (bool) {
+        if (_agreements[agreementId].status != AgreementStatus.Active) return false;
+        for (uint256 i; i < acceptances.length; ++i) {
+            if (!_positions[agreementId][acceptances[i].signer].accepted) return false;
+        }
+        return true;
     }
 
     function _pendingAgreement(uint256 agreementId) private view returns (Agreement storage a) {
