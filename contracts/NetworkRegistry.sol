@@ -75,7 +75,7 @@ abstract contract NetworkRegistry is INetworkRegistry {
         member.role = role;
         member.since = uint40(block.timestamp);
         emit MembershipRequested(networkId, msg.sender, role, metadataURI);
-        if (_canAdmit(net, networkId, msg.sender)) {
+        if (!member.awaitsReinstatement && _canAdmit(net, networkId, msg.sender)) {
             member.status = MemberStatus.Active;
             emit MemberAdmitted(networkId, msg.sender, msg.sender);
         } else {
@@ -88,13 +88,13 @@ abstract contract NetworkRegistry is INetworkRegistry {
         Membership storage member = _pendingRequest(networkId, account);
         member.status = MemberStatus.Active;
         member.since = uint40(block.timestamp);
+        member.awaitsReinstatement = false;
         emit MemberAdmitted(networkId, account, msg.sender);
     }
 
     /// @inheritdoc INetworkRegistry
     function decline(uint256 networkId, address account) external {
-        _pendingRequest(networkId, account);
-        delete _memberships[networkId][account];
+        _endMembership(networkId, account, _pendingRequest(networkId, account).awaitsReinstatement);
         emit MembershipDeclined(networkId, account, msg.sender);
     }
 
@@ -115,7 +115,8 @@ abstract contract NetworkRegistry is INetworkRegistry {
     /// @inheritdoc INetworkRegistry
     function leave(uint256 networkId) external {
         _existingMembership(networkId, msg.sender);
-        delete _memberships[networkId][msg.sender];
+        Membership storage member = _memberships[networkId][msg.sender];
+        _endMembership(networkId, msg.sender, member.status == MemberStatus.Suspended || member.awaitsReinstatement);
         emit MemberLeft(networkId, msg.sender);
     }
 
@@ -162,11 +163,13 @@ abstract contract NetworkRegistry is INetworkRegistry {
         if (net.operator != msg.sender) revert NotNetworkOperator(networkId, msg.sender);
     }
 
-    /// @dev `account`'s pending request to `networkId`, which the caller must be allowed to answer.
+    /// @dev `account`'s pending request to `networkId`, which the caller must be allowed to answer (only the
+    /// operator answers an account that left while suspended).
     function _pendingRequest(uint256 networkId, address account) private view returns (Membership storage member) {
         Network storage net = _existingNetwork(networkId);
-        if (!_canAdmit(net, networkId, msg.sender)) revert NotAllowedToAdmit(networkId, msg.sender);
         member = _memberships[networkId][account];
+        bool allowed = member.awaitsReinstatement ? msg.sender == net.operator : _canAdmit(net, networkId, msg.sender);
+        if (!allowed) revert NotAllowedToAdmit(networkId, msg.sender);
         if (member.status != MemberStatus.Pending) {
             revert UnexpectedMemberStatus(networkId, account, member.status);
         }
@@ -176,6 +179,12 @@ abstract contract NetworkRegistry is INetworkRegistry {
     function _existingMembership(uint256 networkId, address account) private view {
         _existingNetwork(networkId);
         if (_memberships[networkId][account].status == MemberStatus.None) revert NotMember(networkId, account);
+    }
+
+    /// @dev Clears `account`'s membership, remembering a suspension the operator has not lifted.
+    function _endMembership(uint256 networkId, address account, bool awaitsReinstatement) private {
+        delete _memberships[networkId][account];
+        if (awaitsReinstatement) _memberships[networkId][account].awaitsReinstatement = true;
     }
 
     /// @dev Moves `account` from status `from` to status `to`.

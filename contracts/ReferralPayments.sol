@@ -58,7 +58,7 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         bytes32 r,
         bytes32 s
     ) external nonReentrant {
-        if (asset == address(0)) revert WrongPaymentAsset(agreementId, _agreements[agreementId].asset, asset);
+        if (asset == address(0)) revert PermitNeedsToken();
         // A front-runner may have used the permit already; the allowance then is what matters.
         try IERC20Permit(asset).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
         _pullToken(asset, amount);

@@ -123,6 +123,8 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
 
     /// @inheritdoc IRevenueAgreements
     function acceptWithSignatures(uint256 agreementId, SignedAcceptance[] calldata acceptances) external {
+        // A relayer whose whole batch was submitted first (so the agreement activated) has nothing left to do.
+        if (_allRecorded(agreementId, acceptances)) return;
         Agreement storage agreement_ = _pendingAgreement(agreementId);
         for (uint256 i; i < acceptances.length; ++i) {
             SignedAcceptance calldata signed = acceptances[i];
@@ -405,8 +407,8 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         for (uint256 i; i < parties.length; ++i) {
             _requireActiveMember(networkId, parties[i]);
         }
-        uint256 winner = _winnerOver(a);
-        if (winner != 0) revert NegotiationSettled(agreementId, winner);
+        // Every path here checked the version can still activate ({_pendingAgreement}, or a fresh proposal
+        // whose base was checked); the previous version's status is checked once more before it is replaced.
         uint256 previousId = a.previousId;
         if (previousId != 0) {
             Agreement storage previous = _agreements[previousId];
@@ -417,6 +419,15 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         _activeVersions[a.lineageId] = agreementId;
         a.status = AgreementStatus.Active;
         emit AgreementActivated(agreementId, previousId);
+    }
+
+    /// @dev Whether `agreementId` is active and every acceptance in `acceptances` is already recorded.
+    function _allRecorded(uint256 agreementId, SignedAcceptance[] calldata acceptances) private view returns (bool) {
+        if (_agreements[agreementId].status != AgreementStatus.Active) return false;
+        for (uint256 i; i < acceptances.length; ++i) {
+            if (!_positions[agreementId][acceptances[i].signer].accepted) return false;
+        }
+        return true;
     }
 
     /// @dev The pending version `agreementId`, which must still be able to activate.

@@ -25,12 +25,26 @@ describe("Holdback and refunds", function () {
 
   type Fixture = Awaited<ReturnType<typeof heldAgreement>>;
 
+  /** A held payment as `PaymentHeld` records it and release/refund take it back. */
+  interface HeldPayment {
+    holdId: bigint;
+    agreementId: bigint;
+    payer: string;
+    referrer: string;
+    asset: string;
+    amount: bigint;
+    networkFee: bigint;
+    referralFee: bigint;
+    vendorShare: bigint;
+    releaseAt: bigint;
+  }
+
   /** Pays 1,000,000 wei with a referral and returns the held payment as PaymentHeld recorded it. */
   async function payHeld(f: Fixture, amount = 1_000_000n) {
     const tx = await f.ecoshare.connect(f.customer).pay(f.id, h.ETH, amount, f.referrer.address, h.ORDER, { value: amount });
     const receipt = await tx.wait();
     const log = receipt!.logs.map((l) => f.ecoshare.interface.parseLog(l)).find((l) => l?.name === "PaymentHeld")!;
-    return log.args.held.toObject() as Parameters<Fixture["ecoshare"]["refundHeldPayment"]>[0] & { holdId: bigint; releaseAt: bigint };
+    return log.args.held.toObject() as HeldPayment;
   }
 
   it("splits a held payment at once but credits nothing until release", async function () {
@@ -156,8 +170,9 @@ describe("Holdback and refunds", function () {
     await token.mint(f.customer.address, 5_000_000n);
     await token.connect(f.customer).approve(await f.ecoshare.getAddress(), 5_000_000n);
     const receipt = await (await f.ecoshare.connect(f.customer).pay(id, asset, 5_000_000n, h.NO_REFERRER, h.ORDER)).wait();
-    const held = receipt!.logs.map((l) => f.ecoshare.interface.parseLog(l)).find((l) => l?.name === "PaymentHeld")!.args.held.toObject();
-    await expect(f.ecoshare.connect(f.airline).refundHeldPayment(held as never)).to.emit(f.ecoshare, "HeldPaymentRefunded");
+    const log = receipt!.logs.map((l) => f.ecoshare.interface.parseLog(l)).find((l) => l?.name === "PaymentHeld")!;
+    const held = log.args.held.toObject() as HeldPayment;
+    await expect(f.ecoshare.connect(f.airline).refundHeldPayment(held)).to.emit(f.ecoshare, "HeldPaymentRefunded");
     await expect(f.ecoshare.withdraw(f.customer.address, asset, [])).to.changeTokenBalances(ethers, token, [f.customer], [5_000_000n]);
   });
 

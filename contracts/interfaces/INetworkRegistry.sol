@@ -46,6 +46,8 @@ interface INetworkRegistry {
         MemberStatus status;
         MemberRole role;
         uint40 since;
+        /// Set when the account left while suspended: only the operator may admit it again.
+        bool awaitsReinstatement;
     }
 
     /// @notice Emitted when `operator` creates network `networkId`.
@@ -153,10 +155,12 @@ interface INetworkRegistry {
 
     /// @notice Registers the caller in `networkId` with `role`.
     /// @dev The membership is active at once when the caller could admit itself (an open network, or the
-    /// operator); otherwise it waits as pending for an admitter's {admit}.
+    /// operator); otherwise it waits as pending for an admitter's {admit}. An account that left while
+    /// suspended always waits, and only the operator may admit it: leaving never lifts a suspension.
     function join(uint256 networkId, MemberRole role, string calldata metadataURI) external;
 
-    /// @notice Admits `account`'s pending request. Who may admit depends on the network's kind.
+    /// @notice Admits `account`'s pending request. Who may admit depends on the network's kind; an account
+    /// that left while suspended is admitted by the operator only.
     function admit(uint256 networkId, address account) external;
 
     /// @notice Turns down `account`'s pending request. Same callers as {admit}.
@@ -169,7 +173,8 @@ interface INetworkRegistry {
     /// @notice Reinstates a suspended member. Operator only.
     function reinstate(uint256 networkId, address account) external;
 
-    /// @notice Ends the caller's membership (or request), whatever its status. Always allowed.
+    /// @notice Ends the caller's membership (or request), whatever its status. Always allowed; leaving while
+    /// suspended is remembered, so that only the operator can let the account back in.
     function leave(uint256 networkId) external;
 
     /// @notice Replaces the caller's metadata URI in `networkId`.

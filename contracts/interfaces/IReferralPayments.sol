@@ -67,6 +67,9 @@ interface IReferralPayments {
     /// @notice Thrown when the asset the customer names is not `expected`, the agreement's asset.
     error WrongPaymentAsset(uint256 agreementId, address expected, address asset);
 
+    /// @notice Thrown when {payWithPermit} names ETH: only tokens have permits; use {pay}.
+    error PermitNeedsToken();
+
     /// @notice Thrown when the ETH sent (`value`) is not what the payment needs (`expected`; 0 for tokens).
     error WrongPaymentValue(uint256 expected, uint256 value);
 

@@ -229,7 +229,8 @@ interface IRevenueAgreements {
 
     /// @notice Records parties' signed acceptances of `agreementId`; anyone may submit them.
     /// @dev A signature binds the chain, this contract, the agreement id, its version, its full terms and a
-    /// deadline. Acceptances already recorded (e.g. submitted first by someone else) are skipped.
+    /// deadline. Acceptances already recorded (e.g. submitted first by someone else) are skipped; a batch whose
+    /// acceptances were all recorded and activated the agreement succeeds without effect.
     function acceptWithSignatures(uint256 agreementId, SignedAcceptance[] calldata acceptances) external;
 
     /// @notice Ends pending or active agreement `agreementId`. Any party may. Earnings stay collectable.
