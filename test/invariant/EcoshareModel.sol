@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Ecoshare} from "../../contracts/Ecoshare.sol";
+import {INetworkRegistry} from "../../contracts/interfaces/INetworkRegistry.sol";
+import {IReferralPayments} from "../../contracts/interfaces/IReferralPayments.sol";
+import {IRevenueAgreements} from "../../contracts/interfaces/IRevenueAgreements.sol";
+import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
+import {OwnedERC1271Wallet} from "../../contracts/mocks/OwnedERC1271Wallet.sol";
+import {TestBase} from "../utils/TestBase.sol";
+
+/// @title EcoshareModel
+/// @notice A second, independent bookkeeping of everything the invariant handler did to Ecoshare: networks,
+/// memberships, agreements, payments, collections and payouts. The handler asks it what each call must do
+/// (succeed, or revert with which error) before making the call, and the invariants compare it with the
+/// contract's own state.
+/// @dev Written from the interfaces' documented rules and docs/architecture.md, not from the implementation:
+/// where the model and the contract disagree, one of them misreads the spec. Even the rounding formulas are
+/// restated here rather than taken from SplitMath, whose own fuzz tests (test/fuzz) pin them down.
+abstract contract EcoshareModel is TestBase {
+    uint256 internal constant BPS = 10_000;
+    address internal constant ETH = address(0);
+    uint16 internal constant MAX_NETWORK_FEE_BPS = 1_000;
+    uint16 internal constant MAX_REFERRAL_FEE_BPS = 5_000;
+
+    struct GhostNetwork {
+        address operator;
+        address pendingOperator;
+        INetworkRegistry.NetworkKind kind;
+        address feeRecipient;
+        uint16 feeBps;
+    }
+
+    struct GhostAgreement {
+        uint256 networkId;
+        address asset;
+        IRevenueAgreements.AgreementStatus status;
+        uint32 version;
+        uint256 previousId;
+        uint16 referralFeeBps;
+        uint16 networkFeeBps;
+        address feeRecipient;
+        uint40 validFrom;
+        uint40 validUntil;
+        uint256 pendingAcceptances;
+        address[] parties;
+        uint256 vendorPool;
+        uint256 networkFees;
+        uint256 networkFeesCollected;
+    }
+
+    struct GhostPosition {
+        bool isParty;
+        bool accepted;
+        uint16 shareStart;
+        uint16 shareBps;
+        uint256 collected;
+    }
+
+    // Set once in the constructor (plain storage: the project's lint wants SNAKE_CASE immutables).
+    Ecoshare public ecoshare;
+    MockStablecoin public token;
+
+    address[] internal _actors;
+    mapping(address account => uint256) internal _keyOf;
+
+    uint256 public networkCount;
+    mapping(uint256 networkId => GhostNetwork) internal _networks;
+    mapping(uint256 networkId => mapping(address account => INetworkRegistry.MemberStatus)) internal _memberStatus;
+    /// @dev Accounts that left while suspended: only the operator may let them back in.
+    mapping(uint256 networkId => mapping(address account => bool)) internal _awaitsReinstatement;
+
+    uint256 public agreementCount;
+    mapping(uint256 agreementId => GhostAgreement) internal _agreements;
+    mapping(uint256 agreementId => mapping(address account => GhostPosition)) internal _positions;
+
+    /// @notice The model's books for one account in one asset.
+    struct AccountLedger {
+        /// What it may withdraw without naming agreements: its referral fees not yet paid out.
+        uint256 balance;
+        /// Every referral fee ever credited to it.
+        uint256 referralCredited;
+        /// Every party share and network fee it ever collected from agreements.
+        uint256 collected;
+        /// Everything ever paid out for it (to itself or where it said).
+        uint256 withdrawn;
+    }
+
+    /// @notice Every payment ever taken, and every payout ever made, in one asset.
+    struct AssetTotals {
+        uint256 deposited;
+        uint256 paidOut;
+    }
+
+    mapping(address account => mapping(address asset => AccountLedger)) internal _ledger;
+    mapping(address asset => AssetTotals) internal _totals;
+
+    /// @dev `actorCount - 1` EOAs and, last, an ERC-1271 smart wallet; each has a private key (the wallet's is
+    /// its owner's) so that it can sign acceptances. The wallet has no `receive`: it takes its ETH out with
+    /// withdrawTo, and cannot sign EIP-2612 permits.
+    constructor(Ecoshare ecoshare_, MockStablecoin token_, uint256 actorCount) {
+        ecoshare = ecoshare_;
+        token = token_;
+        for (uint256 i; i < actorCount; ++i) {
+            uint256 key = uint256(keccak256(abi.encode("ecoshare.invariant.actor", i)));
+            address account = vm.addr(key);
+            if (i + 1 == actorCount) {
+                vm.prank(account); // the wallet's signer is its deployer
+                account = address(new OwnedERC1271Wallet());
+            }
+            _actors.push(account);
+            _keyOf[account] = key;
+            vm.label(account, string.concat(i + 1 < actorCount ? "actor" : "smartWallet", vm.toString(i)));
+        }
+    }
+
+    /// @notice The actor that is a smart wallet (ERC-1271, refuses ETH).
+    function smartWallet() public view returns (address) {
+        return _actors[_actors.length - 1];
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Views for the invariant test
+    // ------------------------------------------------------------------------------------------------
+
+    function actors() external view returns (address[] memory) {
+        return _actors;
+    }
+
+    /// @notice The two assets agreements use: ETH (address(0)) and the stablecoin.
+    function assets() public view returns (address[2] memory) {
+        return [ETH, address(token)];
+    }
+
+    function ghostLedger(address account, address asset) external view returns (AccountLedger memory) {
+        return _ledger[account][asset];
+    }
+
+    function ghostTotals(address asset) external view returns (AssetTotals memory) {
+        return _totals[asset];
+    }
+
+    function ghostNetwork(uint256 networkId) external view returns (GhostNetwork memory) {
+        return _networks[networkId];
+    }
+
+    function ghostMemberStatus(uint256 networkId, address account)
+        external
+        view
+        returns (INetworkRegistry.MemberStatus)
+    {
+        return _memberStatus[networkId][account];
+    }
+
+    function ghostAwaitsReinstatement(uint256 networkId, address account) external view returns (bool) {
+        return _awaitsReinstatement[networkId][account];
+    }
+
+    function ghostAgreement(uint256 agreementId) external view returns (GhostAgreement memory) {
+        return _agreements[agreementId];
+    }
+
+    function ghostPosition(uint256 agreementId, address account) external view returns (GhostPosition memory) {
+        return _positions[agreementId][account];
+    }
+
+    /// @notice What the parties of `agreementId` have collected so far, together.
+    function ghostPartiesCollected(uint256 agreementId) public view returns (uint256 sum) {
+        address[] storage parties = _agreements[agreementId].parties;
+        for (uint256 i; i < parties.length; ++i) {
+            sum += _positions[agreementId][parties[i]].collected;
+        }
+    }
+
+    /// @notice Whether the vendor pool of `agreementId` can no longer grow.
+    function ghostIsClosed(uint256 agreementId) public view returns (bool) {
+        GhostAgreement storage a = _agreements[agreementId];
+        return a.status == IRevenueAgreements.AgreementStatus.Terminated
+            || a.status == IRevenueAgreements.AgreementStatus.Superseded || block.timestamp > a.validUntil;
+    }
+
+    /// @notice What `account` may collect from `agreementId` now, as a party and as its fee recipient.
+    function ghostOwed(uint256 agreementId, address account) public view returns (uint256 partyShare, uint256 fee) {
+        GhostAgreement storage a = _agreements[agreementId];
+        GhostPosition storage p = _positions[agreementId][account];
+        if (p.shareBps != 0) {
+            uint256 entitled = ghostIsClosed(agreementId)
+                ? _finalShare(a.vendorPool, p.shareStart, p.shareBps)
+                : _openShare(a.vendorPool, p.shareBps);
+            partyShare = entitled - p.collected;
+        }
+        if (account == a.feeRecipient) fee = a.networkFees - a.networkFeesCollected;
+    }
+
+    /// @notice The most `account` can ever be owed by the agreements in `asset` as they stand: its final slice
+    /// of each vendor pool plus each network fee it receives. Computed from the model's pools alone.
+    function ghostMaxEarnings(address account, address asset) public view returns (uint256 sum) {
+        for (uint256 id = 1; id <= agreementCount; ++id) {
+            GhostAgreement storage a = _agreements[id];
+            if (a.asset != asset) continue;
+            GhostPosition storage p = _positions[id][account];
+            sum += _finalShare(a.vendorPool, p.shareStart, p.shareBps);
+            if (account == a.feeRecipient) sum += a.networkFees;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Predictions: the error selector a call must revert with, or bytes4(0) when it must succeed
+    // ------------------------------------------------------------------------------------------------
+
+    function _networkExists(uint256 networkId) internal view returns (bool) {
+        return networkId != 0 && networkId <= networkCount;
+    }
+
+    function _agreementExists(uint256 agreementId) internal view returns (bool) {
+        return agreementId != 0 && agreementId <= agreementCount;
+    }
+
+    function _isActive(uint256 networkId, address account) internal view returns (bool) {
+        return _memberStatus[networkId][account] == INetworkRegistry.MemberStatus.Active;
+    }
+
+    /// @dev Who may admit, per {INetworkRegistry.NetworkKind}.
+    function _canAdmit(uint256 networkId, address account) internal view returns (bool) {
+        GhostNetwork storage net = _networks[networkId];
+        if (account == net.operator || net.kind == INetworkRegistry.NetworkKind.Marketplace) return true;
+        return net.kind == INetworkRegistry.NetworkKind.PeerToPeer && _isActive(networkId, account);
+    }
+
+    function _predictFeeTerms(address feeRecipient, uint16 feeBps) internal pure returns (bytes4) {
+        if (feeRecipient == address(0)) return INetworkRegistry.ZeroFeeRecipient.selector;
+        if (feeBps > MAX_NETWORK_FEE_BPS) return INetworkRegistry.NetworkFeeTooHigh.selector;
+        return 0;
+    }
+
+    function _predictOperatorCall(uint256 networkId, address caller) internal view returns (bytes4) {
+        if (!_networkExists(networkId)) return INetworkRegistry.UnknownNetwork.selector;
+        if (_networks[networkId].operator != caller) return INetworkRegistry.NotNetworkOperator.selector;
+        return 0;
+    }
+
+    function _predictJoin(uint256 networkId, address account) internal view returns (bytes4) {
+        if (!_networkExists(networkId)) return INetworkRegistry.UnknownNetwork.selector;
+        if (_memberStatus[networkId][account] != INetworkRegistry.MemberStatus.None) {
+            return INetworkRegistry.AlreadyMember.selector;
+        }
+        return 0;
+    }
+
+    /// @dev Whether `account`'s join makes it active at once: it could admit itself, and it did not leave while
+    /// suspended (leaving never lifts a suspension).
+    function _admittedOnJoin(uint256 networkId, address account) internal view returns (bool) {
+        return !_awaitsReinstatement[networkId][account] && _canAdmit(networkId, account);
+    }
+
+    /// @dev Admit and decline answer the same callers, about the same pending requests; only the operator
+    /// answers an account that left while suspended.
+    function _predictAnswer(uint256 networkId, address caller, address account) internal view returns (bytes4) {
+        if (!_networkExists(networkId)) return INetworkRegistry.UnknownNetwork.selector;
+        bool allowed = _awaitsReinstatement[networkId][account]
+            ? caller == _networks[networkId].operator
+            : _canAdmit(networkId, caller);
+        if (!allowed) return INetworkRegistry.NotAllowedToAdmit.selector;
+        if (_memberStatus[networkId][account] != INetworkRegistry.MemberStatus.Pending) {
+            return INetworkRegistry.UnexpectedMemberStatus.selector;
+        }
+        return 0;
+    }
+
+    function _predictStatusMove(
+        uint256 networkId,
+        address caller,
+        address account,
+        INetworkRegistry.MemberStatus from
+    ) internal view returns (bytes4) {
+        bytes4 err = _predictOperatorCall(networkId, caller);
+        if (err != 0) return err;
+        if (_memberStatus[networkId][account] != from) return INetworkRegistry.UnexpectedMemberStatus.selector;
+        return 0;
+    }
+
+    function _predictLeave(uint256 networkId, address account) internal view returns (bytes4) {
+        if (!_networkExists(networkId)) return INetworkRegistry.UnknownNetwork.selector;
+        if (_memberStatus[networkId][account] == INetworkRegistry.MemberStatus.None) {
+            return INetworkRegistry.NotMember.selector;
+        }
+        return 0;
+    }
+
+    /// @dev Follows propose/proposeAmendment: the amended version, the terms, each party in order, then the
+    /// amendment's completeness. Activation cannot fail here: the window is still open and every party active.
+    function _predictPropose(address proposer, uint256 previousId, IRevenueAgreements.AgreementTerms memory t)
+        internal
+        view
+        returns (bytes4)
+    {
+        if (previousId != 0) {
+            if (!_agreementExists(previousId)) return IRevenueAgreements.UnknownAgreement.selector;
+            GhostAgreement storage previous = _agreements[previousId];
+            if (previous.status != IRevenueAgreements.AgreementStatus.Active) {
+                return IRevenueAgreements.UnexpectedAgreementStatus.selector;
+            }
+            if (previous.networkId != t.networkId) return IRevenueAgreements.AmendmentChangesNetwork.selector;
+        }
+        if (!_networkExists(t.networkId)) return INetworkRegistry.UnknownNetwork.selector;
+        GhostNetwork storage net = _networks[t.networkId];
+        if (proposer != net.operator && !_isActive(t.networkId, proposer)) {
+            return IRevenueAgreements.NotAllowedToPropose.selector;
+        }
+        if (t.feeRecipient != net.feeRecipient || t.networkFeeBps != net.feeBps) {
+            return IRevenueAgreements.NetworkFeeTermsChanged.selector;
+        }
+        if (t.referralFeeBps > MAX_REFERRAL_FEE_BPS) return IRevenueAgreements.ReferralFeeTooHigh.selector;
+        if (t.validFrom >= t.validUntil || t.validUntil <= block.timestamp) {
+            return IRevenueAgreements.InvalidValidityWindow.selector;
+        }
+        uint256 shareSum;
+        for (uint256 i; i < t.parties.length; ++i) {
+            address account = t.parties[i].account;
+            if (!_isActive(t.networkId, account)) return INetworkRegistry.MemberNotActive.selector;
+            for (uint256 j; j < i; ++j) {
+                if (t.parties[j].account == account) return IRevenueAgreements.DuplicateParty.selector;
+            }
+            shareSum += t.parties[i].shareBps;
+            if (shareSum > BPS) return IRevenueAgreements.SharesDoNotSumToWhole.selector;
+        }
+        if (shareSum != BPS) return IRevenueAgreements.SharesDoNotSumToWhole.selector;
+        if (previousId != 0) {
+            address[] storage previousParties = _agreements[previousId].parties;
+            for (uint256 i; i < previousParties.length; ++i) {
+                if (!_contains(t.parties, previousParties[i])) return IRevenueAgreements.AmendmentDropsParty.selector;
+            }
+        }
+        return 0;
+    }
+
+    function _predictAccept(uint256 agreementId, address party) internal view returns (bytes4) {
+        if (!_agreementExists(agreementId)) return IRevenueAgreements.UnknownAgreement.selector;
+        GhostAgreement storage a = _agreements[agreementId];
+        if (a.status != IRevenueAgreements.AgreementStatus.Pending) {
+            return IRevenueAgreements.UnexpectedAgreementStatus.selector;
+        }
+        GhostPosition storage p = _positions[agreementId][party];
+        if (!p.isParty) return IRevenueAgreements.NotAgreementParty.selector;
+        if (p.accepted) return IRevenueAgreements.AlreadyAccepted.selector;
+        if (!_isActive(a.networkId, party)) return INetworkRegistry.MemberNotActive.selector;
+        if (a.pendingAcceptances == 1) return _predictActivation(agreementId);
+        return 0;
+    }
+
+    /// @dev The last acceptance activates: the window must still be open, every party active, and the amended
+    /// version (if any) still active.
+    function _predictActivation(uint256 agreementId) internal view returns (bytes4) {
+        GhostAgreement storage a = _agreements[agreementId];
+        if (a.validUntil < block.timestamp) return IRevenueAgreements.InvalidValidityWindow.selector;
+        for (uint256 i; i < a.parties.length; ++i) {
+            if (!_isActive(a.networkId, a.parties[i])) return INetworkRegistry.MemberNotActive.selector;
+        }
+        if (a.previousId != 0 && _agreements[a.previousId].status != IRevenueAgreements.AgreementStatus.Active) {
+            return IRevenueAgreements.UnexpectedAgreementStatus.selector;
+        }
+        return 0;
+    }
+
+    function _predictTerminate(uint256 agreementId, address caller) internal view returns (bytes4) {
+        if (!_agreementExists(agreementId)) return IRevenueAgreements.UnknownAgreement.selector;
+        IRevenueAgreements.AgreementStatus status = _agreements[agreementId].status;
+        if (status != IRevenueAgreements.AgreementStatus.Pending && status != IRevenueAgreements.AgreementStatus.Active)
+        {
+            return IRevenueAgreements.UnexpectedAgreementStatus.selector;
+        }
+        if (!_positions[agreementId][caller].isParty) return IRevenueAgreements.NotAgreementParty.selector;
+        return 0;
+    }
+
+    /// @dev Whether `agreementId` may take a payment now, in the model's eyes. Unknown agreements never may.
+    function _predictPaymentWindow(uint256 agreementId, address asset) internal view returns (bytes4) {
+        GhostAgreement storage a = _agreements[agreementId];
+        if (!_agreementExists(agreementId) || a.status != IRevenueAgreements.AgreementStatus.Active) {
+            return IReferralPayments.AgreementNotActive.selector;
+        }
+        if (a.asset != asset) return IReferralPayments.WrongPaymentAsset.selector;
+        if (block.timestamp < a.validFrom) return IReferralPayments.AgreementNotYetValid.selector;
+        if (block.timestamp > a.validUntil) return IReferralPayments.AgreementExpired.selector;
+        return 0;
+    }
+
+    function _predictPay(
+        uint256 agreementId,
+        address asset,
+        uint256 amount,
+        uint256 value,
+        address payer,
+        address referrer
+    ) internal view returns (bytes4) {
+        if (asset == ETH ? value != amount : value != 0) return IReferralPayments.WrongPaymentValue.selector;
+        if (amount == 0) return IReferralPayments.ZeroPayment.selector;
+        bytes4 err = _predictPaymentWindow(agreementId, asset);
+        if (err != 0) return err;
+        GhostAgreement storage a = _agreements[agreementId];
+        if (referrer != address(0)) {
+            if (referrer == payer) return IReferralPayments.SelfReferral.selector;
+            if (!_isActive(a.networkId, referrer)) return IReferralPayments.ReferrerNotActiveMember.selector;
+        }
+        // The running totals are uint128: a payment that would overflow either is refused.
+        uint256 networkFee = amount * a.networkFeeBps / BPS;
+        uint256 referralFee = referrer == address(0) ? 0 : amount * a.referralFeeBps / BPS;
+        if (
+            a.vendorPool + (amount - networkFee - referralFee) > type(uint128).max
+                || a.networkFees + networkFee > type(uint128).max
+        ) return IReferralPayments.AmountTooLarge.selector;
+        return 0;
+    }
+
+    /// @dev What a withdrawal of `account`'s `asset` earnings from `ids` must pay out, or why it must fail.
+    /// Collecting twice from one agreement in one call yields nothing the second time.
+    function _predictWithdraw(address account, address recipient, address asset, uint256[] memory ids)
+        internal
+        view
+        returns (bytes4 err, uint256 amount)
+    {
+        if (recipient == address(0)) return (IReferralPayments.ZeroRecipient.selector, 0);
+        amount = _ledger[account][asset].balance;
+        for (uint256 i; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            if (!_agreementExists(id)) return (IRevenueAgreements.UnknownAgreement.selector, 0);
+            if (_agreements[id].asset != asset) return (IReferralPayments.AgreementAssetMismatch.selector, 0);
+            if (!_positions[id][account].isParty && _agreements[id].feeRecipient != account) {
+                return (IReferralPayments.NotEntitled.selector, 0);
+            }
+            if (_seenBefore(ids, i)) continue;
+            (uint256 partyShare, uint256 fee) = ghostOwed(id, account);
+            amount += partyShare + fee;
+        }
+        if (amount == 0) return (IReferralPayments.NothingToWithdraw.selector, 0);
+        return (0, amount);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Commits: the model's side of a call that succeeded
+    // ------------------------------------------------------------------------------------------------
+
+    function _commitAnswer(uint256 networkId, address account, bool admitted) internal {
+        if (admitted) {
+            _memberStatus[networkId][account] = INetworkRegistry.MemberStatus.Active;
+            _awaitsReinstatement[networkId][account] = false;
+        } else {
+            _memberStatus[networkId][account] = INetworkRegistry.MemberStatus.None; // a suspension stays on record
+        }
+    }
+
+    function _commitLeave(uint256 networkId, address account) internal {
+        if (_memberStatus[networkId][account] == INetworkRegistry.MemberStatus.Suspended) {
+            _awaitsReinstatement[networkId][account] = true;
+        }
+        _memberStatus[networkId][account] = INetworkRegistry.MemberStatus.None;
+    }
+
+    function _commitProposal(address proposer, uint256 previousId, IRevenueAgreements.AgreementTerms memory t)
+        internal
+        returns (uint256 agreementId)
+    {
+        agreementId = ++agreementCount;
+        GhostAgreement storage a = _agreements[agreementId];
+        a.networkId = t.networkId;
+        a.asset = t.asset;
+        a.status = IRevenueAgreements.AgreementStatus.Pending;
+        a.version = previousId == 0 ? 1 : _agreements[previousId].version + 1;
+        a.previousId = previousId;
+        a.referralFeeBps = t.referralFeeBps;
+        a.networkFeeBps = t.networkFeeBps;
+        a.feeRecipient = t.feeRecipient;
+        a.validFrom = t.validFrom;
+        a.validUntil = t.validUntil;
+        a.pendingAcceptances = t.parties.length;
+        uint256 shareStart;
+        for (uint256 i; i < t.parties.length; ++i) {
+            GhostPosition storage p = _positions[agreementId][t.parties[i].account];
+            p.isParty = true;
+            p.shareStart = uint16(shareStart);
+            p.shareBps = t.parties[i].shareBps;
+            a.parties.push(t.parties[i].account);
+            shareStart += t.parties[i].shareBps;
+        }
+        if (_positions[agreementId][proposer].isParty) _commitAcceptance(agreementId, proposer);
+    }
+
+    function _commitAcceptance(uint256 agreementId, address party) internal {
+        GhostAgreement storage a = _agreements[agreementId];
+        _positions[agreementId][party].accepted = true;
+        if (--a.pendingAcceptances == 0) {
+            a.status = IRevenueAgreements.AgreementStatus.Active;
+            if (a.previousId != 0) _agreements[a.previousId].status = IRevenueAgreements.AgreementStatus.Superseded;
+        }
+    }
+
+    function _commitPayment(uint256 agreementId, uint256 amount, address referrer)
+        internal
+        returns (uint256 networkFee, uint256 referralFee, uint256 vendorShare)
+    {
+        GhostAgreement storage a = _agreements[agreementId];
+        // The model's own split: fees round down, the vendor share takes the rest.
+        networkFee = amount * a.networkFeeBps / BPS;
+        referralFee = referrer == address(0) ? 0 : amount * a.referralFeeBps / BPS;
+        vendorShare = amount - networkFee - referralFee;
+        a.vendorPool += vendorShare;
+        a.networkFees += networkFee;
+        _ledger[referrer][a.asset].balance += referralFee;
+        _ledger[referrer][a.asset].referralCredited += referralFee;
+        _totals[a.asset].deposited += amount;
+    }
+
+    function _commitWithdrawal(address account, address asset, uint256[] memory ids, uint256 amount) internal {
+        for (uint256 i; i < ids.length; ++i) {
+            if (_seenBefore(ids, i)) continue;
+            (uint256 partyShare, uint256 fee) = ghostOwed(ids[i], account);
+            _positions[ids[i]][account].collected += partyShare;
+            _agreements[ids[i]].networkFeesCollected += fee;
+            _ledger[account][asset].collected += partyShare + fee;
+        }
+        _ledger[account][asset].balance = 0;
+        _ledger[account][asset].withdrawn += amount;
+        _totals[asset].paidOut += amount;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Small helpers
+    // ------------------------------------------------------------------------------------------------
+
+    function _contains(IRevenueAgreements.Party[] memory parties, address account) internal pure returns (bool) {
+        for (uint256 i; i < parties.length; ++i) {
+            if (parties[i].account == account) return true;
+        }
+        return false;
+    }
+
+    function _seenBefore(uint256[] memory ids, uint256 index) internal pure returns (bool) {
+        for (uint256 j; j < index; ++j) {
+            if (ids[j] == ids[index]) return true;
+        }
+        return false;
+    }
+
+    /// @dev The entitlement formulas of docs/architecture.md, restated rather than taken from SplitMath.
+    function _openShare(uint256 pool, uint256 shareBps) internal pure returns (uint256) {
+        return pool * shareBps / BPS;
+    }
+
+    function _finalShare(uint256 pool, uint256 shareStart, uint256 shareBps) internal pure returns (uint256) {
+        return pool * (shareStart + shareBps) / BPS - pool * shareStart / BPS;
+    }
+}
