@@ -3,12 +3,16 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { ecoshareTasks } from "./scripts/tasks/definitions.js";
+
 // Hardhat cannot download compilers on these machines: compile with the exact npm `solc` pinned in package.json.
 const SOLC_VERSION = "0.8.30";
 const solcPath = createRequire(import.meta.url).resolve("solc/soljson.js");
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  // npm run deploy / demo / audit: see scripts/tasks/definitions.ts.
+  tasks: ecoshareTasks,
   solidity: {
     profiles: {
       default: {

@@ -3,10 +3,12 @@
 //
 // 1. Compile, then the TypeScript type check (tsc), zero errors.
 // 2. solhint on contracts and Solidity tests, zero warnings.
-// 3. Contract tests: mocha (TypeScript) and Solidity fuzz/invariant tests, under Hardhat's coverage;
-//    fails when line or statement coverage of contracts/ falls below COVERAGE_THRESHOLD.
+// 3. Contract and tooling tests: mocha (TypeScript) and Solidity fuzz/invariant tests, under Hardhat's
+//    coverage; fails when line or statement coverage of contracts/ falls below COVERAGE_THRESHOLD.
+// 4. The web app's tests (app/): its type check, Vitest, and end-to-end tests in Chromium against the demo.
+import { readFileSync } from "node:fs";
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 
 const COVERAGE_THRESHOLD = 98;
 
@@ -20,6 +22,7 @@ const stages = [
     args: ["solhint", "--max-warnings", "0", "--disc", "contracts/**/*.sol", "test/**/*.sol"],
   },
   { name: "contract tests", command: "npx", args: ["hardhat", "test", "--coverage"], parse: parseHardhat },
+  { name: "web app tests", command: "npm", args: ["test", "--prefix", "app"], parse: parseApp },
 ];
 
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -47,6 +50,20 @@ function parseHardhat(output) {
   }
 }
 
+/** app/'s own runner totals its suites and writes `N passed, N failed` to app/.ci-out/app-summary.txt. */
+function parseApp() {
+  let summary = "";
+  try {
+    summary = readFileSync("app/.ci-out/app-summary.txt", "utf8");
+  } catch {
+    problems.push("the web app's tests wrote no summary");
+    return;
+  }
+  const [, appPassed, appFailed] = summary.match(/(\d+) passed, (\d+) failed/) ?? [];
+  passed += Number(appPassed ?? 0);
+  failed += Number(appFailed ?? 0);
+}
+
 function run({ command, args }) {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
@@ -64,6 +81,7 @@ function run({ command, args }) {
   });
 }
 
+rmSync("app/.ci-out/app-summary.txt", { force: true });
 for (const stage of stages) {
   console.log(`\n=== ${stage.name}: ${stage.command} ${stage.args.join(" ")}`);
   const { code, output } = await run(stage);

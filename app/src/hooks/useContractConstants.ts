@@ -1,0 +1,23 @@
+import { useReadContracts } from "wagmi";
+
+import { ecoshareAbi } from "../contracts/abis";
+import { useDeployment } from "./useDeployment";
+
+/** The contract's caps (fee rates, party count), read from the contract rather than copied. */
+export function useContractConstants() {
+  const { deployment } = useDeployment();
+  const contract = { address: deployment.ecoshare, abi: ecoshareAbi } as const;
+  const result = useReadContracts({
+    contracts: [
+      { ...contract, functionName: "MAX_NETWORK_FEE_BPS" },
+      { ...contract, functionName: "MAX_REFERRAL_FEE_BPS" },
+      { ...contract, functionName: "MAX_PARTIES" },
+    ],
+    allowFailure: false,
+    query: { staleTime: Number.POSITIVE_INFINITY },
+  });
+  const [maxNetworkFeeBps, maxReferralFeeBps, maxParties] = result.data ?? [];
+  return result.data
+    ? { maxNetworkFeeBps: Number(maxNetworkFeeBps), maxReferralFeeBps: Number(maxReferralFeeBps), maxParties: Number(maxParties) }
+    : undefined;
+}

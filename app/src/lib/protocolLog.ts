@@ -1,0 +1,144 @@
+/**
+ * The protocol's event log for the app: read with the shared client's bounded-range reader
+ * (scripts/lib/fetch-logs.ts: ranges from the deploy block, retries, range halving), decoded into the
+ * shared client's event type (scripts/lib/decode-events.ts), so the shared ledger rules take them as is.
+ *
+ * Why the app decodes with viem rather than with the shared decoder: the shared decoder uses ethers,
+ * which would add a second ABI library to the browser bundle next to viem. The output type is the shared
+ * one, and protocolLog.test.ts checks both decoders give identical events for every event kind.
+ */
+import { decodeEventLog, getAddress, type Log } from "viem";
+
+import type { EcoshareEvent } from "../../../scripts/lib/decode-events.js";
+import type { Address, Eip1193Transport } from "../../../scripts/lib/eip1193.js";
+import { fetchLogs, type FetchLogsProgress, type RawLog } from "../../../scripts/lib/fetch-logs.js";
+import { ecoshareAbi } from "../contracts/abis";
+
+export type { EcoshareEvent as ProtocolEvent } from "../../../scripts/lib/decode-events.js";
+export type ProtocolEventName = EcoshareEvent["eventName"];
+export type EventOf<N extends ProtocolEventName> = Extract<EcoshareEvent, { eventName: N }>;
+
+export interface FetchProtocolEventsParameters {
+  transport: Eip1193Transport;
+  address: Address;
+  fromBlock: bigint;
+  toBlock: bigint;
+  blockRange?: bigint;
+  onProgress?: (progress: FetchLogsProgress) => void;
+}
+
+/** Every Ecoshare event in `[fromBlock, toBlock]`, decoded, in chain order. */
+export async function fetchProtocolEvents({ transport, address, fromBlock, toBlock, blockRange, onProgress }: FetchProtocolEventsParameters): Promise<EcoshareEvent[]> {
+  const logs = await fetchLogs({ transport: halvingOnLargeResponses(transport), address, fromBlock, toBlock, blockRange, onProgress });
+  const events: EcoshareEvent[] = [];
+  for (const log of logs) {
+    const event = decodeProtocolLog(log);
+    if (event) events.push(event);
+  }
+  return events;
+}
+
+/**
+ * viem refuses HTTP responses above 10 MiB (ResponseBodyTooLargeError): a busy block range can exceed it.
+ * Reword that refusal the way RPCs word a result-size limit, so the shared reader halves the range and
+ * goes on instead of failing the whole read.
+ */
+export function halvingOnLargeResponses(transport: Eip1193Transport): Eip1193Transport {
+  return {
+    async request(args) {
+      try {
+        return await transport.request(args);
+      } catch (error) {
+        if (args.method === "eth_getLogs" && isBodyTooLarge(error)) {
+          throw new Error("log response size exceeded the limit", { cause: error });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function isBodyTooLarge(error: unknown): boolean {
+  for (let e = error as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+    if (e.name === "ResponseBodyTooLargeError") return true;
+  }
+  return false;
+}
+
+/** Turns a viem log (as `watchContractEvent` delivers it) into the shared client's raw log. */
+export function toRawLog(log: Log): RawLog | undefined {
+  if (log.blockNumber === null || log.logIndex === null || log.transactionHash === null || log.blockHash === null) return undefined;
+  if (log.transactionIndex === null) return undefined;
+  return {
+    address: log.address,
+    topics: log.topics,
+    data: log.data,
+    blockNumber: log.blockNumber,
+    blockHash: log.blockHash,
+    transactionHash: log.transactionHash,
+    transactionIndex: log.transactionIndex,
+    logIndex: log.logIndex,
+  };
+}
+
+/** Integers wider than 32 bits are bigints in the shared event type; viem gives numbers up to 48 bits. */
+function normalise(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalise);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalise(v)]));
+  }
+  return value;
+}
+
+const WIDE_NUMBER_FIELDS = new Set(["validFrom", "validUntil"]);
+
+/** Decodes one raw log of the Ecoshare contract; undefined for a log it does not know. */
+export function decodeProtocolLog(log: RawLog): EcoshareEvent | undefined {
+  let decoded;
+  try {
+    decoded = decodeEventLog({ abi: ecoshareAbi, data: log.data, topics: log.topics as never, strict: true });
+  } catch {
+    return undefined;
+  }
+  const args = normalise(decoded.args ?? {}) as Record<string, unknown>;
+  if (decoded.eventName === "AgreementProposed") {
+    const terms = args.terms as Record<string, unknown>;
+    for (const field of WIDE_NUMBER_FIELDS) terms[field] = BigInt(terms[field] as number);
+    terms.parties = (terms.parties as { account: string; shareBps: number }[]).map((p) => ({ account: getAddress(p.account), shareBps: p.shareBps }));
+  }
+  return {
+    eventName: decoded.eventName,
+    args,
+    blockNumber: log.blockNumber,
+    transactionHash: log.transactionHash,
+    transactionIndex: log.transactionIndex,
+    logIndex: log.logIndex,
+  } as EcoshareEvent;
+}
+
+/** A stable key for one log, to merge overlapping reads without duplicates. */
+export function eventKey(event: Pick<EcoshareEvent, "transactionHash" | "logIndex">): string {
+  return `${event.transactionHash}:${event.logIndex}`;
+}
+
+export function compareEvents(a: Pick<EcoshareEvent, "blockNumber" | "logIndex">, b: Pick<EcoshareEvent, "blockNumber" | "logIndex">) {
+  if (a.blockNumber !== b.blockNumber) return a.blockNumber < b.blockNumber ? -1 : 1;
+  return a.logIndex - b.logIndex;
+}
+
+/** Appends `incoming` to `known`, dropping duplicates and keeping chain order. */
+export function mergeEvents(known: readonly EcoshareEvent[], incoming: readonly EcoshareEvent[]): EcoshareEvent[] {
+  if (incoming.length === 0) return known as EcoshareEvent[];
+  const seen = new Set(known.map(eventKey));
+  const merged = [...known];
+  let ordered = true;
+  for (const event of incoming) {
+    const key = eventKey(event);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const last = merged[merged.length - 1];
+    if (last && compareEvents(last, event) > 0) ordered = false;
+    merged.push(event);
+  }
+  return ordered ? merged : merged.sort(compareEvents);
+}

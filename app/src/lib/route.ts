@@ -1,0 +1,45 @@
+/** The app's routes, kept in the URL hash so a static host serves every page and links can be shared. */
+export type Route =
+  | { page: "networks"; networkId?: bigint }
+  | { page: "agreements"; agreementId?: bigint; create?: boolean; amend?: bigint }
+  | { page: "pay"; agreementId: bigint; referrer?: string }
+  | { page: "payouts" }
+  | { page: "audit" };
+
+export function parseRoute(hash: string): Route {
+  const [path = "", query = ""] = hash.replace(/^#/, "").split("?");
+  const params = new URLSearchParams(query);
+  const parts = path.split("/").filter(Boolean);
+  const id = (value: string | undefined) => (value && /^\d+$/.test(value) ? BigInt(value) : undefined);
+  switch (parts[0]) {
+    case "networks": {
+      const networkId = id(parts[1]);
+      return networkId === undefined ? { page: "networks" } : { page: "networks", networkId };
+    }
+    case "agreements": {
+      if (parts[1] === "new") {
+        const amend = id(params.get("amend") ?? undefined);
+        return amend === undefined ? { page: "agreements", create: true } : { page: "agreements", create: true, amend };
+      }
+      const agreementId = id(parts[1]);
+      return agreementId === undefined ? { page: "agreements" } : { page: "agreements", agreementId };
+    }
+    case "pay": {
+      const agreementId = id(parts[1]);
+      if (agreementId === undefined) return { page: "agreements" };
+      const referrer = params.get("ref") ?? undefined;
+      return referrer ? { page: "pay", agreementId, referrer } : { page: "pay", agreementId };
+    }
+    case "payouts":
+      return { page: "payouts" };
+    case "audit":
+      return { page: "audit" };
+    default:
+      return { page: "networks" };
+  }
+}
+
+/** The shareable referral link to pay agreement `agreementId`, crediting `referrer`. */
+export function referralLink(origin: string, agreementId: bigint, referrer: string): string {
+  return `${origin}#/pay/${agreementId}?ref=${referrer}`;
+}

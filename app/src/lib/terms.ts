@@ -1,0 +1,23 @@
+import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
+import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
+
+/** The shared terms as viem encodes them (uint40 fields as numbers). */
+export function termsForViem(terms: AgreementTerms) {
+  return { ...terms, validFrom: Number(terms.validFrom), validUntil: Number(terms.validUntil) };
+}
+
+/** The full terms of a ledger agreement, as every party signed them. */
+export function termsOf(a: LedgerAgreement): AgreementTerms {
+  return {
+    networkId: a.networkId,
+    asset: a.asset,
+    parties: a.parties.map((p) => ({ account: p.account, shareBps: p.shareBps })),
+    referralFeeBps: a.referralFeeBps,
+    networkFeeBps: a.networkFeeBps,
+    feeRecipient: a.feeRecipient,
+    validFrom: a.validFrom,
+    validUntil: a.validUntil,
+    termsHash: a.termsHash,
+    termsURI: a.termsURI,
+  };
+}

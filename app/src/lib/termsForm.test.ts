@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+
+import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
+import { MemberRole, MemberStatus, NetworkKind } from "./enums";
+import { checkTerms, percentToBps, type TermsFormInput } from "./termsForm";
+
+const HOTEL = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const AIRLINE = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+const SUSPENDED = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+
+const network: LedgerNetwork = {
+  id: 1n,
+  kind: NetworkKind.VendorLed,
+  operator: HOTEL,
+  pendingOperator: "0x0000000000000000000000000000000000000000",
+  feeRecipient: HOTEL,
+  feeBps: 150,
+  metadataURI: "",
+  members: new Map([
+    [HOTEL, { role: MemberRole.Vendor, status: MemberStatus.Active, awaitsReinstatement: false }],
+    [AIRLINE, { role: MemberRole.Vendor, status: MemberStatus.Active, awaitsReinstatement: false }],
+    [SUSPENDED, { role: MemberRole.Vendor, status: MemberStatus.Suspended, awaitsReinstatement: false }],
+  ]),
+};
+const limits = { maxReferralFeeBps: 5_000, maxParties: 50, now: Date.parse("2026-01-01T00:00:00Z") / 1000 };
+const input: TermsFormInput = {
+  networkId: "1",
+  asset: "ETH",
+  parties: [
+    { account: HOTEL, share: "60" },
+    { account: AIRLINE, share: "40" },
+  ],
+  referralFee: "10",
+  validFrom: "2026-01-02T00:00",
+  validUntil: "2027-01-01T00:00",
+  termsText: "Bundle",
+  termsURI: "",
+};
+
+describe("the proposal form's checks", () => {
+  it("reads percentages with up to two decimals as basis points", () => {
+    expect(percentToBps("12.5")).toBe(1250);
+    expect(percentToBps("0,01")).toBe(1);
+    expect(percentToBps("abc")).toBeUndefined();
+    expect(percentToBps("1.234")).toBeUndefined();
+  });
+
+  it("accepts valid terms and freezes the network's fee terms into them", () => {
+    const { errors, terms } = checkTerms(input, network, limits);
+    expect(errors).toEqual({});
+    expect(terms).toMatchObject({ networkId: 1n, networkFeeBps: 150, feeRecipient: HOTEL, referralFeeBps: 1000 });
+    expect(terms!.parties).toEqual([
+      { account: HOTEL, shareBps: 6000 },
+      { account: AIRLINE, shareBps: 4000 },
+    ]);
+  });
+
+  it("says when shares do not add up to 100%", () => {
+    const { errors, shareSumBps, terms } = checkTerms({ ...input, parties: [{ account: HOTEL, share: "60" }, { account: AIRLINE, share: "50" }] }, network, limits);
+    expect(shareSumBps).toBe(11_000);
+    expect(errors.parties).toMatch(/110%/);
+    expect(terms).toBeUndefined();
+  });
+
+  it("names parties that are not active members, and duplicates", () => {
+    const { errors } = checkTerms(
+      { ...input, parties: [{ account: SUSPENDED, share: "50" }, { account: HOTEL, share: "25" }, { account: HOTEL, share: "25" }] },
+      network,
+      limits,
+    );
+    expect(errors.partyRows?.[0]).toBe("This member is suspended.");
+    expect(errors.partyRows?.[2]).toBe("This party is already named.");
+  });
+
+  it("applies the contract's referral fee cap and date rules", () => {
+    expect(checkTerms({ ...input, referralFee: "50.01" }, network, limits).errors.referralFee).toMatch(/at most 50%/);
+    expect(checkTerms({ ...input, validUntil: "2026-01-01T12:00" }, network, limits).errors.validUntil).toBe("The end must be after the start.");
+  });
+});

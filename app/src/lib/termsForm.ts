@@ -1,0 +1,145 @@
+/**
+ * The agreement proposal form: its raw input, and the checks run on every keystroke. Mirrors the checks the
+ * contract makes at proposal (RevenueAgreements._checkTerms/_storeParties) so a proposal that passes here
+ * is not refused on-chain, except for a race (someone changed the network in the meantime).
+ */
+import { getAddress, isAddress, keccak256, stringToHex, type Address } from "viem";
+
+import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
+import { MemberStatus } from "./enums";
+import { NATIVE_ASSET } from "./format";
+import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
+
+export interface PartyInput {
+  account: string;
+  /** Percent of the vendor pool, up to two decimals ("62.5"). */
+  share: string;
+}
+
+export interface TermsFormInput {
+  networkId: string;
+  /** "ETH" or a token address. */
+  asset: string;
+  parties: PartyInput[];
+  /** Percent of each payment for the referrer, up to two decimals. */
+  referralFee: string;
+  /** `YYYY-MM-DDTHH:mm` local time, as a datetime-local input gives it. */
+  validFrom: string;
+  validUntil: string;
+  termsText: string;
+  termsURI: string;
+}
+
+export interface TermsLimits {
+  maxReferralFeeBps: number;
+  maxParties: number;
+  /** Seconds since the epoch. */
+  now: number;
+}
+
+export type TermsErrors = Partial<Record<"networkId" | "asset" | "parties" | "referralFee" | "validFrom" | "validUntil" | "terms", string>> & {
+  partyRows?: Record<number, string>;
+};
+
+export interface TermsCheck {
+  errors: TermsErrors;
+  /** Basis points the parties' shares add up to, for the running total. */
+  shareSumBps: number;
+  terms?: AgreementTerms;
+}
+
+/** Percent text with at most two decimals → basis points, or undefined when it is not one. */
+export function percentToBps(text: string): number | undefined {
+  const match = /^\s*(\d{1,5})(?:[.,](\d{0,2}))?\s*$/.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+}
+
+/** A datetime-local value → seconds since the epoch. */
+export function localDateTimeToSeconds(value: string): number | undefined {
+  if (!value) return undefined;
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undefined, limits: TermsLimits): TermsCheck {
+  const errors: TermsErrors = {};
+  const partyRows: Record<number, string> = {};
+  if (!network) errors.networkId = "Choose a network.";
+
+  let asset: Address | undefined = NATIVE_ASSET;
+  if (input.asset !== "ETH") {
+    if (isAddress(input.asset)) asset = getAddress(input.asset);
+    else {
+      asset = undefined;
+      errors.asset = "Choose ETH or a token address (0x followed by 40 hex digits).";
+    }
+  }
+
+  let shareSumBps = 0;
+  const seen = new Set<Address>();
+  const parties: { account: Address; shareBps: number }[] = [];
+  if (input.parties.length === 0) errors.parties = "Name at least one party.";
+  if (input.parties.length > limits.maxParties) errors.parties = `An agreement has at most ${limits.maxParties} parties.`;
+  input.parties.forEach((row, i) => {
+    const bps = percentToBps(row.share);
+    if (bps === undefined) partyRows[i] = "Enter a share in percent, e.g. 40 or 12.5.";
+    else shareSumBps += bps;
+    if (!isAddress(row.account)) {
+      partyRows[i] ??= "Enter the party's address.";
+      return;
+    }
+    const account = getAddress(row.account);
+    if (seen.has(account)) partyRows[i] = "This party is already named.";
+    seen.add(account);
+    const status = network?.members.get(account)?.status;
+    if (network && status !== MemberStatus.Active) {
+      partyRows[i] = status === MemberStatus.Suspended ? "This member is suspended." : status === MemberStatus.Pending ? "This member is not admitted yet." : "Not a member of this network.";
+    }
+    if (bps !== undefined) parties.push({ account, shareBps: bps });
+  });
+  if (!errors.parties && shareSumBps !== 10_000) {
+    errors.parties = `Shares add up to ${shareSumBps / 100}%; they must add up to exactly 100%.`;
+  }
+  if (Object.keys(partyRows).length > 0) errors.partyRows = partyRows;
+
+  const referralFeeBps = percentToBps(input.referralFee);
+  if (referralFeeBps === undefined) errors.referralFee = "Enter the referral fee in percent, e.g. 10.";
+  else if (referralFeeBps > limits.maxReferralFeeBps) {
+    errors.referralFee = `The referral fee can be at most ${limits.maxReferralFeeBps / 100}%.`;
+  } else if (network && referralFeeBps + network.feeBps > 10_000) {
+    errors.referralFee = "The referral fee and the network fee together exceed 100%.";
+  }
+
+  const validFrom = localDateTimeToSeconds(input.validFrom);
+  const validUntil = localDateTimeToSeconds(input.validUntil);
+  if (validFrom === undefined) errors.validFrom = "Choose when the agreement starts.";
+  if (validUntil === undefined) errors.validUntil = "Choose when the agreement ends.";
+  else if (validFrom !== undefined && validUntil <= validFrom) errors.validUntil = "The end must be after the start.";
+  else if (validUntil <= limits.now) errors.validUntil = "The end must be in the future.";
+
+  if (input.termsText.trim() === "" && input.termsURI.trim() === "") {
+    errors.terms = "Describe the agreement or link to its text.";
+  }
+
+  const valid = Object.keys(errors).length === 0;
+  if (!valid || !network || !asset || referralFeeBps === undefined || validFrom === undefined || validUntil === undefined) {
+    return { errors, shareSumBps };
+  }
+  return {
+    errors,
+    shareSumBps,
+    terms: {
+      networkId: network.id,
+      asset,
+      parties,
+      referralFeeBps,
+      networkFeeBps: network.feeBps,
+      feeRecipient: network.feeRecipient,
+      validFrom: BigInt(validFrom),
+      validUntil: BigInt(validUntil),
+      termsHash: keccak256(stringToHex(input.termsText)),
+      termsURI: input.termsURI.trim() || `data:text/plain,${encodeURIComponent(input.termsText)}`,
+    },
+  };
+}

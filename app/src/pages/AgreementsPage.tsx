@@ -1,0 +1,362 @@
+import { useState } from "react";
+import { getAddress, type Address } from "viem";
+import { useConfig } from "wagmi";
+
+import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
+import { sameAddress } from "../../../scripts/lib/ledger.js";
+import { signAcceptance } from "../actions/signAcceptance";
+import { AddressView } from "../components/AddressView";
+import { Amount } from "../components/Amount";
+import { useWalletReady } from "../components/ChainGuard";
+import { Empty, ErrorNotice, Loading } from "../components/States";
+import { TxStatus } from "../components/TxStatus";
+import { ecoshareAbi } from "../contracts/abis";
+import { useStoredAcceptances } from "../hooks/useAcceptances";
+import { useAssetInfo } from "../hooks/useAssetInfo";
+import { useContractTransaction } from "../hooks/useContractTransaction";
+import { useDeployment } from "../hooks/useDeployment";
+import { useLedger } from "../hooks/useProtocolLog";
+import { hasAccepted, isNamedIn, isParty } from "../lib/agreements";
+import { describeFailure, type Failure } from "../lib/contractErrors";
+import { AGREEMENT_STATUSES, AgreementStatus, label, MemberStatus } from "../lib/enums";
+import { formatBps, formatTimestamp } from "../lib/format";
+import { readMetadata } from "../lib/networks";
+import type { Route } from "../lib/route";
+import { referralLink } from "../lib/route";
+import { clearAcceptances, parseSharedAcceptances, saveAcceptance } from "../lib/signatureStore";
+import { termsOf } from "../lib/terms";
+import { ProposeAgreementForm } from "./ProposeAgreementForm";
+
+export function AgreementsPage({ route }: { route: Extract<Route, { page: "agreements" }> }) {
+  const { ledger, isPending, error } = useLedger();
+  const { address } = useWalletReady();
+  if (isPending) return <Loading what="agreements" />;
+  if (error) return <ErrorNotice error={error} />;
+  if (!ledger) return null;
+  if (route.create) return <ProposeAgreementForm ledger={ledger} amend={route.amend} />;
+  if (route.agreementId !== undefined) {
+    const agreement = ledger.agreements.get(route.agreementId);
+    if (!agreement) return <Empty>Agreement #{route.agreementId.toString()} does not exist.</Empty>;
+    return <AgreementDetail agreement={agreement} networkName={readMetadata(ledger.networks.get(agreement.networkId)?.metadataURI ?? "").name} />;
+  }
+  const all = [...ledger.agreements.values()].reverse();
+  const mine = all.filter((a) => isNamedIn(a, address));
+  const waitingForMe = mine.filter((a) => a.status === AgreementStatus.Pending && isParty(a, address) && !hasAccepted(a, address!));
+  return (
+    <section aria-labelledby="agreements-title">
+      <div className="heading-row">
+        <h1 id="agreements-title">Agreements</h1>
+        <a className="button" href="#/agreements/new">
+          Propose an agreement
+        </a>
+      </div>
+      {address ? (
+        <>
+          <h2>Waiting for my acceptance</h2>
+          {waitingForMe.length === 0 ? <Empty>Nothing waits for you.</Empty> : <AgreementList agreements={waitingForMe} />}
+          <h2>Agreements naming me</h2>
+          {mine.length === 0 ? <Empty>No agreement names you yet.</Empty> : <AgreementList agreements={mine} />}
+        </>
+      ) : (
+        <p className="muted">Connect a wallet to see the agreements that name you.</p>
+      )}
+      <h2>All agreements</h2>
+      {all.length === 0 ? <Empty>No agreement has been proposed yet.</Empty> : <AgreementList agreements={all} />}
+    </section>
+  );
+}
+
+function AgreementList({ agreements }: { agreements: LedgerAgreement[] }) {
+  const { labels } = useDeployment();
+  return (
+    <ul className="cards">
+      {agreements.map((a) => (
+        <li key={a.id.toString()} className="card">
+          <h3>
+            <a href={`#/agreements/${a.id}`}>
+              Agreement #{a.id.toString()}
+              {a.version > 1 ? ` (v${a.version})` : ""}
+            </a>{" "}
+            <StatusBadge status={a.status} />
+          </h3>
+          <p className="muted">
+            {a.parties.map((p) => `${labels.get(p.account) ?? p.account.slice(0, 8)} ${formatBps(p.shareBps)}`).join(" · ")} · referral {formatBps(a.referralFeeBps)}
+            {a.status === AgreementStatus.Pending ? ` · ${a.acceptedBy.length}/${a.parties.length} accepted` : ""}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function StatusBadge({ status }: { status: number }) {
+  const text = label(AGREEMENT_STATUSES, status);
+  return <span className={`status status-${text.toLowerCase()}`}>{text}</span>;
+}
+
+function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgreement; networkName: string }) {
+  const { deployment, labels } = useDeployment();
+  const config = useConfig();
+  const { address, ready } = useWalletReady();
+  const { ledger } = useLedger();
+  const tx = useContractTransaction();
+  const stored = useStoredAcceptances(a.id);
+  const asset = useAssetInfo(a.asset);
+  const [signFailure, setSignFailure] = useState<Failure>();
+  const [signing, setSigning] = useState(false);
+  const [paste, setPaste] = useState("");
+  const [pasteError, setPasteError] = useState<string>();
+  const pendingSigs = stored.filter((s) => !hasAccepted(a, s.signer) && isParty(a, s.signer) && BigInt(s.deadline) * 1000n > BigInt(Date.now()));
+  const me = address ? getAddress(address) : undefined;
+  const myStored = me ? stored.find((s) => sameAddress(s.signer, me)) : undefined;
+  const canSign = a.status === AgreementStatus.Pending && isParty(a, me) && me && !hasAccepted(a, me) && !myStored;
+  const network = ledger?.networks.get(a.networkId);
+  const myMembership = me ? network?.members.get(me) : undefined;
+
+  const sign = async () => {
+    if (!me) return;
+    setSigning(true);
+    setSignFailure(undefined);
+    try {
+      const deadline = BigInt(Math.floor(Date.now() / 1000) + 7 * 24 * 3600);
+      const signature = await signAcceptance(config, {
+        ecoshare: deployment.ecoshare,
+        agreementId: a.id,
+        version: a.version,
+        previousId: a.previousId,
+        terms: termsOf(a),
+        deadline,
+        account: me,
+      });
+      saveAcceptance(deployment.chainId, deployment.ecoshare, a.id, { signer: me, deadline: deadline.toString(), signature });
+    } catch (error) {
+      setSignFailure(describeFailure(error));
+    } finally {
+      setSigning(false);
+    }
+  };
+
+  const submit = () =>
+    tx.send({
+      address: deployment.ecoshare,
+      abi: ecoshareAbi,
+      functionName: "acceptWithSignatures",
+      args: [a.id, pendingSigs.map((s) => ({ signer: s.signer, deadline: BigInt(s.deadline), signature: s.signature }))],
+    });
+
+  return (
+    <section aria-labelledby="agreement-title">
+      <p>
+        <a href="#/agreements">← All agreements</a>
+      </p>
+      <h1 id="agreement-title">
+        Agreement #{a.id.toString()} <StatusBadge status={a.status} />
+      </h1>
+      <dl className="facts">
+        <dt>Network</dt>
+        <dd>
+          <a href={`#/networks/${a.networkId}`}>{networkName || `#${a.networkId}`}</a>
+        </dd>
+        <dt>Version</dt>
+        <dd>
+          {a.version}
+          {a.previousId !== 0n ? (
+            <>
+              {" "}
+              (amends <a href={`#/agreements/${a.previousId}`}>#{a.previousId.toString()}</a>)
+            </>
+          ) : null}
+        </dd>
+        <dt>Paid in</dt>
+        <dd>{asset.data ? `${asset.data.symbol} (${asset.data.decimals} decimals)` : "…"}</dd>
+        <dt>Referral fee</dt>
+        <dd>{formatBps(a.referralFeeBps)} of each referred payment</dd>
+        <dt>Network fee</dt>
+        <dd>
+          {formatBps(a.networkFeeBps)} to <AddressView address={a.feeRecipient} label={labels.get(a.feeRecipient)} />
+        </dd>
+        <dt>Valid</dt>
+        <dd>
+          {formatTimestamp(a.validFrom)} to {formatTimestamp(a.validUntil)}
+        </dd>
+        <dt>Terms</dt>
+        <dd className="terms-uri">
+          <code title={a.termsHash}>{a.termsURI.startsWith("data:text/plain,") ? decodeURIComponent(a.termsURI.slice(16)) : a.termsURI}</code>
+        </dd>
+        {a.payments > 0 ? (
+          <>
+            <dt>Payments</dt>
+            <dd>
+              {a.payments} totalling <Amount value={a.volume} asset={a.asset} />
+            </dd>
+          </>
+        ) : null}
+      </dl>
+
+      <h2>Parties</h2>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Party</th>
+              <th scope="col">Share of the vendor pool</th>
+              <th scope="col">Acceptance</th>
+            </tr>
+          </thead>
+          <tbody>
+            {a.parties.map((p) => {
+              const accepted = hasAccepted(a, p.account);
+              const signed = stored.some((s) => sameAddress(s.signer, p.account));
+              return (
+                <tr key={p.account} data-party={p.account}>
+                  <td>
+                    <AddressView address={p.account} label={labels.get(p.account)} />
+                  </td>
+                  <td>{formatBps(p.shareBps)}</td>
+                  <td data-acceptance={accepted ? "accepted" : signed ? "signed" : "waiting"}>
+                    {accepted ? "✓ Accepted on-chain" : signed ? "Signed, not yet submitted" : "Waiting"}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+
+      {a.status === AgreementStatus.Pending ? (
+        <div className="panel">
+          <h2>Acceptance</h2>
+          {canSign ? (
+            <p>
+              <button type="button" onClick={sign} disabled={!ready || signing}>
+                {signing ? "Sign in your wallet…" : "Sign my acceptance (no gas)"}
+              </button>{" "}
+              <button
+                type="button"
+                className="secondary"
+                disabled={!ready || tx.busy}
+                onClick={() => tx.send({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "accept", args: [a.id] })}
+              >
+                Accept by transaction
+              </button>
+            </p>
+          ) : null}
+          {myStored && me && !hasAccepted(a, me) ? (
+            <p className="muted">
+              Your signature is stored in this browser. Share it with whoever will submit:{" "}
+              <button type="button" className="secondary" onClick={() => void navigator.clipboard.writeText(JSON.stringify(myStored))}>
+                Copy my signature
+              </button>
+            </p>
+          ) : null}
+          {signFailure ? (
+            <p className={signFailure.kind === "rejected" ? "notice" : "notice notice-error"} role="status">
+              {signFailure.kind === "rejected" ? "You declined to sign. Nothing was recorded." : signFailure.message}
+            </p>
+          ) : null}
+          <p>
+            {pendingSigs.length} signature{pendingSigs.length === 1 ? "" : "s"} collected here, {a.parties.length - a.acceptedBy.length} acceptance
+            {a.parties.length - a.acceptedBy.length === 1 ? "" : "s"} still missing on-chain.
+            {pendingSigs.length > 0 && pendingSigs.length >= a.parties.length - a.acceptedBy.length ? " Submitting them activates the agreement." : null}
+          </p>
+          <button type="button" onClick={submit} disabled={!ready || tx.busy || pendingSigs.length === 0}>
+            Submit {pendingSigs.length} signature{pendingSigs.length === 1 ? "" : "s"}
+          </button>
+          <details>
+            <summary>Add a signature shared by another party</summary>
+            <label>
+              Signature (JSON)
+              <textarea value={paste} onChange={(e) => setPaste(e.target.value)} rows={3} />
+            </label>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                try {
+                  for (const s of parseSharedAcceptances(paste)) saveAcceptance(deployment.chainId, deployment.ecoshare, a.id, s);
+                  setPaste("");
+                  setPasteError(undefined);
+                } catch (error) {
+                  setPasteError(error instanceof Error ? error.message : String(error));
+                }
+              }}
+            >
+              Add
+            </button>
+            {pasteError ? <p className="field-error">{pasteError}</p> : null}
+          </details>
+        </div>
+      ) : null}
+
+      {a.status === AgreementStatus.Active ? (
+        <div className="panel">
+          <h2>Pay and refer</h2>
+          <p>
+            <a className="button" href={`#/pay/${a.id}`}>
+              Pay this agreement
+            </a>
+          </p>
+          {me && myMembership?.status === MemberStatus.Active && a.referralFeeBps > 0 ? (
+            <ReferralLink agreementId={a.id} referrer={me} />
+          ) : (
+            <p className="muted">Active members of the network can share a referral link and earn {formatBps(a.referralFeeBps)} of each payment.</p>
+          )}
+        </div>
+      ) : null}
+
+      {isParty(a, me) && (a.status === AgreementStatus.Pending || a.status === AgreementStatus.Active) ? (
+        <div className="panel">
+          <h2>Change or end</h2>
+          {a.status === AgreementStatus.Active ? (
+            <a className="button secondary" href={`#/agreements/new?amend=${a.id}`}>
+              Propose an amendment
+            </a>
+          ) : null}{" "}
+          <button
+            type="button"
+            className="danger"
+            disabled={!ready || tx.busy}
+            onClick={() => {
+              if (window.confirm(`Terminate agreement #${a.id}? It will take no more payments; earnings stay collectable.`)) {
+                void tx.send({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "terminate", args: [a.id] });
+              }
+            }}
+          >
+            Terminate
+          </button>
+        </div>
+      ) : null}
+      <TxStatus
+        state={tx.state}
+        what={tx.state.status === "confirmed" && a.status === AgreementStatus.Active ? "Agreement active" : undefined}
+      />
+      {a.status !== AgreementStatus.Pending && stored.length > 0 ? (
+        <button type="button" className="link" onClick={() => clearAcceptances(deployment.chainId, deployment.ecoshare, a.id)}>
+          Forget the signatures stored for this agreement
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+function ReferralLink({ agreementId, referrer }: { agreementId: bigint; referrer: Address }) {
+  const link = referralLink(`${window.location.origin}${window.location.pathname}`, agreementId, referrer);
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="referral">
+      <label>
+        My referral link
+        <input readOnly value={link} onFocus={(e) => e.currentTarget.select()} data-testid="referral-link" />
+      </label>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => {
+          void navigator.clipboard.writeText(link).then(() => setCopied(true));
+        }}
+      >
+        {copied ? "Copied" : "Copy link"}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,204 @@
+import { useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import type { Address } from "viem";
+import { useConfig } from "wagmi";
+
+import { owedByAsset } from "../../../scripts/lib/ledger.js";
+import { ETH } from "../../../scripts/lib/protocol.js";
+import { Empty, ErrorNotice, Loading } from "../components/States";
+import { useAssetInfos } from "../hooks/useAssetInfo";
+import { useDeployment } from "../hooks/useDeployment";
+import { useLedger } from "../hooks/useProtocolLog";
+import { auditRows, describeArgs, filterRows, toCsv, type AuditFilter } from "../lib/auditRows";
+import { formatAmount } from "../lib/format";
+import { readMetadata } from "../lib/networks";
+import { holdingsQueryOptions } from "../queries/holdings";
+
+const PAGE = 100;
+
+export function AuditPage() {
+  const { deployment } = useDeployment();
+  const config = useConfig();
+  const { ledger, data, isPending, error } = useLedger();
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const [page, setPage] = useState(0);
+
+  const rows = useMemo(() => (ledger && data ? auditRows(data.events, ledger) : []), [ledger, data]);
+  const filtered = useMemo(() => filterRows(rows, filter).reverse(), [rows, filter]);
+  const owed = useMemo(() => (ledger ? owedByAsset(ledger) : new Map<Address, bigint>()), [ledger]);
+  const assets = useMemo(() => {
+    const set = new Map<string, Address>([[ETH, ETH]]);
+    for (const a of ledger?.agreements.values() ?? []) set.set(a.asset.toLowerCase(), a.asset);
+    for (const k of owed.keys()) set.set(k.toLowerCase(), k);
+    return [...set.values()];
+  }, [ledger, owed]);
+  const infos = useAssetInfos(assets);
+  const holdings = useQuery(holdingsQueryOptions(config, deployment.ecoshare, assets, data?.toBlock));
+
+  if (isPending) return <Loading what="the event log" />;
+  if (error) return <ErrorNotice error={error} />;
+  if (!ledger || !data) return null;
+
+  const update = (patch: AuditFilter) => {
+    setFilter((f) => ({ ...f, ...patch }));
+    setPage(0);
+  };
+  const download = () => {
+    const blob = new Blob([toCsv(filtered)], { type: "text/csv" });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = `ecoshare-events-${deployment.chainId}-block-${data.toBlock}.csv`;
+    link.click();
+    URL.revokeObjectURL(url);
+  };
+  const eventNames = [...new Set(rows.map((r) => r.event.eventName))].sort();
+  const pageRows = filtered.slice(page * PAGE, (page + 1) * PAGE);
+  const pages = Math.max(1, Math.ceil(filtered.length / PAGE));
+
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">Audit</h1>
+      <p className="muted">
+        {data.events.length} events from block {deployment.deployBlock.toString()} to {data.toBlock.toString()}, read in bounded ranges and kept live.
+      </p>
+
+      <h2>Conservation check</h2>
+      <p className="muted">For each asset, the contract must hold every balance plus every agreement's uncollected pool and fees, rebuilt from the log by the shared ledger rules.</p>
+      <div className="table-wrap">
+        <table data-testid="conservation">
+          <thead>
+            <tr>
+              <th scope="col">Asset</th>
+              <th scope="col">Held by the contract</th>
+              <th scope="col">Owed (from the log)</th>
+              <th scope="col">Result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {assets.map((asset) => {
+              const info = infos.get(asset.toLowerCase());
+              const held = holdings.data?.get(asset.toLowerCase());
+              const due = [...owed.entries()].find(([k]) => k.toLowerCase() === asset.toLowerCase())?.[1] ?? 0n;
+              const fmt = (v: bigint) => (info ? formatAmount(v, info) : v.toString());
+              return (
+                <tr key={asset}>
+                  <td>{info?.symbol ?? asset}</td>
+                  <td>{held === undefined ? "…" : fmt(held)}</td>
+                  <td>{fmt(due)}</td>
+                  <td data-result={held === undefined ? "pending" : held >= due ? "ok" : "shortfall"}>
+                    {held === undefined ? "…" : held === due ? "✓ Conserved" : held > due ? `✓ Conserved (surplus ${fmt(held - due)} sent unasked)` : `✗ Shortfall of ${fmt(due - held)}`}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {ledger.anomalies.length > 0 ? (
+        <div className="notice notice-error" role="alert">
+          <strong>{ledger.anomalies.length} event(s) break the rules:</strong>
+          <ul>
+            {ledger.anomalies.slice(0, 20).map((a, i) => (
+              <li key={i}>
+                Block {a.blockNumber.toString()}: {a.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p className="notice notice-ok">Every event follows the split and entitlement rules.</p>
+      )}
+
+      <h2>Event log</h2>
+      <div className="filters">
+        <label>
+          Network
+          <select value={filter.networkId ?? ""} onChange={(e) => update({ networkId: e.target.value })}>
+            <option value="">All</option>
+            {[...ledger.networks.values()].map((n) => (
+              <option key={n.id.toString()} value={n.id.toString()}>
+                #{n.id.toString()} {readMetadata(n.metadataURI).name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Agreement
+          <select value={filter.agreementId ?? ""} onChange={(e) => update({ agreementId: e.target.value })}>
+            <option value="">All</option>
+            {[...ledger.agreements.keys()].map((id) => (
+              <option key={id.toString()} value={id.toString()}>
+                #{id.toString()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Account
+          <input value={filter.account ?? ""} onChange={(e) => update({ account: e.target.value })} placeholder="0x…" />
+        </label>
+        <label>
+          Asset
+          <select value={filter.asset ?? ""} onChange={(e) => update({ asset: e.target.value })}>
+            <option value="">All</option>
+            {assets.map((a) => (
+              <option key={a} value={a.toLowerCase()}>
+                {infos.get(a.toLowerCase())?.symbol ?? a}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Event
+          <select value={filter.eventName ?? ""} onChange={(e) => update({ eventName: e.target.value })}>
+            <option value="">All</option>
+            {eventNames.map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="secondary" onClick={download} disabled={filtered.length === 0}>
+          Export CSV ({filtered.length})
+        </button>
+      </div>
+      {filtered.length === 0 ? (
+        <Empty>No event matches these filters.</Empty>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="events" data-testid="audit-events">
+              <thead>
+                <tr>
+                  <th scope="col">Block</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {pageRows.map((r) => (
+                  <tr key={`${r.event.transactionHash}:${r.event.logIndex}`}>
+                    <td>{r.event.blockNumber.toString()}</td>
+                    <td>{r.event.eventName}</td>
+                    <td className="args">{describeArgs(r.event)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav className="pager" aria-label="Event pages">
+            <button type="button" className="secondary" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
+              Newer
+            </button>
+            <span>
+              Page {page + 1} of {pages}
+            </span>
+            <button type="button" className="secondary" disabled={page + 1 >= pages} onClick={() => setPage((p) => p + 1)}>
+              Older
+            </button>
+          </nav>
+        </>
+      )}
+    </section>
+  );
+}

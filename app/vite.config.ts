@@ -1,0 +1,60 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import react from "@vitejs/plugin-react";
+import { defineConfig, type Plugin } from "vite";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+/**
+ * Serves the deployment records (ignition/records/chain-<id>.json, written by the deploy step) under
+ * `records/`, plus `records/index.json` listing them with the RPC URL to read each chain through.
+ * Dev and preview servers read the folder on every request (a redeployed demo needs no rebuild); a build
+ * copies what is there. ECOSHARE_RECORDS_DIR points elsewhere (the e2e tests' own node),
+ * ECOSHARE_RPC_URL sets the local chain's RPC URL (default http://127.0.0.1:8545).
+ */
+function deploymentRecords(): Plugin {
+  const dir = resolve(here, process.env.ECOSHARE_RECORDS_DIR ?? "../ignition/records");
+  const localRpc = process.env.ECOSHARE_RPC_URL ?? "http://127.0.0.1:8545";
+  const files = () => (existsSync(dir) ? readdirSync(dir).filter((f) => /^chain-\d+\.json$/.test(f)).sort() : []);
+  const index = () =>
+    JSON.stringify({
+      deployments: files().map((file) => {
+        const chainId = Number(/chain-(\d+)/.exec(file)![1]);
+        const envRpc = process.env[`ECOSHARE_RPC_URL_${chainId}`];
+        return { chainId, file, ...(chainId === 31337 ? { rpcUrl: localRpc } : envRpc ? { rpcUrl: envRpc } : {}) };
+      }),
+    });
+  const serve = (server: { middlewares: { use: (fn: (req: { url?: string }, res: any, next: () => void) => void) => unknown } }): void => {
+    server.middlewares.use((req, res, next) => {
+      const match = /\/records\/(index\.json|chain-\d+\.json)(\?.*)?$/.exec(req.url ?? "");
+      if (!match) return next();
+      const name = match[1]!;
+      const body = name === "index.json" ? index() : existsSync(resolve(dir, name)) ? readFileSync(resolve(dir, name), "utf8") : null;
+      res.setHeader("content-type", "application/json");
+      res.setHeader("cache-control", "no-store");
+      if (body === null) {
+        res.statusCode = 404;
+        res.end("{}");
+      } else res.end(body);
+    });
+  };
+  return {
+    name: "ecoshare-deployment-records",
+    configureServer: serve,
+    configurePreviewServer: serve,
+    generateBundle() {
+      this.emitFile({ type: "asset", fileName: "records/index.json", source: index() });
+      for (const file of files()) this.emitFile({ type: "asset", fileName: `records/${file}`, source: readFileSync(resolve(dir, file), "utf8") });
+    },
+  };
+}
+
+export default defineConfig({
+  base: "./",
+  plugins: [react(), deploymentRecords()],
+  server: { host: "127.0.0.1", fs: { allow: [resolve(here, "..")] } },
+  preview: { host: "127.0.0.1" },
+  build: { target: "es2022", sourcemap: false },
+});

@@ -1,0 +1,367 @@
+/**
+ * Seeds the demo ecosystem: the story of scripts/lib/demo-cast.json played out on a development node.
+ *
+ * "City Stay", a vendor-led network around a hotel, sells weekend packages with an airline, a restaurant
+ * and an events organiser; travel agents, a coffee chain and an IT partner refer customers. A
+ * peer-to-peer guild of IT partners sells managed services; a marketplace takes craft orders. Over
+ * simulated days customers pay in ETH and in demo dollars (some by permit), with and without referrals;
+ * the weekend package is amended, the craft bundle terminated, one agreement stays pending, and partners
+ * withdraw what they earned.
+ *
+ * Fast by design: payments of one time slot are sent together and mined in one block.
+ */
+import { Interface, Signature, Wallet, keccak256, toUtf8Bytes, type TypedDataField } from "ethers";
+
+import { ecoshareAbi, mockStablecoinAbi } from "../lib/abis.generated.js";
+import { demoAccount, demoCast, type DemoAccount } from "../lib/demo-cast.js";
+import type { Address, Eip1193Transport, Hex } from "../lib/eip1193.js";
+import { acceptanceTypes, domainFromErc5267, type AgreementTerms, type Party } from "../lib/eip712.js";
+import { ETH, MemberRole, MemberStatus, NetworkKind } from "../lib/protocol.js";
+import { readContract } from "../lib/read-contract.js";
+import { DevChain, type DevTransaction } from "./dev-chain.js";
+
+const DAY = 86_400n;
+const HOUR = 3_600n;
+const DUSD = 1_000_000n; // 6 decimals
+/** Gas limits of batched transactions (not estimated, to keep the seed fast): several times what they use (bench/gas.md), so contracts instrumented for coverage fit too. */
+const PAY_GAS = 600_000n;
+const WITHDRAW_GAS = 1_500_000n;
+const ecoshareInterface = new Interface(ecoshareAbi);
+const tokenInterface = new Interface(mockStablecoinAbi);
+
+export type SeedDemoParameters = {
+  transport: Eip1193Transport;
+  ecoshare: Address;
+  stablecoin: Address;
+  /** The cast with addresses and keys (`demoAccounts()`); the node must have them unlocked. */
+  accounts: readonly DemoAccount[];
+  /** Simulated days of trading. Default 14. */
+  days?: number;
+  /** Payments per day, spread over three blocks. Default 25. */
+  paymentsPerDay?: number;
+  /** Withdrawals every few days. Default true. */
+  withdrawals?: boolean;
+  /** Seed of the pseudo-random story, so every run tells the same one. */
+  seed?: number;
+  onProgress?: (message: string) => void;
+};
+
+export interface SeedDemoReturnType {
+  networks: Record<string, bigint>;
+  agreements: Record<string, bigint>;
+  members: number;
+  payments: number;
+  referredPayments: number;
+  permitPayments: number;
+  withdrawals: number;
+  days: number;
+  /** Timestamp of the last seeded block. */
+  lastTimestamp: bigint;
+}
+
+/** Plays the demo story on the node behind `transport`. */
+export async function seedDemo({
+  transport,
+  ecoshare,
+  stablecoin,
+  accounts,
+  days = 14,
+  paymentsPerDay = 25,
+  withdrawals: withWithdrawals = true,
+  seed = 20_261_122,
+  onProgress,
+}: SeedDemoParameters): Promise<SeedDemoReturnType> {
+  const chain = new DevChain(transport);
+  const random = mulberry32(seed);
+  const who = (key: string) => demoAccount(accounts, key);
+  const call = (from: DemoAccount, fn: string, args: readonly unknown[], value?: bigint): DevTransaction => ({
+    from: from.address,
+    to: ecoshare,
+    data: ecoshareInterface.encodeFunctionData(fn, [...args]) as Hex,
+    ...(value === undefined ? {} : { value }),
+  });
+  const read = <T>(functionName: string, args: readonly unknown[] = []) =>
+    readContract<T>({ transport, abi: "ecoshare", address: ecoshare, functionName, args, blockTag: "latest" });
+
+  // Money for the customers: demo dollars, approved once (except Emre, who pays by permit).
+  const customers = ["alice", "bob", "chen", "dana", "emre"].map(who);
+  const deployer = who("deployer");
+  for (const customer of customers) {
+    await chain.send({ from: deployer.address, to: stablecoin, data: tokenData("mint", [customer.address, 1_000_000n * DUSD]) });
+    if (customer.key !== "emre") {
+      await chain.send({ from: customer.address, to: stablecoin, data: tokenData("approve", [ecoshare, 2n ** 256n - 1n]) });
+    }
+  }
+
+  // Networks and their members.
+  onProgress?.("creating networks and admitting members");
+  const networks: Record<string, bigint> = {};
+  let members = 0;
+  for (const net of demoCast.networks) {
+    const operator = who(net.operator);
+    const metadata = dataUri({ name: net.name, description: net.description });
+    await chain.send(call(operator, "createNetwork", [NetworkKind[net.kind as keyof typeof NetworkKind], who(net.feeRecipient).address, net.feeBps, metadata]));
+    const networkId = await read<bigint>("networkCount");
+    networks[net.key] = networkId;
+    let lastAdmitted = operator;
+    for (const member of net.members) {
+      const account = who(member.account);
+      const card = dataUri({ name: account.name, business: account.business });
+      await chain.send(call(account, "join", [networkId, MemberRole[member.role as keyof typeof MemberRole], card]));
+      const { status } = await read<{ status: number }>("membership", [networkId, account.address]);
+      if (status === MemberStatus.Pending) {
+        // In the peer-to-peer guild the newest member admits the next one; elsewhere the operator does.
+        const admitter = net.kind === "PeerToPeer" ? lastAdmitted : operator;
+        await chain.send(call(admitter, "admit", [networkId, account.address]));
+      }
+      lastAdmitted = account;
+      members++;
+    }
+  }
+
+  // Agreements.
+  onProgress?.("proposing and signing agreements");
+  const now = await chain.latestTimestamp();
+  const window = { validFrom: now, validUntil: now + 180n * DAY };
+  const domain = domainFromErc5267(await read<unknown[]>("eip712Domain"));
+  const terms = async (networkKey: string, asset: Address, referralFeeBps: number, parties: [string, number][], title: string) => {
+    const net = await read<{ feeRecipient: Address; feeBps: number }>("network", [networks[networkKey]]);
+    const text = `${title}. Shares of the vendor pool: ${parties.map(([k, s]) => `${who(k).name} ${s / 100}%`).join(", ")}. Referral fee ${referralFeeBps / 100}%.`;
+    return {
+      networkId: networks[networkKey]!,
+      asset,
+      parties: parties.map(([key, shareBps]): Party => ({ account: who(key).address, shareBps })),
+      referralFeeBps,
+      networkFeeBps: net.feeBps,
+      feeRecipient: net.feeRecipient,
+      ...window,
+      termsHash: keccak256(toUtf8Bytes(text)) as Hex,
+      termsURI: `data:text/plain,${encodeURIComponent(text)}`,
+    } satisfies AgreementTerms;
+  };
+  const signAcceptance = async (signer: DemoAccount, agreementId: bigint, agreementTerms: AgreementTerms) => {
+    const view = await read<{ version: number; previousId: bigint }>("agreement", [agreementId]);
+    const message = { agreementId, version: view.version, previousId: view.previousId, terms: agreementTerms, deadline: agreementTerms.validUntil };
+    const signature = await new Wallet(signer.privateKey).signTypedData(domain, mutableTypes(acceptanceTypes), message);
+    return { signer: signer.address, deadline: agreementTerms.validUntil, signature };
+  };
+  /** Proposed by `proposer`; `byTx` accept with a transaction, `bySignature` sign and the proposer submits. */
+  const agree = async (
+    proposer: string,
+    agreementTerms: AgreementTerms,
+    { byTx = [], bySignature = [], amends }: { byTx?: string[]; bySignature?: string[]; amends?: bigint },
+  ) => {
+    await chain.send(
+      amends === undefined ? call(who(proposer), "propose", [agreementTerms]) : call(who(proposer), "proposeAmendment", [amends, agreementTerms]),
+    );
+    const id = await read<bigint>("agreementCount");
+    for (const key of byTx) await chain.send(call(who(key), "accept", [id]));
+    if (bySignature.length > 0) {
+      const acceptances = [];
+      for (const key of bySignature) acceptances.push(await signAcceptance(who(key), id, agreementTerms));
+      await chain.send(call(who(proposer), "acceptWithSignatures", [id, acceptances]));
+    }
+    return id;
+  };
+
+  const weekendTerms = await terms("cityStay", ETH, 500, [["hotel", 5000], ["airline", 3000], ["restaurant", 1000], ["events", 1000]], "City Stay weekend package: two nights, return flight, dinner, a concert");
+  const agreements: Record<string, bigint> = {};
+  agreements.weekend = await agree("hotel", weekendTerms, { bySignature: ["airline", "restaurant", "events"] });
+  agreements.diningPass = await agree(
+    "restaurant",
+    await terms("cityStay", stablecoin, 800, [["restaurant", 6000], ["events", 4000]], "City Stay dining and events pass"),
+    { byTx: ["events"] },
+  );
+  agreements.itServices = await agree(
+    "itTuring",
+    await terms("itGuild", stablecoin, 1000, [["itAda", 4000], ["itTuring", 3500], ["itHopper", 2500]], "IT Guild managed services for small businesses"),
+    { byTx: ["itAda"], bySignature: ["itHopper"] },
+  );
+  agreements.craftBundle = await agree(
+    "maker",
+    await terms("openBazaar", ETH, 300, [["maker", 7000], ["vintage", 3000]], "Open Bazaar craft bundle: a workshop piece and a vintage find"),
+    { byTx: ["vintage"] },
+  );
+  // Proposed by the hotel; the airline has not signed yet, so it stays pending.
+  agreements.airportTransfer = await agree(
+    "hotel",
+    await terms("cityStay", stablecoin, 400, [["hotel", 5000], ["airline", 5000]], "City Stay airport transfer"),
+    {},
+  );
+
+  // Trading days.
+  const referrers: Record<string, string[]> = {
+    cityStay: ["travelAgency", "travelAgent", "coffee", "itAda"],
+    itGuild: ["itAda", "itTuring", "itHopper"],
+    openBazaar: ["coffee"],
+  };
+  const selling = {
+    weekend: { id: agreements.weekend, network: "cityStay", asset: ETH as Address, weight: 35 },
+    diningPass: { id: agreements.diningPass, network: "cityStay", asset: stablecoin, weight: 25 },
+    itServices: { id: agreements.itServices, network: "itGuild", asset: stablecoin, weight: 20 },
+    craftBundle: { id: agreements.craftBundle as bigint | undefined, network: "openBazaar", asset: ETH as Address, weight: 20 },
+  };
+  const tokenDomain = domainFromErc5267(
+    await readContract<unknown[]>({ transport, abi: "erc20", address: stablecoin, functionName: "eip712Domain", blockTag: "latest" }),
+  );
+  let emreNonce = await readContract<bigint>({ transport, abi: "erc20", address: stablecoin, functionName: "nonces", args: [who("emre").address], blockTag: "latest" });
+
+  let payments = 0;
+  let referredPayments = 0;
+  let permitPayments = 0;
+  let withdrawals = 0;
+  const firstDay = ((now + HOUR) / DAY + 1n) * DAY;
+  const slots = [9n, 13n, 19n];
+
+  const payment = async (): Promise<DevTransaction> => {
+    const offers = Object.values(selling).filter((o): o is typeof o & { id: bigint } => o.id !== undefined);
+    const total = offers.reduce((sum, o) => sum + o.weight, 0);
+    let pick = random() * total;
+    const offer = offers.find((o) => (pick -= o.weight) < 0) ?? offers[0]!;
+    const customer = customers[Math.floor(random() * customers.length)]!;
+    const referred = random() < 0.55;
+    const referrerKey = referred ? pickOne(random, referrers[offer.network]!) : undefined;
+    const referrer = referrerKey === undefined ? ETH : who(referrerKey).address;
+    if (referred) referredPayments++;
+    payments++;
+    const orderRef = keccak256(toUtf8Bytes(`order-${payments}`)) as Hex;
+    if (offer.asset === ETH) {
+      const amount = BigInt(Math.round((0.02 + random() * 0.88) * 1000)) * 10n ** 15n + BigInt(Math.floor(random() * 1_000_000));
+      return { ...call(customer, "pay", [offer.id, ETH, amount, referrer, orderRef], amount), gas: PAY_GAS };
+    }
+    const amount = BigInt(Math.round((5 + random() * 295) * 100)) * 10_000n + BigInt(Math.floor(random() * 10_000));
+    if (customer.key !== "emre") return { ...call(customer, "pay", [offer.id, stablecoin, amount, referrer, orderRef]), gas: PAY_GAS };
+    // Emre has no allowance: every payment carries an EIP-2612 permit, signed in order of his nonces.
+    permitPayments++;
+    const deadline = window.validUntil;
+    const permit = Signature.from(
+      await new Wallet(customer.privateKey).signTypedData(tokenDomain, PERMIT_TYPES, {
+        owner: customer.address,
+        spender: ecoshare,
+        value: amount,
+        nonce: emreNonce++,
+        deadline,
+      }),
+    );
+    return {
+      ...call(customer, "payWithPermit", [offer.id, stablecoin, amount, referrer, orderRef, deadline, permit.v, permit.r, permit.s]),
+      gas: PAY_GAS,
+    };
+  };
+
+  /** `account` withdraws (or, with `by`, someone triggers it for them) its whole `asset` balance. */
+  const withdraw = async (key: string, asset: Address, agreementKeys: string[], by?: string): Promise<DevTransaction | undefined> => {
+    const account = who(key);
+    const ids = agreementKeys.flatMap((k) => (agreements[k] === undefined ? [] : [agreements[k]]));
+    let amount = await read<bigint>("balanceOf", [account.address, asset]);
+    for (const id of ids) amount += await read<bigint>("collectable", [id, account.address]);
+    if (amount === 0n) return undefined;
+    return { ...call(who(by ?? key), "withdraw", [account.address, asset, ids]), gas: WITHDRAW_GAS };
+  };
+  const withdrawalsOn: Record<number, () => Promise<(DevTransaction | undefined)[]>> = {
+    4: async () => [
+      await withdraw("travelAgency", ETH, []),
+      await withdraw("travelAgency", stablecoin, []),
+      await withdraw("airline", ETH, ["weekend"]),
+    ],
+    8: async () => [
+      await withdraw("hotel", ETH, ["weekend", "weekendV2"]),
+      await withdraw("restaurant", stablecoin, ["diningPass"]),
+      await withdraw("travelAgent", ETH, [], "hotel"),
+    ],
+    11: async () => [
+      await withdraw("maker", ETH, ["craftBundle"]),
+      await withdraw("bazaar", ETH, ["craftBundle"]),
+      await withdraw("itAda", stablecoin, ["itServices"]),
+      await withdraw("itAda", ETH, []),
+    ],
+    14: async () => [
+      await withdraw("events", ETH, ["weekend", "weekendV2"]),
+      await withdraw("events", stablecoin, ["diningPass"]),
+      await withdraw("coffee", ETH, []),
+      await withdraw("itTuring", stablecoin, ["itServices"]),
+    ],
+  };
+
+  for (let day = 1; day <= days; day++) {
+    const dayStart = firstDay + BigInt(day - 1) * DAY;
+    for (const [slot, hour] of slots.entries()) {
+      const count = Math.floor(paymentsPerDay / slots.length) + (slot < paymentsPerDay % slots.length ? 1 : 0);
+      const txs: DevTransaction[] = [];
+      for (let i = 0; i < count; i++) txs.push(await payment());
+      await chain.sendInBlock(txs, dayStart + hour * HOUR + BigInt(Math.floor(random() * 3_000)));
+      if (slot === 0 && day === Math.min(7, days)) {
+        // Late morning, day 7: the hotel gives the restaurant a bigger slice and raises the referral fee.
+        await chain.setNextBlockTimestamp(dayStart + 11n * HOUR);
+        const amended = await terms("cityStay", ETH, 600, [["hotel", 4500], ["airline", 3000], ["restaurant", 1500], ["events", 1000]], "City Stay weekend package, version 2: more for the restaurant");
+        agreements.weekendV2 = await agree("hotel", amended, { bySignature: ["airline", "restaurant", "events"], amends: agreements.weekend });
+        selling.weekend.id = agreements.weekendV2;
+        onProgress?.(`day ${day}: weekend package amended (agreement ${agreements.weekendV2})`);
+      }
+      if (slot === 0 && day === Math.min(10, days)) {
+        // Midday, day 10: the vintage shop leaves the craft bundle.
+        await chain.setNextBlockTimestamp(dayStart + 12n * HOUR);
+        await chain.send(call(who("vintage"), "terminate", [agreements.craftBundle]));
+        selling.craftBundle.id = undefined;
+        onProgress?.(`day ${day}: craft bundle terminated`);
+      }
+    }
+    const planned = withWithdrawals ? await withdrawalsOn[day]?.() : undefined;
+    const txs = (planned ?? []).filter((tx): tx is DevTransaction => tx !== undefined);
+    await chain.sendInBlock(txs, dayStart + 21n * HOUR);
+    withdrawals += txs.length;
+    onProgress?.(`day ${day} of ${days}: ${payments} payments, ${withdrawals} withdrawals`);
+  }
+
+  return {
+    networks,
+    agreements,
+    members,
+    payments,
+    referredPayments,
+    permitPayments,
+    withdrawals,
+    days,
+    lastTimestamp: await chain.latestTimestamp(),
+  };
+}
+
+const PERMIT_TYPES: Record<string, TypedDataField[]> = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+function tokenData(fn: string, args: readonly unknown[]): Hex {
+  return tokenInterface.encodeFunctionData(fn, [...args]) as Hex;
+}
+
+/** The readonly `as const` types of eip712.ts in the mutable shape ethers' signer takes. */
+function mutableTypes(types: typeof acceptanceTypes): Record<string, TypedDataField[]> {
+  return Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, fields.map((f) => ({ ...f }))]));
+}
+
+/** Metadata published inline: a `data:` URI with a small JSON document the app can show. */
+function dataUri(content: Record<string, string>): string {
+  return `data:application/json,${encodeURIComponent(JSON.stringify(content))}`;
+}
+
+function pickOne<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)]!;
+}
+
+/** A small, fast, seedable PRNG: the same seed tells the same story. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

@@ -1,0 +1,51 @@
+/** What the demo prints once it is ready: everything a newcomer needs to start. */
+import { displayPath } from "../cli/display-path.js";
+import type { DemoAccount } from "../lib/demo-cast.js";
+import type { DeploymentRecord } from "../lib/deployment-record.js";
+import type { DemoApp } from "./app-hook.js";
+import type { SeedDemoReturnType } from "./seed.js";
+
+export type FormatWelcomeParameters = {
+  rpcUrl: string;
+  record: DeploymentRecord;
+  recordPath: string;
+  accounts: readonly DemoAccount[];
+  seed: SeedDemoReturnType;
+  app: DemoApp | undefined;
+  seconds: number;
+  /** The records folder, when not the default one (the audit must be told). */
+  recordsDir?: string;
+};
+
+export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app, seconds, recordsDir }: FormatWelcomeParameters): string[] {
+  const flags = [
+    ...(new URL(rpcUrl).port === "8545" ? [] : [`--rpc-url ${rpcUrl}`]),
+    ...(recordsDir === undefined ? [] : [`--records-dir ${displayPath(recordsDir)}`]),
+  ];
+  const auditCommand = `npm run audit${flags.length === 0 ? "" : ` -- ${flags.join(" ")}`}`;
+  const lines = [
+    "",
+    "Ecoshare demo",
+    `  RPC          ${rpcUrl}  (chain ${record.chainId}; add it to a wallet as a custom network)`,
+    app === undefined
+      ? "  App          not started (ECOSHARE_DEMO_NO_APP=1): serve it with `npm run dev --prefix app`"
+      : `  App          ${app.url}`,
+    `  Record       ${displayPath(recordPath)}`,
+    "",
+    "Contracts",
+    ...Object.entries(record.contracts).map(([name, c]) => `  ${name.padEnd(15)}${c.address}${name === "MockStablecoin" ? "  (dUSD, 6 decimals, demo only)" : ""}`),
+    "",
+    `Story: ${Object.keys(seed.networks).length} networks, ${seed.members} memberships, ${Object.keys(seed.agreements).length} agreements ` +
+      `(one amended, one terminated, one pending), ${seed.payments} payments (${seed.referredPayments} referred, ${seed.permitPayments} by permit) ` +
+      `over ${seed.days} simulated days, ${seed.withdrawals} withdrawals.`,
+    "",
+    "Accounts: Hardhat's test mnemonic \"test test test test test test test test test test test junk\".",
+    "These keys are public: never send real money to them. Import one into a wallet to act as that partner.",
+    ...accounts.map((a) => `  #${String(a.index).padEnd(3)}${a.name.padEnd(20)}${a.address}  ${a.privateKey}  ${a.roles.join(", ")}`),
+    "",
+    `Audit it: ${auditCommand}`,
+    "",
+    `Ecoshare demo is ready at ${rpcUrl} (started in ${seconds.toFixed(1)} s). Press Ctrl-C to stop.`,
+  ];
+  return lines;
+}

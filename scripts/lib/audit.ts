@@ -1,0 +1,111 @@
+/**
+ * The audit: reads every Ecoshare event from the deployment block to one head block, rebuilds the ledger
+ * from the log alone, and compares it with the contract's views and holdings at that block. Free of
+ * Hardhat: give it any EIP-1193 transport.
+ */
+import { describeAssets, type AssetInfo } from "./assets.js";
+import { decodeEcoshareLog, type EcoshareEvent } from "./decode-events.js";
+import type { Address, Eip1193Transport } from "./eip1193.js";
+import { fetchLogs, type FetchLogsProgress } from "./fetch-logs.js";
+import { buildLedger, type Ledger, type LedgerAnomaly } from "./ledger.js";
+import { reconcile, type ChainReadings, type Holding, type Mismatch } from "./reconcile.js";
+import { getBlockHeader, getBlockNumber, type RetryOptions } from "./rpc.js";
+
+export type RunAuditParameters = {
+  transport: Eip1193Transport;
+  /** The Ecoshare contract. */
+  ecoshare: Address;
+  /** Its deployment block: no event can come before. */
+  fromBlock: bigint;
+  /** The last block to read; default the head when the audit starts. */
+  toBlock?: bigint;
+  /** Blocks per `eth_getLogs`. Default 2,000. */
+  blockRange?: bigint;
+  retry?: RetryOptions;
+  onProgress?: (progress: FetchLogsProgress) => void;
+};
+
+export interface AuditReport {
+  ecoshare: Address;
+  fromBlock: bigint;
+  toBlock: bigint;
+  /** Timestamp of `toBlock`, which decides which agreements' windows are over. */
+  timestamp: bigint;
+  logs: number;
+  events: EcoshareEvent[];
+  /** Logs of the contract that are none of its events (there should be none). */
+  unknownLogs: number;
+  ledger: Ledger;
+  readings: ChainReadings;
+  assets: Map<string, AssetInfo>;
+  mismatches: Mismatch[];
+  anomalies: LedgerAnomaly[];
+  holdings: Holding[];
+  /** Values compared with the chain. */
+  checks: number;
+  /** True when the log, the rules and the chain all agree and every asset is covered. */
+  passed: boolean;
+  timings: { fetchMs: number; rebuildMs: number; reconcileMs: number };
+}
+
+/** Runs the audit. Throws only when the RPC fails; disagreements are in the report. */
+export async function runAudit({
+  transport,
+  ecoshare,
+  fromBlock,
+  toBlock,
+  blockRange,
+  retry,
+  onProgress,
+}: RunAuditParameters): Promise<AuditReport> {
+  const head = toBlock ?? (await getBlockNumber({ transport, retry }));
+  const { timestamp } = await getBlockHeader({ transport, blockTag: head, retry });
+
+  let started = performance.now();
+  const logs = await fetchLogs({
+    transport,
+    address: ecoshare,
+    fromBlock,
+    toBlock: head,
+    blockRange,
+    retry,
+    onProgress,
+  });
+  const fetchMs = performance.now() - started;
+
+  started = performance.now();
+  const events: EcoshareEvent[] = [];
+  let unknownLogs = 0;
+  for (const log of logs) {
+    const event = decodeEcoshareLog({ log });
+    if (event === undefined) unknownLogs++;
+    else events.push(event);
+  }
+  const ledger = buildLedger({ events });
+  const rebuildMs = performance.now() - started;
+
+  started = performance.now();
+  const { mismatches, holdings, readings, checks } = await reconcile({ transport, ecoshare, ledger, blockNumber: head, timestamp, retry });
+  const assetAddresses = new Set<Address>([...holdings.map((h) => h.asset), ...[...ledger.accounts.values()].map((a) => a.asset)]);
+  const assets = await describeAssets({ transport, assets: assetAddresses, blockTag: head, retry });
+  const reconcileMs = performance.now() - started;
+
+  return {
+    ecoshare,
+    fromBlock,
+    toBlock: head,
+    timestamp,
+    logs: logs.length,
+    events,
+    unknownLogs,
+    ledger,
+    readings,
+    assets,
+    mismatches,
+    anomalies: ledger.anomalies,
+    holdings,
+    checks,
+    passed: mismatches.length === 0 && ledger.anomalies.length === 0 && unknownLogs === 0,
+    timings: { fetchMs, rebuildMs, reconcileMs },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Turns the raw logs of the Ecoshare contract into typed events, decoded with the generated ABI.
+ * Integers of up to 32 bits (enums, basis points, versions) come out as numbers, wider ones as bigints,
+ * addresses checksummed, structs as objects: the same shapes as scripts/lib/eip712.ts.
+ */
+import { getAddress, Interface, type EventFragment, type ParamType } from "ethers";
+
+import { ecoshareAbi } from "./abis.generated.js";
+import { normaliseValue } from "./abi-values.js";
+import type { Address, Hex } from "./eip1193.js";
+import type { AgreementTerms } from "./eip712.js";
+import type { RawLog } from "./fetch-logs.js";
+import type { MemberRole, NetworkKind } from "./protocol.js";
+
+/** The arguments of every event the Ecoshare contract emits, by event name. */
+export interface EcoshareEventArgs {
+  NetworkCreated: { networkId: bigint; operator: Address; kind: NetworkKind; feeRecipient: Address; feeBps: number; metadataURI: string };
+  NetworkFeeUpdated: { networkId: bigint; feeRecipient: Address; feeBps: number };
+  NetworkMetadataUpdated: { networkId: bigint; metadataURI: string };
+  OperatorTransferStarted: { networkId: bigint; operator: Address; newOperator: Address };
+  OperatorTransferred: { networkId: bigint; previousOperator: Address; newOperator: Address };
+  MembershipRequested: { networkId: bigint; account: Address; role: MemberRole; metadataURI: string };
+  MemberAdmitted: { networkId: bigint; account: Address; admittedBy: Address };
+  MembershipDeclined: { networkId: bigint; account: Address; declinedBy: Address };
+  MemberSuspended: { networkId: bigint; account: Address; operator: Address };
+  MemberReinstated: { networkId: bigint; account: Address; operator: Address };
+  MemberLeft: { networkId: bigint; account: Address };
+  MemberMetadataUpdated: { networkId: bigint; account: Address; metadataURI: string };
+  AgreementProposed: { agreementId: bigint; networkId: bigint; proposer: Address; previousId: bigint; version: number; terms: AgreementTerms };
+  AgreementAccepted: { agreementId: bigint; party: Address; bySignature: boolean };
+  AgreementActivated: { agreementId: bigint; previousId: bigint };
+  AgreementSuperseded: { previousId: bigint; agreementId: bigint };
+  AgreementTerminated: { agreementId: bigint; party: Address };
+  PaymentSplit: {
+    agreementId: bigint;
+    payer: Address;
+    referrer: Address;
+    asset: Address;
+    amount: bigint;
+    networkFee: bigint;
+    referralFee: bigint;
+    vendorShare: bigint;
+    orderRef: Hex;
+  };
+  EarningsCollected: { agreementId: bigint; account: Address; asset: Address; partyShare: bigint; networkFee: bigint };
+  Withdrawn: { account: Address; asset: Address; recipient: Address; amount: bigint };
+  EIP712DomainChanged: Record<string, never>;
+}
+
+export type EcoshareEventName = keyof EcoshareEventArgs;
+
+/** Where a log sits in the chain. */
+export interface LogPosition {
+  blockNumber: bigint;
+  transactionHash: Hex;
+  transactionIndex: number;
+  logIndex: number;
+}
+
+/** One decoded event: its name, its typed arguments and its position. */
+export type EcoshareEvent = {
+  [N in EcoshareEventName]: { eventName: N; args: EcoshareEventArgs[N] } & LogPosition;
+}[EcoshareEventName];
+
+/** The event named `N`. */
+export type EcoshareEventOf<N extends EcoshareEventName> = Extract<EcoshareEvent, { eventName: N }>;
+
+const ecoshareInterface = new Interface(ecoshareAbi);
+
+/** Event fragments by topic, computed once: ethers would hash every event's signature on every lookup. */
+const eventsByTopic = new Map<string, EventFragment>();
+ecoshareInterface.forEachEvent((event) => eventsByTopic.set(event.topicHash, event));
+
+/**
+ * Events made only of one-word values (addresses, integers, booleans, bytes32) — payments, collections,
+ * withdrawals — are read word by word: ethers' generic decoder would spend most of an audit's time on them.
+ */
+const WORD_TYPES = /^(address|bool|uint\d*|bytes32)$/;
+const wordOnly = new Set([...eventsByTopic.values()].filter((e) => e.inputs.every((i) => WORD_TYPES.test(i.type))));
+const checksummed = new Map<string, string>();
+
+export type DecodeEcoshareLogParameters = { log: RawLog };
+/** The decoded event, or `undefined` when the log is not one of Ecoshare's events. */
+export type DecodeEcoshareLogReturnType = EcoshareEvent | undefined;
+
+/** Decodes one log of the Ecoshare contract. */
+export function decodeEcoshareLog({ log }: DecodeEcoshareLogParameters): DecodeEcoshareLogReturnType {
+  const fragment = log.topics[0] === undefined ? undefined : eventsByTopic.get(log.topics[0]);
+  if (fragment === undefined) return undefined;
+  const args: Record<string, unknown> = {};
+  if (wordOnly.has(fragment)) {
+    let topic = 1;
+    let offset = 2;
+    for (const input of fragment.inputs) {
+      const word = input.indexed ? log.topics[topic++] : `0x${log.data.slice(offset, (offset += 64))}`;
+      if (word === undefined || word.length !== 66) throw new Error(`Malformed ${fragment.name} log in ${log.transactionHash}.`);
+      args[input.name] = fromWord(input, word);
+    }
+  } else {
+    const values = ecoshareInterface.decodeEventLog(fragment, log.data, log.topics);
+    fragment.inputs.forEach((input, i) => {
+      args[input.name] = normaliseValue(input, values[i]);
+    });
+  }
+  return {
+    eventName: fragment.name as EcoshareEventName,
+    args,
+    blockNumber: log.blockNumber,
+    transactionHash: log.transactionHash,
+    transactionIndex: log.transactionIndex,
+    logIndex: log.logIndex,
+  } as EcoshareEvent;
+}
+
+/** The topic (selector) of each event, e.g. to filter `eth_getLogs` by event. */
+export function eventTopic(name: EcoshareEventName): Hex {
+  const event = ecoshareInterface.getEvent(name);
+  if (event === null) throw new Error(`The Ecoshare ABI has no event ${name}.`);
+  return event.topicHash as Hex;
+}
+
+/** The names of the events in the generated ABI, to check this module covers them all. */
+export function abiEventNames(): string[] {
+  const names: string[] = [];
+  ecoshareInterface.forEachEvent((event) => names.push(event.name));
+  return names;
+}
+
+/** One ABI word as {@link normaliseValue} would give it. */
+function fromWord(input: ParamType, word: string): unknown {
+  if (input.type === "address") {
+    const lower = `0x${word.slice(26)}`;
+    let address = checksummed.get(lower);
+    if (address === undefined) checksummed.set(lower, (address = getAddress(lower)));
+    return address;
+  }
+  if (input.type === "bool") return BigInt(word) !== 0n;
+  if (input.type === "bytes32") return word;
+  return normaliseValue(input, BigInt(word));
+}

@@ -1,0 +1,175 @@
+/**
+ * The audit's full ledger as files: one CSV per table (amounts in base units, exact) and one JSON
+ * document with everything, including the chain's readings and every problem found.
+ */
+import type { AuditReport } from "./audit.js";
+import { formatMismatch, type AddressLabels } from "./audit-format.js";
+import { collectable, networkFeeTotals } from "./ledger.js";
+import { AgreementStatus, MemberRole, MemberStatus, NetworkKind, enumName } from "./protocol.js";
+import { entitledAccounts } from "./reconcile.js";
+
+export type LedgerFilesParameters = { report: AuditReport; labels?: AddressLabels; chainId: number };
+
+/** File name to content: accounts.csv, agreements.csv, positions.csv, networks.csv, holdings.csv, problems.csv, ledger.json. */
+export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters): Map<string, string> {
+  const { ledger, assets, readings } = report;
+  const label = (address: string) => labels?.get(address.toLowerCase()) ?? "";
+  const symbol = (asset: string) => assets.get(asset.toLowerCase())?.symbol ?? "";
+  const files = new Map<string, string>();
+
+  const accounts = [...ledger.accounts.values()].map((a) => {
+    const key = `${a.account.toLowerCase()}/${a.asset.toLowerCase()}`;
+    return {
+      account: a.account,
+      label: label(a.account),
+      asset: a.asset,
+      symbol: symbol(a.asset),
+      balance: a.balance,
+      balanceOnChain: readings.balances.get(key) ?? "",
+      referralFees: a.referralFees,
+      collectedShares: a.collectedShares,
+      collectedNetworkFees: a.collectedNetworkFees,
+      withdrawn: a.withdrawn,
+    };
+  });
+  files.set("accounts.csv", toCsv(accounts));
+
+  const agreements = [...ledger.agreements.values()].map((a) => ({
+    agreementId: a.id,
+    networkId: a.networkId,
+    version: a.version,
+    previousId: a.previousId,
+    status: enumName(AgreementStatus, a.status),
+    asset: a.asset,
+    symbol: symbol(a.asset),
+    parties: a.parties.length,
+    referralFeeBps: a.referralFeeBps,
+    networkFeeBps: a.networkFeeBps,
+    feeRecipient: a.feeRecipient,
+    payments: a.payments,
+    referredPayments: a.referredPayments,
+    volume: a.volume,
+    referralFees: a.referralFees,
+    vendorPool: a.vendorPool,
+    partiesCollected: a.parties.reduce((s, p) => s + p.collected, 0n),
+    networkFees: a.networkFees,
+    networkFeesCollected: a.networkFeesCollected,
+    termsURI: a.termsURI,
+  }));
+  files.set("agreements.csv", toCsv(agreements));
+
+  const positions = [...ledger.agreements.values()].flatMap((a) =>
+    entitledAccounts(a).map((account) => {
+      const party = a.parties.find((p) => p.account.toLowerCase() === account.toLowerCase());
+      return {
+        agreementId: a.id,
+        account,
+        label: label(account),
+        role: [party ? "party" : "", account.toLowerCase() === a.feeRecipient.toLowerCase() ? "fee recipient" : ""].filter(Boolean).join(" + "),
+        shareStart: party?.shareStart ?? "",
+        shareBps: party?.shareBps ?? "",
+        collected: party?.collected ?? "",
+        collectable: collectable({ agreement: a, account, timestamp: report.timestamp }),
+        collectableOnChain: readings.collectables.get(`${a.id}/${account.toLowerCase()}`) ?? "",
+      };
+    }),
+  );
+  files.set("positions.csv", toCsv(positions));
+
+  const networks = networkFeeTotals(ledger).map((t) => {
+    const net = ledger.networks.get(t.networkId);
+    return {
+      networkId: t.networkId,
+      kind: net ? enumName(NetworkKind, net.kind) : "",
+      operator: net?.operator ?? "",
+      operatorLabel: net ? label(net.operator) : "",
+      asset: t.asset,
+      symbol: symbol(t.asset),
+      feeRecipients: t.feeRecipients.join(" "),
+      networkFees: t.networkFees,
+      networkFeesCollected: t.networkFeesCollected,
+      outstanding: t.networkFees - t.networkFeesCollected,
+    };
+  });
+  files.set("networks.csv", toCsv(networks));
+
+  const members = [...ledger.networks.values()].flatMap((net) =>
+    [...net.members].map(([account, m]) => ({
+      networkId: net.id,
+      account,
+      label: label(account),
+      role: enumName(MemberRole, m.role),
+      status: enumName(MemberStatus, m.status),
+    })),
+  );
+  files.set("members.csv", toCsv(members));
+
+  files.set(
+    "holdings.csv",
+    toCsv(report.holdings.map((h) => ({ asset: h.asset, symbol: symbol(h.asset), held: h.held, owed: h.owed, difference: h.difference }))),
+  );
+
+  const problems = [
+    ...report.mismatches.map((m) => ({
+      kind: m.kind,
+      field: m.field,
+      account: m.account ?? "",
+      agreementId: m.agreementId ?? "",
+      networkId: m.networkId ?? "",
+      asset: m.asset ?? "",
+      log: m.ledger,
+      chain: m.chain,
+      difference: m.difference ?? "",
+      message: formatMismatch({ mismatch: m, assets, ...(labels ? { labels } : {}) }),
+    })),
+    ...report.anomalies.map((a) => ({
+      kind: "rule",
+      field: "",
+      account: a.account ?? "",
+      agreementId: a.agreementId ?? "",
+      networkId: "",
+      asset: "",
+      log: "",
+      chain: "",
+      difference: "",
+      message: `${a.message} (tx ${a.transactionHash}, block ${a.blockNumber})`,
+    })),
+  ];
+  files.set("problems.csv", toCsv(problems, ["kind", "field", "account", "agreementId", "networkId", "asset", "log", "chain", "difference", "message"]));
+
+  const json = {
+    chainId,
+    ecoshare: report.ecoshare,
+    fromBlock: report.fromBlock,
+    toBlock: report.toBlock,
+    timestamp: report.timestamp,
+    passed: report.passed,
+    logs: report.logs,
+    checks: report.checks,
+    holdings: report.holdings,
+    accounts,
+    agreements: [...ledger.agreements.values()].map((a) => ({ ...a, status: enumName(AgreementStatus, a.status) })),
+    positions,
+    networks: [...ledger.networks.values()].map((n) => ({
+      ...n,
+      kind: enumName(NetworkKind, n.kind),
+      members: [...n.members].map(([account, m]) => ({ account, role: enumName(MemberRole, m.role), status: enumName(MemberStatus, m.status) })),
+    })),
+    networkFees: networkFeeTotals(ledger),
+    problems,
+  };
+  files.set("ledger.json", JSON.stringify(json, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2) + "\n");
+  return files;
+}
+
+type Cell = string | number | bigint | boolean;
+
+/** RFC 4180 CSV with a header row; `columns` fixes the header when there may be no rows. */
+export function toCsv(rows: readonly Record<string, Cell>[], columns?: readonly string[]): string {
+  const header = columns ?? Object.keys(rows[0] ?? {});
+  const escape = (value: Cell | undefined) => {
+    const text = value === undefined ? "" : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [header.join(","), ...rows.map((row) => header.map((c) => escape(row[c])).join(","))].join("\n") + "\n";
+}

@@ -1,0 +1,31 @@
+/**
+ * The protocol's enums and constants as the contracts define them (contracts/interfaces/), as plain
+ * `as const` objects so they work the same in Node, Vite and type-stripping runtimes.
+ */
+import type { Address } from "./eip1193.js";
+
+/** address(0): the asset id of native ETH, and "no referrer". */
+export const ETH = "0x0000000000000000000000000000000000000000" as const satisfies Address;
+
+/** INetworkRegistry.NetworkKind. */
+export const NetworkKind = { PeerToPeer: 0, VendorLed: 1, DistributorLed: 2, Marketplace: 3 } as const;
+export type NetworkKind = (typeof NetworkKind)[keyof typeof NetworkKind];
+
+/** INetworkRegistry.MemberRole. */
+export const MemberRole = { Vendor: 0, ReferralPartner: 1, Distributor: 2 } as const;
+export type MemberRole = (typeof MemberRole)[keyof typeof MemberRole];
+
+/** INetworkRegistry.MemberStatus. */
+export const MemberStatus = { None: 0, Pending: 1, Active: 2, Suspended: 3 } as const;
+export type MemberStatus = (typeof MemberStatus)[keyof typeof MemberStatus];
+
+/** IRevenueAgreements.AgreementStatus. */
+export const AgreementStatus = { None: 0, Pending: 1, Active: 2, Superseded: 3, Terminated: 4 } as const;
+export type AgreementStatus = (typeof AgreementStatus)[keyof typeof AgreementStatus];
+
+/** The name of an enum value, e.g. `enumName(AgreementStatus, 3) === "Superseded"`. */
+export function enumName<const E extends Record<string, number>>(values: E, value: number): keyof E & string {
+  const entry = Object.entries(values).find(([, v]) => v === value);
+  if (entry === undefined) throw new Error(`Unknown enum value ${value}.`);
+  return entry[0] as keyof E & string;
+}

@@ -1,0 +1,222 @@
+/**
+ * Compares a ledger rebuilt from the log with the contract's own views at one block, and the contract's
+ * holdings of each asset with what it owes. Every difference becomes a {@link Mismatch} naming the
+ * account, agreement or network and the amount; a surplus of holdings (money sent to the contract
+ * outside of `pay`) is reported but is not a mismatch.
+ */
+import type { Address, BlockTag, Eip1193Transport } from "./eip1193.js";
+import { collectable, owedByAsset, sameAddress, type Ledger, type LedgerAgreement } from "./ledger.js";
+import { ETH, MemberStatus } from "./protocol.js";
+import { readContract } from "./read-contract.js";
+import { getBalance, type RetryOptions } from "./rpc.js";
+
+/** One difference between the log and the chain. `difference` is chain minus log. */
+export interface Mismatch {
+  kind: "balance" | "collectable" | "agreement" | "network" | "membership" | "count" | "holdings";
+  /** What differs, e.g. "vendorPool" or "balanceOf". */
+  field: string;
+  account?: Address;
+  asset?: Address;
+  agreementId?: bigint;
+  networkId?: bigint;
+  /** What the log gives. */
+  ledger: bigint | string;
+  /** What the chain says. */
+  chain: bigint | string;
+  difference?: bigint;
+}
+
+/** One asset's holdings against what the contract owes in it. */
+export interface Holding {
+  asset: Address;
+  /** The contract's ETH balance or token balance. */
+  held: bigint;
+  /** Balances plus uncollected pools and fees, from the log. */
+  owed: bigint;
+  /** `held - owed`: positive is a surplus (reported), negative a shortfall (a mismatch). */
+  difference: bigint;
+}
+
+/** The values read from the chain, kept for the ledger export. */
+export interface ChainReadings {
+  balances: Map<string, bigint>;
+  collectables: Map<string, bigint>;
+}
+
+export type ReconcileParameters = {
+  transport: Eip1193Transport;
+  ecoshare: Address;
+  ledger: Ledger;
+  /** The block every view is read at: the last block whose logs the ledger holds. */
+  blockNumber: bigint;
+  /** That block's timestamp, which decides whether an agreement's window is over. */
+  timestamp: bigint;
+  /** Views read in parallel. Default 8. */
+  concurrency?: number;
+  retry?: RetryOptions | undefined;
+};
+
+export type ReconcileReturnType = {
+  mismatches: Mismatch[];
+  holdings: Holding[];
+  readings: ChainReadings;
+  /** Number of values compared. */
+  checks: number;
+};
+
+/** Compares `ledger` with the contract's views and holdings at `blockNumber`. */
+export async function reconcile({
+  transport,
+  ecoshare,
+  ledger,
+  blockNumber,
+  timestamp,
+  concurrency = 8,
+  retry,
+}: ReconcileParameters): Promise<ReconcileReturnType> {
+  const blockTag: BlockTag = blockNumber;
+  const mismatches: Mismatch[] = [];
+  const readings: ChainReadings = { balances: new Map(), collectables: new Map() };
+  let checks = 0;
+  const read = <T>(functionName: string, args: readonly unknown[] = []) =>
+    readContract<T>({ transport, abi: "ecoshare", address: ecoshare, functionName, args, blockTag, retry });
+  const compare = (m: Omit<Mismatch, "difference">) => {
+    checks++;
+    if (m.ledger === m.chain) return;
+    const difference = typeof m.ledger === "bigint" && typeof m.chain === "bigint" ? m.chain - m.ledger : undefined;
+    mismatches.push(difference === undefined ? m : { ...m, difference });
+  };
+
+  const [networkCount, agreementCount] = await Promise.all([read<bigint>("networkCount"), read<bigint>("agreementCount")]);
+  compare({ kind: "count", field: "networkCount", ledger: BigInt(ledger.networks.size), chain: networkCount });
+  compare({ kind: "count", field: "agreementCount", ledger: BigInt(ledger.agreements.size), chain: agreementCount });
+
+  const tasks: (() => Promise<void>)[] = [];
+
+  for (const net of ledger.networks.values()) {
+    tasks.push(async () => {
+      const view = await read<{ operator: Address; kind: number; feeBps: number; feeRecipient: Address; pendingOperator: Address }>(
+        "network",
+        [net.id],
+      );
+      for (const field of ["operator", "kind", "feeBps", "feeRecipient", "pendingOperator"] as const) {
+        compare({ kind: "network", field, networkId: net.id, ledger: String(net[field]), chain: String(view[field]) });
+      }
+    });
+    for (const [account, member] of net.members) {
+      tasks.push(async () => {
+        const view = await read<{ status: number; role: number; awaitsReinstatement?: boolean }>("membership", [net.id, account]);
+        compare({ kind: "membership", field: "status", networkId: net.id, account, ledger: String(member.status), chain: String(view.status) });
+        if (member.status !== MemberStatus.None) {
+          compare({ kind: "membership", field: "role", networkId: net.id, account, ledger: String(member.role), chain: String(view.role) });
+        }
+        if (view.awaitsReinstatement !== undefined) {
+          const field = "awaitsReinstatement";
+          compare({ kind: "membership", field, networkId: net.id, account, ledger: String(member.awaitsReinstatement), chain: String(view.awaitsReinstatement) });
+        }
+      });
+    }
+  }
+
+  // Every (account, asset) the log gives money to, and every party and fee recipient of every agreement.
+  const pairs = new Map<string, { account: Address; asset: Address }>();
+  const addPair = (account: Address, asset: Address) => pairs.set(`${account.toLowerCase()}/${asset.toLowerCase()}`, { account, asset });
+  for (const entry of ledger.accounts.values()) addPair(entry.account, entry.asset);
+
+  for (const agreement of ledger.agreements.values()) {
+    tasks.push(() => compareAgreement(agreement));
+    for (const account of entitledAccounts(agreement)) {
+      addPair(account, agreement.asset);
+      tasks.push(async () => {
+        const chain = await read<bigint>("collectable", [agreement.id, account]);
+        const expected = collectable({ agreement, account, timestamp });
+        readings.collectables.set(`${agreement.id}/${account.toLowerCase()}`, chain);
+        compare({ kind: "collectable", field: "collectable", agreementId: agreement.id, account, asset: agreement.asset, ledger: expected, chain });
+      });
+    }
+  }
+
+  for (const { account, asset } of pairs.values()) {
+    tasks.push(async () => {
+      const chain = await read<bigint>("balanceOf", [account, asset]);
+      const key = `${account.toLowerCase()}/${asset.toLowerCase()}`;
+      readings.balances.set(key, chain);
+      const expected = ledger.accounts.get(key)?.balance ?? 0n;
+      compare({ kind: "balance", field: "balanceOf", account, asset, ledger: expected, chain });
+    });
+  }
+
+  await runWithConcurrency(tasks, concurrency);
+
+  const holdings: Holding[] = [];
+  const owed = owedByAsset(ledger);
+  for (const agreement of ledger.agreements.values()) if (!owed.has(agreement.asset)) owed.set(agreement.asset, 0n);
+  for (const [asset, amount] of owed) {
+    const held = sameAddress(asset, ETH)
+      ? await getBalance({ transport, address: ecoshare, blockTag, retry })
+      : await readContract<bigint>({ transport, abi: "erc20", address: asset, functionName: "balanceOf", args: [ecoshare], blockTag, retry });
+    holdings.push({ asset, held, owed: amount, difference: held - amount });
+    checks++;
+    if (held < amount) mismatches.push({ kind: "holdings", field: "holdings", asset, ledger: amount, chain: held, difference: held - amount });
+  }
+  holdings.sort((a, b) => a.asset.localeCompare(b.asset));
+
+  return { mismatches: sortMismatches(mismatches), holdings, readings, checks };
+
+  async function compareAgreement(agreement: LedgerAgreement): Promise<void> {
+    const view = await read<Record<string, unknown>>("agreement", [agreement.id]);
+    const expected: Record<string, unknown> = {
+      networkId: agreement.networkId,
+      asset: agreement.asset,
+      status: agreement.status,
+      version: agreement.version,
+      previousId: agreement.previousId,
+      referralFeeBps: agreement.referralFeeBps,
+      networkFeeBps: agreement.networkFeeBps,
+      feeRecipient: agreement.feeRecipient,
+      validFrom: agreement.validFrom,
+      validUntil: agreement.validUntil,
+      partyCount: agreement.parties.length,
+      pendingAcceptances: agreement.parties.length - agreement.acceptedBy.length,
+      vendorPool: agreement.vendorPool,
+      networkFees: agreement.networkFees,
+      networkFeesCollected: agreement.networkFeesCollected,
+    };
+    for (const [field, value] of Object.entries(expected)) {
+      const chain = view[field];
+      const bothBig = typeof value === "bigint" && typeof chain === "bigint";
+      compare({
+        kind: "agreement",
+        field,
+        agreementId: agreement.id,
+        asset: agreement.asset,
+        ledger: bothBig ? value : String(value),
+        chain: bothBig ? chain : String(chain),
+      });
+    }
+  }
+}
+
+/** The accounts that may collect from `agreement`: its parties and its fee recipient. */
+export function entitledAccounts(agreement: LedgerAgreement): Address[] {
+  const accounts = agreement.parties.map((p) => p.account);
+  if (!accounts.some((a) => sameAddress(a, agreement.feeRecipient))) accounts.push(agreement.feeRecipient);
+  return accounts;
+}
+
+async function runWithConcurrency(tasks: readonly (() => Promise<void>)[], concurrency: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const task = tasks[next++];
+      if (task) await task();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, worker));
+}
+
+const KIND_ORDER: Mismatch["kind"][] = ["holdings", "balance", "collectable", "agreement", "network", "membership", "count"];
+
+function sortMismatches(mismatches: Mismatch[]): Mismatch[] {
+  return mismatches.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+}

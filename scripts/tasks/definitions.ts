@@ -1,0 +1,52 @@
+/**
+ * The project's commands, as Hardhat tasks (hardhat.config.ts lists them). Each action is loaded
+ * lazily and reports any failure as one sentence with a non-zero exit code.
+ *
+ *   npm run deploy -- --network <name>     deploy Ecoshare, write ignition/records/chain-<id>.json
+ *   npm run demo [-- --port 8545]          local node + deployment + seeded story, until Ctrl-C
+ *   npm run audit [-- --network localhost --out <folder>]   rebuild the ledger from the log and compare
+ */
+import { task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
+
+import { DEFAULT_RECORDS_DIR } from "../lib/deployment-record-file.js";
+
+const recordsDirOption = {
+  name: "recordsDir",
+  description: "Folder of the deployment records",
+  defaultValue: DEFAULT_RECORDS_DIR,
+} as const;
+
+const rpcUrlOption = {
+  name: "rpcUrl",
+  description: "Use this RPC URL instead of the network's own (http networks), e.g. a demo on another port",
+  type: ArgumentType.STRING_WITHOUT_DEFAULT,
+  defaultValue: undefined,
+} as const;
+
+export const ecoshareTasks = [
+  task("deploy", "Deploys Ecoshare with Hardhat Ignition and writes the chain's deployment record")
+    .addOption(rpcUrlOption)
+    .addOption(recordsDirOption)
+    .setAction(() => import("./deploy.js"))
+    .build(),
+  task("demo", "Starts a local node on 127.0.0.1, deploys, seeds the demo ecosystem and waits for Ctrl-C")
+    .addOption({ name: "port", description: "Port of the local node", type: ArgumentType.INT, defaultValue: 8545 })
+    .addOption(recordsDirOption)
+    .setAction(() => import("./demo.js"))
+    .build(),
+  task("audit", "Rebuilds every balance from the event log and compares it with the contract (default network: localhost)")
+    .addOption({ name: "out", description: "Folder to write the full ledger to, as CSV and JSON", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "blockRange", description: "Blocks per eth_getLogs request", type: ArgumentType.INT, defaultValue: 2_000 })
+    .addOption({ name: "retries", description: "Retries of a failed RPC request before giving up", type: ArgumentType.INT, defaultValue: 5 })
+    .addOption({
+      name: "record",
+      description: "Deployment record to audit, instead of the one of the RPC's chain in --records-dir",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption(rpcUrlOption)
+    .addOption(recordsDirOption)
+    .setAction(() => import("./audit.js"))
+    .build(),
+];

@@ -1,0 +1,106 @@
+/**
+ * `npm run demo [-- --port 8545]`: one command from a fresh checkout to a living ecosystem. Starts a
+ * local Hardhat node on 127.0.0.1, deploys the protocol and the demo stablecoin, seeds the City Stay
+ * story, starts the web app (once it exists) and prints what a newcomer needs. Ctrl-C stops it all.
+ */
+import path from "node:path";
+
+import EcoshareDemoModule from "../../ignition/modules/EcoshareDemo.js";
+import { CliError } from "../cli/cli-error.js";
+import { openNetwork } from "../cli/open-network.js";
+import { cliAction } from "../cli/run-action.js";
+import { deployProtocol } from "../deploy/deploy-protocol.js";
+import { startDemoApp, type DemoApp } from "../demo/app-hook.js";
+import { startLocalNode } from "../demo/local-node.js";
+import { seedDemo } from "../demo/seed.js";
+import { formatWelcome } from "../demo/welcome.js";
+import { demoAccounts } from "../lib/demo-cast.js";
+import { DEFAULT_RECORDS_DIR } from "../lib/deployment-record-file.js";
+import { rpcRequest } from "../lib/rpc.js";
+
+interface DemoArgs {
+  port: number;
+  recordsDir: string;
+}
+
+/** The simulated history: the chain starts this long ago so the seeded days end today. */
+const HISTORY_MS = 15 * 24 * 3_600 * 1_000;
+
+export default cliAction<DemoArgs>(async ({ port, recordsDir }, hre, context) => {
+  const started = performance.now();
+  const records = path.resolve(hre.config.paths.root, recordsDir);
+  const cleanups: (() => Promise<void>)[] = [];
+  /** Stops what was started, last first; safe to call twice. */
+  const stopAll = async () => {
+    while (cleanups.length > 0) await cleanups.pop()!().catch(() => undefined);
+  };
+  // Ctrl-C (or a terminal closing) at any moment stops everything started so far.
+  let ready = false;
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (ready) {
+      resolveStopped();
+      return;
+    }
+    console.error(`\nStopping (${signal}) before the demo was ready.`);
+    void stopAll().finally(() => process.exit(130));
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+
+  try {
+    const node = await startLocalNode({ hre, port, initialDate: new Date(Date.now() - HISTORY_MS) });
+    cleanups.push(() => node.close());
+    console.log(`Local Hardhat node listening at ${node.url}; deploying…`);
+
+    const { connection, transport, chainId } = await openNetwork({ hre, network: "localhost", rpcUrl: node.url, context });
+    cleanups.push(() => connection.close());
+    const accounts = demoAccounts();
+    const nodeAccounts = await rpcRequest<string[]>({ transport, method: "eth_accounts" });
+    if (accounts.some((a) => nodeAccounts[a.index]?.toLowerCase() !== a.address.toLowerCase())) {
+      throw new CliError("The node's accounts are not those of Hardhat's test mnemonic: remove any accounts setting from the \"node\" network.");
+    }
+
+    const { record, recordPath } = await deployProtocol({
+      hre,
+      connection,
+      networkName: "localhost",
+      ignitionModule: EcoshareDemoModule,
+      // The test profile's settings are the production ones: reuse what `npm test` compiled.
+      build: "default",
+      recordsDir: records,
+      demo: { accounts: accounts.map((a) => ({ index: a.index, address: a.address, label: a.name, roles: a.roles })) },
+    });
+    const ecoshare = record.contracts.Ecoshare!.address;
+    const stablecoin = record.contracts.MockStablecoin!.address;
+    console.log(`Deployed Ecoshare at ${ecoshare} and the demo stablecoin at ${stablecoin}; seeding the story…`);
+
+    const seed = await seedDemo({
+      transport,
+      ecoshare,
+      stablecoin,
+      accounts,
+      onProgress: (message) => {
+        if (process.stdout.isTTY === true) process.stdout.write(`\r  ${message}`.padEnd(70));
+      },
+    });
+    if (process.stdout.isTTY === true) process.stdout.write("\n");
+    // From here on the chain keeps wall-clock time, so what people do in the app happens "now".
+    await rpcRequest({ transport, method: "evm_setNextBlockTimestamp", params: [Math.max(Math.floor(Date.now() / 1000), Number(seed.lastTimestamp) + 1)] });
+    await rpcRequest({ transport, method: "evm_mine" });
+
+    const app: DemoApp | undefined = await startDemoApp({ rpcUrl: node.url, chainId, record, recordPath, accounts });
+    if (app !== undefined) cleanups.push(() => app.stop());
+
+    const seconds = (performance.now() - started) / 1000;
+    const customRecords = records === path.resolve(hre.config.paths.root, DEFAULT_RECORDS_DIR) ? {} : { recordsDir: records };
+    for (const line of formatWelcome({ rpcUrl: node.url, record, recordPath, accounts, seed, app, seconds, ...customRecords })) console.log(line);
+    ready = true;
+    await stopped;
+    console.log("\nStopping the demo…");
+  } finally {
+    await stopAll();
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(signal, onSignal);
+  }
+  console.log("Demo stopped.");
+});

@@ -1,0 +1,156 @@
+/**
+ * The audit against a real node with the demo story seeded: it passes when the log, the rules and the
+ * contract agree, and fails naming the account and the difference when the chain is tampered with.
+ */
+import { expect } from "chai";
+import { AbiCoder, Interface, keccak256, parseEther } from "ethers";
+
+import { ecoshareAbi } from "../../scripts/lib/abis.generated.js";
+
+import { formatAuditSummary, formatMismatch } from "../../scripts/lib/audit-format.js";
+import { runAudit, type AuditReport } from "../../scripts/lib/audit.js";
+import type { Address, Hex } from "../../scripts/lib/eip1193.js";
+import { ledgerFiles } from "../../scripts/lib/ledger-export.js";
+import { ETH } from "../../scripts/lib/protocol.js";
+import { readContract } from "../../scripts/lib/read-contract.js";
+import { rpcRequest } from "../../scripts/lib/rpc.js";
+import { seededChain, type SeededChain } from "./helpers/nodes.js";
+
+const ecoshareInterface = new Interface(ecoshareAbi);
+
+describe("audit", function () {
+  this.timeout(120_000);
+  let chain: SeededChain;
+  let labels: Map<string, string>;
+
+  before(async function () {
+    chain = await seededChain({ days: 5, paymentsPerDay: 12 });
+    labels = new Map((chain.record.demo?.accounts ?? []).map((a) => [a.address.toLowerCase(), a.label]));
+  });
+  after(async () => chain?.close());
+
+  const audit = () => runAudit({ transport: chain.transport, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock) });
+  const rpc = <T>(method: string, params: readonly unknown[] = []) => rpcRequest<T>({ transport: chain.transport, method, params });
+  /** Runs `change` on the chain, then puts the chain back as it was. */
+  async function tampered(change: () => Promise<void>): Promise<AuditReport> {
+    const snapshot = await rpc<Hex>("evm_snapshot");
+    try {
+      await change();
+      return await audit();
+    } finally {
+      await rpc("evm_revert", [snapshot]);
+    }
+  }
+  const sentences = (report: AuditReport) => report.mismatches.map((mismatch) => formatMismatch({ mismatch, assets: report.assets, labels }));
+
+  it("passes on the seeded chain and accounts for every payment", async function () {
+    const report = await audit();
+    expect(report.anomalies.map((a) => a.message)).to.deep.equal([]);
+    expect(sentences(report)).to.deep.equal([]);
+    expect(report.passed).to.equal(true);
+    const payments = [...report.ledger.agreements.values()].reduce((n, a) => n + a.payments, 0);
+    expect(payments).to.equal(chain.seed.payments);
+    expect(report.holdings.map((h) => h.difference)).to.deep.equal([0n, 0n]);
+    expect(report.checks).to.be.greaterThan(50);
+    expect(formatAuditSummary({ report, labels }).at(-1)).to.match(/^Audit passed/);
+  });
+
+  it("writes the full ledger as CSV and JSON", async function () {
+    const report = await audit();
+    const files = ledgerFiles({ report, labels, chainId: 31337 });
+    expect([...files.keys()]).to.include.members(["accounts.csv", "agreements.csv", "positions.csv", "networks.csv", "holdings.csv", "problems.csv", "ledger.json"]);
+    const json = JSON.parse(files.get("ledger.json")!) as { passed: boolean; agreements: unknown[] };
+    expect(json.passed).to.equal(true);
+    expect(json.agreements).to.have.length(report.ledger.agreements.size);
+    const accounts = files.get("accounts.csv")!.trim().split("\n");
+    expect(accounts[0]).to.match(/^account,label,asset,symbol,balance,balanceOnChain/);
+    expect(accounts).to.have.length(report.ledger.accounts.size + 1);
+    expect(files.get("accounts.csv")).to.include("Wanderwise Travel");
+  });
+
+  it("follows suspensions, departures and re-admissions like the contract", async function () {
+    const who = (label: string) => chain.record.demo!.accounts.find((a) => a.label === label)!.address;
+    const send = (from: Address, fn: string, args: unknown[]) =>
+      rpc("eth_sendTransaction", [{ from, to: chain.ecoshare, data: ecoshareInterface.encodeFunctionData(fn, args) }]);
+    const [hotel, atlas, coffee] = [who("Grand Plaza Hotel"), who("Atlas Journeys"), who("Daily Grind Coffee")];
+    const report = await tampered(async () => {
+      await send(hotel, "suspend", [1n, atlas]);
+      await send(atlas, "leave", [1n]); // remembered: only the operator may let Atlas back in
+      await send(atlas, "join", [1n, 1, "back"]);
+      await send(hotel, "suspend", [1n, coffee]);
+      await send(hotel, "reinstate", [1n, coffee]);
+    });
+    expect(report.anomalies.map((a) => a.message)).to.deep.equal([]);
+    expect(sentences(report)).to.deep.equal([]);
+    expect(report.ledger.networks.get(1n)!.members.get(atlas)).to.deep.equal({ role: 1, status: 1, awaitsReinstatement: true });
+  });
+
+  it("fails and names the account when a balance on chain disagrees with the log", async function () {
+    const referrer = chain.record.demo!.accounts.find((a) => a.label === "Atlas Journeys")!.address;
+    const balance = await readContract<bigint>({ transport: chain.transport, abi: "ecoshare", address: chain.ecoshare, functionName: "balanceOf", args: [referrer, ETH], blockTag: "latest" });
+    expect(balance).to.be.greaterThan(0n);
+    const slot = await balanceSlot(chain, referrer, ETH, balance);
+    const report = await tampered(async () => {
+      await rpc("hardhat_setStorageAt", [chain.ecoshare, slot, word(balance + parseEther("1"))]);
+      await rpc("evm_mine");
+    });
+    expect(report.passed).to.equal(false);
+    const balanceMismatch = report.mismatches.find((m) => m.kind === "balance");
+    expect(balanceMismatch?.account).to.equal(referrer);
+    expect(balanceMismatch?.difference).to.equal(parseEther("1"));
+    expect(sentences(report).join("\n")).to.include(`Balance of ${referrer} (Atlas Journeys) in ETH`).and.to.include("difference +1.0 ETH");
+  });
+
+  it("fails on a shortfall when the contract holds less ETH than it owes", async function () {
+    const held = BigInt(await rpc<Hex>("eth_getBalance", [chain.ecoshare, "latest"]));
+    const report = await tampered(async () => {
+      await rpc("hardhat_setBalance", [chain.ecoshare, `0x${(held - 1n).toString(16)}`]);
+      await rpc("evm_mine");
+    });
+    expect(report.passed).to.equal(false);
+    expect(report.mismatches).to.have.length(1);
+    expect(report.mismatches[0]).to.include({ kind: "holdings", asset: ETH, difference: -1n });
+    expect(sentences(report)[0]).to.match(/^Shortfall in ETH: the contract holds .* but owes .* \(difference -0\.000000000000000001 ETH\)\.$/);
+  });
+
+  it("reports a surplus from money sent outside of payments without failing", async function () {
+    const held = BigInt(await rpc<Hex>("eth_getBalance", [chain.ecoshare, "latest"]));
+    const report = await tampered(async () => {
+      // As if someone forced ETH in (selfdestruct, coinbase reward): not owed to anyone.
+      await rpc("hardhat_setBalance", [chain.ecoshare, `0x${(held + 5n).toString(16)}`]);
+      await rpc("evm_mine");
+    });
+    expect(report.passed).to.equal(true);
+    expect(report.holdings.find((h) => h.asset === ETH)?.difference).to.equal(5n);
+    expect(formatAuditSummary({ report }).join("\n")).to.match(/surplus of 0\.000000000000000005 ETH .*not a failure/);
+  });
+
+  it("fails on a shortfall of a token", async function () {
+    const report = await tampered(async () => {
+      // Burn 1 dUSD of the contract's holdings by rewriting the token's balance slot (OpenZeppelin ERC20: slot 0).
+      const slot = keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [chain.ecoshare, 0n]));
+      const held = await readContract<bigint>({ transport: chain.transport, abi: "erc20", address: chain.stablecoin, functionName: "balanceOf", args: [chain.ecoshare], blockTag: "latest" });
+      await rpc("hardhat_setStorageAt", [chain.stablecoin, slot, word(held - 1_000_000n)]);
+      await rpc("evm_mine");
+    });
+    const shortfall = report.mismatches.find((m) => m.kind === "holdings");
+    expect(shortfall).to.include({ asset: chain.stablecoin, difference: -1_000_000n });
+    expect(sentences(report).join("\n")).to.include("Shortfall in dUSD").and.to.include("difference -1.0 dUSD");
+  });
+});
+
+function word(value: bigint): Hex {
+  return `0x${value.toString(16).padStart(64, "0")}`;
+}
+
+/** The storage slot of `balanceOf(account, asset)`, found by probing the first slots of the layout. */
+async function balanceSlot(chain: SeededChain, account: Address, asset: Address, expected: bigint): Promise<Hex> {
+  const coder = AbiCoder.defaultAbiCoder();
+  for (let base = 0n; base < 64n; base++) {
+    const inner = keccak256(coder.encode(["address", "uint256"], [account, base]));
+    const slot = keccak256(coder.encode(["address", "bytes32"], [asset, inner])) as Hex;
+    const value = await rpcRequest<Hex>({ transport: chain.transport, method: "eth_getStorageAt", params: [chain.ecoshare, slot, "latest"] });
+    if (BigInt(value) === expected) return slot;
+  }
+  throw new Error("Could not find the balances mapping in Ecoshare's storage.");
+}

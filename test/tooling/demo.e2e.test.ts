@@ -1,0 +1,179 @@
+/**
+ * End to end, as a newcomer runs it: `npm run demo -- --port <free port>` in a child process, its ready
+ * line, the audit against it (passing, then failing on a tampered chain), a second demo refused on the
+ * same port, and Ctrl-C (SIGINT to the process group, as a terminal sends it) stopping everything.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import hre from "hardhat";
+
+import { createHttpTransport } from "../../scripts/lib/http-transport.js";
+import { readDeploymentRecord } from "../../scripts/lib/deployment-record-file.js";
+import { rpcRequest } from "../../scripts/lib/rpc.js";
+import type { Hex } from "../../scripts/lib/eip1193.js";
+import { sharedCheckout } from "./helpers/checkout.js";
+import { childEnv, collect, freePort, isListening, meaningfulLines, runHardhat } from "./helpers/cli.js";
+
+describe("npm run demo (end to end)", function () {
+  this.timeout(180_000);
+  let demo: ChildProcess | undefined;
+  let output = "";
+  let port: number;
+  let recordsDir: string;
+  let outDir: string;
+  // A copy of the checkout, as a newcomer's clone: the demo compiles there, never over this run's artifacts.
+  let checkout: string;
+
+  before(async function () {
+    checkout = await sharedCheckout(hre.config.paths.root);
+    port = await freePort();
+    recordsDir = await mkdtemp(path.join(tmpdir(), "ecoshare-e2e-records-"));
+    outDir = await mkdtemp(path.join(tmpdir(), "ecoshare-e2e-ledger-"));
+    // Its own process group, so SIGINT reaches npm, the shell and Hardhat together, as Ctrl-C does.
+    demo = spawn("npm", ["run", "demo", "--", "--port", String(port), "--records-dir", recordsDir], {
+      cwd: checkout,
+      env: childEnv(),
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    demo.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    demo.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`The demo was not ready within 150 s:\n${output}`)), 150_000);
+      const check = () => {
+        if (output.includes("Ecoshare demo is ready at")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      demo!.stdout!.on("data", check);
+      demo!.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`The demo exited with code ${code} before it was ready:\n${output}`));
+      });
+    });
+  });
+
+  after(async function () {
+    try {
+      if (demo?.pid !== undefined) process.kill(-demo.pid, "SIGKILL");
+    } catch {
+      // Already gone, as it should be.
+    }
+    await rm(recordsDir, { recursive: true, force: true });
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  it("prints the RPC, the contracts, the cast with roles and keys, and its ready line", function () {
+    expect(output).to.include(`http://127.0.0.1:${port}`);
+    expect(output).to.match(/Ecoshare\s+0x[0-9a-fA-F]{40}/);
+    expect(output).to.match(/MockStablecoin\s+0x[0-9a-fA-F]{40}\s+\(dUSD, 6 decimals, demo only\)/);
+    expect(output).to.include("Grand Plaza Hotel").and.to.include("City Stay operator");
+    expect(output).to.include("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"); // account #0's public test key
+    expect(output).to.match(/App\s+not available yet/);
+    expect(output).to.match(/\d+ payments \(\d+ referred, \d+ by permit\) over 14 simulated days, \d+ withdrawals/);
+  });
+
+  it("passes the audit run against it, and writes the ledger", async function () {
+    const result = await runHardhat(["audit", "--rpc-url", `http://127.0.0.1:${port}`, "--records-dir", recordsDir, "--out", outDir]);
+    expect(result.code, result.stdout + result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/Read \d+ events from blocks/).and.to.include("Audit passed");
+    expect((await readdir(outDir)).sort()).to.include.members(["accounts.csv", "ledger.json"]);
+  });
+
+  it("fails the audit, naming the difference, once the contract holds less than it owes", async function () {
+    const transport = createHttpTransport({ url: `http://127.0.0.1:${port}` });
+    const record = await readDeploymentRecord({ dir: recordsDir, chainId: 31337 });
+    const ecoshare = record.contracts.Ecoshare!.address;
+    const held = BigInt(await rpcRequest<Hex>({ transport, method: "eth_getBalance", params: [ecoshare, "latest"] }));
+    await rpcRequest({ transport, method: "hardhat_setBalance", params: [ecoshare, `0x${(held - 10n ** 15n).toString(16)}`] });
+    const result = await runHardhat(["audit", "--rpc-url", `http://127.0.0.1:${port}`, "--records-dir", recordsDir]);
+    await rpcRequest({ transport, method: "hardhat_setBalance", params: [ecoshare, `0x${held.toString(16)}`] });
+    expect(result.code).to.equal(1);
+    expect(result.stdout).to.include("Audit FAILED").and.to.match(/Shortfall in ETH: .*\(difference -0\.001 ETH\)/);
+  });
+
+  it("refuses a second demo on the same port with one sentence", async function () {
+    const second = spawn("npm", ["run", "demo", "--", "--port", String(port), "--records-dir", recordsDir], {
+      cwd: checkout,
+      env: childEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const result = await collect(second, 60_000);
+    expect(result.code).to.not.equal(0);
+    expect(meaningfulLines(result.stderr)).to.deep.equal([
+      `Port ${port} on 127.0.0.1 is already in use (another demo or node?): stop it, or pick another port with npm run demo -- --port <port>.`,
+    ]);
+  });
+
+  it("stops everything it started on Ctrl-C", async function () {
+    // "close" waits for every process holding the output pipes, so Hardhat's last words are in.
+    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      demo!.once("close", (code, signal) => resolve({ code, signal })),
+    );
+    process.kill(-demo!.pid!, "SIGINT");
+    const { code, signal } = await closed;
+    // npm re-raises the interrupt after its script ends, as a shell would; the demo itself exits cleanly.
+    expect(code === 0 || signal === "SIGINT", `exit ${code}, signal ${signal}`).to.equal(true);
+    expect(output).to.include("Demo stopped.");
+    expect(await isListening(port)).to.equal(false);
+    // Nothing of the group is left (orphans are reaped by init within moments).
+    expect(await groupGone(demo!.pid!), `still running: ${groupMembers(demo!.pid!)}`).to.equal(true);
+  });
+
+  it("starts again on the same port right after (running it twice in a row works)", async function () {
+    const again = spawn("npm", ["run", "demo", "--", "--port", String(port), "--records-dir", recordsDir], {
+      cwd: checkout,
+      env: childEnv(),
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let text = "";
+    again.stdout!.on("data", (chunk: Buffer) => (text += chunk.toString()));
+    again.stderr!.on("data", (chunk: Buffer) => (text += chunk.toString()));
+    const closed = new Promise<void>((resolve) => again.once("close", () => resolve()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setInterval(() => {
+          if (text.includes("Ecoshare demo is ready at")) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 100);
+        again.once("exit", (code) => {
+          clearInterval(timer);
+          reject(new Error(`The second demo exited with code ${code}:\n${text}`));
+        });
+      });
+    } finally {
+      process.kill(-again.pid!, "SIGINT");
+      await closed;
+    }
+    expect(text).to.include("Demo stopped.");
+    expect(await isListening(port)).to.equal(false);
+  });
+});
+
+/** Whether every process of group `pgid` has ended, waiting up to 5 s. */
+async function groupGone(pgid: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+function groupMembers(pgid: number): string {
+  try {
+    return execFileSync("ps", ["-o", "pid,stat,args", "-g", String(pgid)]).toString();
+  } catch {
+    return "(ps unavailable)";
+  }
+}

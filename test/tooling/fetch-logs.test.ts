@@ -1,0 +1,112 @@
+/**
+ * Reading logs in bounded block ranges from a real node, through a proxy that behaves like a strict
+ * public RPC: throttling (HTTP 429) and refusing wide ranges.
+ */
+import { expect } from "chai";
+
+import { fetchLogs, type FetchLogsProgress } from "../../scripts/lib/fetch-logs.js";
+import { createHttpTransport } from "../../scripts/lib/http-transport.js";
+import { RpcRequestError } from "../../scripts/lib/rpc-error.js";
+import { getBlockNumber } from "../../scripts/lib/rpc.js";
+import { startFaultyProxy } from "./helpers/faulty-proxy.js";
+import { seededChain, type SeededChain } from "./helpers/nodes.js";
+
+describe("fetchLogs", function () {
+  this.timeout(60_000);
+  let chain: SeededChain;
+  let head: bigint;
+  let all: number;
+  const fast = { baseDelayMs: 10, maxDelayMs: 50 };
+
+  before(async function () {
+    chain = await seededChain({ days: 2, paymentsPerDay: 9 });
+    head = await getBlockNumber({ transport: chain.transport });
+    all = (await fetchLogs({ transport: chain.transport, address: chain.ecoshare, fromBlock: 0n, toBlock: head, blockRange: 1_000_000n })).length;
+  });
+  after(async () => chain?.close());
+
+  it("reads in ranges of at most blockRange blocks, reporting progress after each", async function () {
+    const proxy = await startFaultyProxy({ target: chain.node.url });
+    try {
+      const progress: FetchLogsProgress[] = [];
+      const logs = await fetchLogs({
+        transport: createHttpTransport({ url: proxy.url }),
+        address: chain.ecoshare,
+        fromBlock: BigInt(chain.record.deployBlock),
+        toBlock: head,
+        blockRange: 7n,
+        onProgress: (p) => progress.push(p),
+      });
+      expect(logs).to.have.length(all);
+      expect(proxy.logRanges.every(({ from, to }) => to - from + 1 <= 7)).to.equal(true);
+      expect(progress.length).to.equal(proxy.logRanges.length);
+      expect(progress.map((p) => p.toBlock)).to.deep.equal([...progress.map((p) => p.toBlock)].sort((a, b) => (a < b ? -1 : 1)));
+      expect(progress.at(-1)).to.include({ toBlock: head, fraction: 1, logs: all });
+      // In chain order, each log once.
+      const positions = logs.map((l) => l.blockNumber * 10_000n + BigInt(l.logIndex));
+      expect(new Set(positions).size).to.equal(logs.length);
+      expect(positions).to.deep.equal([...positions].sort((a, b) => (a < b ? -1 : 1)));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("waits and retries when the RPC rate-limits, then succeeds", async function () {
+    const proxy = await startFaultyProxy({ target: chain.node.url, rateLimit: { method: "eth_getLogs", count: 3 } });
+    try {
+      const retries: string[] = [];
+      const logs = await fetchLogs({
+        transport: createHttpTransport({ url: proxy.url }),
+        address: chain.ecoshare,
+        fromBlock: 0n,
+        toBlock: head,
+        retry: { ...fast, retries: 5, onRetry: (r) => retries.push(r.kind) },
+      });
+      expect(logs).to.have.length(all);
+      expect(retries).to.deep.equal(["rate-limited", "rate-limited", "rate-limited"]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("gives up after its retries with a rate-limited error", async function () {
+    const proxy = await startFaultyProxy({ target: chain.node.url, rateLimit: { method: "eth_getLogs", count: Infinity } });
+    try {
+      const error = await fetchLogs({
+        transport: createHttpTransport({ url: proxy.url }),
+        address: chain.ecoshare,
+        fromBlock: 0n,
+        toBlock: head,
+        retry: { ...fast, retries: 2 },
+      }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(RpcRequestError);
+      expect(error).to.include({ kind: "rate-limited", attempts: 3, method: "eth_getLogs" });
+      expect(proxy.calls.get("eth_getLogs")).to.equal(3);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("halves the range when the RPC refuses a wide one", async function () {
+    const proxy = await startFaultyProxy({ target: chain.node.url, maxLogRange: 5 });
+    try {
+      const logs = await fetchLogs({ transport: createHttpTransport({ url: proxy.url }), address: chain.ecoshare, fromBlock: 0n, toBlock: head, blockRange: 64n });
+      expect(logs).to.have.length(all);
+      const accepted = proxy.logRanges.filter(({ from, to }) => to - from + 1 <= 5);
+      expect(accepted.at(-1)?.to).to.equal(Number(head));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("says the RPC is unreachable when nothing listens", async function () {
+    const error = await fetchLogs({
+      transport: createHttpTransport({ url: "http://127.0.0.1:9" }),
+      address: chain.ecoshare,
+      fromBlock: 0n,
+      toBlock: 1n,
+      retry: { ...fast, retries: 5 },
+    }).catch((e: unknown) => e);
+    expect(error).to.include({ kind: "unreachable", attempts: 3 });
+  });
+});
