@@ -188,11 +188,75 @@ export const ecoshareAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "author",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "CounterSignatureExpired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       }
     ],
     "name": "DuplicateParty",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "holdId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint40",
+        "name": "releaseAt",
+        "type": "uint40"
+      }
+    ],
+    "name": "HoldbackNotOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "holdId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint40",
+        "name": "releaseAt",
+        "type": "uint40"
+      }
+    ],
+    "name": "HoldbackOver",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "holdbackPeriod",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "maxHoldbackPeriod",
+        "type": "uint32"
+      }
+    ],
+    "name": "HoldbackTooLong",
     "type": "error"
   },
   {
@@ -214,6 +278,33 @@ export const ecoshareAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "currentNonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidAccountNonce",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "author",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidCounterSignature",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "count",
         "type": "uint256"
@@ -225,6 +316,28 @@ export const ecoshareAbi = [
       }
     ],
     "name": "InvalidPartyCount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidReferralTier",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "refunder",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidRefunder",
     "type": "error"
   },
   {
@@ -278,6 +391,22 @@ export const ecoshareAbi = [
       }
     ],
     "name": "NativeTransferFailed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "activeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "NegotiationSettled",
     "type": "error"
   },
   {
@@ -422,6 +551,22 @@ export const ecoshareAbi = [
       }
     ],
     "name": "NotPendingOperator",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotRefunder",
     "type": "error"
   },
   {
@@ -599,6 +744,17 @@ export const ecoshareAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "holdId",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnknownHeldPayment",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "networkId",
         "type": "uint256"
       }
@@ -724,6 +880,31 @@ export const ecoshareAbi = [
       {
         "indexed": true,
         "internalType": "uint256",
+        "name": "counteredId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "author",
+        "type": "address"
+      }
+    ],
+    "name": "AgreementCountered",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
         "name": "networkId",
         "type": "uint256"
       },
@@ -780,6 +961,23 @@ export const ecoshareAbi = [
             "type": "uint16"
           },
           {
+            "components": [
+              {
+                "internalType": "uint128",
+                "name": "fromVolume",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint16",
+                "name": "feeBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IRevenueAgreements.ReferralTier[]",
+            "name": "referralTiers",
+            "type": "tuple[]"
+          },
+          {
             "internalType": "uint16",
             "name": "networkFeeBps",
             "type": "uint16"
@@ -798,6 +996,16 @@ export const ecoshareAbi = [
             "internalType": "uint40",
             "name": "validUntil",
             "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "holdbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address",
+            "name": "refunder",
+            "type": "address"
           },
           {
             "internalType": "bytes32",
@@ -898,6 +1106,56 @@ export const ecoshareAbi = [
       }
     ],
     "name": "EarningsCollected",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "holdId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "payer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "HeldPaymentRefunded",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "holdId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      }
+    ],
+    "name": "HeldPaymentReleased",
     "type": "event"
   },
   {
@@ -1218,6 +1476,83 @@ export const ecoshareAbi = [
       {
         "indexed": true,
         "internalType": "uint256",
+        "name": "holdId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "holdId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "agreementId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "payer",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "referrer",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "asset",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "amount",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "networkFee",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "referralFee",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "vendorShare",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint40",
+            "name": "releaseAt",
+            "type": "uint40"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct IReferralPayments.HeldPayment",
+        "name": "held",
+        "type": "tuple"
+      }
+    ],
+    "name": "PaymentHeld",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
         "name": "agreementId",
         "type": "uint256"
       },
@@ -1278,6 +1613,43 @@ export const ecoshareAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "referrer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "tier",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "feeBps",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "volumeBefore",
+        "type": "uint256"
+      }
+    ],
+    "name": "ReferralTierApplied",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -1303,6 +1675,19 @@ export const ecoshareAbi = [
     ],
     "name": "Withdrawn",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_HOLDBACK_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [],
@@ -1338,6 +1723,19 @@ export const ecoshareAbi = [
         "internalType": "uint16",
         "name": "",
         "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_REFERRAL_TIERS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -1432,6 +1830,25 @@ export const ecoshareAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "lineageId",
+        "type": "uint256"
+      }
+    ],
+    "name": "activeVersionOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "networkId",
         "type": "uint256"
       },
@@ -1517,6 +1934,26 @@ export const ecoshareAbi = [
             "internalType": "uint16",
             "name": "pendingAcceptances",
             "type": "uint16"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lineageId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint32",
+            "name": "holdbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address",
+            "name": "refunder",
+            "type": "address"
+          },
+          {
+            "internalType": "uint32",
+            "name": "heldPayments",
+            "type": "uint32"
           },
           {
             "internalType": "bytes32",
@@ -1619,6 +2056,376 @@ export const ecoshareAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "counteredId",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "networkId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "asset",
+            "type": "address"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "account",
+                "type": "address"
+              },
+              {
+                "internalType": "uint16",
+                "name": "shareBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IRevenueAgreements.Party[]",
+            "name": "parties",
+            "type": "tuple[]"
+          },
+          {
+            "internalType": "uint16",
+            "name": "referralFeeBps",
+            "type": "uint16"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint128",
+                "name": "fromVolume",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint16",
+                "name": "feeBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IRevenueAgreements.ReferralTier[]",
+            "name": "referralTiers",
+            "type": "tuple[]"
+          },
+          {
+            "internalType": "uint16",
+            "name": "networkFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "address",
+            "name": "feeRecipient",
+            "type": "address"
+          },
+          {
+            "internalType": "uint40",
+            "name": "validFrom",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "validUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "holdbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address",
+            "name": "refunder",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "termsHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "string",
+            "name": "termsURI",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IRevenueAgreements.AgreementTerms",
+        "name": "terms",
+        "type": "tuple"
+      },
+      {
+        "internalType": "address",
+        "name": "author",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "counterProposalDigest",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "counteredId",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "networkId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "asset",
+            "type": "address"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "account",
+                "type": "address"
+              },
+              {
+                "internalType": "uint16",
+                "name": "shareBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IRevenueAgreements.Party[]",
+            "name": "parties",
+            "type": "tuple[]"
+          },
+          {
+            "internalType": "uint16",
+            "name": "referralFeeBps",
+            "type": "uint16"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint128",
+                "name": "fromVolume",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint16",
+                "name": "feeBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IRevenueAgreements.ReferralTier[]",
+            "name": "referralTiers",
+            "type": "tuple[]"
+          },
+          {
+            "internalType": "uint16",
+            "name": "networkFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "address",
+            "name": "feeRecipient",
+            "type": "address"
+          },
+          {
+            "internalType": "uint40",
+            "name": "validFrom",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "validUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "holdbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address",
+            "name": "refunder",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "termsHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "string",
+            "name": "termsURI",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IRevenueAgreements.AgreementTerms",
+        "name": "terms",
+        "type": "tuple"
+      }
+    ],
+    "name": "counterPropose",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "counteredId",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "networkId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "asset",
+            "type": "address"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "account",
+                "type": "address"
+              },
+              {
+                "internalType": "uint16",
+                "name": "shareBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IRevenueAgreements.Party[]",
+            "name": "parties",
+            "type": "tuple[]"
+          },
+          {
+            "internalType": "uint16",
+            "name": "referralFeeBps",
+            "type": "uint16"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint128",
+                "name": "fromVolume",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint16",
+                "name": "feeBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IRevenueAgreements.ReferralTier[]",
+            "name": "referralTiers",
+            "type": "tuple[]"
+          },
+          {
+            "internalType": "uint16",
+            "name": "networkFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "address",
+            "name": "feeRecipient",
+            "type": "address"
+          },
+          {
+            "internalType": "uint40",
+            "name": "validFrom",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "validUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "holdbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address",
+            "name": "refunder",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "termsHash",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "string",
+            "name": "termsURI",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct IRevenueAgreements.AgreementTerms",
+        "name": "terms",
+        "type": "tuple"
+      },
+      {
+        "internalType": "address",
+        "name": "author",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "signature",
+        "type": "bytes"
+      }
+    ],
+    "name": "counterProposeWithSignature",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1884,6 +2691,25 @@ export const ecoshareAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      }
+    ],
+    "name": "nonces",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "agreementId",
         "type": "uint256"
@@ -2035,6 +2861,23 @@ export const ecoshareAbi = [
             "type": "uint16"
           },
           {
+            "components": [
+              {
+                "internalType": "uint128",
+                "name": "fromVolume",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint16",
+                "name": "feeBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IRevenueAgreements.ReferralTier[]",
+            "name": "referralTiers",
+            "type": "tuple[]"
+          },
+          {
             "internalType": "uint16",
             "name": "networkFeeBps",
             "type": "uint16"
@@ -2053,6 +2896,16 @@ export const ecoshareAbi = [
             "internalType": "uint40",
             "name": "validUntil",
             "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "holdbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address",
+            "name": "refunder",
+            "type": "address"
           },
           {
             "internalType": "bytes32",
@@ -2123,6 +2976,23 @@ export const ecoshareAbi = [
             "type": "uint16"
           },
           {
+            "components": [
+              {
+                "internalType": "uint128",
+                "name": "fromVolume",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint16",
+                "name": "feeBps",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct IRevenueAgreements.ReferralTier[]",
+            "name": "referralTiers",
+            "type": "tuple[]"
+          },
+          {
             "internalType": "uint16",
             "name": "networkFeeBps",
             "type": "uint16"
@@ -2141,6 +3011,16 @@ export const ecoshareAbi = [
             "internalType": "uint40",
             "name": "validUntil",
             "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "holdbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address",
+            "name": "refunder",
+            "type": "address"
           },
           {
             "internalType": "bytes32",
@@ -2173,6 +3053,136 @@ export const ecoshareAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      }
+    ],
+    "name": "referralTiersOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint128",
+            "name": "fromVolume",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint16",
+            "name": "feeBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct IRevenueAgreements.ReferralTier[]",
+        "name": "",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "referrer",
+        "type": "address"
+      }
+    ],
+    "name": "referredVolume",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "volume",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint8",
+        "name": "tier",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint16",
+        "name": "feeBps",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "holdId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "agreementId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "payer",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "referrer",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "asset",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "amount",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "networkFee",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "referralFee",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "vendorShare",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint40",
+            "name": "releaseAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IReferralPayments.HeldPayment",
+        "name": "held",
+        "type": "tuple"
+      }
+    ],
+    "name": "refundHeldPayment",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "networkId",
         "type": "uint256"
       },
@@ -2183,6 +3193,71 @@ export const ecoshareAbi = [
       }
     ],
     "name": "reinstate",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "holdId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "agreementId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "payer",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "referrer",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "asset",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "amount",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "networkFee",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "referralFee",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "vendorShare",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint40",
+            "name": "releaseAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IReferralPayments.HeldPayment[]",
+        "name": "held",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "releaseHeldPayments",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
