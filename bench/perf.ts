@@ -103,6 +103,7 @@ const result = {
   audit: {
     payments: seed.payments,
     withdrawals: seed.withdrawals,
+    heldPayments: seed.held,
     seedSeconds,
     runs: audits,
     median: audit,
@@ -120,7 +121,9 @@ const lines = [
   "## Audit over 10,000 payments",
   "",
   `A local Hardhat node (HTTP, 127.0.0.1) seeded with the demo story at ${seed.payments.toLocaleString("en-US")} payments and ${seed.withdrawals} withdrawals`,
-  `over ${DAYS} simulated days (seeding took ${f1(seedSeconds)} s). The audit reads every event in ranges of 2,000 blocks,`,
+  `over ${DAYS} simulated days (seeding took ${f1(seedSeconds)} s), ${seed.held.payments.toLocaleString("en-US")} of them held by the concert tickets`,
+  `(${seed.held.released.toLocaleString("en-US")} released, ${seed.held.refunded} refunded, ${seed.held.pending} pending) and the weekend package's referrers on loyalty tiers.`,
+  `The audit reads every event in ranges of 2,000 blocks,`,
   `rebuilds the ledger and compares ${audit.checks} values with the contract. Median of ${AUDIT_RUNS} runs:`,
   "",
   "| events | blocks | total | events/s | read logs | rebuild ledger | compare with contract |",

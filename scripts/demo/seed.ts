@@ -8,6 +8,12 @@
  * the weekend package is amended, the craft bundle terminated, one agreement stays pending, and partners
  * withdraw what they earned.
  *
+ * Dynamic revenue sharing (issue 6): the weekend package pays referrers 5%, then 7% once they have
+ * referred 2 ETH (Atlas Journeys gets there on day 1 with a group booking, and keeps its loyalty through the
+ * amendment); the concert tickets were negotiated (the events organiser offered, the hotel countered by
+ * signature, the organiser accepted the counter) and hold each payment for two days, during which the
+ * organiser refunds one; the rest are released once their holdback is over, the last days' stay pending.
+ *
  * Fast by design: payments of one time slot are sent together and mined in one block.
  */
 import { Interface, Signature, Wallet, keccak256, toUtf8Bytes, type TypedDataField } from "ethers";
@@ -15,7 +21,9 @@ import { Interface, Signature, Wallet, keccak256, toUtf8Bytes, type TypedDataFie
 import { ecoshareAbi, mockStablecoinAbi } from "../lib/abis.generated.js";
 import { demoAccount, demoCast, type DemoAccount } from "../lib/demo-cast.js";
 import type { Address, Eip1193Transport, Hex } from "../lib/eip1193.js";
-import { acceptanceTypes, domainFromErc5267, type AgreementTerms, type Party } from "../lib/eip712.js";
+import { decodeEcoshareLog, eventTopic, type HeldPayment } from "../lib/decode-events.js";
+import { acceptanceTypes, counterProposalTypes, domainFromErc5267, type AgreementTerms, type Party, type ReferralTier } from "../lib/eip712.js";
+import { fetchLogs } from "../lib/fetch-logs.js";
 import { ETH, MemberRole, MemberStatus, NetworkKind } from "../lib/protocol.js";
 import { readContract } from "../lib/read-contract.js";
 import { DevChain, type DevTransaction } from "./dev-chain.js";
@@ -26,6 +34,10 @@ const DUSD = 1_000_000n; // 6 decimals
 /** Gas limits of batched transactions (not estimated, to keep the seed fast): several times what they use (bench/gas.md), so contracts instrumented for coverage fit too. */
 const PAY_GAS = 600_000n;
 const WITHDRAW_GAS = 1_500_000n;
+const RELEASE_GAS_EACH = 100_000n;
+const ETHER = 10n ** 18n;
+/** The concert tickets' holdback: each payment stays refundable for two days. */
+const TICKETS_HOLDBACK = 2n * DAY;
 const ecoshareInterface = new Interface(ecoshareAbi);
 const tokenInterface = new Interface(mockStablecoinAbi);
 
@@ -53,6 +65,10 @@ export interface SeedDemoReturnType {
   payments: number;
   referredPayments: number;
   permitPayments: number;
+  /** Payments held by the concert tickets, and what became of them. */
+  held: { payments: number; released: number; refunded: number; pending: number };
+  /** Counter-proposals made (the concert tickets' negotiation). */
+  counterProposals: number;
   withdrawals: number;
   days: number;
   /** Timestamp of the last seeded block. */
@@ -124,17 +140,31 @@ export async function seedDemo({
   const now = await chain.latestTimestamp();
   const window = { validFrom: now, validUntil: now + 180n * DAY };
   const domain = domainFromErc5267(await read<unknown[]>("eip712Domain"));
-  const terms = async (networkKey: string, asset: Address, referralFeeBps: number, parties: [string, number][], title: string) => {
+  const terms = async (
+    networkKey: string,
+    asset: Address,
+    referralFeeBps: number,
+    parties: [string, number][],
+    title: string,
+    { referralTiers = [], holdback = 0n, refunder }: { referralTiers?: ReferralTier[]; holdback?: bigint; refunder?: string } = {},
+  ) => {
     const net = await read<{ feeRecipient: Address; feeBps: number }>("network", [networks[networkKey]]);
-    const text = `${title}. Shares of the vendor pool: ${parties.map(([k, s]) => `${who(k).name} ${s / 100}%`).join(", ")}. Referral fee ${referralFeeBps / 100}%.`;
+    const unit = asset === ETH ? "ETH" : "dUSD";
+    const scale = asset === ETH ? ETHER : DUSD;
+    const tiers = referralTiers.map((t) => `, ${t.feeBps / 100}% once ${Number(t.fromVolume) / Number(scale)} ${unit} referred`).join("");
+    const held = holdback === 0n ? "" : ` Payments are held ${holdback / DAY} days; ${who(refunder!).name} may refund them until then.`;
+    const text = `${title}. Shares of the vendor pool: ${parties.map(([k, s]) => `${who(k).name} ${s / 100}%`).join(", ")}. Referral fee ${referralFeeBps / 100}%${tiers}.${held}`;
     return {
       networkId: networks[networkKey]!,
       asset,
       parties: parties.map(([key, shareBps]): Party => ({ account: who(key).address, shareBps })),
       referralFeeBps,
+      referralTiers,
       networkFeeBps: net.feeBps,
       feeRecipient: net.feeRecipient,
       ...window,
+      holdbackPeriod: Number(holdback),
+      refunder: refunder === undefined ? ETH : who(refunder).address,
       termsHash: keccak256(toUtf8Bytes(text)) as Hex,
       termsURI: `data:text/plain,${encodeURIComponent(text)}`,
     } satisfies AgreementTerms;
@@ -164,7 +194,10 @@ export async function seedDemo({
     return id;
   };
 
-  const weekendTerms = await terms("cityStay", ETH, 500, [["hotel", 5000], ["airline", 3000], ["restaurant", 1000], ["events", 1000]], "City Stay weekend package: two nights, return flight, dinner, a concert");
+  // Loyalty tiers: 5% for every referrer, 7% once it has referred 2 ETH of weekend packages.
+  const weekendTerms = await terms("cityStay", ETH, 500, [["hotel", 5000], ["airline", 3000], ["restaurant", 1000], ["events", 1000]], "City Stay weekend package: two nights, return flight, dinner, a concert", {
+    referralTiers: [{ fromVolume: 2n * ETHER, feeBps: 700 }],
+  });
   const agreements: Record<string, bigint> = {};
   agreements.weekend = await agree("hotel", weekendTerms, { bySignature: ["airline", "restaurant", "events"] });
   agreements.diningPass = await agree(
@@ -189,6 +222,26 @@ export async function seedDemo({
     {},
   );
 
+  // A negotiation: the events organiser offers concert tickets with a two-day holdback (it handles refunds);
+  // the hotel counters by signature for a bigger share, and the organiser accepts the counter.
+  const ticketTerms = (events: number, hotel: number, title: string) =>
+    terms("cityStay", stablecoin, 500, [["events", events], ["hotel", hotel]], title, { holdback: TICKETS_HOLDBACK, refunder: "events" });
+  agreements.ticketsOffer = await agree("events", await ticketTerms(8500, 1500, "City Stay concert tickets"), {});
+  const counterTerms = await ticketTerms(8000, 2000, "City Stay concert tickets, countered by the hotel: 20% for selling them at the desk");
+  const hotel = who("hotel");
+  const counterMessage = {
+    counteredId: agreements.ticketsOffer,
+    terms: counterTerms,
+    nonce: await read<bigint>("nonces", [hotel.address]),
+    deadline: window.validUntil,
+  };
+  const counterSignature = await new Wallet(hotel.privateKey).signTypedData(domain, mutableTypes(counterProposalTypes), counterMessage);
+  await chain.send(
+    call(hotel, "counterProposeWithSignature", [agreements.ticketsOffer, counterTerms, hotel.address, window.validUntil, counterSignature]),
+  );
+  agreements.tickets = await read<bigint>("agreementCount");
+  await chain.send(call(who("events"), "accept", [agreements.tickets]));
+
   // Trading days.
   const referrers: Record<string, string[]> = {
     cityStay: ["travelAgency", "travelAgent", "coffee", "itAda"],
@@ -200,6 +253,7 @@ export async function seedDemo({
     diningPass: { id: agreements.diningPass, network: "cityStay", asset: stablecoin, weight: 25 },
     itServices: { id: agreements.itServices, network: "itGuild", asset: stablecoin, weight: 20 },
     craftBundle: { id: agreements.craftBundle as bigint | undefined, network: "openBazaar", asset: ETH as Address, weight: 20 },
+    tickets: { id: agreements.tickets, network: "cityStay", asset: stablecoin, weight: 15 },
   };
   const tokenDomain = domainFromErc5267(
     await readContract<unknown[]>({ transport, abi: "erc20", address: stablecoin, functionName: "eip712Domain", blockTag: "latest" }),
@@ -212,6 +266,51 @@ export async function seedDemo({
   let withdrawals = 0;
   const firstDay = ((now + HOUR) / DAY + 1n) * DAY;
   const slots = [9n, 13n, 19n];
+
+  /** Atlas Journeys books a group on day 1: 2.4 ETH referred at 5%, then a fourth guest at 7%. */
+  const groupBooking = (guests: [string, bigint][]): DevTransaction[] =>
+    guests.map(([key, amount]) => {
+      payments++;
+      referredPayments++;
+      const orderRef = keccak256(toUtf8Bytes(`order-${payments}`)) as Hex;
+      return { ...call(who(key), "pay", [selling.weekend.id, ETH, amount, who("travelAgent").address, orderRef], amount), gas: PAY_GAS };
+    });
+
+  // Held payments, read back from the log to release or refund them (only their hash is on chain).
+  const held: HeldPayment[] = [];
+  const heldCount = { payments: 0, released: 0, refunded: 0 };
+  let heldFrom = BigInt(await chain.request<Hex>("eth_blockNumber"));
+  const readHeld = async () => {
+    const toBlock = BigInt(await chain.request<Hex>("eth_blockNumber"));
+    const logs = await fetchLogs({ transport, address: ecoshare, fromBlock: heldFrom, toBlock });
+    heldFrom = toBlock + 1n;
+    for (const log of logs) {
+      if (log.topics[0] !== eventTopic("PaymentHeld")) continue;
+      const event = decodeEcoshareLog({ log });
+      if (event?.eventName === "PaymentHeld") held.push(event.args.held);
+    }
+  };
+  /** After the day's trading: the organiser refunds one ticket (day 2), anyone releases what is due. */
+  const settleHeld = async (day: number, at: bigint): Promise<DevTransaction[]> => {
+    await readHeld();
+    heldCount.payments = held.length + heldCount.released + heldCount.refunded;
+    const txs: DevTransaction[] = [];
+    if (day === Math.min(2, days)) {
+      const cancelled = held.find((h) => h.releaseAt > at);
+      if (cancelled !== undefined) {
+        txs.push({ ...call(who("events"), "refundHeldPayment", [cancelled]), gas: PAY_GAS });
+        held.splice(held.indexOf(cancelled), 1);
+        heldCount.refunded++;
+      }
+    }
+    const due = held.filter((h) => h.releaseAt <= at);
+    if (due.length > 0) {
+      txs.push({ ...call(who("restaurant"), "releaseHeldPayments", [due]), gas: 200_000n + RELEASE_GAS_EACH * BigInt(due.length) });
+      held.splice(0, held.length, ...held.filter((h) => h.releaseAt > at));
+      heldCount.released += due.length;
+    }
+    return txs;
+  };
 
   const payment = async (): Promise<DevTransaction> => {
     const offers = Object.values(selling).filter((o): o is typeof o & { id: bigint } => o.id !== undefined);
@@ -277,7 +376,7 @@ export async function seedDemo({
     ],
     14: async () => [
       await withdraw("events", ETH, ["weekend", "weekendV2"]),
-      await withdraw("events", stablecoin, ["diningPass"]),
+      await withdraw("events", stablecoin, ["diningPass", "tickets"]),
       await withdraw("coffee", ETH, []),
       await withdraw("itTuring", stablecoin, ["itServices"]),
     ],
@@ -289,11 +388,16 @@ export async function seedDemo({
       const count = Math.floor(paymentsPerDay / slots.length) + (slot < paymentsPerDay % slots.length ? 1 : 0);
       const txs: DevTransaction[] = [];
       for (let i = 0; i < count; i++) txs.push(await payment());
+      if (day === 1 && slot === 0) txs.push(...groupBooking([["alice", 8n * 10n ** 17n], ["bob", 8n * 10n ** 17n], ["chen", 8n * 10n ** 17n]]));
+      if (day === 1 && slot === 1) txs.push(...groupBooking([["dana", 5n * 10n ** 17n]]));
       await chain.sendInBlock(txs, dayStart + hour * HOUR + BigInt(Math.floor(random() * 3_000)));
       if (slot === 0 && day === Math.min(7, days)) {
         // Late morning, day 7: the hotel gives the restaurant a bigger slice and raises the referral fee.
         await chain.setNextBlockTimestamp(dayStart + 11n * HOUR);
-        const amended = await terms("cityStay", ETH, 600, [["hotel", 4500], ["airline", 3000], ["restaurant", 1500], ["events", 1000]], "City Stay weekend package, version 2: more for the restaurant");
+        // Referrers keep the volume they reached under version 1 (the same lineage).
+        const amended = await terms("cityStay", ETH, 600, [["hotel", 4500], ["airline", 3000], ["restaurant", 1500], ["events", 1000]], "City Stay weekend package, version 2: more for the restaurant", {
+          referralTiers: [{ fromVolume: 2n * ETHER, feeBps: 700 }, { fromVolume: 6n * ETHER, feeBps: 800 }],
+        });
         agreements.weekendV2 = await agree("hotel", amended, { bySignature: ["airline", "restaurant", "events"], amends: agreements.weekend });
         selling.weekend.id = agreements.weekendV2;
         onProgress?.(`day ${day}: weekend package amended (agreement ${agreements.weekendV2})`);
@@ -308,8 +412,9 @@ export async function seedDemo({
     }
     const planned = withWithdrawals ? await withdrawalsOn[day]?.() : undefined;
     const txs = (planned ?? []).filter((tx): tx is DevTransaction => tx !== undefined);
-    await chain.sendInBlock(txs, dayStart + 21n * HOUR);
     withdrawals += txs.length;
+    txs.push(...(await settleHeld(day, dayStart + 21n * HOUR)));
+    await chain.sendInBlock(txs, dayStart + 21n * HOUR);
     onProgress?.(`day ${day} of ${days}: ${payments} payments, ${withdrawals} withdrawals`);
   }
 
@@ -320,6 +425,8 @@ export async function seedDemo({
     payments,
     referredPayments,
     permitPayments,
+    held: { ...heldCount, pending: held.length },
+    counterProposals: 1,
     withdrawals,
     days,
     lastTimestamp: await chain.latestTimestamp(),
@@ -341,7 +448,7 @@ function tokenData(fn: string, args: readonly unknown[]): Hex {
 }
 
 /** The readonly `as const` types of eip712.ts in the mutable shape ethers' signer takes. */
-function mutableTypes(types: typeof acceptanceTypes): Record<string, TypedDataField[]> {
+function mutableTypes(types: Record<string, readonly TypedDataField[]>): Record<string, TypedDataField[]> {
   return Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, fields.map((f) => ({ ...f }))]));
 }
 

@@ -36,7 +36,9 @@ export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app,
     ...Object.entries(record.contracts).map(([name, c]) => `  ${name.padEnd(15)}${c.address}${name === "MockStablecoin" ? "  (dUSD, 6 decimals, demo only)" : ""}`),
     "",
     `Story: ${Object.keys(seed.networks).length} networks, ${seed.members} memberships, ${Object.keys(seed.agreements).length} agreements ` +
-      `(one amended, one terminated, one pending), ${seed.payments} payments (${seed.referredPayments} referred, ${seed.permitPayments} by permit) ` +
+      `(one amended, one terminated, one pending, one negotiated by counter-proposal), ${seed.payments} payments ` +
+      `(${seed.referredPayments} referred, ${seed.permitPayments} by permit, ${seed.held.payments} held for refunds: ` +
+      `${seed.held.released} released, ${seed.held.refunded} refunded, ${seed.held.pending} pending) ` +
       `over ${seed.days} simulated days, ${seed.withdrawals} withdrawals.`,
     "",
     "Accounts: Hardhat's test mnemonic \"test test test test test test test test test test test junk\".",

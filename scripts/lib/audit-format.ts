@@ -5,7 +5,7 @@
 import { formatAmount, type AssetInfo } from "./assets.js";
 import type { AuditReport } from "./audit.js";
 import type { Address } from "./eip1193.js";
-import { networkFeeTotals } from "./ledger.js";
+import { heldTotals, networkFeeTotals } from "./ledger.js";
 import { AgreementStatus, enumName } from "./protocol.js";
 import type { Holding, Mismatch } from "./reconcile.js";
 
@@ -30,6 +30,8 @@ export function formatMismatch({ mismatch: m, assets, labels }: FormatMismatchPa
       return `Collectable of ${who} in agreement ${m.agreementId}: ${said}.`;
     case "agreement":
       return `Agreement ${m.agreementId} ${m.field}: ${said}.`;
+    case "referral":
+      return `Referral ${m.field} of ${who} in agreement ${m.agreementId}: ${said}.`;
     case "network":
       return `Network ${m.networkId} ${m.field}: ${said}.`;
     case "membership":
@@ -71,6 +73,25 @@ export function formatAuditSummary({ report, labels, maxLines = 40 }: FormatAudi
         `${formatAmount(totals.networkFeesCollected, asset)} collected`,
     );
   }
+  for (const held of heldTotals(ledger)) {
+    const asset = assets.get(held.asset.toLowerCase());
+    lines.push(
+      `  held payments in ${asset?.symbol ?? held.asset}: ${formatAmount(held.pending, asset)} pending (${held.pendingPayments}), ` +
+        `${formatAmount(held.released, asset)} released (${held.releasedPayments}), ${formatAmount(held.refunded, asset)} refunded (${held.refundedPayments})`,
+    );
+  }
+  const counters = agreements.filter((a) => a.counteredId !== 0n);
+  if (counters.length > 0) {
+    const threads = new Set(counters.map((a) => a.lineageId)).size;
+    lines.push(`  negotiation: ${counters.length} counter-proposal${counters.length === 1 ? "" : "s"} in ${threads} thread${threads === 1 ? "" : "s"}`);
+  }
+  const tiered = [...ledger.referrals.values()].filter((r) => r.highestTier > 0);
+  if (ledger.referrals.size > 0) {
+    lines.push(
+      `  loyalty tiers: ${ledger.referrals.size} referrer volume${ledger.referrals.size === 1 ? "" : "s"} tracked, ` +
+        `${tiered.length} above the base rate${tiered.length === 0 ? "" : ` (${tiered.map((r) => `${labels?.get(r.referrer.toLowerCase()) ?? r.referrer} tier ${r.highestTier}`).join(", ")})`}`,
+    );
+  }
   lines.push(`Compared ${report.checks} values with the contract at block ${report.toBlock}.`);
   const problems = [
     ...report.mismatches.map((mismatch) => formatMismatch({ mismatch, assets, ...(labels ? { labels } : {}) })),
@@ -102,6 +123,7 @@ function isMoney(m: Mismatch): boolean {
     m.kind === "balance" ||
     m.kind === "collectable" ||
     m.kind === "holdings" ||
+    (m.kind === "referral" && m.field === "referredVolume") ||
     (m.kind === "agreement" && ["vendorPool", "networkFees", "networkFeesCollected"].includes(m.field))
   );
 }

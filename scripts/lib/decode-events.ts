@@ -12,6 +12,20 @@ import type { AgreementTerms } from "./eip712.js";
 import type { RawLog } from "./fetch-logs.js";
 import type { MemberRole, NetworkKind } from "./protocol.js";
 
+/** A payment held by an agreement with a holdback period (IReferralPayments.HeldPayment), as the `PaymentHeld` event carries it. */
+export interface HeldPayment {
+  holdId: bigint;
+  agreementId: bigint;
+  payer: Address;
+  referrer: Address;
+  asset: Address;
+  amount: bigint;
+  networkFee: bigint;
+  referralFee: bigint;
+  vendorShare: bigint;
+  releaseAt: bigint;
+}
+
 /** The arguments of every event the Ecoshare contract emits, by event name. */
 export interface EcoshareEventArgs {
   NetworkCreated: { networkId: bigint; operator: Address; kind: NetworkKind; feeRecipient: Address; feeBps: number; metadataURI: string };
@@ -31,6 +45,7 @@ export interface EcoshareEventArgs {
   AgreementActivated: { agreementId: bigint; previousId: bigint };
   AgreementSuperseded: { previousId: bigint; agreementId: bigint };
   AgreementTerminated: { agreementId: bigint; party: Address };
+  AgreementCountered: { agreementId: bigint; counteredId: bigint; author: Address };
   PaymentSplit: {
     agreementId: bigint;
     payer: Address;
@@ -42,6 +57,10 @@ export interface EcoshareEventArgs {
     vendorShare: bigint;
     orderRef: Hex;
   };
+  ReferralTierApplied: { agreementId: bigint; referrer: Address; tier: number; feeBps: number; volumeBefore: bigint };
+  PaymentHeld: { holdId: bigint; agreementId: bigint; held: HeldPayment };
+  HeldPaymentReleased: { holdId: bigint; agreementId: bigint };
+  HeldPaymentRefunded: { holdId: bigint; agreementId: bigint; payer: Address; amount: bigint };
   EarningsCollected: { agreementId: bigint; account: Address; asset: Address; partyShare: bigint; networkFee: bigint };
   Withdrawn: { account: Address; asset: Address; recipient: Address; amount: bigint };
   EIP712DomainChanged: Record<string, never>;

@@ -4,13 +4,17 @@
  */
 import type { AuditReport } from "./audit.js";
 import { formatMismatch, type AddressLabels } from "./audit-format.js";
-import { collectable, networkFeeTotals } from "./ledger.js";
+import { collectable, heldTotals, networkFeeTotals, referralStanding } from "./ledger.js";
+import { nextReferralTier } from "./referral-tiers.js";
 import { AgreementStatus, MemberRole, MemberStatus, NetworkKind, enumName } from "./protocol.js";
 import { entitledAccounts } from "./reconcile.js";
 
 export type LedgerFilesParameters = { report: AuditReport; labels?: AddressLabels; chainId: number };
 
-/** File name to content: accounts.csv, agreements.csv, positions.csv, networks.csv, holdings.csv, problems.csv, ledger.json. */
+/**
+ * File name to content: accounts.csv, agreements.csv, positions.csv, networks.csv, members.csv, holdings.csv,
+ * held.csv (held payments per asset), held-payments.csv, referrals.csv, problems.csv, ledger.json.
+ */
 export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters): Map<string, string> {
   const { ledger, assets, readings } = report;
   const label = (address: string) => labels?.get(address.toLowerCase()) ?? "";
@@ -27,6 +31,7 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
       balance: a.balance,
       balanceOnChain: readings.balances.get(key) ?? "",
       referralFees: a.referralFees,
+      refunds: a.refunds,
       collectedShares: a.collectedShares,
       collectedNetworkFees: a.collectedNetworkFees,
       withdrawn: a.withdrawn,
@@ -39,13 +44,20 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
     networkId: a.networkId,
     version: a.version,
     previousId: a.previousId,
+    lineageId: a.lineageId,
+    counteredId: a.counteredId,
+    counterAuthor: a.counterAuthor ?? "",
+    supersededBy: a.supersededBy,
     status: enumName(AgreementStatus, a.status),
     asset: a.asset,
     symbol: symbol(a.asset),
     parties: a.parties.length,
     referralFeeBps: a.referralFeeBps,
+    referralTiers: a.referralTiers.map((t) => `${t.feeBps}@${t.fromVolume}`).join(" "),
     networkFeeBps: a.networkFeeBps,
     feeRecipient: a.feeRecipient,
+    holdbackPeriod: a.holdbackPeriod,
+    refunder: a.holdbackPeriod === 0 ? "" : a.refunder,
     payments: a.payments,
     referredPayments: a.referredPayments,
     volume: a.volume,
@@ -54,6 +66,12 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
     partiesCollected: a.parties.reduce((s, p) => s + p.collected, 0n),
     networkFees: a.networkFees,
     networkFeesCollected: a.networkFeesCollected,
+    heldPayments: a.heldPayments,
+    heldPending: a.heldAmount,
+    releasedPayments: a.releasedPayments,
+    released: a.releasedAmount,
+    refundedPayments: a.refundedPayments,
+    refunded: a.refundedAmount,
     termsURI: a.termsURI,
   }));
   files.set("agreements.csv", toCsv(agreements));
@@ -103,6 +121,60 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
     })),
   );
   files.set("members.csv", toCsv(members));
+
+  const held = heldTotals(ledger).map((t) => ({ ...t, symbol: symbol(t.asset) }));
+  files.set("held.csv", toCsv(held, ["asset", "symbol", "pending", "pendingPayments", "released", "releasedPayments", "refunded", "refundedPayments"]));
+
+  const heldPayments = [...ledger.heldPayments.values()].map((h) => ({
+    holdId: h.holdId,
+    agreementId: h.agreementId,
+    status: h.status,
+    payer: h.payer,
+    payerLabel: label(h.payer),
+    referrer: h.referrer,
+    referrerLabel: label(h.referrer),
+    asset: h.asset,
+    symbol: symbol(h.asset),
+    amount: h.amount,
+    networkFee: h.networkFee,
+    referralFee: h.referralFee,
+    vendorShare: h.vendorShare,
+    releaseAt: h.releaseAt,
+    heldIn: h.heldIn,
+    settledIn: h.settledIn ?? "",
+  }));
+  const heldColumns = ["holdId", "agreementId", "status", "payer", "payerLabel", "referrer", "referrerLabel", "asset", "symbol", "amount", "networkFee", "referralFee", "vendorShare", "releaseAt", "heldIn", "settledIn"];
+  files.set("held-payments.csv", toCsv(heldPayments, heldColumns));
+
+  const referrals = [...ledger.referrals.values()].flatMap((r) => {
+    // Standing under the lineage's active version (or its latest one), as the app shows it.
+    const versions = ledger.lineages.get(r.lineageId)?.versions ?? [];
+    const current = ledger.lineages.get(r.lineageId)?.activeId || versions.at(-1) || r.lineageId;
+    const standing = referralStanding({ ledger, agreementId: current, referrer: r.referrer });
+    const agreement = ledger.agreements.get(current);
+    if (standing === undefined || agreement === undefined) return [];
+    const next = nextReferralTier({ referralTiers: agreement.referralTiers, volume: r.volume });
+    const chain = readings.referrals.get(`${current}/${r.referrer.toLowerCase()}`);
+    return [{
+      lineageId: r.lineageId,
+      agreementId: current,
+      referrer: r.referrer,
+      label: label(r.referrer),
+      asset: agreement.asset,
+      symbol: symbol(agreement.asset),
+      volume: r.volume,
+      volumeOnChain: chain?.volume ?? "",
+      tier: standing.tier,
+      feeBps: standing.feeBps,
+      nextTierFeeBps: next?.feeBps ?? "",
+      toNextTier: next?.remaining ?? "",
+      payments: r.payments,
+      refunded: r.refunded,
+      highestTierCharged: r.highestTier,
+    }];
+  });
+  const referralColumns = ["lineageId", "agreementId", "referrer", "label", "asset", "symbol", "volume", "volumeOnChain", "tier", "feeBps", "nextTierFeeBps", "toNextTier", "payments", "refunded", "highestTierCharged"];
+  files.set("referrals.csv", toCsv(referrals, referralColumns));
 
   files.set(
     "holdings.csv",
@@ -156,6 +228,10 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
       members: [...n.members].map(([account, m]) => ({ account, role: enumName(MemberRole, m.role), status: enumName(MemberStatus, m.status) })),
     })),
     networkFees: networkFeeTotals(ledger),
+    held,
+    heldPayments,
+    referrals,
+    lineages: [...ledger.lineages.values()],
     problems,
   };
   files.set("ledger.json", JSON.stringify(json, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2) + "\n");

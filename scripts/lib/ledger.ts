@@ -6,11 +6,18 @@
  * The ledger trusts no number the contract reports: a payment is split by the rules (the event's own
  * split is only cross-checked), and every inconsistency between the log and the rules is recorded as an
  * anomaly with the transaction that caused it.
+ *
+ * Dynamic revenue sharing (docs/architecture.md): a referrer's volume is kept per lineage and sets its
+ * tier (scripts/lib/referral-tiers.ts); a payment under holdback credits nothing until its release, and a
+ * refund credits its whole amount to the payer; the first version of a negotiation that activates outruns
+ * the other pending versions of its lineage.
  */
 import type { Address, Hex } from "./eip1193.js";
-import type { EcoshareEvent, EcoshareEventOf, LogPosition } from "./decode-events.js";
+import type { EcoshareEvent, EcoshareEventOf, HeldPayment, LogPosition } from "./decode-events.js";
+import type { ReferralTier } from "./eip712.js";
 import { AgreementStatus, ETH, MemberStatus, type MemberRole, type NetworkKind } from "./protocol.js";
-import { entitlement, finalEntitlement, openEntitlement, shareStarts, splitPayment } from "./split-math.js";
+import { referralTierFor } from "./referral-tiers.js";
+import { entitlement, finalEntitlement, openEntitlement, shareStarts, splitPayment, type SplitPaymentReturnType } from "./split-math.js";
 
 /** A network as the log describes it. */
 export interface LedgerNetwork {
@@ -45,13 +52,29 @@ export interface LedgerParty {
 export interface LedgerAgreement {
   id: bigint;
   networkId: bigint;
+  /** Counts up across the lineage (amendments and counter-proposals). */
   version: number;
+  /** The active version this one replaces once active (0: none). */
   previousId: bigint;
+  /** The lineage: the id of its first proposal. */
+  lineageId: bigint;
+  /** The pending version this one counters (0: not a counter-proposal). */
+  counteredId: bigint;
+  /** Who countered (the proposer of a counter-proposal), when it is one. */
+  counterAuthor?: Address;
+  /** The version that replaced this one (an amendment) or outran it (a competing version of its negotiation). */
+  supersededBy: bigint;
   proposer: Address;
   asset: Address;
   referralFeeBps: number;
+  /** Loyalty tiers above the base rate (empty: a flat rate, and no volume is tracked). */
+  referralTiers: ReferralTier[];
   networkFeeBps: number;
   feeRecipient: Address;
+  /** Seconds each payment stays held (0: none). */
+  holdbackPeriod: number;
+  /** The party that may refund a held payment (address(0) without holdback). */
+  refunder: Address;
   validFrom: bigint;
   validUntil: bigint;
   termsHash: Hex;
@@ -59,17 +82,60 @@ export interface LedgerAgreement {
   status: AgreementStatus;
   parties: LedgerParty[];
   acceptedBy: Address[];
-  /** Sum of the payments' vendor shares. */
+  /** Sum of the vendor shares credited: of payments not held, and of held payments once released. */
   vendorPool: bigint;
-  /** Sum of the payments' network fees. */
+  /** Sum of the network fees credited, as the vendor pool. */
   networkFees: bigint;
   networkFeesCollected: bigint;
   payments: number;
   referredPayments: number;
-  /** Sum of the payments' amounts. */
+  /** Sum of the payments' amounts (held and refunded ones included). */
   volume: bigint;
-  /** Sum of the referral fees paid out of this agreement's payments. */
+  /** Sum of the referral fees credited out of this agreement's payments. */
   referralFees: bigint;
+  /** Payments held now: neither released nor refunded (the contract's `heldPayments`). */
+  heldPayments: number;
+  /** Their amounts. */
+  heldAmount: bigint;
+  releasedPayments: number;
+  releasedAmount: bigint;
+  refundedPayments: number;
+  refundedAmount: bigint;
+}
+
+/** A payment held by an agreement with a holdback period, and what became of it. */
+export interface LedgerHeldPayment extends HeldPayment {
+  status: "pending" | "released" | "refunded";
+  /** The transaction that paid (and held) it. */
+  heldIn: Hex;
+  /** The transaction that released or refunded it. */
+  settledIn?: Hex;
+}
+
+/** A referrer's loyalty in one lineage: its referred volume under tiered versions, net of refunds. */
+export interface LedgerReferral {
+  lineageId: bigint;
+  referrer: Address;
+  /** What the contract's `referredVolume` returns for every version of the lineage. */
+  volume: bigint;
+  /** Tiered payments that named it, refunded ones included. */
+  payments: number;
+  /** Volume taken back by refunds. */
+  refunded: bigint;
+  /** The tier and rate its last payment was charged. */
+  lastTier: number;
+  lastFeeBps: number;
+  /** The highest tier any of its payments was charged. */
+  highestTier: number;
+}
+
+/** The versions of one agreement: proposals, amendments and counter-proposals. */
+export interface LedgerLineage {
+  lineageId: bigint;
+  /** Version ids in the order proposed. */
+  versions: bigint[];
+  /** The active version (the contract's `activeVersionOf`), or 0 while none has activated. */
+  activeId: bigint;
 }
 
 /** One account's money in one asset. */
@@ -78,7 +144,10 @@ export interface LedgerAccount {
   asset: Address;
   /** Withdrawable now, as the contract's `balanceOf`. */
   balance: bigint;
+  /** Referral fees credited (of held payments: once released). */
   referralFees: bigint;
+  /** Held payments refunded to this account as their payer. */
+  refunds: bigint;
   collectedShares: bigint;
   collectedNetworkFees: bigint;
   withdrawn: bigint;
@@ -98,6 +167,11 @@ export interface Ledger {
   agreements: Map<bigint, LedgerAgreement>;
   /** Keyed by {@link accountKey}. */
   accounts: Map<string, LedgerAccount>;
+  /** Every held payment, by hold id. */
+  heldPayments: Map<bigint, LedgerHeldPayment>;
+  /** Referred volumes, keyed by {@link referralKey}. */
+  referrals: Map<string, LedgerReferral>;
+  lineages: Map<bigint, LedgerLineage>;
   anomalies: LedgerAnomaly[];
   events: number;
   lastBlock: bigint;
@@ -105,7 +179,22 @@ export interface Ledger {
 
 /** An empty ledger. */
 export function createLedger(): Ledger {
-  return { networks: new Map(), agreements: new Map(), accounts: new Map(), anomalies: [], events: 0, lastBlock: 0n };
+  return {
+    networks: new Map(),
+    agreements: new Map(),
+    accounts: new Map(),
+    heldPayments: new Map(),
+    referrals: new Map(),
+    lineages: new Map(),
+    anomalies: [],
+    events: 0,
+    lastBlock: 0n,
+  };
+}
+
+/** The key of `referrer`'s volume in lineage `lineageId` in {@link Ledger.referrals}. */
+export function referralKey(lineageId: bigint, referrer: Address): string {
+  return `${lineageId}/${referrer.toLowerCase()}`;
 }
 
 /** The key of `account`'s entry for `asset` in {@link Ledger.accounts}. */
@@ -119,6 +208,7 @@ export type BuildLedgerParameters = { events: Iterable<EcoshareEvent> };
 export function buildLedger({ events }: BuildLedgerParameters): Ledger {
   const ledger = createLedger();
   for (const event of events) applyEvent(ledger, event);
+  checkNothingAwaited(ledger);
   return ledger;
 }
 
@@ -198,14 +288,29 @@ export function applyEvent(ledger: Ledger, event: EcoshareEvent): void {
     }
     case "AgreementActivated": {
       const agreement = agreementOf(ledger, event, event.args.agreementId);
-      if (agreement) agreement.status = AgreementStatus.Active;
+      if (agreement) activate(ledger, agreement);
       return;
     }
     case "AgreementSuperseded": {
       const agreement = agreementOf(ledger, event, event.args.previousId);
-      if (agreement) agreement.status = AgreementStatus.Superseded;
+      if (agreement) Object.assign(agreement, { status: AgreementStatus.Superseded, supersededBy: event.args.agreementId });
       return;
     }
+    case "AgreementCountered":
+      counter(ledger, event);
+      return;
+    case "ReferralTierApplied":
+      transientOf(ledger).tierApplied = event;
+      return;
+    case "PaymentHeld":
+      hold(ledger, event);
+      return;
+    case "HeldPaymentReleased":
+      release(ledger, event);
+      return;
+    case "HeldPaymentRefunded":
+      refund(ledger, event);
+      return;
     case "AgreementTerminated": {
       const agreement = agreementOf(ledger, event, event.args.agreementId);
       if (agreement) agreement.status = AgreementStatus.Terminated;
@@ -226,8 +331,12 @@ export function applyEvent(ledger: Ledger, event: EcoshareEvent): void {
   }
 }
 
-/** Whether `agreement`'s vendor pool is final at `timestamp`, so its parties may collect their last wei. */
+/**
+ * Whether `agreement`'s vendor pool is final at `timestamp`, so its parties may collect their last wei: it
+ * takes no more payments and holds none that a release could still add.
+ */
 export function isClosed(agreement: LedgerAgreement, timestamp: bigint): boolean {
+  if (agreement.heldPayments !== 0) return false;
   return (
     agreement.status === AgreementStatus.Terminated ||
     agreement.status === AgreementStatus.Superseded ||
@@ -249,16 +358,63 @@ export function collectable({ agreement, account, timestamp }: CollectableParame
   return owed;
 }
 
-/** What the contract owes in each asset: every balance, plus every agreement's uncollected pool and fees. */
+/**
+ * What the contract owes in each asset: every balance, plus every agreement's uncollected pool and fees,
+ * plus every payment still held.
+ */
 export function owedByAsset(ledger: Ledger): Map<Address, bigint> {
   const owed = new Map<Address, bigint>();
   const add = (asset: Address, amount: bigint) => owed.set(asset, (owed.get(asset) ?? 0n) + amount);
   for (const entry of ledger.accounts.values()) add(entry.asset, entry.balance);
   for (const a of ledger.agreements.values()) {
     const collected = a.parties.reduce((sum, p) => sum + p.collected, 0n);
-    add(a.asset, a.vendorPool - collected + a.networkFees - a.networkFeesCollected);
+    add(a.asset, a.vendorPool - collected + a.networkFees - a.networkFeesCollected + a.heldAmount);
   }
   return owed;
+}
+
+/** Held payments in one asset: still pending, released, refunded. */
+export interface HeldTotals {
+  asset: Address;
+  pending: bigint;
+  pendingPayments: number;
+  released: bigint;
+  releasedPayments: number;
+  refunded: bigint;
+  refundedPayments: number;
+}
+
+/** Held payments per asset (only assets of agreements with a holdback). */
+export function heldTotals(ledger: Ledger): HeldTotals[] {
+  const totals = new Map<string, HeldTotals>();
+  for (const a of ledger.agreements.values()) {
+    if (a.holdbackPeriod === 0 && a.heldPayments + a.releasedPayments + a.refundedPayments === 0) continue;
+    const key = a.asset.toLowerCase();
+    const entry = totals.get(key) ?? { asset: a.asset, pending: 0n, pendingPayments: 0, released: 0n, releasedPayments: 0, refunded: 0n, refundedPayments: 0 };
+    entry.pending += a.heldAmount;
+    entry.pendingPayments += a.heldPayments;
+    entry.released += a.releasedAmount;
+    entry.releasedPayments += a.releasedPayments;
+    entry.refunded += a.refundedAmount;
+    entry.refundedPayments += a.refundedPayments;
+    totals.set(key, entry);
+  }
+  return [...totals.values()].sort((x, y) => x.asset.localeCompare(y.asset));
+}
+
+/** The versions of lineage `lineageId` in the order proposed: a negotiation thread, with its amendments. */
+export function lineageVersions(ledger: Ledger, lineageId: bigint): LedgerAgreement[] {
+  return (ledger.lineages.get(lineageId)?.versions ?? []).flatMap((id) => ledger.agreements.get(id) ?? []);
+}
+
+export type ReferralStandingParameters = { ledger: Ledger; agreementId: bigint; referrer: Address };
+
+/** `referrer`'s volume in the lineage of `agreementId`, with the tier and rate of that version: the contract's `referredVolume`. */
+export function referralStanding({ ledger, agreementId, referrer }: ReferralStandingParameters): { volume: bigint; tier: number; feeBps: number } | undefined {
+  const agreement = ledger.agreements.get(agreementId);
+  if (agreement === undefined) return undefined;
+  const volume = ledger.referrals.get(referralKey(agreement.lineageId, referrer))?.volume ?? 0n;
+  return { volume, ...referralTierFor({ referralFeeBps: agreement.referralFeeBps, referralTiers: agreement.referralTiers, volume }) };
 }
 
 /** A network's fees in one asset, summed over its agreements. */
@@ -295,7 +451,7 @@ export function accountEntry(ledger: Ledger, account: Address, asset: Address): 
   const key = accountKey(account, asset);
   let entry = ledger.accounts.get(key);
   if (entry === undefined) {
-    entry = { account, asset, balance: 0n, referralFees: 0n, collectedShares: 0n, collectedNetworkFees: 0n, withdrawn: 0n };
+    entry = { account, asset, balance: 0n, referralFees: 0n, refunds: 0n, collectedShares: 0n, collectedNetworkFees: 0n, withdrawn: 0n };
     ledger.accounts.set(key, entry);
   }
   return entry;
@@ -308,16 +464,25 @@ export function sameAddress(a: string, b: string): boolean {
 function proposeAgreement(ledger: Ledger, event: EcoshareEventOf<"AgreementProposed">): void {
   const { agreementId, networkId, proposer, previousId, version, terms } = event.args;
   const starts = shareStarts(terms.parties);
+  // An amendment continues its previous version's lineage; a counter-proposal learns its lineage from the
+  // `AgreementCountered` that follows.
+  const lineageId = previousId === 0n ? agreementId : (ledger.agreements.get(previousId)?.lineageId ?? previousId);
   ledger.agreements.set(agreementId, {
     id: agreementId,
     networkId,
     version,
     previousId,
+    lineageId,
+    counteredId: 0n,
+    supersededBy: 0n,
     proposer,
     asset: terms.asset,
     referralFeeBps: terms.referralFeeBps,
+    referralTiers: terms.referralTiers.map((t) => ({ ...t })),
     networkFeeBps: terms.networkFeeBps,
     feeRecipient: terms.feeRecipient,
+    holdbackPeriod: terms.holdbackPeriod,
+    refunder: terms.refunder,
     validFrom: terms.validFrom,
     validUntil: terms.validUntil,
     termsHash: terms.termsHash,
@@ -332,11 +497,63 @@ function proposeAgreement(ledger: Ledger, event: EcoshareEventOf<"AgreementPropo
     referredPayments: 0,
     volume: 0n,
     referralFees: 0n,
+    heldPayments: 0,
+    heldAmount: 0n,
+    releasedPayments: 0,
+    releasedAmount: 0n,
+    refundedPayments: 0,
+    refundedAmount: 0n,
   });
+  lineageOf(ledger, lineageId).versions.push(agreementId);
+}
+
+function lineageOf(ledger: Ledger, lineageId: bigint): LedgerLineage {
+  let lineage = ledger.lineages.get(lineageId);
+  if (lineage === undefined) ledger.lineages.set(lineageId, (lineage = { lineageId, versions: [], activeId: 0n }));
+  return lineage;
+}
+
+/** Activates `agreement`; the pending versions of its lineage that would replace another version can no longer. */
+function activate(ledger: Ledger, agreement: LedgerAgreement): void {
+  agreement.status = AgreementStatus.Active;
+  const lineage = lineageOf(ledger, agreement.lineageId);
+  lineage.activeId = agreement.id;
+  for (const version of lineageVersions(ledger, lineage.lineageId)) {
+    // The contract's rule: a pending version may activate only while the active version is the one it replaces.
+    if (version.status === AgreementStatus.Pending && version.previousId !== agreement.id) {
+      Object.assign(version, { status: AgreementStatus.Superseded, supersededBy: agreement.id });
+    }
+  }
+}
+
+function counter(ledger: Ledger, event: EcoshareEventOf<"AgreementCountered">): void {
+  const { agreementId, counteredId, author } = event.args;
+  const agreement = agreementOf(ledger, event, agreementId);
+  const countered = agreementOf(ledger, event, counteredId);
+  if (agreement === undefined || countered === undefined) return;
+  Object.assign(agreement, { counteredId, counterAuthor: author });
+  if (!countered.parties.some((p) => sameAddress(p.account, author))) {
+    anomaly(ledger, event, `${author} countered agreement ${counteredId} without being a party`, { account: author, agreementId });
+  }
+  if (agreement.lineageId === countered.lineageId) return;
+  // A counter to a first proposal was filed under a lineage of its own: move it to the thread it answers.
+  const own = ledger.lineages.get(agreement.lineageId);
+  if (own !== undefined) {
+    own.versions = own.versions.filter((id) => id !== agreementId);
+    if (own.versions.length === 0) ledger.lineages.delete(own.lineageId);
+  }
+  agreement.lineageId = countered.lineageId;
+  lineageOf(ledger, agreement.lineageId).versions.push(agreementId);
+  // A counter whose author was the last to accept activated before this event.
+  if (agreement.status === AgreementStatus.Active) activate(ledger, agreement);
 }
 
 function splitInto(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">): void {
-  const { agreementId, referrer, asset, amount } = event.args;
+  const { agreementId, payer, referrer, asset, amount } = event.args;
+  const transient = transientOf(ledger);
+  const tierApplied = transient.tierApplied;
+  transient.tierApplied = undefined;
+  checkNothingAwaited(ledger);
   const agreement = agreementOf(ledger, event, agreementId);
   if (agreement === undefined) return;
   if (agreement.status !== AgreementStatus.Active) {
@@ -355,11 +572,12 @@ function splitInto(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">): void
       });
     }
   }
-  const split = splitPayment({
-    amount,
-    networkFeeBps: agreement.networkFeeBps,
-    referralFeeBps: referred ? agreement.referralFeeBps : 0,
-  });
+  const tiered = referred && agreement.referralTiers.length > 0;
+  const referralFeeBps = tiered ? applyTier(ledger, event, agreement, tierApplied) : referred ? agreement.referralFeeBps : 0;
+  if (!tiered && tierApplied !== undefined) {
+    anomaly(ledger, tierApplied, `a tier was applied to a payment to agreement ${agreementId}, which has no tiers or no referrer`, { agreementId });
+  }
+  const split = splitPayment({ amount, networkFeeBps: agreement.networkFeeBps, referralFeeBps });
   for (const field of ["networkFee", "referralFee", "vendorShare"] as const) {
     if (split[field] !== event.args[field]) {
       anomaly(ledger, event, `payment to agreement ${agreementId}: the event says ${field} ${event.args[field]}, the rules give ${split[field]}`, {
@@ -367,16 +585,160 @@ function splitInto(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">): void
       });
     }
   }
-  agreement.vendorPool += split.vendorShare;
-  agreement.networkFees += split.networkFee;
   agreement.payments++;
   agreement.volume += amount;
-  if (referred) {
-    agreement.referredPayments++;
-    agreement.referralFees += split.referralFee;
-    const entry = accountEntry(ledger, referrer, asset);
-    entry.balance += split.referralFee;
-    entry.referralFees += split.referralFee;
+  if (referred) agreement.referredPayments++;
+  // Under holdback nothing is credited: the `PaymentHeld` that follows records it, its release credits it.
+  if (agreement.holdbackPeriod !== 0) transient.awaitingHold = { position: event, agreementId, payer, referrer, asset, amount, ...split };
+  else credit(ledger, agreement, referrer, split);
+}
+
+/** Credits a split: the referral fee to the referrer's balance, the rest to the agreement's totals. */
+function credit(ledger: Ledger, agreement: LedgerAgreement, referrer: Address, split: SplitPaymentReturnType): void {
+  agreement.vendorPool += split.vendorShare;
+  agreement.networkFees += split.networkFee;
+  if (sameAddress(referrer, ETH)) return;
+  agreement.referralFees += split.referralFee;
+  const entry = accountEntry(ledger, referrer, agreement.asset);
+  entry.balance += split.referralFee;
+  entry.referralFees += split.referralFee;
+}
+
+/** Counts a tiered payment into its referrer's volume; returns the rate of the tier reached before it. */
+function applyTier(
+  ledger: Ledger,
+  event: EcoshareEventOf<"PaymentSplit">,
+  agreement: LedgerAgreement,
+  applied: EcoshareEventOf<"ReferralTierApplied"> | undefined,
+): number {
+  const { referrer, amount } = event.args;
+  const key = referralKey(agreement.lineageId, referrer);
+  let referral = ledger.referrals.get(key);
+  if (referral === undefined) {
+    referral = { lineageId: agreement.lineageId, referrer, volume: 0n, payments: 0, refunded: 0n, lastTier: 0, lastFeeBps: 0, highestTier: 0 };
+    ledger.referrals.set(key, referral);
+  }
+  const volumeBefore = referral.volume;
+  const { tier, feeBps } = referralTierFor({ referralFeeBps: agreement.referralFeeBps, referralTiers: agreement.referralTiers, volume: volumeBefore });
+  const subject = { account: referrer, agreementId: agreement.id };
+  if (applied === undefined || applied.transactionHash !== event.transactionHash) {
+    anomaly(ledger, event, `a tiered payment to agreement ${agreement.id} has no ReferralTierApplied`, subject);
+  } else {
+    const a = applied.args;
+    if (a.agreementId !== agreement.id || !sameAddress(a.referrer, referrer) || a.tier !== tier || a.feeBps !== feeBps || a.volumeBefore !== volumeBefore) {
+      anomaly(
+        ledger,
+        applied,
+        `ReferralTierApplied to ${a.referrer} in agreement ${a.agreementId} says tier ${a.tier} at ${a.feeBps} bps after ${a.volumeBefore}; ` +
+          `the rules give tier ${tier} at ${feeBps} bps after ${volumeBefore}`,
+        subject,
+      );
+    }
+  }
+  referral.volume += amount;
+  referral.payments++;
+  Object.assign(referral, { lastTier: tier, lastFeeBps: feeBps, highestTier: Math.max(referral.highestTier, tier) });
+  return feeBps;
+}
+
+function hold(ledger: Ledger, event: EcoshareEventOf<"PaymentHeld">): void {
+  const { holdId, agreementId, held } = event.args;
+  const transient = transientOf(ledger);
+  const awaited = transient.awaitingHold;
+  transient.awaitingHold = undefined;
+  const agreement = agreementOf(ledger, event, agreementId);
+  if (agreement === undefined) return;
+  const fields = ["agreementId", "payer", "referrer", "asset", "amount", "networkFee", "referralFee", "vendorShare"] as const;
+  if (awaited === undefined || awaited.position.transactionHash !== event.transactionHash) {
+    anomaly(ledger, event, `payment ${holdId} held by agreement ${agreementId} follows no payment to it`, { agreementId });
+  } else if (held.holdId !== holdId || fields.some((f) => String(held[f]).toLowerCase() !== String(awaited[f]).toLowerCase())) {
+    anomaly(ledger, event, `held payment ${holdId} of agreement ${agreementId} is not the payment split just before`, { agreementId });
+  }
+  if (ledger.heldPayments.has(holdId)) anomaly(ledger, event, `hold id ${holdId} is used twice`, { agreementId });
+  ledger.heldPayments.set(holdId, { ...held, status: "pending", heldIn: event.transactionHash });
+  agreement.heldPayments++;
+  agreement.heldAmount += held.amount;
+}
+
+/** The held payment `holdId` of `agreementId`, if it is still pending; otherwise an anomaly. */
+function takeHeld(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentReleased" | "HeldPaymentRefunded">): [LedgerHeldPayment, LedgerAgreement] | undefined {
+  const { holdId, agreementId } = event.args;
+  const held = ledger.heldPayments.get(holdId);
+  const agreement = agreementOf(ledger, event, agreementId);
+  if (held === undefined || held.agreementId !== agreementId || held.status !== "pending") {
+    const why = held === undefined ? "was never held" : held.status !== "pending" ? `was already ${held.status}` : `belongs to agreement ${held.agreementId}`;
+    anomaly(ledger, event, `held payment ${holdId} of agreement ${agreementId} ${why}`, { agreementId });
+    return undefined;
+  }
+  if (agreement === undefined) return undefined;
+  held.settledIn = event.transactionHash;
+  agreement.heldPayments--;
+  agreement.heldAmount -= held.amount;
+  return [held, agreement];
+}
+
+function release(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentReleased">): void {
+  const taken = takeHeld(ledger, event);
+  if (taken === undefined) return;
+  const [held, agreement] = taken;
+  held.status = "released";
+  agreement.releasedPayments++;
+  agreement.releasedAmount += held.amount;
+  credit(ledger, agreement, held.referrer, held);
+}
+
+function refund(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentRefunded">): void {
+  const taken = takeHeld(ledger, event);
+  if (taken === undefined) return;
+  const [held, agreement] = taken;
+  const { payer, amount } = event.args;
+  if (!sameAddress(payer, held.payer) || amount !== held.amount) {
+    anomaly(ledger, event, `held payment ${held.holdId} of ${held.amount} by ${held.payer} was refunded as ${amount} to ${payer}`, {
+      account: payer,
+      agreementId: agreement.id,
+    });
+  }
+  held.status = "refunded";
+  agreement.refundedPayments++;
+  agreement.refundedAmount += held.amount;
+  // The refund reverses the referrer's volume, in tiered agreements (the only ones that count it).
+  if (!sameAddress(held.referrer, ETH) && agreement.referralTiers.length > 0) {
+    const referral = ledger.referrals.get(referralKey(agreement.lineageId, held.referrer));
+    if (referral === undefined || referral.volume < held.amount) {
+      anomaly(ledger, event, `refund of held payment ${held.holdId} takes more volume from ${held.referrer} than it referred`, {
+        account: held.referrer,
+        agreementId: agreement.id,
+      });
+    } else {
+      referral.volume -= held.amount;
+      referral.refunded += held.amount;
+    }
+  }
+  const entry = accountEntry(ledger, held.payer, held.asset);
+  entry.balance += held.amount;
+  entry.refunds += held.amount;
+}
+
+/** State between the events of one payment: its tier (before the split) and its hold (after). */
+interface Transient {
+  tierApplied?: EcoshareEventOf<"ReferralTierApplied"> | undefined;
+  awaitingHold?: (Omit<HeldPayment, "holdId" | "releaseAt"> & { position: LogPosition }) | undefined;
+}
+const transients = new WeakMap<Ledger, Transient>();
+
+function transientOf(ledger: Ledger): Transient {
+  let transient = transients.get(ledger);
+  if (transient === undefined) transients.set(ledger, (transient = {}));
+  return transient;
+}
+
+/** A payment under holdback must be followed by its `PaymentHeld`, a tier by its payment. */
+function checkNothingAwaited(ledger: Ledger): void {
+  const transient = transientOf(ledger);
+  if (transient.awaitingHold !== undefined) {
+    const { position, agreementId } = transient.awaitingHold;
+    anomaly(ledger, position, `a payment to agreement ${agreementId}, which has a holdback period, was not held`, { agreementId });
+    transient.awaitingHold = undefined;
   }
 }
 

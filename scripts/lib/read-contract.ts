@@ -22,12 +22,13 @@ export type ReadContractParameters = {
   address: Address;
   functionName: string;
   args?: readonly unknown[];
-  blockTag: BlockTag;
+  /** Default "latest". */
+  blockTag?: BlockTag;
   retry?: RetryOptions | undefined;
 };
 
 /** The function's single output (or an array when it has several), normalised. */
-export async function readContract<T>({ transport, abi, address, functionName, args = [], blockTag, retry }: ReadContractParameters): Promise<T> {
+export async function readContract<T>({ transport, abi, address, functionName, args = [], blockTag = "latest", retry }: ReadContractParameters): Promise<T> {
   const iface = interfaces[abi];
   const fragment = iface.getFunction(functionName);
   if (fragment === null) throw new Error(`The ${abi} ABI has no function ${functionName}.`);

@@ -5,15 +5,15 @@
  * outside of `pay`) is reported but is not a mismatch.
  */
 import type { Address, BlockTag, Eip1193Transport } from "./eip1193.js";
-import { collectable, owedByAsset, sameAddress, type Ledger, type LedgerAgreement } from "./ledger.js";
+import { collectable, lineageVersions, owedByAsset, referralStanding, sameAddress, type Ledger, type LedgerAgreement } from "./ledger.js";
 import { ETH, MemberStatus } from "./protocol.js";
 import { readContract } from "./read-contract.js";
 import { getBalance, type RetryOptions } from "./rpc.js";
 
 /** One difference between the log and the chain. `difference` is chain minus log. */
 export interface Mismatch {
-  kind: "balance" | "collectable" | "agreement" | "network" | "membership" | "count" | "holdings";
-  /** What differs, e.g. "vendorPool" or "balanceOf". */
+  kind: "balance" | "collectable" | "agreement" | "referral" | "network" | "membership" | "count" | "holdings";
+  /** What differs, e.g. "vendorPool", "heldPayments", "balanceOf" or "referredVolume". */
   field: string;
   account?: Address;
   asset?: Address;
@@ -31,7 +31,7 @@ export interface Holding {
   asset: Address;
   /** The contract's ETH balance or token balance. */
   held: bigint;
-  /** Balances plus uncollected pools and fees, from the log. */
+  /** Balances plus uncollected pools and fees plus payments still held, from the log. */
   owed: bigint;
   /** `held - owed`: positive is a surplus (reported), negative a shortfall (a mismatch). */
   difference: bigint;
@@ -41,6 +41,8 @@ export interface Holding {
 export interface ChainReadings {
   balances: Map<string, bigint>;
   collectables: Map<string, bigint>;
+  /** `referredVolume(agreementId, referrer)`, keyed `${agreementId}/${referrer lower-case}`. */
+  referrals: Map<string, { volume: bigint; tier: number; feeBps: number }>;
 }
 
 export type ReconcileParameters = {
@@ -76,7 +78,7 @@ export async function reconcile({
 }: ReconcileParameters): Promise<ReconcileReturnType> {
   const blockTag: BlockTag = blockNumber;
   const mismatches: Mismatch[] = [];
-  const readings: ChainReadings = { balances: new Map(), collectables: new Map() };
+  const readings: ChainReadings = { balances: new Map(), collectables: new Map(), referrals: new Map() };
   let checks = 0;
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
     readContract<T>({ transport, abi: "ecoshare", address: ecoshare, functionName, args, blockTag, retry });
@@ -122,6 +124,8 @@ export async function reconcile({
   const pairs = new Map<string, { account: Address; asset: Address }>();
   const addPair = (account: Address, asset: Address) => pairs.set(`${account.toLowerCase()}/${asset.toLowerCase()}`, { account, asset });
   for (const entry of ledger.accounts.values()) addPair(entry.account, entry.asset);
+  // Payers of held payments: a refund the log lacks would credit an account the log knows nothing of.
+  for (const held of ledger.heldPayments.values()) addPair(held.payer, held.asset);
 
   for (const agreement of ledger.agreements.values()) {
     tasks.push(() => compareAgreement(agreement));
@@ -134,6 +138,27 @@ export async function reconcile({
         compare({ kind: "collectable", field: "collectable", agreementId: agreement.id, account, asset: agreement.asset, ledger: expected, chain });
       });
     }
+  }
+
+  // Loyalty: every referrer's volume, tier and rate, under every version of each lineage it referred in.
+  for (const referral of ledger.referrals.values()) {
+    for (const version of lineageVersions(ledger, referral.lineageId)) {
+      tasks.push(async () => {
+        const [volume, tier, feeBps] = await read<[bigint, number, number]>("referredVolume", [version.id, referral.referrer]);
+        readings.referrals.set(`${version.id}/${referral.referrer.toLowerCase()}`, { volume, tier, feeBps });
+        const expected = referralStanding({ ledger, agreementId: version.id, referrer: referral.referrer })!;
+        const subject = { kind: "referral", agreementId: version.id, account: referral.referrer, asset: version.asset } as const;
+        compare({ ...subject, field: "referredVolume", ledger: expected.volume, chain: volume });
+        compare({ ...subject, field: "tier", ledger: String(expected.tier), chain: String(tier) });
+        compare({ ...subject, field: "feeBps", ledger: String(expected.feeBps), chain: String(feeBps) });
+      });
+    }
+  }
+  for (const lineage of ledger.lineages.values()) {
+    tasks.push(async () => {
+      const chain = await read<bigint>("activeVersionOf", [lineage.lineageId]);
+      compare({ kind: "agreement", field: "activeVersionOf", agreementId: lineage.lineageId, ledger: String(lineage.activeId), chain: String(chain) });
+    });
   }
 
   for (const { account, asset } of pairs.values()) {
@@ -165,6 +190,11 @@ export async function reconcile({
 
   async function compareAgreement(agreement: LedgerAgreement): Promise<void> {
     const view = await read<Record<string, unknown>>("agreement", [agreement.id]);
+    if (agreement.referralTiers.length > 0) {
+      const tiers = await read<{ fromVolume: bigint; feeBps: number }[]>("referralTiersOf", [agreement.id]);
+      const text = (list: readonly { fromVolume: bigint; feeBps: number }[]) => list.map((t) => `${t.feeBps} bps from ${t.fromVolume}`).join(", ");
+      compare({ kind: "agreement", field: "referralTiers", agreementId: agreement.id, ledger: text(agreement.referralTiers), chain: text(tiers) });
+    }
     const expected: Record<string, unknown> = {
       networkId: agreement.networkId,
       asset: agreement.asset,
@@ -178,6 +208,10 @@ export async function reconcile({
       validUntil: agreement.validUntil,
       partyCount: agreement.parties.length,
       pendingAcceptances: agreement.parties.length - agreement.acceptedBy.length,
+      lineageId: agreement.lineageId,
+      holdbackPeriod: agreement.holdbackPeriod,
+      refunder: agreement.refunder,
+      heldPayments: agreement.heldPayments,
       vendorPool: agreement.vendorPool,
       networkFees: agreement.networkFees,
       networkFeesCollected: agreement.networkFeesCollected,
@@ -215,7 +249,7 @@ async function runWithConcurrency(tasks: readonly (() => Promise<void>)[], concu
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, worker));
 }
 
-const KIND_ORDER: Mismatch["kind"][] = ["holdings", "balance", "collectable", "agreement", "network", "membership", "count"];
+const KIND_ORDER: Mismatch["kind"][] = ["holdings", "balance", "collectable", "agreement", "referral", "network", "membership", "count"];
 
 function sortMismatches(mismatches: Mismatch[]): Mismatch[] {
   return mismatches.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));

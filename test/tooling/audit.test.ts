@@ -10,7 +10,10 @@ import { ecoshareAbi } from "../../scripts/lib/abis.generated.js";
 import { formatAuditSummary, formatMismatch } from "../../scripts/lib/audit-format.js";
 import { runAudit, type AuditReport } from "../../scripts/lib/audit.js";
 import type { Address, Hex } from "../../scripts/lib/eip1193.js";
+import { buildLedger, heldTotals, lineageVersions, sameAddress } from "../../scripts/lib/ledger.js";
 import { ledgerFiles } from "../../scripts/lib/ledger-export.js";
+import { AgreementStatus } from "../../scripts/lib/protocol.js";
+import { reconcile } from "../../scripts/lib/reconcile.js";
 import { ETH } from "../../scripts/lib/protocol.js";
 import { readContract } from "../../scripts/lib/read-contract.js";
 import { rpcRequest } from "../../scripts/lib/rpc.js";
@@ -66,6 +69,71 @@ describe("audit", function () {
     expect(accounts[0]).to.match(/^account,label,asset,symbol,balance,balanceOnChain/);
     expect(accounts).to.have.length(report.ledger.accounts.size + 1);
     expect(files.get("accounts.csv")).to.include("Wanderwise Travel");
+  });
+
+  it("rebuilds loyalty tiers, held, released and refunded payments and the negotiation thread", async function () {
+    const report = await audit();
+    expect(report.passed).to.equal(true);
+    const { ledger } = report;
+    const who = (label: string) => chain.record.demo!.accounts.find((a) => a.label === label)!.address;
+    // Atlas Journeys crossed the weekend package's 2 ETH tier during the seed.
+    const weekend = ledger.agreements.get(chain.seed.agreements.weekend!)!;
+    const atlas = ledger.referrals.get(`${weekend.lineageId}/${who("Atlas Journeys").toLowerCase()}`)!;
+    expect(atlas.volume >= 2n * 10n ** 18n).to.equal(true);
+    expect(atlas.highestTier).to.equal(1);
+    // The tickets: offered by the events organiser, countered by the hotel, the counter active.
+    const offer = ledger.agreements.get(chain.seed.agreements.ticketsOffer!)!;
+    const tickets = ledger.agreements.get(chain.seed.agreements.tickets!)!;
+    expect(tickets).to.include({ counteredId: offer.id, counterAuthor: who("Grand Plaza Hotel"), lineageId: offer.id, status: AgreementStatus.Active });
+    expect(offer).to.include({ status: AgreementStatus.Superseded, supersededBy: tickets.id });
+    expect(lineageVersions(ledger, offer.id).map((a) => a.id)).to.deep.equal([offer.id, tickets.id]);
+    // Held payments: some released, one refunded, the last days' pending, as the seed says.
+    const [held] = heldTotals(ledger);
+    expect(held).to.include({ asset: chain.stablecoin, pendingPayments: chain.seed.held.pending, releasedPayments: chain.seed.held.released, refundedPayments: 1 });
+    expect(held!.pending > 0n && held!.released > 0n && held!.refunded > 0n).to.equal(true);
+    expect(tickets.heldPayments).to.equal(chain.seed.held.pending);
+    const refunded = [...ledger.heldPayments.values()].find((h) => h.status === "refunded")!;
+    expect([...ledger.accounts.values()].find((a) => sameAddress(a.account, refunded.payer) && a.refunds > 0n)?.refunds).to.equal(refunded.amount);
+    const summary = formatAuditSummary({ report, labels }).join("\n");
+    expect(summary).to.match(/held payments in dUSD: [\d.]+ dUSD pending \(\d+\), [\d.]+ dUSD released \(\d+\), [\d.]+ dUSD refunded \(1\)/);
+    expect(summary).to.include("Atlas Journeys tier 1");
+    const files = ledgerFiles({ report, labels, chainId: 31337 });
+    expect(files.get("held.csv")).to.match(/^asset,symbol,pending,pendingPayments,released,releasedPayments,refunded,refundedPayments\n0x[0-9a-fA-F]{40},dUSD,/);
+    expect(files.get("held-payments.csv")!.trim().split("\n")).to.have.length(ledger.heldPayments.size + 1);
+    expect(files.get("referrals.csv")).to.include("Atlas Journeys");
+    expect(files.get("agreements.csv")!.split("\n")[0]).to.include("heldPending,releasedPayments,released,refundedPayments,refunded");
+  });
+
+  it("fails when the log is missing a refund or a release the contract has", async function () {
+    const report = await audit();
+    const refundEvent = report.events.find((e) => e.eventName === "HeldPaymentRefunded")!;
+    const releaseEvent = report.events.find((e) => e.eventName === "HeldPaymentReleased")!;
+    const check = async (dropped: (typeof report.events)[number]) => {
+      const ledger = buildLedger({ events: report.events.filter((e) => e !== dropped) });
+      return (await reconcile({ transport: chain.transport, ecoshare: chain.ecoshare, ledger, blockNumber: report.toBlock, timestamp: report.timestamp })).mismatches;
+    };
+    const withoutRefund = await check(refundEvent);
+    const payer = refundEvent.eventName === "HeldPaymentRefunded" ? refundEvent.args : undefined;
+    expect(withoutRefund.find((m) => m.kind === "balance")).to.include({ account: payer!.payer, difference: payer!.amount });
+    expect(withoutRefund.find((m) => m.field === "heldPayments")).to.include({ agreementId: payer!.agreementId, ledger: String(chain.seed.held.pending + 1), chain: String(chain.seed.held.pending) });
+    const withoutRelease = await check(releaseEvent);
+    expect(withoutRelease.map((m) => m.field)).to.include.members(["vendorPool", "networkFees", "heldPayments"]);
+    expect(withoutRelease.find((m) => m.field === "vendorPool")!.difference! > 0n).to.equal(true);
+  });
+
+  it("fails and names the referrer when its referred volume on chain disagrees with the log", async function () {
+    const atlas = chain.record.demo!.accounts.find((a) => a.label === "Atlas Journeys")!.address;
+    const weekend = chain.seed.agreements.weekend!;
+    const [volume] = await readContract<[bigint, number, number]>({ transport: chain.transport, abi: "ecoshare", address: chain.ecoshare, functionName: "referredVolume", args: [weekend, atlas], blockTag: "latest" });
+    const slot = await nestedSlot(chain, weekend, atlas, volume);
+    const report = await tampered(async () => {
+      await rpc("hardhat_setStorageAt", [chain.ecoshare, slot, word(volume + 7n)]);
+      await rpc("evm_mine");
+    });
+    expect(report.passed).to.equal(false);
+    const mismatch = report.mismatches.find((m) => m.kind === "referral" && m.field === "referredVolume");
+    expect(mismatch).to.include({ account: atlas, difference: 7n });
+    expect(sentences(report).join("\n")).to.include(`Referral referredVolume of ${atlas} (Atlas Journeys) in agreement ${weekend}`).and.to.include("difference +0.000000000000000007 ETH");
   });
 
   it("follows suspensions, departures and re-admissions like the contract", async function () {
@@ -141,6 +209,18 @@ describe("audit", function () {
 
 function word(value: bigint): Hex {
   return `0x${value.toString(16).padStart(64, "0")}`;
+}
+
+/** The storage slot of a `mapping(uint256 => mapping(address => uint256))` entry holding `expected`, found by probing. */
+async function nestedSlot(chain: SeededChain, key: bigint, account: Address, expected: bigint): Promise<Hex> {
+  const coder = AbiCoder.defaultAbiCoder();
+  for (let base = 0n; base < 64n; base++) {
+    const inner = keccak256(coder.encode(["uint256", "uint256"], [key, base]));
+    const slot = keccak256(coder.encode(["address", "bytes32"], [account, inner])) as Hex;
+    const value = await rpcRequest<Hex>({ transport: chain.transport, method: "eth_getStorageAt", params: [chain.ecoshare, slot, "latest"] });
+    if (BigInt(value) === expected) return slot;
+  }
+  throw new Error("Could not find the referred volumes mapping in Ecoshare's storage.");
 }
 
 /** The storage slot of `balanceOf(account, asset)`, found by probing the first slots of the layout. */

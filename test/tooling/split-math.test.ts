@@ -54,10 +54,13 @@ describe("ledger rules match the contract", function () {
         asset: ETH,
         parties: parties.map((p, i) => ({ account: p.address as Address, shareBps: shares[i]! })),
         referralFeeBps: [5_000, 0, Math.floor(random() * 5_001)][n]!,
+        referralTiers: [],
         networkFeeBps: feeBps,
         feeRecipient: operator!.address as Address,
         validFrom: now,
         validUntil: now + 86_400n * 365n,
+        holdbackPeriod: 0,
+        refunder: ETH,
         termsHash: `0x${"11".repeat(32)}` as Hex,
         termsURI: "",
       };
