@@ -57,6 +57,11 @@ describe("npm run demo (end to end)", function () {
     });
   });
 
+  /** The app's URL, from the demo's "App" line. */
+  function appUrl(): string {
+    return output.match(/App\s+(http:\/\/127\.0\.0\.1:\d+\/)/)?.[1] ?? "";
+  }
+
   after(async function () {
     try {
       if (demo?.pid !== undefined) process.kill(-demo.pid, "SIGKILL");
@@ -73,8 +78,17 @@ describe("npm run demo (end to end)", function () {
     expect(output).to.match(/MockStablecoin\s+0x[0-9a-fA-F]{40}\s+\(dUSD, 6 decimals, demo only\)/);
     expect(output).to.include("Grand Plaza Hotel").and.to.include("City Stay operator");
     expect(output).to.include("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"); // account #0's public test key
-    expect(output).to.match(/App\s+not available yet/);
+    expect(appUrl(), output).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(output).to.match(/\d+ payments \(\d+ referred, \d+ by permit\) over 14 simulated days, \d+ withdrawals/);
+  });
+
+  it("serves the web app, pointed at the demo's deployment record", async function () {
+    const page = await fetch(appUrl());
+    expect(page.status).to.equal(200);
+    expect(await page.text()).to.include("<title>Ecoshare");
+    const record = await fetch(new URL("records/chain-31337.json", appUrl()));
+    expect(record.status).to.equal(200);
+    expect(((await record.json()) as { chainId: number }).chainId).to.equal(31337);
   });
 
   it("passes the audit run against it, and writes the ledger", async function () {
@@ -120,6 +134,7 @@ describe("npm run demo (end to end)", function () {
     expect(code === 0 || signal === "SIGINT", `exit ${code}, signal ${signal}`).to.equal(true);
     expect(output).to.include("Demo stopped.");
     expect(await isListening(port)).to.equal(false);
+    expect(await isListening(Number(new URL(appUrl()).port))).to.equal(false);
     // Nothing of the group is left (orphans are reaped by init within moments).
     expect(await groupGone(demo!.pid!), `still running: ${groupMembers(demo!.pid!)}`).to.equal(true);
   });

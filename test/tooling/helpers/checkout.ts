@@ -9,7 +9,23 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 /** What a fresh clone does not have, or what belongs to this checkout alone. */
-const LOCAL_ONLY = ["node_modules", "artifacts", "cache", "types", "coverage", "app", ".git", ".ci-out", "ignition/deployments", "ignition/records"];
+const LOCAL_ONLY = [
+  "node_modules",
+  "artifacts",
+  "cache",
+  "types",
+  "coverage",
+  ".git",
+  ".ci-out",
+  "ignition/deployments",
+  "ignition/records",
+  "app/node_modules",
+  "app/dist",
+  "app/.ci-out",
+  "app/e2e/.run",
+  "app/e2e/screenshots",
+  "app/bench/.run",
+];
 
 export type CopyCheckoutParameters = { root: string };
 
@@ -19,6 +35,7 @@ export async function copyCheckout({ root }: CopyCheckoutParameters): Promise<st
   const skip = new Set(LOCAL_ONLY);
   await cp(root, dir, { recursive: true, filter: (source) => !skip.has(path.relative(root, source)) });
   await symlink(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+  await symlink(path.join(root, "app", "node_modules"), path.join(dir, "app", "node_modules"), "dir");
   return dir;
 }
 
