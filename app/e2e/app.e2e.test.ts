@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { createPublicClient, formatEther, http, parseAbi } from "viem";
 
 import { launchBrowser, type LaunchedBrowser } from "./browser.ts";
-import { findActiveAgreement } from "./chain.ts";
+import { findActiveAgreement, increaseTime } from "./chain.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
@@ -32,6 +32,8 @@ const NOT_A_MEMBER = "0xcd3B766CCDd6AE721141F452C550Ca635964ce71";
 let stack: Stack;
 let browser: LaunchedBrowser;
 let agreementId: bigint;
+/** The agreement negotiated in the dynamic-sharing tests: tiers, a one-day holdback, the hotel refunds. */
+let negotiatedId: bigint;
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
@@ -224,6 +226,168 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await failed.waitFor({ timeout: 20_000 });
     assert.match(await failed.innerText(), /is not an active member of network #1, so it cannot earn a referral fee/);
     await shot(page, "pay-failed");
+    await page.close();
+  });
+
+  test("a counter-proposal activates and the original shows closed", async () => {
+    const page = await browser.context.newPage();
+    await openAs(page, "#/agreements/new", HOTEL);
+    await page.getByLabel("Network").selectOption("1");
+    await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
+    await page.getByLabel("Party 2 address").fill(ADDRESSES[AIRLINE]);
+    await page.getByLabel("Party 1 share in percent").fill("60");
+    await page.getByLabel("Party 2 share in percent").fill("40");
+    await page.getByLabel("Referral fee (%)").fill("5");
+    // Loyalty tiers, checked as you type: thresholds must rise.
+    await page.getByRole("button", { name: "Add a tier" }).click();
+    await page.getByLabel("Tier 1 from volume").fill("1");
+    await page.getByLabel("Tier 1 rate in percent").fill("8");
+    await page.getByRole("button", { name: "Add a tier" }).click();
+    await page.getByLabel("Tier 2 from volume").fill("0.5");
+    await page.getByLabel("Tier 2 rate in percent").fill("10");
+    await page.getByText("Thresholds must rise from one tier to the next.").waitFor();
+    await page.getByLabel("Tier 2 from volume").fill("5");
+    // A holdback needs a refunder among the parties.
+    await page.getByLabel("Holdback (days)").fill("1");
+    await page.getByText("Choose the party that may refund held payments.").waitFor();
+    await page.getByLabel("Refunder").selectOption(ADDRESSES[HOTEL]);
+    await page.getByLabel("The agreement in words").fill("Weekend packages with loyalty tiers; refundable for a day.");
+    await shot(page, "propose-tiers-holdback");
+    await page.getByRole("button", { name: "Propose", exact: true }).click();
+    await page.waitForURL(/#\/agreements\/\d+$/, { timeout: 30_000 });
+    const offerId = BigInt(/(\d+)$/.exec(page.url())![1]!);
+
+    // The airline answers with a counter-proposal: the form is prefilled from the offer; it asks for 50/50.
+    await openAs(page, `#/agreements/${offerId}`, AIRLINE);
+    await page.getByTestId("negotiation").waitFor();
+    await page.getByRole("link", { name: `Counter #${offerId}` }).click();
+    await page.getByRole("heading", { name: `Counter agreement #${offerId}` }).waitFor();
+    assert.equal(await page.getByLabel("Tier 2 from volume").inputValue(), "5");
+    assert.equal(await page.getByLabel("Holdback (days)").inputValue(), "1");
+    await page.getByLabel("Party 1 share in percent").fill("50");
+    await page.getByLabel("Party 2 share in percent").fill("50");
+    await page.getByRole("button", { name: "Counter by transaction" }).click();
+    await page.waitForURL(new RegExp(`#/agreements/(?!${offerId}$)\\d+$`), { timeout: 30_000 });
+    negotiatedId = BigInt(/(\d+)$/.exec(page.url())![1]!);
+
+    // The hotel sees the thread and the differences side by side, and accepts the counter in one place.
+    await openAs(page, `#/agreements/${negotiatedId}`, HOTEL);
+    await page.locator(`[data-version="${offerId}"]`).waitFor();
+    await page.locator(`[data-version="${negotiatedId}"]`).waitFor();
+    const changed = await page.locator('[data-testid="version-diff"] tr[data-changed="true"] th').allInnerTexts();
+    assert.ok(changed.some((t) => /Share/.test(t)), `the shares are marked as changed: ${changed.join(" | ")}`);
+    assert.ok(!changed.some((t) => /Tiers|Holdback/.test(t)), "tiers and holdback did not change");
+    await shot(page, "negotiation-thread");
+    await page.getByRole("button", { name: `Accept #${negotiatedId}` }).click();
+    await txConfirmed(page);
+    await page.locator("h1 .status-active").waitFor();
+
+    // The offer it outran is closed: it can no longer be accepted.
+    await page.goto(`${stack.appUrl}#/agreements/${offerId}`);
+    await page.locator("h1 .status-superseded").waitFor();
+    await page.locator(`[data-version="${offerId}"][data-thread-status="closed"]`).waitFor();
+    await page.getByText(`version #${negotiatedId} of the same negotiation was accepted by everyone first`).waitFor();
+    await shot(page, "negotiation-closed");
+    await page.close();
+  });
+
+  test("the checkout shows the referrer's tier; a held payment is refunded by the refunder and the customer withdraws it", async () => {
+    const customer = await browser.context.newPage();
+    await openAs(customer, `#/pay/${negotiatedId}?ref=${ADDRESSES[TRAVEL_AGENCY]}`, ALICE);
+    await customer.getByTestId("holdback-notice").waitFor();
+    await customer.getByTestId("tier-distance").waitFor();
+    assert.match(await customer.getByTestId("tier-distance").innerText(), /^1 ETH to the next tier \(8%\)/);
+    await customer.getByLabel(/^Amount/).fill("1.5");
+    await customer.locator('[data-split="referralFee"]').waitFor();
+    assert.equal(await customer.locator('[data-split="referralFee"]').innerText(), "0.075 ETH");
+    await customer.getByRole("button", { name: /^Pay 1.5 ETH/ }).click();
+    await txConfirmed(customer);
+    // Now at tier 1: the preview uses the referrer's new rate, and 3.5 ETH remain to the next tier.
+    await customer.waitForFunction(() => document.querySelector('[data-testid="tier-progress"]')?.getAttribute("data-tier") === "1", undefined, { timeout: 20_000 });
+    assert.match(await customer.getByTestId("tier-distance").innerText(), /^3\.5 ETH to the next tier \(10%\)/);
+    await customer.getByLabel(/^Amount/).fill("0.4");
+    await customer.waitForFunction(() => document.querySelector('[data-split="referralFee"]')?.textContent === "0.032 ETH", undefined, { timeout: 10_000 });
+    await shot(customer, "pay-tier-preview");
+    await customer.getByRole("button", { name: /^Pay 0.4 ETH/ }).click();
+    await txConfirmed(customer);
+
+    // The hotel, refunder of the agreement, refunds the 0.4 ETH payment within the holdback.
+    const hotel = await browser.context.newPage();
+    await openAs(hotel, "#/payouts", HOTEL);
+    const refund = hotel.getByRole("button", { name: "Refund 0.4 ETH" }).first();
+    await refund.waitFor({ timeout: 20_000 });
+    await shot(hotel, "payouts-held-refunder");
+    await refund.click();
+    await txConfirmed(hotel);
+    await hotel.locator('tr[data-held-state="refunded"]').first().waitFor();
+    await hotel.close();
+
+    // The customer sees the refund credited and withdraws it.
+    await customer.goto(`${stack.appUrl}#/payouts`);
+    const balance = customer.getByTestId("refund-balance-ETH");
+    await customer.waitForFunction(() => document.querySelector('[data-testid="refund-balance-ETH"]')?.textContent === "0.4 ETH", undefined, { timeout: 20_000 });
+    await shot(customer, "payouts-refund-credited");
+    await customer.getByRole("button", { name: "Withdraw my ETH refund" }).click();
+    await txConfirmed(customer);
+    await customer.waitForFunction(() => document.querySelector('[data-testid="refund-balance-ETH"]')?.textContent === "0 ETH", undefined, { timeout: 20_000 });
+    assert.equal(await balance.innerText(), "0 ETH");
+    await customer.close();
+  });
+
+  test("a held payment released after its holdback shows up as released in the referrer's payouts, with its tier", async () => {
+    await increaseTime(stack.rpcUrl, 24 * 3600 + 60);
+    const page = await browser.context.newPage();
+    await openAs(page, "#/payouts", TRAVEL_AGENCY);
+    // The tier progress of the negotiated agreement: 1.5 ETH referred (the refunded 0.4 ETH no longer counts).
+    const tier = page.locator(`[data-tier-agreement="${negotiatedId}"] [data-testid="tier-distance"]`);
+    await tier.waitFor({ timeout: 20_000 });
+    assert.match(await tier.innerText(), /^3\.5 ETH to the next tier/);
+    const release = page.getByRole("button", { name: /^Release \d+ held payments? whose holdback is over/ });
+    await release.waitFor({ timeout: 20_000 });
+    await shot(page, "payouts-held-releasable");
+    await release.click();
+    await txConfirmed(page);
+    const row = page.locator('tr[data-held-state="released"]', { hasText: "1.5 ETH" }).filter({ has: page.locator(`a[href="#/agreements/${negotiatedId}"]`) });
+    await row.first().waitFor({ timeout: 20_000 });
+    await page.locator('[data-testid="payout-feed"] li', { hasText: "(released)" }).first().waitFor();
+    await shot(page, "payouts-held-released");
+
+    // The audit shows the held, released and refunded payments, and the conservation check holds.
+    await page.goto(`${stack.appUrl}#/audit`);
+    await page.getByTestId("held-totals").waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="conservation"] [data-result]')].every((c) => c.getAttribute("data-result") === "ok"), undefined, { timeout: 20_000 });
+    await page.screenshot({ path: `${SHOTS}audit-held.png` });
+    await page.close();
+  });
+
+  test("a counter-proposal signed with EIP-712 by one party is submitted by another", async () => {
+    const page = await browser.context.newPage();
+    await openAs(page, "#/agreements/new", HOTEL);
+    await page.getByLabel("Network").selectOption("1");
+    await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
+    await page.getByLabel("Party 2 address").fill(ADDRESSES[AIRLINE]);
+    await page.getByLabel("Party 1 share in percent").fill("70");
+    await page.getByLabel("Party 2 share in percent").fill("30");
+    await page.getByLabel("The agreement in words").fill("Airport transfers.");
+    await page.getByRole("button", { name: "Propose", exact: true }).click();
+    await page.waitForURL(/#\/agreements\/\d+$/, { timeout: 30_000 });
+    const offerId = BigInt(/(\d+)$/.exec(page.url())![1]!);
+
+    // The airline signs a counter (no gas); the signature stays in this browser for anyone to submit.
+    await openAs(page, `#/agreements/new?counter=${offerId}`, AIRLINE);
+    await page.getByLabel("Party 2 share in percent").fill("35");
+    await page.getByLabel("Party 1 share in percent").fill("65");
+    await page.getByRole("button", { name: "Sign the counter-proposal (someone else submits it)" }).click();
+    await page.getByTestId("counter-signed").waitFor({ timeout: 20_000 });
+
+    // The hotel submits it: the counter is the airline's, with the airline's acceptance.
+    await openAs(page, `#/agreements/${offerId}`, HOTEL);
+    await page.getByRole("button", { name: "Submit SkyBridge Airlines's counter" }).click();
+    await txConfirmed(page);
+    const counter = page.locator(`[data-testid="negotiation"] li:not([data-version="${offerId}"])`).last();
+    await counter.waitFor({ timeout: 20_000 });
+    assert.match(await counter.innerText(), new RegExp(`Counter to #${offerId} by SkyBridge Airlines[\\s\\S]*1/2 accepted`));
+    await shot(page, "negotiation-signed-counter");
     await page.close();
   });
 

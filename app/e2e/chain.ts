@@ -6,7 +6,7 @@ import { createPublicClient, http, parseAbi, type Address } from "viem";
 
 export const agreementAbi = parseAbi([
   "function agreementCount() view returns (uint256)",
-  "struct AgreementView { uint256 networkId; address asset; uint8 status; uint32 version; uint256 previousId; uint16 referralFeeBps; uint16 networkFeeBps; address feeRecipient; uint40 validFrom; uint40 validUntil; uint16 partyCount; uint16 pendingAcceptances; bytes32 termsDigest; uint128 vendorPool; uint128 networkFees; uint128 networkFeesCollected; }",
+  "struct AgreementView { uint256 networkId; address asset; uint8 status; uint32 version; uint256 previousId; uint16 referralFeeBps; uint16 networkFeeBps; address feeRecipient; uint40 validFrom; uint40 validUntil; uint16 partyCount; uint16 pendingAcceptances; uint256 lineageId; uint32 holdbackPeriod; address refunder; uint32 heldPayments; bytes32 termsDigest; uint128 vendorPool; uint128 networkFees; uint128 networkFeesCollected; }",
   "function agreement(uint256 agreementId) view returns (AgreementView)",
 ]);
 
@@ -26,4 +26,15 @@ export async function findActiveAgreement(rpcUrl: string, recordsDir: string, { 
     if (a.status === 2 && isToken === token && a.networkId === networkId && a.referralFeeBps > 0) return { id, ...a };
   }
   throw new Error(`The demo has no active ${token ? "token" : "ETH"} agreement in network ${networkId}.`);
+}
+
+/** Moves the test chain's clock forward by `seconds` and mines a block (Hardhat's evm_increaseTime). */
+export async function increaseTime(rpcUrl: string, seconds: number): Promise<void> {
+  const call = async (method: string, params: unknown[]) => {
+    const response = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+    const body = (await response.json()) as { error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  };
+  await call("evm_increaseTime", [seconds]);
+  await call("evm_mine", []);
 }

@@ -12,12 +12,20 @@ export function useContractConstants() {
       { ...contract, functionName: "MAX_NETWORK_FEE_BPS" },
       { ...contract, functionName: "MAX_REFERRAL_FEE_BPS" },
       { ...contract, functionName: "MAX_PARTIES" },
+      { ...contract, functionName: "MAX_REFERRAL_TIERS" },
+      { ...contract, functionName: "MAX_HOLDBACK_PERIOD" },
     ],
     allowFailure: false,
     query: { staleTime: Number.POSITIVE_INFINITY },
   });
-  const [maxNetworkFeeBps, maxReferralFeeBps, maxParties] = result.data ?? [];
+  const [maxNetworkFeeBps, maxReferralFeeBps, maxParties, maxReferralTiers, maxHoldbackPeriod] = result.data ?? [];
   return result.data
-    ? { maxNetworkFeeBps: Number(maxNetworkFeeBps), maxReferralFeeBps: Number(maxReferralFeeBps), maxParties: Number(maxParties) }
+    ? {
+        maxNetworkFeeBps: Number(maxNetworkFeeBps),
+        maxReferralFeeBps: Number(maxReferralFeeBps),
+        maxParties: Number(maxParties),
+        maxReferralTiers: Number(maxReferralTiers),
+        maxHoldbackPeriod: Number(maxHoldbackPeriod),
+      }
     : undefined;
 }

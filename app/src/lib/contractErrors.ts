@@ -51,6 +51,18 @@ export const ERROR_SENTENCES: Record<string, (args: Args) => string> = {
   UnexpectedAgreementStatus: ([id, status]) =>
     `Agreement #${num(id)} is ${label(AGREEMENT_STATUSES, Number(status)).toLowerCase()}, which does not allow this.`,
   NotAgreementParty: ([id, account]) => `${addr(account)} is not a party of agreement #${num(id)}.`,
+  InvalidReferralTier: ([index]) =>
+    `Referral tier ${Number(index) + 1} is invalid: thresholds must be above 0 and rising, rates within the cap, and at most 8 tiers.`,
+  HoldbackTooLong: ([period, max]) =>
+    `A holdback of ${Math.round(Number(period) / 86400)} days is longer than the ${Math.round(Number(max) / 86400)}-day maximum.`,
+  InvalidRefunder: ([refunder]) =>
+    `${addr(refunder)} cannot be the refunder: with a holdback the refunder must be one of the parties, and without one there is none.`,
+  NegotiationSettled: ([id, active]) =>
+    `Agreement #${num(id)} can no longer be accepted: version #${num(active)} of the same negotiation was accepted by everyone first.`,
+  InvalidCounterSignature: ([author]) =>
+    `The counter-proposal is not validly signed by ${addr(author)} (or that signature was already used).`,
+  CounterSignatureExpired: ([author, deadline]) =>
+    `${addr(author)}'s signed counter-proposal expired on ${date(deadline)}; ask for a new one.`,
   AlreadyAccepted: ([id, party]) => `${addr(party)} has already accepted agreement #${num(id)}.`,
   AcceptanceExpired: ([id, signer, deadline]) =>
     `${addr(signer)}'s signature for agreement #${num(id)} expired on ${date(deadline)}; ask for a new one.`,
@@ -76,12 +88,20 @@ export const ERROR_SENTENCES: Record<string, (args: Args) => string> = {
     `Agreement #${num(id)} pays out ${addr(expected)}, not ${addr(asset)}.`,
   NotEntitled: ([id, account]) => `${addr(account)} has nothing to collect from agreement #${num(id)}.`,
   NothingToWithdraw: ([account]) => `${addr(account)} has nothing to withdraw in this asset.`,
+  UnknownHeldPayment: ([holdId]) =>
+    `Held payment #${num(holdId)} is not pending: it was already released or refunded, or its details do not match.`,
+  HoldbackNotOver: ([holdId, releaseAt]) => `Held payment #${num(holdId)} can be released only from ${date(releaseAt)}.`,
+  HoldbackOver: ([holdId, releaseAt]) =>
+    `Held payment #${num(holdId)} can no longer be refunded: its holdback ended on ${date(releaseAt)}.`,
+  NotRefunder: ([id, caller]) => `Only the refunder of agreement #${num(id)} can refund its payments, and ${addr(caller)} is not.`,
   ZeroRecipient: () => "A payout cannot go to the zero address.",
   NativeTransferFailed: ([recipient]) =>
     `${addr(recipient)} refused the ETH payout; the balance is still there. Withdraw to another address.`,
   // OpenZeppelin building blocks
   ReentrancyGuardReentrantCall: () => "A call tried to re-enter the contract and was stopped.",
   SafeERC20FailedOperation: ([token]) => `The token ${addr(token)} refused the transfer.`,
+  InvalidAccountNonce: ([account, current]) =>
+    `${addr(account)}'s signature uses an outdated nonce (the current one is ${num(current)}): it was already used or replaced; sign again.`,
   InvalidShortString: () => "A text field is too long.",
   StringTooLong: () => "A text field is too long.",
   // ERC-6093 token errors, bubbled up from the payment token

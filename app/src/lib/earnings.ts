@@ -10,10 +10,14 @@ import { sameAddress } from "../../../scripts/lib/ledger.js";
 import { ETH } from "../../../scripts/lib/protocol.js";
 import { openEntitlement } from "../../../scripts/lib/split-math.js";
 import type { ProtocolEvent } from "./protocolLog";
+import { heldSplitKeys } from "./dynamic";
+import type { HeldPayment as HeldPaymentRecord } from "../../../scripts/lib/decode-events.js";
 
 export interface Earning {
   key: string;
-  kind: "referral" | "share" | "network-fee" | "withdrawal";
+  kind: "referral" | "share" | "network-fee" | "withdrawal" | "refund";
+  /** Credited by the release of a held payment. */
+  released?: boolean;
   agreementId?: bigint;
   asset: Address;
   /** Positive for earnings, negative for a withdrawal. */
@@ -25,12 +29,32 @@ export interface Earning {
 export function earningsOf(events: readonly ProtocolEvent[], ledger: Ledger, account: Address): Earning[] {
   const out: Earning[] = [];
   const pools = new Map<bigint, bigint>();
-  for (const e of events) {
-    const base = { blockNumber: e.blockNumber, transactionHash: e.transactionHash, key: `${e.transactionHash}:${e.logIndex}` };
-    if (e.eventName === "PaymentSplit") {
-      const { agreementId, referrer, asset, referralFee, networkFee, vendorShare } = e.args;
+  // A held payment credits nobody when it is made: its split counts when (and if) it is released.
+  const held = heldSplitKeys(events);
+  const records = new Map<bigint, HeldPaymentRecord>();
+  for (const event of events) {
+    const e = event as unknown as { eventName: string; args: Record<string, unknown> };
+    const base = { blockNumber: event.blockNumber, transactionHash: event.transactionHash, key: `${event.transactionHash}:${event.logIndex}` };
+    let split: { agreementId: bigint; referrer: Address; asset: Address; referralFee: bigint; networkFee: bigint; vendorShare: bigint } | undefined;
+    let released = false;
+    if (e.eventName === "PaymentSplit" && !held.has(`${event.transactionHash}:${String(e.args.agreementId)}`)) {
+      split = e.args as unknown as typeof split;
+    } else if (e.eventName === "PaymentHeld") {
+      records.set(e.args.holdId as bigint, e.args.held as HeldPaymentRecord);
+    } else if (e.eventName === "HeldPaymentReleased") {
+      split = records.get(e.args.holdId as bigint);
+      released = true;
+    } else if (e.eventName === "HeldPaymentRefunded" && sameAddress(e.args.payer as string, account)) {
+      const record = records.get(e.args.holdId as bigint);
+      if (record) out.push({ ...base, kind: "refund", agreementId: record.agreementId, asset: record.asset, amount: e.args.amount as bigint });
+    } else if (e.eventName === "Withdrawn" && sameAddress(e.args.account as string, account)) {
+      out.push({ ...base, kind: "withdrawal", asset: e.args.asset as Address, amount: -(e.args.amount as bigint) });
+    }
+    if (split) {
+      const { agreementId, referrer, asset, referralFee, networkFee, vendorShare } = split;
+      const r = released ? { released: true } : {};
       if (!sameAddress(referrer, ETH) && sameAddress(referrer, account) && referralFee > 0n) {
-        out.push({ ...base, key: `${base.key}:r`, kind: "referral", agreementId, asset, amount: referralFee });
+        out.push({ ...base, ...r, key: `${base.key}:r`, kind: "referral", agreementId, asset, amount: referralFee });
       }
       const agreement = ledger.agreements.get(agreementId);
       const before = pools.get(agreementId) ?? 0n;
@@ -40,13 +64,11 @@ export function earningsOf(events: readonly ProtocolEvent[], ledger: Ledger, acc
       const party = agreement.parties.find((p) => sameAddress(p.account, account));
       if (party) {
         const gain = openEntitlement({ vendorPool: after, shareBps: party.shareBps }) - openEntitlement({ vendorPool: before, shareBps: party.shareBps });
-        if (gain > 0n) out.push({ ...base, key: `${base.key}:s`, kind: "share", agreementId, asset, amount: gain });
+        if (gain > 0n) out.push({ ...base, ...r, key: `${base.key}:s`, kind: "share", agreementId, asset, amount: gain });
       }
       if (sameAddress(agreement.feeRecipient, account) && networkFee > 0n) {
-        out.push({ ...base, key: `${base.key}:n`, kind: "network-fee", agreementId, asset, amount: networkFee });
+        out.push({ ...base, ...r, key: `${base.key}:n`, kind: "network-fee", agreementId, asset, amount: networkFee });
       }
-    } else if (e.eventName === "Withdrawn" && sameAddress(e.args.account, account)) {
-      out.push({ ...base, kind: "withdrawal", asset: e.args.asset, amount: -e.args.amount });
     }
   }
   return out;
@@ -63,7 +85,7 @@ export function cumulativeEarnings(earnings: readonly Earning[], asset: Address,
   const points: ChartPoint[] = [];
   let total = 0n;
   for (const e of earnings) {
-    if (e.amount <= 0n || !sameAddress(e.asset, asset)) continue;
+    if (e.amount <= 0n || e.kind === "refund" || !sameAddress(e.asset, asset)) continue;
     total += e.amount;
     const last = points[points.length - 1];
     if (last && last.blockNumber === e.blockNumber) last.total = total;

@@ -106,6 +106,10 @@ export function decodeProtocolLog(log: RawLog): EcoshareEvent | undefined {
     for (const field of WIDE_NUMBER_FIELDS) terms[field] = BigInt(terms[field] as number);
     terms.parties = (terms.parties as { account: string; shareBps: number }[]).map((p) => ({ account: getAddress(p.account), shareBps: p.shareBps }));
   }
+  if ((decoded.eventName as string) === "PaymentHeld") {
+    const held = args.held as Record<string, unknown>;
+    held.releaseAt = BigInt(held.releaseAt as number);
+  }
   return {
     eventName: decoded.eventName,
     args,

@@ -12,6 +12,7 @@ describe("routes", () => {
   it("parses every page and falls back to networks", () => {
     expect(parseRoute("#/networks/3")).toEqual({ page: "networks", networkId: 3n });
     expect(parseRoute("#/agreements/new?amend=4")).toEqual({ page: "agreements", create: true, amend: 4n });
+    expect(parseRoute("#/agreements/new?counter=5")).toEqual({ page: "agreements", create: true, counter: 5n });
     expect(parseRoute("#/payouts")).toEqual({ page: "payouts" });
     expect(parseRoute("#/audit")).toEqual({ page: "audit" });
     expect(parseRoute("#/nowhere")).toEqual({ page: "networks" });

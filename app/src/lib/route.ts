@@ -1,7 +1,7 @@
 /** The app's routes, kept in the URL hash so a static host serves every page and links can be shared. */
 export type Route =
   | { page: "networks"; networkId?: bigint }
-  | { page: "agreements"; agreementId?: bigint; create?: boolean; amend?: bigint }
+  | { page: "agreements"; agreementId?: bigint; create?: boolean; amend?: bigint; counter?: bigint }
   | { page: "pay"; agreementId: bigint; referrer?: string }
   | { page: "payouts" }
   | { page: "audit" };
@@ -19,6 +19,8 @@ export function parseRoute(hash: string): Route {
     case "agreements": {
       if (parts[1] === "new") {
         const amend = id(params.get("amend") ?? undefined);
+        const counter = id(params.get("counter") ?? undefined);
+        if (counter !== undefined) return { page: "agreements", create: true, counter };
         return amend === undefined ? { page: "agreements", create: true } : { page: "agreements", create: true, amend };
       }
       const agreementId = id(parts[1]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
 import { MemberRole, MemberStatus, NetworkKind } from "./enums";
-import { checkTerms, percentToBps, type TermsFormInput } from "./termsForm";
+import { checkTerms, inputFromTerms, percentToBps, type TermsFormInput } from "./termsForm";
 
 const HOTEL = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const AIRLINE = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
@@ -35,6 +35,9 @@ const input: TermsFormInput = {
   validUntil: "2027-01-01T00:00",
   termsText: "Bundle",
   termsURI: "",
+  tiers: [],
+  holdbackDays: "",
+  refunder: "",
 };
 
 describe("the proposal form's checks", () => {
@@ -75,5 +78,44 @@ describe("the proposal form's checks", () => {
   it("applies the contract's referral fee cap and date rules", () => {
     expect(checkTerms({ ...input, referralFee: "50.01" }, network, limits).errors.referralFee).toMatch(/at most 50%/);
     expect(checkTerms({ ...input, validUntil: "2026-01-01T12:00" }, network, limits).errors.validUntil).toBe("The end must be after the start.");
+  });
+
+  it("checks loyalty tiers as you type: rising thresholds above 0, rates within the cap", () => {
+    const ok = checkTerms({ ...input, tiers: [{ fromVolume: "10", fee: "12" }, { fromVolume: "25.5", fee: "15" }] }, network, limits);
+    expect(ok.errors).toEqual({});
+    expect(ok.terms!.referralTiers).toEqual([
+      { fromVolume: 10n * 10n ** 18n, feeBps: 1200 },
+      { fromVolume: 255n * 10n ** 17n, feeBps: 1500 },
+    ]);
+    const falling = checkTerms({ ...input, tiers: [{ fromVolume: "10", fee: "12" }, { fromVolume: "5", fee: "15" }] }, network, limits);
+    expect(falling.errors.tierRows).toEqual({ 1: "Thresholds must rise from one tier to the next." });
+    expect(falling.terms).toBeUndefined();
+    expect(checkTerms({ ...input, tiers: [{ fromVolume: "0", fee: "12" }] }, network, limits).errors.tierRows?.[0]).toBe("A tier starts above 0.");
+    expect(checkTerms({ ...input, tiers: [{ fromVolume: "1", fee: "60" }] }, network, limits).errors.tierRows?.[0]).toMatch(/at most 50%/);
+    expect(checkTerms({ ...input, tiers: Array.from({ length: 9 }, (_, i) => ({ fromVolume: String(i + 1), fee: "11" })) }, network, { ...limits, maxReferralTiers: 8 }).errors.tiers).toBe("At most 8 tiers.");
+  });
+
+  it("requires a refunder among the parties exactly when there is a holdback", () => {
+    const held = checkTerms({ ...input, holdbackDays: "14", refunder: HOTEL }, network, limits);
+    expect(held.errors).toEqual({});
+    expect(held.terms).toMatchObject({ holdbackPeriod: 14 * 86400, refunder: HOTEL });
+    expect(checkTerms({ ...input, holdbackDays: "14" }, network, limits).errors.refunder).toBe("Choose the party that may refund held payments.");
+    expect(checkTerms({ ...input, holdbackDays: "14", refunder: SUSPENDED }, network, limits).errors.refunder).toBe("The refunder must be one of the parties.");
+    expect(checkTerms({ ...input, refunder: HOTEL }, network, limits).errors.refunder).toMatch(/Without a holdback/);
+    expect(checkTerms({ ...input, holdbackDays: "181", refunder: HOTEL }, network, { ...limits, maxHoldbackPeriod: 180 * 86400 }).errors.holdback).toBe("The holdback can be at most 180 days.");
+    const none = checkTerms(input, network, limits).terms!;
+    expect(none).toMatchObject({ holdbackPeriod: 0, refunder: "0x0000000000000000000000000000000000000000", referralTiers: [] });
+  });
+
+  it("prefills a counter-proposal from the version it answers, and gives the same terms back", () => {
+    const terms = checkTerms({ ...input, tiers: [{ fromVolume: "10", fee: "12" }], holdbackDays: "2", refunder: AIRLINE }, network, limits).terms!;
+    const toLocal = (s: number) => {
+      const d = new Date(s * 1000);
+      const pad = (n: number) => String(n).padStart(2, "0");
+      return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    };
+    const again = checkTerms(inputFromTerms(terms, 18, toLocal), network, limits);
+    expect(again.errors).toEqual({});
+    expect(again.terms).toEqual(terms);
   });
 });

@@ -3,7 +3,7 @@
  * contract makes at proposal (RevenueAgreements._checkTerms/_storeParties) so a proposal that passes here
  * is not refused on-chain, except for a race (someone changed the network in the meantime).
  */
-import { getAddress, isAddress, keccak256, stringToHex, type Address } from "viem";
+import { formatUnits, getAddress, isAddress, keccak256, parseUnits, stringToHex, type Address } from "viem";
 
 import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
 import { MemberStatus } from "./enums";
@@ -28,17 +28,34 @@ export interface TermsFormInput {
   validUntil: string;
   termsText: string;
   termsURI: string;
+  /** Loyalty tiers above the base rate: from a referred volume (in the asset's units), a rate in percent. */
+  tiers: TierInput[];
+  /** Days each payment stays refundable before it is credited ("0" or "" for none; decimals allowed). */
+  holdbackDays: string;
+  /** The party that may refund held payments; required exactly when there is a holdback. */
+  refunder: string;
+}
+
+export interface TierInput {
+  fromVolume: string;
+  fee: string;
 }
 
 export interface TermsLimits {
   maxReferralFeeBps: number;
   maxParties: number;
+  /** MAX_REFERRAL_TIERS and MAX_HOLDBACK_PERIOD (seconds), read from the contract. */
+  maxReferralTiers?: number;
+  maxHoldbackPeriod?: number;
+  /** Decimals of the payment asset, to read tier thresholds (18 for ETH). */
+  decimals?: number;
   /** Seconds since the epoch. */
   now: number;
 }
 
-export type TermsErrors = Partial<Record<"networkId" | "asset" | "parties" | "referralFee" | "validFrom" | "validUntil" | "terms", string>> & {
+export type TermsErrors = Partial<Record<"networkId" | "asset" | "parties" | "referralFee" | "validFrom" | "validUntil" | "terms" | "tiers" | "holdback" | "refunder", string>> & {
   partyRows?: Record<number, string>;
+  tierRows?: Record<number, string>;
 };
 
 export interface TermsCheck {
@@ -111,6 +128,53 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
     errors.referralFee = "The referral fee and the network fee together exceed 100%.";
   }
 
+  // Loyalty tiers: thresholds strictly ascending and above 0, rates within the cap (as the contract checks).
+  const tierRows: Record<number, string> = {};
+  const referralTiers: { fromVolume: bigint; feeBps: number }[] = [];
+  const maxTiers = limits.maxReferralTiers ?? 8;
+  if (input.tiers.length > maxTiers) errors.tiers = `At most ${maxTiers} tiers.`;
+  let lastVolume = 0n;
+  input.tiers.forEach((row, i) => {
+    let fromVolume: bigint | undefined;
+    try {
+      fromVolume = parseUnits(row.fromVolume.trim().replace(",", "."), limits.decimals ?? 18);
+    } catch {
+      fromVolume = undefined;
+    }
+    const feeBps = percentToBps(row.fee);
+    if (row.fromVolume.trim() === "" || fromVolume === undefined) tierRows[i] = "Enter the referred volume this tier starts at, e.g. 10.";
+    else if (fromVolume <= 0n) tierRows[i] = "A tier starts above 0.";
+    else if (fromVolume <= lastVolume) tierRows[i] = "Thresholds must rise from one tier to the next.";
+    else if (feeBps === undefined) tierRows[i] = "Enter the tier's rate in percent, e.g. 7.";
+    else if (feeBps > limits.maxReferralFeeBps) tierRows[i] = `A tier's rate can be at most ${limits.maxReferralFeeBps / 100}%.`;
+    else if (network && feeBps + network.feeBps > 10_000) tierRows[i] = "This rate and the network fee together exceed 100%.";
+    if (fromVolume !== undefined && fromVolume > lastVolume) lastVolume = fromVolume;
+    if (!tierRows[i] && fromVolume !== undefined && feeBps !== undefined) referralTiers.push({ fromVolume, feeBps });
+  });
+  if (Object.keys(tierRows).length > 0) errors.tierRows = tierRows;
+
+  // Holdback and refunder: a refunder, one of the parties, exactly when there is a holdback.
+  let holdbackPeriod = 0;
+  const holdbackText = input.holdbackDays.trim().replace(",", ".");
+  if (holdbackText !== "") {
+    const days = /^\d+(\.\d+)?$/.test(holdbackText) ? Number(holdbackText) : NaN;
+    if (!Number.isFinite(days)) errors.holdback = "Enter the holdback in days, e.g. 14 or 0.5 (0 for none).";
+    else {
+      holdbackPeriod = Math.round(days * 86400);
+      const max = limits.maxHoldbackPeriod ?? 180 * 86400;
+      if (holdbackPeriod > max) errors.holdback = `The holdback can be at most ${max / 86400} days.`;
+    }
+  }
+  let refunder: Address = NATIVE_ASSET;
+  const refunderText = input.refunder.trim();
+  if (holdbackPeriod > 0) {
+    if (!isAddress(refunderText)) errors.refunder = "Choose the party that may refund held payments.";
+    else if (!parties.some((p) => p.account === getAddress(refunderText))) errors.refunder = "The refunder must be one of the parties.";
+    else refunder = getAddress(refunderText);
+  } else if (refunderText !== "" && !errors.holdback) {
+    errors.refunder = "Without a holdback there is nothing to refund: clear the refunder or set a holdback.";
+  }
+
   const validFrom = localDateTimeToSeconds(input.validFrom);
   const validUntil = localDateTimeToSeconds(input.validUntil);
   if (validFrom === undefined) errors.validFrom = "Choose when the agreement starts.";
@@ -134,12 +198,36 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
       asset,
       parties,
       referralFeeBps,
+      referralTiers,
       networkFeeBps: network.feeBps,
       feeRecipient: network.feeRecipient,
       validFrom: BigInt(validFrom),
       validUntil: BigInt(validUntil),
+      holdbackPeriod,
+      refunder,
       termsHash: keccak256(stringToHex(input.termsText)),
       termsURI: input.termsURI.trim() || `data:text/plain,${encodeURIComponent(input.termsText)}`,
     },
+  };
+}
+
+/**
+ * A form prefilled from existing terms: to counter or amend a version, the user starts from it and changes
+ * what it negotiates. `termsText` is the decoded data: URI text when the terms were written inline.
+ */
+export function inputFromTerms(terms: AgreementTerms, decimals: number, toLocal: (seconds: number) => string): TermsFormInput {
+  const inline = terms.termsURI.startsWith("data:text/plain,");
+  return {
+    networkId: terms.networkId.toString(),
+    asset: terms.asset === NATIVE_ASSET ? "ETH" : terms.asset,
+    parties: terms.parties.map((p) => ({ account: p.account, share: String(p.shareBps / 100) })),
+    referralFee: String(terms.referralFeeBps / 100),
+    validFrom: toLocal(Number(terms.validFrom)),
+    validUntil: toLocal(Number(terms.validUntil)),
+    termsText: inline ? decodeURIComponent(terms.termsURI.slice(16)) : "",
+    termsURI: inline ? "" : terms.termsURI,
+    tiers: terms.referralTiers.map((t) => ({ fromVolume: formatUnits(t.fromVolume, decimals), fee: String(t.feeBps / 100) })),
+    holdbackDays: terms.holdbackPeriod === 0 ? "" : String(terms.holdbackPeriod / 86400),
+    refunder: terms.holdbackPeriod === 0 ? "" : terms.refunder,
   };
 }

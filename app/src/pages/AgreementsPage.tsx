@@ -26,6 +26,9 @@ import { referralLink } from "../lib/route";
 import { clearAcceptances, parseSharedAcceptances, saveAcceptance } from "../lib/signatureStore";
 import { termsOf } from "../lib/terms";
 import { ProposeAgreementForm } from "./ProposeAgreementForm";
+import { NegotiationPanel } from "../components/Negotiation";
+import { describeHoldback, describeTiers } from "../lib/dynamic";
+import { formatAmount } from "../lib/format";
 
 export function AgreementsPage({ route }: { route: Extract<Route, { page: "agreements" }> }) {
   const { ledger, isPending, error } = useLedger();
@@ -33,7 +36,7 @@ export function AgreementsPage({ route }: { route: Extract<Route, { page: "agree
   if (isPending) return <Loading what="agreements" />;
   if (error) return <ErrorNotice error={error} />;
   if (!ledger) return null;
-  if (route.create) return <ProposeAgreementForm ledger={ledger} amend={route.amend} />;
+  if (route.create) return <ProposeAgreementForm ledger={ledger} amend={route.amend} counter={route.counter} />;
   if (route.agreementId !== undefined) {
     const agreement = ledger.agreements.get(route.agreementId);
     if (!agreement) return <Empty>Agreement #{route.agreementId.toString()} does not exist.</Empty>;
@@ -100,6 +103,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
   const { address, ready } = useWalletReady();
   const { ledger } = useLedger();
   const tx = useContractTransaction();
+  const status = a.status;
   const stored = useStoredAcceptances(a.id);
   const asset = useAssetInfo(a.asset);
   const [signFailure, setSignFailure] = useState<Failure>();
@@ -109,8 +113,9 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
   const pendingSigs = stored.filter((s) => !hasAccepted(a, s.signer) && isParty(a, s.signer) && BigInt(s.deadline) * 1000n > BigInt(Date.now()));
   const me = address ? getAddress(address) : undefined;
   const myStored = me ? stored.find((s) => sameAddress(s.signer, me)) : undefined;
-  const canSign = a.status === AgreementStatus.Pending && isParty(a, me) && me && !hasAccepted(a, me) && !myStored;
+  const canSign = status === AgreementStatus.Pending && isParty(a, me) && me && !hasAccepted(a, me) && !myStored;
   const network = ledger?.networks.get(a.networkId);
+  const terms = termsOf(a);
   const myMembership = me ? network?.members.get(me) : undefined;
 
   const sign = async () => {
@@ -150,7 +155,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
         <a href="#/agreements">← All agreements</a>
       </p>
       <h1 id="agreement-title">
-        Agreement #{a.id.toString()} <StatusBadge status={a.status} />
+        Agreement #{a.id.toString()} <StatusBadge status={status} />
       </h1>
       <dl className="facts">
         <dt>Network</dt>
@@ -170,7 +175,20 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
         <dt>Paid in</dt>
         <dd>{asset.data ? `${asset.data.symbol} (${asset.data.decimals} decimals)` : "…"}</dd>
         <dt>Referral fee</dt>
-        <dd>{formatBps(a.referralFeeBps)} of each referred payment</dd>
+        <dd>
+          {terms ? describeTiers(a.referralFeeBps, terms.referralTiers, (v) => (asset.data ? formatAmount(v, asset.data) : v.toString())) : formatBps(a.referralFeeBps)} of each
+          referred payment{terms && terms.referralTiers.length > 0 ? " (by the referrer's referred volume)" : ""}
+        </dd>
+        <dt>Holdback</dt>
+        <dd>
+          {terms && terms.holdbackPeriod > 0 ? (
+            <>
+              {describeHoldback(terms.holdbackPeriod)}; refunds by <AddressView address={terms.refunder} label={labels.get(terms.refunder)} />
+            </>
+          ) : (
+            "none: payments are credited at once"
+          )}
+        </dd>
         <dt>Network fee</dt>
         <dd>
           {formatBps(a.networkFeeBps)} to <AddressView address={a.feeRecipient} label={labels.get(a.feeRecipient)} />
@@ -223,7 +241,9 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
         </table>
       </div>
 
-      {a.status === AgreementStatus.Pending ? (
+      {ledger ? <NegotiationPanel agreement={a} ledger={ledger} /> : null}
+
+      {status === AgreementStatus.Pending ? (
         <div className="panel">
           <h2>Acceptance</h2>
           {canSign ? (
@@ -304,7 +324,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
         </div>
       ) : null}
 
-      {isParty(a, me) && (a.status === AgreementStatus.Pending || a.status === AgreementStatus.Active) ? (
+      {isParty(a, me) && (status === AgreementStatus.Pending || a.status === AgreementStatus.Active) ? (
         <div className="panel">
           <h2>Change or end</h2>
           {a.status === AgreementStatus.Active ? (
@@ -330,7 +350,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
         state={tx.state}
         what={tx.state.status === "confirmed" && a.status === AgreementStatus.Active ? "Agreement active" : undefined}
       />
-      {a.status !== AgreementStatus.Pending && stored.length > 0 ? (
+      {status !== AgreementStatus.Pending && stored.length > 0 ? (
         <button type="button" className="link" onClick={() => clearAcceptances(deployment.chainId, deployment.ecoshare, a.id)}>
           Forget the signatures stored for this agreement
         </button>

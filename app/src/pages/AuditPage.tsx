@@ -3,7 +3,7 @@ import { useMemo, useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
 
-import { owedByAsset } from "../../../scripts/lib/ledger.js";
+import { heldTotals, owedByAsset } from "../../../scripts/lib/ledger.js";
 import { ETH } from "../../../scripts/lib/protocol.js";
 import { Empty, ErrorNotice, Loading } from "../components/States";
 import { useAssetInfos } from "../hooks/useAssetInfo";
@@ -26,6 +26,7 @@ export function AuditPage() {
   const rows = useMemo(() => (ledger && data ? auditRows(data.events, ledger) : []), [ledger, data]);
   const filtered = useMemo(() => filterRows(rows, filter).reverse(), [rows, filter]);
   const owed = useMemo(() => (ledger ? owedByAsset(ledger) : new Map<Address, bigint>()), [ledger]);
+  const held_ = useMemo(() => (ledger ? heldTotals(ledger) : []), [ledger]);
   const assets = useMemo(() => {
     const set = new Map<string, Address>([[ETH, ETH]]);
     for (const a of ledger?.agreements.values() ?? []) set.set(a.asset.toLowerCase(), a.asset);
@@ -64,7 +65,10 @@ export function AuditPage() {
       </p>
 
       <h2>Conservation check</h2>
-      <p className="muted">For each asset, the contract must hold every balance plus every agreement's uncollected pool and fees, rebuilt from the log by the shared ledger rules.</p>
+      <p className="muted">
+        For each asset, the contract must hold every balance plus every agreement's uncollected pool and fees plus every payment still held, rebuilt
+        from the log by the shared ledger rules.
+      </p>
       <div className="table-wrap">
         <table data-testid="conservation">
           <thead>
@@ -72,6 +76,7 @@ export function AuditPage() {
               <th scope="col">Asset</th>
               <th scope="col">Held by the contract</th>
               <th scope="col">Owed (from the log)</th>
+              <th scope="col">of which held</th>
               <th scope="col">Result</th>
             </tr>
           </thead>
@@ -86,6 +91,7 @@ export function AuditPage() {
                   <td>{info?.symbol ?? asset}</td>
                   <td>{held === undefined ? "…" : fmt(held)}</td>
                   <td>{fmt(due)}</td>
+                  <td data-held={asset.toLowerCase()}>{fmt(held_.find((h) => h.asset.toLowerCase() === asset.toLowerCase())?.pending ?? 0n)}</td>
                   <td data-result={held === undefined ? "pending" : held >= due ? "ok" : "shortfall"}>
                     {held === undefined ? "…" : held === due ? "✓ Conserved" : held > due ? `✓ Conserved (surplus ${fmt(held - due)} sent unasked)` : `✗ Shortfall of ${fmt(due - held)}`}
                   </td>
@@ -95,6 +101,43 @@ export function AuditPage() {
           </tbody>
         </table>
       </div>
+      {held_.length > 0 ? (
+        <>
+          <h2>Held payments</h2>
+          <div className="table-wrap">
+            <table data-testid="held-totals">
+              <thead>
+                <tr>
+                  <th scope="col">Asset</th>
+                  <th scope="col">Pending (held)</th>
+                  <th scope="col">Released</th>
+                  <th scope="col">Refunded</th>
+                </tr>
+              </thead>
+              <tbody>
+                {held_.map((h) => {
+                  const info = infos.get(h.asset.toLowerCase());
+                  const fmt = (v: bigint) => (info ? formatAmount(v, info) : v.toString());
+                  return (
+                    <tr key={h.asset}>
+                      <td>{info?.symbol ?? h.asset}</td>
+                      <td data-testid="audit-held-pending">
+                        {fmt(h.pending)} ({h.pendingPayments})
+                      </td>
+                      <td data-testid="audit-held-released">
+                        {fmt(h.released)} ({h.releasedPayments})
+                      </td>
+                      <td data-testid="audit-held-refunded">
+                        {fmt(h.refunded)} ({h.refundedPayments})
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
       {ledger.anomalies.length > 0 ? (
         <div className="notice notice-error" role="alert">
           <strong>{ledger.anomalies.length} event(s) break the rules:</strong>

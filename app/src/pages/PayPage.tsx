@@ -20,6 +20,8 @@ import { AgreementStatus, MemberStatus } from "../lib/enums";
 import { formatAmount, formatBps, isNative, NATIVE_ASSET, type AssetInfo } from "../lib/format";
 import { readMetadata } from "../lib/networks";
 import { StatusBadge } from "./AgreementsPage";
+import { TierProgressView, useReferrerTier } from "../components/TierProgress";
+import { describeHoldback } from "../lib/dynamic";
 
 export function PayPage({ agreementId, referrer }: { agreementId: bigint; referrer?: string | undefined }) {
   const { ledger, isPending, error } = useLedger();
@@ -69,6 +71,8 @@ function Checkout({
           : undefined
     : undefined;
 
+  const terms = a;
+  const tier = useReferrerTier(a.id, a.referralFeeBps, terms?.referralTiers ?? [], referrer && !referrerProblem ? referrer : undefined);
   const info = asset.data;
   let amount: bigint | undefined;
   let amountError: string | undefined;
@@ -144,6 +148,15 @@ function Checkout({
           Referred by <AddressView address={referrer} label={labels.get(referrer)} />
         </p>
       ) : null}
+      {referrer && !referrerProblem && terms && terms.referralTiers.length > 0 && tier && info ? (
+        <TierProgressView progress={tier} info={info} who="The referrer" />
+      ) : null}
+      {terms && terms.holdbackPeriod > 0 ? (
+        <p className="notice" data-testid="holdback-notice">
+          Payments to this agreement are held for {describeHoldback(terms.holdbackPeriod)}: within that time the vendor can refund you in full, after it the
+          split is credited.
+        </p>
+      ) : null}
       {referrerProblem ? (
         <p className="notice notice-error" role="alert">
           {referrerProblem}
@@ -161,7 +174,7 @@ function Checkout({
           <input value={orderRef} onChange={(e) => setOrderRef(e.target.value)} placeholder="Booking 4711" />
         </label>
         {info && amount !== undefined && !amountError ? (
-          <SplitPreview agreement={a} amount={amount} info={info} referred={Boolean(referrer)} />
+          <SplitPreview agreement={a} amount={amount} info={info} referred={Boolean(referrer)} referralFeeBps={tier?.feeBps ?? a.referralFeeBps} />
         ) : (
           <p id="split-preview" className="muted">
             Enter an amount to see exactly how it will be split.
@@ -185,9 +198,22 @@ function Checkout({
 }
 
 /** The split of one payment, by the shared split rules, and what each party's collectable rises by. */
-export function SplitPreview({ agreement: a, amount, info, referred }: { agreement: LedgerAgreement; amount: bigint; info: AssetInfo; referred: boolean }) {
+export function SplitPreview({
+  agreement: a,
+  amount,
+  info,
+  referred,
+  referralFeeBps = a.referralFeeBps,
+}: {
+  agreement: LedgerAgreement;
+  amount: bigint;
+  info: AssetInfo;
+  referred: boolean;
+  /** The referrer's current rate (its loyalty tier's); the agreement's base rate by default. */
+  referralFeeBps?: number;
+}) {
   const { labels } = useDeployment();
-  const split = splitPayment({ amount, networkFeeBps: a.networkFeeBps, referralFeeBps: referred ? a.referralFeeBps : 0 });
+  const split = splitPayment({ amount, networkFeeBps: a.networkFeeBps, referralFeeBps: referred ? referralFeeBps : 0 });
   const pool = a.vendorPool;
   return (
     <div id="split-preview" className="split" aria-live="polite">
@@ -199,7 +225,7 @@ export function SplitPreview({ agreement: a, amount, info, referred }: { agreeme
             <td data-split="networkFee">{formatAmount(split.networkFee, info)}</td>
           </tr>
           <tr>
-            <th scope="row">Referral fee ({referred ? formatBps(a.referralFeeBps) : "no referrer"})</th>
+            <th scope="row">Referral fee ({referred ? formatBps(referralFeeBps) : "no referrer"})</th>
             <td data-split="referralFee">{formatAmount(split.referralFee, info)}</td>
           </tr>
           <tr>

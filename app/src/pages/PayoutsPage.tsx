@@ -15,6 +15,7 @@ import { useLedger } from "../hooks/useProtocolLog";
 import { isNamedIn } from "../lib/agreements";
 import { cumulativeEarnings, earningsOf, type Earning } from "../lib/earnings";
 import { formatAmount, type AssetInfo } from "../lib/format";
+import { HeldPaymentsPanel, MyTiers, RefundsCredited } from "../components/HeldPayments";
 
 const FEED_PAGE = 50;
 const KIND_TEXT: Record<Earning["kind"], string> = {
@@ -22,6 +23,7 @@ const KIND_TEXT: Record<Earning["kind"], string> = {
   share: "Share of a payment",
   "network-fee": "Network fee",
   withdrawal: "Withdrawal",
+  refund: "Refund credited to you",
 };
 
 export function PayoutsPage() {
@@ -54,12 +56,14 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
   if (!ledger) return null;
 
   const rows = assets.map((asset) => {
-    const balance = ledger.accounts.get(`${account.toLowerCase()}/${asset.toLowerCase()}`)?.balance ?? 0n;
+    const entry = ledger.accounts.get(`${account.toLowerCase()}/${asset.toLowerCase()}`);
+    const balance = entry?.balance ?? 0n;
+    const refunds = entry?.refunds ?? 0n;
     const perAgreement = agreements
       .filter((a) => sameAddress(a.asset, asset))
       .map((a) => ({ agreement: a, amount: collectable({ agreement: a, account, timestamp }) }));
     const uncollected = perAgreement.reduce((s, p) => s + p.amount, 0n);
-    return { asset, balance, perAgreement, total: balance + uncollected };
+    return { asset, balance, refunds, perAgreement, total: balance + uncollected };
   });
 
   const withdraw = (asset: Address, perAgreement: { agreement: LedgerAgreement; amount: bigint }[]) =>
@@ -76,7 +80,7 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
       <h1 id="payouts-title">Payouts</h1>
       {rows.length === 0 ? <Empty>Nothing earned yet: share a referral link or join an agreement.</Empty> : null}
       <div className="cards">
-        {rows.map(({ asset, balance, perAgreement, total }) => {
+        {rows.map(({ asset, balance, refunds, perAgreement, total }) => {
           const info = infos.get(asset.toLowerCase());
           if (!info) return <Loading key={asset} what="the token" />;
           return (
@@ -86,7 +90,7 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
                 <small> ready to withdraw</small>
               </h2>
               <p className="muted">
-                Referral fees and collected earnings: {formatAmount(balance, info)}
+                {refunds > 0n ? "Referral fees, collected earnings and refunds" : "Referral fees and collected earnings"}: {formatAmount(balance, info)}
               </p>
               {perAgreement.length > 0 ? (
                 <ul className="plain">
@@ -105,6 +109,10 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
         })}
       </div>
       <TxStatus state={tx.state} what="Withdrawal" />
+
+      <RefundsCredited account={account} />
+      <HeldPaymentsPanel account={account} timestamp={timestamp} />
+      <MyTiers account={account} />
 
       <h2>Earnings over time</h2>
       {assets.length === 0 ? <Empty>No earnings yet.</Empty> : null}
@@ -139,7 +147,10 @@ function FeedItem({ earning: e, info }: { earning: Earning; info: AssetInfo | un
   return (
     <li className={`feed-item feed-${e.kind}`} data-kind={e.kind}>
       <span className="feed-amount">{info ? formatAmount(e.amount < 0n ? -e.amount : e.amount, info) : e.amount.toString()}</span>{" "}
-      <span>{KIND_TEXT[e.kind]}</span>
+      <span>
+        {KIND_TEXT[e.kind]}
+        {e.released ? " (released)" : ""}
+      </span>
       {e.agreementId !== undefined ? (
         <>
           {" "}

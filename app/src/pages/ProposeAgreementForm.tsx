@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { getAddress } from "viem";
+import { useConfig } from "wagmi";
 
 import type { Ledger } from "../../../scripts/lib/ledger.js";
 import { AddressView } from "../components/AddressView";
@@ -12,10 +13,14 @@ import { useContractTransaction } from "../hooks/useContractTransaction";
 import { useDeployment } from "../hooks/useDeployment";
 import { MemberStatus } from "../lib/enums";
 import { decodeProtocolLog, toRawLog } from "../lib/protocolLog";
-import { formatBps, isNative } from "../lib/format";
+import { formatBps, isNative, NATIVE_ASSET } from "../lib/format";
 import { readMetadata } from "../lib/networks";
-import { checkTerms, type PartyInput, type TermsFormInput } from "../lib/termsForm";
-import { termsForViem } from "../lib/terms";
+import { checkTerms, inputFromTerms, type PartyInput, type TermsFormInput, type TierInput } from "../lib/termsForm";
+import { termsForViem, termsOf } from "../lib/terms";
+import { signCounterProposal } from "../actions/signCounterProposal";
+import { useAssetInfo } from "../hooks/useAssetInfo";
+import { describeFailure, type Failure } from "../lib/contractErrors";
+import { saveCounter } from "../lib/counterStore";
 
 function toLocalInput(seconds: number): string {
   const d = new Date(seconds * 1000);
@@ -23,16 +28,34 @@ function toLocalInput(seconds: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function ProposeAgreementForm({ ledger, amend }: { ledger: Ledger; amend?: bigint | undefined }) {
+/**
+ * Proposes an agreement, amends an active one (`amend`) or counters a pending one (`counter`). Amending and
+ * countering start from the version's full terms (tiers, holdback and refunder included).
+ */
+export function ProposeAgreementForm({ ledger, amend, counter }: { ledger: Ledger; amend?: bigint | undefined; counter?: bigint | undefined }) {
+  const sourceId = counter ?? amend;
+  const source = sourceId !== undefined ? ledger.agreements.get(sourceId) : undefined;
+  const asset = useAssetInfo(source?.asset ?? NATIVE_ASSET);
+  if (sourceId !== undefined && !source) return <Empty>Agreement #{sourceId.toString()} does not exist.</Empty>;
+  if (sourceId !== undefined && !asset.data) return <Empty>Loading agreement #{sourceId.toString()}…</Empty>;
+  const prefill = source && asset.data ? inputFromTerms(termsOf(source), asset.data.decimals, toLocalInput) : undefined;
+  return <ProposeForm ledger={ledger} amend={amend} counter={counter} prefill={prefill} />;
+}
+
+function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amend?: bigint | undefined; counter?: bigint | undefined; prefill?: TermsFormInput | undefined }) {
   const { deployment, labels } = useDeployment();
+  const config = useConfig();
   const { address, ready } = useWalletReady();
   const constants = useContractConstants();
   const tx = useContractTransaction();
-  const previous = amend !== undefined ? ledger.agreements.get(amend) : undefined;
+  const previous = amend !== undefined ? ledger.agreements.get(amend) : counter !== undefined ? ledger.agreements.get(counter) : undefined;
   const now = Math.floor(Date.now() / 1000);
   const tokens = Object.entries(deployment.tokens);
+  const [signed, setSigned] = useState<string>();
+  const [signFailure, setSignFailure] = useState<Failure>();
+  const [signing, setSigning] = useState(false);
 
-  const [input, setInput] = useState<TermsFormInput>(() => ({
+  const [input, setInput] = useState<TermsFormInput>(() => prefill ?? ({
     networkId: previous ? previous.networkId.toString() : "",
     asset: previous ? (isNative(previous.asset) ? "ETH" : previous.asset) : "ETH",
     parties: previous
@@ -46,6 +69,9 @@ export function ProposeAgreementForm({ ledger, amend }: { ledger: Ledger; amend?
     validUntil: toLocalInput(now + 365 * 24 * 3600),
     termsText: "",
     termsURI: "",
+    tiers: [],
+    holdbackDays: "",
+    refunder: "",
   }));
   // The wallet may connect after the form opened: name the proposer as the first party when still empty.
   useEffect(() => {
@@ -69,9 +95,30 @@ export function ProposeAgreementForm({ ledger, amend }: { ledger: Ledger; amend?
   );
   const network = input.networkId ? ledger.networks.get(BigInt(input.networkId)) : undefined;
   const activeMembers = network ? [...network.members.entries()].filter(([, m]) => m.status === MemberStatus.Active).map(([a]) => a) : [];
+  const assetInfo = useAssetInfo(input.asset === "ETH" ? NATIVE_ASSET : (input.asset as `0x${string}`));
   const check = constants
-    ? checkTerms(input, network, { maxReferralFeeBps: constants.maxReferralFeeBps, maxParties: constants.maxParties, now })
+    ? checkTerms(input, network, { ...constants, decimals: assetInfo.data?.decimals ?? 18, now })
     : undefined;
+  const symbol = assetInfo.data?.symbol ?? (input.asset === "ETH" ? "ETH" : "tokens");
+  const setTier = (i: number, patch: Partial<TierInput>) => set("tiers", input.tiers.map((t, j) => (j === i ? { ...t, ...patch } : t)));
+  const partyAccounts = input.parties.map((p) => p.account).filter((a) => /^0x[0-9a-fA-F]{40}$/.test(a));
+
+  const signCounter = async () => {
+    if (!check?.terms || !address || counter === undefined) return;
+    setSigning(true);
+    setSignFailure(undefined);
+    try {
+      const deadline = BigInt(Math.floor(Date.now() / 1000) + 7 * 24 * 3600);
+      const signature = await signCounterProposal(config, { ecoshare: deployment.ecoshare, counteredId: counter, terms: check.terms, deadline, account: getAddress(address) });
+      const entry = { counteredId: counter.toString(), author: getAddress(address), deadline: deadline.toString(), signature, terms: check.terms };
+      saveCounter(deployment.chainId, deployment.ecoshare, entry);
+      setSigned(signature);
+    } catch (error) {
+      setSignFailure(describeFailure(error));
+    } finally {
+      setSigning(false);
+    }
+  };
   const errors = check?.errors ?? {};
 
   const submit = async (e: FormEvent) => {
@@ -79,7 +126,9 @@ export function ProposeAgreementForm({ ledger, amend }: { ledger: Ledger; amend?
     if (!check?.terms || !ready) return;
     const terms = termsForViem(check.terms);
     const receipt = await tx.send(
-      previous
+      counter !== undefined
+        ? { address: deployment.ecoshare, abi: ecoshareAbi, functionName: "counterPropose", args: [counter, terms] }
+        : previous
         ? { address: deployment.ecoshare, abi: ecoshareAbi, functionName: "proposeAmendment", args: [previous.id, terms] }
         : { address: deployment.ecoshare, abi: ecoshareAbi, functionName: "propose", args: [terms] },
     );
@@ -97,7 +146,13 @@ export function ProposeAgreementForm({ ledger, amend }: { ledger: Ledger; amend?
       <p>
         <a href="#/agreements">← All agreements</a>
       </p>
-      <h1 id="propose-title">{previous ? `Amend agreement #${previous.id}` : "Propose an agreement"}</h1>
+      <h1 id="propose-title">{counter !== undefined ? `Counter agreement #${counter}` : previous ? `Amend agreement #${previous.id}` : "Propose an agreement"}</h1>
+      {counter !== undefined ? (
+        <p className="muted">
+          Prefilled from #{counter.toString()}: change what you want to negotiate. Your counter becomes the next version of the thread and counts as your
+          acceptance of it; the first version every party accepts activates.
+        </p>
+      ) : null}
       {myNetworks.length === 0 ? <p className="notice">You are not an active member of any network: join one first.</p> : null}
       <label>
         Network
@@ -182,6 +237,54 @@ export function ProposeAgreementForm({ ledger, amend }: { ledger: Ledger; amend?
         <small>At most {constants ? formatBps(constants.maxReferralFeeBps) : "…"} (contract cap).</small>
         {errors.referralFee ? <small className="field-error">{errors.referralFee}</small> : null}
       </label>
+      <fieldset>
+        <legend>Loyalty tiers (optional)</legend>
+        <p className="muted small">
+          A referrer earns a tier's rate once its referred volume under this agreement has reached the threshold before a payment. Base rate below
+          the first threshold: the referral fee above.
+        </p>
+        {input.tiers.map((t, i) => (
+          <div className="party-row tier-row" key={i}>
+            <label>
+              From
+              <input inputMode="decimal" value={t.fromVolume} onChange={(e) => setTier(i, { fromVolume: e.target.value })} aria-label={`Tier ${i + 1} from volume`} aria-invalid={Boolean(errors.tierRows?.[i])} placeholder="10" />
+              {symbol} referred: rate
+            </label>
+            <label className="share">
+              <input inputMode="decimal" value={t.fee} onChange={(e) => setTier(i, { fee: e.target.value })} aria-label={`Tier ${i + 1} rate in percent`} aria-invalid={Boolean(errors.tierRows?.[i])} placeholder="7" />%
+            </label>
+            <button type="button" className="secondary" onClick={() => set("tiers", input.tiers.filter((_, j) => j !== i))} aria-label={`Remove tier ${i + 1}`}>
+              Remove
+            </button>
+            {errors.tierRows?.[i] ? <small className="field-error">{errors.tierRows[i]}</small> : null}
+          </div>
+        ))}
+        <button type="button" className="secondary" onClick={() => set("tiers", [...input.tiers, { fromVolume: "", fee: "" }])} disabled={input.tiers.length >= (constants?.maxReferralTiers ?? 8)}>
+          Add a tier
+        </button>
+        {errors.tiers ? <small className="field-error">{errors.tiers}</small> : null}
+      </fieldset>
+      <div className="row">
+        <label>
+          Holdback (days)
+          <input inputMode="decimal" value={input.holdbackDays} onChange={(e) => set("holdbackDays", e.target.value)} placeholder="0 = none" aria-invalid={Boolean(errors.holdback)} />
+          <small>Payments stay pending (refundable) this long before they are credited; at most {constants ? constants.maxHoldbackPeriod / 86400 : "…"} days.</small>
+          {errors.holdback ? <small className="field-error">{errors.holdback}</small> : null}
+        </label>
+        <label>
+          Refunder
+          <select value={input.refunder} onChange={(e) => set("refunder", e.target.value)} aria-invalid={Boolean(errors.refunder)}>
+            <option value="">None</option>
+            {partyAccounts.map((a) => (
+              <option key={a} value={a}>
+                {labels.get(a as `0x${string}`) ?? a}
+              </option>
+            ))}
+          </select>
+          <small>The party that may refund a held payment; needed exactly when there is a holdback.</small>
+          {errors.refunder ? <small className="field-error">{errors.refunder}</small> : null}
+        </label>
+      </div>
       <div className="row">
         <label>
           Valid from
@@ -203,15 +306,33 @@ export function ProposeAgreementForm({ ledger, amend }: { ledger: Ledger; amend?
         <input value={input.termsURI} onChange={(e) => set("termsURI", e.target.value)} placeholder="https://… or ipfs://…" />
         {errors.terms ? <small className="field-error">{errors.terms}</small> : null}
       </label>
-      {previous ? (
+      {previous && counter === undefined ? (
         <p className="muted">
           Every party of #{previous.id.toString()} must stay named (give a 0% share to let one leave); it stays active until all parties accept this
           version.
         </p>
       ) : null}
       <button type="submit" disabled={!ready || tx.busy || !check?.terms}>
-        {previous ? "Propose the amendment" : "Propose"}
+        {counter !== undefined ? "Counter by transaction" : previous ? "Propose the amendment" : "Propose"}
       </button>
+      {counter !== undefined ? (
+        <>
+          {" "}
+          <button type="button" className="secondary" disabled={!ready || signing || !check?.terms} onClick={() => void signCounter()}>
+            {signing ? "Sign in your wallet…" : "Sign the counter-proposal (someone else submits it)"}
+          </button>
+          {signed ? (
+            <p className="notice" role="status" data-testid="counter-signed">
+              Signed and stored in this browser. Anyone can submit it from <a href={`#/agreements/${counter}`}>agreement #{counter.toString()}</a>.
+            </p>
+          ) : null}
+          {signFailure ? (
+            <p className={signFailure.kind === "rejected" ? "notice" : "notice notice-error"} role="status">
+              {signFailure.kind === "rejected" ? "You declined to sign. Nothing was recorded." : signFailure.message}
+            </p>
+          ) : null}
+        </>
+      ) : null}
       <p className="muted">
         Proposing as a party counts as your acceptance. <AddressView address={address} label="You:" />
       </p>

@@ -1,0 +1,42 @@
+/**
+ * Signs a counter-proposal (EIP-712 `CounterProposal`) so that anyone may submit it with
+ * `counterProposeWithSignature`. The nonce is the author's current `nonces(author)`; the digest is checked
+ * against the contract's own `counterProposalDigest` before the wallet is asked.
+ */
+import { hashTypedData, type Address, type Hex } from "viem";
+import { readContract, signTypedData } from "wagmi/actions";
+
+import { counterProposalPrimaryType, counterProposalTypes, domainFromErc5267, type AgreementTerms } from "../../../scripts/lib/eip712.js";
+import { ecoshareAbi } from "../contracts/abis";
+import { termsForViem } from "../lib/terms";
+import type { AppConfig } from "../wagmi/config";
+
+export interface SignCounterProposalParameters {
+  ecoshare: Address;
+  counteredId: bigint;
+  terms: AgreementTerms;
+  deadline: bigint;
+  account: Address;
+}
+
+export async function signCounterProposal(config: AppConfig, p: SignCounterProposalParameters): Promise<Hex> {
+  const domain = domainFromErc5267(await readContract(config, { address: p.ecoshare, abi: ecoshareAbi, functionName: "eip712Domain" }));
+  const nonce = await readContract(config, { address: p.ecoshare, abi: ecoshareAbi, functionName: "nonces", args: [p.account] });
+  const terms = termsForViem(p.terms);
+  const typedData = {
+    domain: { ...domain, chainId: Number(domain.chainId) },
+    types: counterProposalTypes,
+    primaryType: counterProposalPrimaryType,
+    message: { counteredId: p.counteredId, terms, nonce, deadline: p.deadline },
+  } as const;
+  const expected = await readContract(config, {
+    address: p.ecoshare,
+    abi: ecoshareAbi,
+    functionName: "counterProposalDigest",
+    args: [p.counteredId, terms, p.account, p.deadline],
+  });
+  if (hashTypedData(typedData) !== expected) {
+    throw new Error("The counter-proposal shown here differs from what the contract would check; reload before signing.");
+  }
+  return signTypedData(config, { account: p.account, ...typedData });
+}

@@ -1,0 +1,257 @@
+/**
+ * Held payments on the Payouts page: what is pending (held), released and refunded for the connected
+ * account; a release button for anyone once a holdback is over; a refund button for the refunder; the
+ * refunds credited to a customer, which it withdraws; and the referrer's loyalty tiers.
+ */
+import { useMemo } from "react";
+import { getAddress, type Address } from "viem";
+import { useReadContract } from "wagmi";
+
+import type { HeldPayment as HeldPaymentRecord } from "../../../scripts/lib/decode-events.js";
+import { sameAddress, type LedgerHeldPayment } from "../../../scripts/lib/ledger.js";
+import { ecoshareAbi } from "../contracts/abis";
+import { useAssetInfo, useAssetInfos } from "../hooks/useAssetInfo";
+import { useContractTransaction } from "../hooks/useContractTransaction";
+import { useDeployment } from "../hooks/useDeployment";
+import { useLedger } from "../hooks/useProtocolLog";
+import { threadStatus } from "../lib/dynamic";
+import { MemberStatus } from "../lib/enums";
+import { formatAmount, formatTimestamp } from "../lib/format";
+import { useWalletReady } from "./ChainGuard";
+import { TierProgressView, useReferrerTier } from "./TierProgress";
+import { TxStatus } from "./TxStatus";
+
+type HeldState = LedgerHeldPayment["status"];
+const STATE_TEXT: Record<HeldState, string> = { pending: "Pending (held)", released: "Released", refunded: "Refunded" };
+
+/** The record as the contract takes it back (uint40 as a number). */
+export function heldForViem(r: HeldPaymentRecord) {
+  return {
+    holdId: r.holdId,
+    agreementId: r.agreementId,
+    payer: r.payer,
+    referrer: r.referrer,
+    asset: r.asset,
+    amount: r.amount,
+    networkFee: r.networkFee,
+    referralFee: r.referralFee,
+    vendorShare: r.vendorShare,
+    releaseAt: Number(r.releaseAt),
+  };
+}
+
+export function HeldPaymentsPanel({ account, timestamp }: { account: Address; timestamp: bigint }) {
+  const { ledger } = useLedger();
+  const { ready } = useWalletReady();
+  const tx = useContractTransaction();
+  const ecoshareAddress = useDeployment().deployment.ecoshare;
+  const me = getAddress(account);
+
+  const mine = useMemo(
+    () =>
+      [...(ledger?.heldPayments.values() ?? [])]
+        .map((h) => {
+          const r = h;
+          const terms = ledger?.agreements.get(r.agreementId);
+          const party = terms?.parties.find((p) => sameAddress(p.account, me));
+          let part = 0n;
+          const roles: string[] = [];
+          if (sameAddress(r.referrer, me)) {
+            part += r.referralFee;
+            roles.push("referral fee");
+          }
+          if (party && party.shareBps > 0) {
+            part += (r.vendorShare * BigInt(party.shareBps)) / 10_000n;
+            roles.push("share");
+          }
+          if (terms && sameAddress(terms.feeRecipient, me)) {
+            part += r.networkFee;
+            roles.push("network fee");
+          }
+          const payer = sameAddress(r.payer, me);
+          // A customer follows its own payments: held, released to the partners, or refunded to it.
+          if (payer && roles.length === 0) part = r.amount;
+          const refunder = Boolean(terms && terms.holdbackPeriod > 0 && sameAddress(terms.refunder, me));
+          return { h, part, roles, payer, refunder };
+        })
+        .filter((x) => x.roles.length > 0 || x.payer || x.refunder),
+    [ledger, me],
+  );
+  const assets = useMemo(() => [...new Set(mine.map((x) => x.h.asset))], [mine]);
+  const infos = useAssetInfos(assets);
+  if (mine.length === 0) return null;
+
+  const totals = new Map<string, Record<HeldState, bigint>>();
+  for (const { h, part } of mine) {
+    const key = h.asset.toLowerCase();
+    const t = totals.get(key) ?? { pending: 0n, released: 0n, refunded: 0n };
+    t[h.status] += part;
+    totals.set(key, t);
+  }
+  const releasable = mine.filter(({ h }) => h.status === "pending" && BigInt(h.releaseAt) <= timestamp).map(({ h }) => h);
+  const release = (records: HeldPaymentRecord[]) =>
+    void tx.send({ address: ecoshareAddress, abi: ecoshareAbi, functionName: "releaseHeldPayments", args: [records.map(heldForViem)] });
+
+  return (
+    <section aria-labelledby="held-title" className="held">
+      <h2 id="held-title">Held payments</h2>
+      <div className="cards">
+        {[...totals.entries()].map(([asset, t]) => {
+          const info = infos.get(asset);
+          if (!info) return null;
+          return (
+            <article key={asset} className="card" data-testid={`held-totals-${info.symbol}`}>
+              <p>
+                Pending (held): <strong data-testid="held-pending">{formatAmount(t.pending, info)}</strong>
+              </p>
+              <p>
+                Released: <strong data-testid="held-released">{formatAmount(t.released, info)}</strong>
+              </p>
+              <p>
+                Refunded: <strong data-testid="held-refunded">{formatAmount(t.refunded, info)}</strong>
+              </p>
+              <p className="muted small">Your part of the payments held by agreements with a holdback (a customer: its own payments).</p>
+            </article>
+          );
+        })}
+      </div>
+      {releasable.length > 0 ? (
+        <p>
+          <button type="button" disabled={!ready || tx.busy} onClick={() => release(releasable)}>
+            Release {releasable.length} held payment{releasable.length === 1 ? "" : "s"} whose holdback is over
+          </button>{" "}
+          <span className="muted">Anyone may release them; the split is credited as recorded.</span>
+        </p>
+      ) : null}
+      <div className="table-wrap">
+        <table data-testid="held-payments">
+          <thead>
+            <tr>
+              <th scope="col">Hold</th>
+              <th scope="col">Agreement</th>
+              <th scope="col">Payment</th>
+              <th scope="col">Your part</th>
+              <th scope="col">Held until</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...mine].reverse().map(({ h, part, roles, payer, refunder }) => {
+              const info = infos.get(h.asset.toLowerCase());
+              const fmt = (v: bigint) => (info ? formatAmount(v, info) : v.toString());
+              const over = BigInt(h.releaseAt) <= timestamp;
+              return (
+                <tr key={h.holdId.toString()} data-hold={h.holdId.toString()} data-held-state={h.status}>
+                  <td>#{h.holdId.toString()}</td>
+                  <td>
+                    <a href={`#/agreements/${h.agreementId}`}>#{h.agreementId.toString()}</a>
+                  </td>
+                  <td>{fmt(h.amount)}{payer ? " (yours)" : ""}</td>
+                  <td>{roles.length > 0 ? `${fmt(part)} (${roles.join(", ")})` : payer ? `${fmt(part)} (your payment)` : "—"}</td>
+                  <td>{formatTimestamp(h.releaseAt)}</td>
+                  <td>
+                    <span className={`status held-${h.status}`}>{STATE_TEXT[h.status]}</span>
+                  </td>
+                  <td>
+                    {h.status === "pending" && over ? (
+                      <button type="button" className="secondary" disabled={!ready || tx.busy} onClick={() => release([h])}>
+                        Release
+                      </button>
+                    ) : null}
+                    {h.status === "pending" && !over && refunder ? (
+                      <button
+                        type="button"
+                        className="danger"
+                        disabled={!ready || tx.busy}
+                        onClick={() => void tx.send({ address: ecoshareAddress, abi: ecoshareAbi, functionName: "refundHeldPayment", args: [heldForViem(h)] })}
+                      >
+                        Refund {fmt(h.amount)}
+                      </button>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <TxStatus state={tx.state} what="Held payment" />
+    </section>
+  );
+}
+
+/** Refunds credited to the account as a customer, with the contract's balance and a withdraw button. */
+export function RefundsCredited({ account }: { account: Address }) {
+  const { ledger } = useLedger();
+  const refunded = [...(ledger?.accounts.values() ?? [])].filter((e) => sameAddress(e.account, account) && e.refunds > 0n);
+  if (refunded.length === 0) return null;
+  return (
+    <section aria-labelledby="refunds-title">
+      <h2 id="refunds-title">Refunds credited to you</h2>
+      <div className="cards">
+        {refunded.map((e) => (
+          <RefundCard key={e.asset} account={account} asset={e.asset} refunded={e.refunds} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function RefundCard({ account, asset, refunded }: { account: Address; asset: Address; refunded: bigint }) {
+  const { deployment } = useDeployment();
+  const { ready } = useWalletReady();
+  const info = useAssetInfo(asset).data;
+  const balance = useReadContract({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "balanceOf", args: [account, asset], query: { refetchInterval: 3_000 } });
+  const tx = useContractTransaction({ onConfirmed: () => void balance.refetch() });
+  if (!info) return null;
+  const available = balance.data;
+  return (
+    <article className="card balance" data-testid={`refund-${info.symbol}`}>
+      <h3>
+        <span data-testid={`refund-balance-${info.symbol}`}>{available === undefined ? "…" : formatAmount(available, info)}</span> <small>to withdraw</small>
+      </h3>
+      <p className="muted">Refunded to you in all: {formatAmount(refunded, info)}</p>
+      <button
+        type="button"
+        disabled={!ready || tx.busy || !available}
+        onClick={() => void tx.send({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "withdraw", args: [account, asset, []] })}
+      >
+        Withdraw my {info.symbol} refund
+      </button>
+      <TxStatus state={tx.state} what="Refund withdrawal" />
+    </article>
+  );
+}
+
+/** The account's loyalty tier in every active tiered agreement of the networks where it can refer. */
+export function MyTiers({ account }: { account: Address }) {
+  const { ledger } = useLedger();
+  if (!ledger) return null;
+  const me = getAddress(account);
+  const tiered = [...ledger.agreements.values()].filter(
+    (p) => threadStatus(ledger, p) === "active" && p.referralTiers.length > 0 && ledger.networks.get(p.networkId)?.members.get(me)?.status === MemberStatus.Active,
+  );
+  if (tiered.length === 0) return null;
+  return (
+    <section aria-labelledby="tiers-title">
+      <h2 id="tiers-title">My loyalty tiers</h2>
+      <ul className="plain">
+        {tiered.map((p) => (
+          <li key={p.id.toString()} data-tier-agreement={p.id.toString()}>
+            <a href={`#/agreements/${p.id}`}>Agreement #{p.id.toString()}</a>: <MyTier agreementId={p.id} base={p.referralFeeBps} tiers={p.referralTiers} asset={p.asset} account={me} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function MyTier({ agreementId, base, tiers, asset, account }: { agreementId: bigint; base: number; tiers: Parameters<typeof useReferrerTier>[2]; asset: Address; account: Address }) {
+  const progress = useReferrerTier(agreementId, base, tiers, account);
+  const info = useAssetInfo(asset).data;
+  if (!progress || !info) return <span className="muted">…</span>;
+  return <TierProgressView progress={progress} info={info} />;
+}
