@@ -79,7 +79,9 @@ describe("npm run demo (end to end)", function () {
     expect(output).to.include("Grand Plaza Hotel").and.to.include("City Stay operator");
     expect(output).to.include("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"); // account #0's public test key
     expect(appUrl(), output).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(output).to.match(/\d+ payments \(\d+ referred, \d+ by permit\) over 14 simulated days, \d+ withdrawals/);
+    expect(output).to.match(
+      /\d+ payments \(\d+ referred, \d+ by permit, \d+ held for refunds: \d+ released, \d+ refunded, \d+ pending\) over 14 simulated days, \d+ withdrawals/,
+    );
   });
 
   it("serves the web app, pointed at the demo's deployment record", async function () {
