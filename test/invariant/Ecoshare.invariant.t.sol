@@ -6,6 +6,7 @@ pragma solidity 0.8.30;
 
 import {Ecoshare} from "../../contracts/Ecoshare.sol";
 import {INetworkRegistry} from "../../contracts/interfaces/INetworkRegistry.sol";
+import {IReferralPayments} from "../../contracts/interfaces/IReferralPayments.sol";
 import {IRevenueAgreements} from "../../contracts/interfaces/IRevenueAgreements.sol";
 import {MockStablecoin} from "../../contracts/mocks/MockStablecoin.sol";
 import {TestBase} from "../utils/TestBase.sol";
@@ -47,7 +48,7 @@ contract EcoshareInvariantTest is TestBase {
     /// that a run spends most of its depth with money in play. {EcoshareHandler.settleEverything} is left out:
     /// it closes every agreement and would end the interesting part of a run; nor {EcoshareHandler.bootstrap}.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[24] memory actions = [
+        bytes4[29] memory actions = [
             EcoshareHandler.createNetwork.selector,
             EcoshareHandler.setNetworkFee.selector,
             EcoshareHandler.setMetadata.selector,
@@ -71,9 +72,15 @@ contract EcoshareInvariantTest is TestBase {
             EcoshareHandler.withdraw.selector,
             EcoshareHandler.withdrawTo.selector,
             EcoshareHandler.warp.selector,
-            EcoshareHandler.warpToWindowEdge.selector
+            EcoshareHandler.warpToWindowEdge.selector,
+            EcoshareHandler.counterPropose.selector,
+            EcoshareHandler.counterProposeBySignature.selector,
+            EcoshareHandler.acceptCompeting.selector,
+            EcoshareHandler.releaseHeld.selector,
+            EcoshareHandler.refundHeld.selector
         ];
-        uint8[24] memory weights = [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 3, 2, 2, 2, 1, 4, 3, 2, 3, 2, 2, 1];
+        uint8[29] memory weights =
+            [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 3, 2, 3, 2, 1, 4, 3, 2, 3, 2, 2, 1, 2, 2, 1, 3, 3];
         uint256 total;
         for (uint256 i; i < actions.length; ++i) {
             total += weights[i];
@@ -92,7 +99,8 @@ contract EcoshareInvariantTest is TestBase {
 
     /// @notice Solvency, per asset: what Ecoshare holds is exactly what it owes, i.e. every account's
     /// withdrawable balance plus every agreement's uncollected earnings (its vendor pool minus what its parties
-    /// collected, its network fees minus what its fee recipient collected). Nothing more, nothing less.
+    /// collected, its network fees minus what its fee recipient collected) plus the amounts of the payments
+    /// still held (from the PaymentHeld records). Nothing more, nothing less.
     function invariant_holdingsEqualLiabilities() public view {
         address[] memory accounts = _accounts();
         address[2] memory assets = handler.assets();
@@ -107,6 +115,13 @@ contract EcoshareInvariantTest is TestBase {
                 owed += a.vendorPool - handler.ghostPartiesCollected(id);
                 owed += a.networkFees - a.networkFeesCollected;
             }
+            uint256 held;
+            for (uint256 i; i < handler.heldCount(); ++i) {
+                (IReferralPayments.HeldPayment memory r, EcoshareModel.HoldState state) = handler.ghostHeld(i);
+                if (r.asset == assets[k] && state == EcoshareModel.HoldState.Held) held += r.amount;
+            }
+            vm.assertEq(held, handler.ghostTotals(assets[k]).held, "held amounts differ from the model's total");
+            owed += held;
             vm.assertEq(_holdings(assets[k]), owed, string.concat("holdings != liabilities in ", _assetName(k)));
             EcoshareModel.AssetTotals memory totals = handler.ghostTotals(assets[k]);
             vm.assertEq(
@@ -118,7 +133,7 @@ contract EcoshareInvariantTest is TestBase {
     }
 
     /// @notice No account ever withdraws more than it was credited: what was paid out for it plus what it
-    /// still has is exactly its referral fees plus what it collected, and what it collected never exceeds
+    /// still has is exactly its referral fees plus what it collected plus its refunds, and what it collected never exceeds
     /// what the agreements' pools (as the model computes them) can ever owe it.
     function invariant_noAccountWithdrawsMoreThanCredited() public view {
         address[] memory accounts = _accounts();
@@ -128,7 +143,7 @@ contract EcoshareInvariantTest is TestBase {
                 address account = accounts[i];
                 address asset = assets[k];
                 EcoshareModel.AccountLedger memory ledger = handler.ghostLedger(account, asset);
-                uint256 credited = ledger.referralCredited + ledger.collected;
+                uint256 credited = ledger.referralCredited + ledger.collected + ledger.refunded;
                 vm.assertLe(ledger.withdrawn, credited, "an account withdrew more than it was credited");
                 vm.assertEq(
                     ledger.withdrawn + ecoshare.balanceOf(account, asset), credited, "withdrawn + balance != credited"
@@ -153,7 +168,8 @@ contract EcoshareInvariantTest is TestBase {
             vm.assertEq(a.vendorPool, g.vendorPool, "vendor pool differs from the model");
             vm.assertEq(a.networkFees, g.networkFees, "network fees differ from the model");
             vm.assertEq(a.networkFeesCollected, g.networkFeesCollected, "fees collected differ from the model");
-            vm.assertEq(uint256(a.status), uint256(g.status), "status differs from the model");
+            vm.assertEq(uint256(a.status), uint256(handler.ghostReportedStatus(id)), "status differs from the model");
+            vm.assertEq(a.version, g.version, "version differs from the model");
             vm.assertLe(a.networkFeesCollected, a.networkFees, "fee recipient collected more than the fees");
             bool closed = handler.ghostIsClosed(id);
             uint256 partiesCollected;
@@ -167,6 +183,51 @@ contract EcoshareInvariantTest is TestBase {
             }
             vm.assertLe(partiesCollected, a.vendorPool, "parties collected more than the vendor pool");
         }
+    }
+
+    /// @notice Loyalty: every referrer's volume in every lineage (tiered payments, net of refunds), and the tier
+    /// and rate each version would charge it next, are the model's.
+    function invariant_referralTiersMatchModel() public view {
+        address[] memory actors = handler.actors();
+        for (uint256 id = 1; id <= handler.agreementCount(); ++id) {
+            uint256 lineageId = handler.ghostAgreement(id).lineageId;
+            for (uint256 i; i < actors.length; ++i) {
+                (uint256 volume, uint8 tier, uint16 feeBps) = ecoshare.referredVolume(id, actors[i]);
+                (uint256 modelTier, uint256 modelRate) = handler.ghostTier(id, actors[i]);
+                vm.assertEq(volume, handler.ghostReferredVolume(lineageId, actors[i]), "referred volume differs");
+                vm.assertEq(tier, modelTier, "tier reached differs from the model");
+                vm.assertEq(feeBps, modelRate, "tier rate differs from the model");
+            }
+        }
+    }
+
+    /// @notice Held payments: each is held, released or refunded, never both released and refunded (by the
+    /// events seen), each agreement's count of held payments is the model's, and the amounts held, released
+    /// and refunded add up to everything ever held.
+    function invariant_heldPaymentsSettleOnce() public view {
+        uint256 count = handler.heldCount();
+        uint256 everHeld;
+        uint256[] memory heldPer = new uint256[](handler.agreementCount() + 1);
+        for (uint256 i; i < count; ++i) {
+            (IReferralPayments.HeldPayment memory r, EcoshareModel.HoldState state) = handler.ghostHeld(i);
+            vm.assertEq(r.holdId, i + 1, "hold ids must run from 1");
+            (bool released, bool refunded) = handler.ghostSettlementsSeen(r.holdId);
+            vm.assertTrue(!(released && refunded), "a held payment was both released and refunded");
+            vm.assertTrue(released == (state == EcoshareModel.HoldState.Released), "release seen != model state");
+            vm.assertTrue(refunded == (state == EcoshareModel.HoldState.Refunded), "refund seen != model state");
+            if (state == EcoshareModel.HoldState.Held) ++heldPer[r.agreementId];
+            everHeld += r.amount;
+        }
+        for (uint256 id = 1; id <= handler.agreementCount(); ++id) {
+            vm.assertEq(ecoshare.agreement(id).heldPayments, heldPer[id], "held payment count differs");
+        }
+        uint256 settled;
+        address[2] memory assets = handler.assets();
+        for (uint256 k; k < 2; ++k) {
+            EcoshareModel.AssetTotals memory t = handler.ghostTotals(assets[k]);
+            settled += t.held + t.released + t.refunded;
+        }
+        vm.assertEq(settled, everHeld, "held + released + refunded != everything ever held");
     }
 
     /// @notice The registry and the agreements agree with the model: counts, each network's settings, each

@@ -22,6 +22,8 @@ abstract contract EcoshareModel is TestBase {
     address internal constant ETH = address(0);
     uint16 internal constant MAX_NETWORK_FEE_BPS = 1_000;
     uint16 internal constant MAX_REFERRAL_FEE_BPS = 5_000;
+    uint256 internal constant MAX_REFERRAL_TIERS = 8;
+    uint32 internal constant MAX_HOLDBACK_PERIOD = 180 days;
 
     struct GhostNetwork {
         address operator;
@@ -47,6 +49,37 @@ abstract contract EcoshareModel is TestBase {
         uint256 vendorPool;
         uint256 networkFees;
         uint256 networkFeesCollected;
+        uint256 lineageId;
+        uint32 holdbackPeriod;
+        address refunder;
+        /// Payments to it still held (neither released nor refunded).
+        uint256 heldPayments;
+        IRevenueAgreements.ReferralTier[] tiers;
+    }
+
+    struct GhostLineage {
+        /// The last version number given out in the lineage.
+        uint32 latestVersion;
+        /// The version active now (0: none yet; a terminated one stays named).
+        uint256 activeVersion;
+        /// Per referrer: the gross amount referred under tiered versions, net of refunds.
+        mapping(address referrer => uint256) referredVolume;
+    }
+
+    struct Hold {
+        IReferralPayments.HeldPayment record;
+        HoldState state;
+        /// Set from the HeldPaymentReleased / HeldPaymentRefunded events the handler saw, not from the model.
+        bool releasedSeen;
+        bool refundedSeen;
+    }
+
+    /// @notice Where a held payment stands. A payment moves from Held to Released or to Refunded, never on.
+    enum HoldState {
+        None,
+        Held,
+        Released,
+        Refunded
     }
 
     struct GhostPosition {
@@ -73,6 +106,10 @@ abstract contract EcoshareModel is TestBase {
     uint256 public agreementCount;
     mapping(uint256 agreementId => GhostAgreement) internal _agreements;
     mapping(uint256 agreementId => mapping(address account => GhostPosition)) internal _positions;
+    /// @dev Per lineage: versions, the active one, and loyalty.
+    mapping(uint256 lineageId => GhostLineage) internal _lineages;
+    /// @dev Every held payment ever recorded, as PaymentHeld reported it, in hold id order (index = id - 1).
+    Hold[] internal _holds;
 
     /// @notice The model's books for one account in one asset.
     struct AccountLedger {
@@ -84,12 +121,19 @@ abstract contract EcoshareModel is TestBase {
         uint256 collected;
         /// Everything ever paid out for it (to itself or where it said).
         uint256 withdrawn;
+        /// Every held payment of its own ever refunded to its balance.
+        uint256 refunded;
     }
 
     /// @notice Every payment ever taken, and every payout ever made, in one asset.
     struct AssetTotals {
         uint256 deposited;
         uint256 paidOut;
+        /// The amounts of the payments still held.
+        uint256 held;
+        /// The amounts of the held payments released and refunded so far.
+        uint256 released;
+        uint256 refunded;
     }
 
     mapping(address account => mapping(address asset => AccountLedger)) internal _ledger;
@@ -164,6 +208,41 @@ abstract contract EcoshareModel is TestBase {
         return _positions[agreementId][account];
     }
 
+    function heldCount() external view returns (uint256) {
+        return _holds.length;
+    }
+
+    function ghostHeld(uint256 index) external view returns (IReferralPayments.HeldPayment memory, HoldState) {
+        return (_holds[index].record, _holds[index].state);
+    }
+
+    function ghostSettlementsSeen(uint256 holdId) external view returns (bool released, bool refunded) {
+        return (_holds[holdId - 1].releasedSeen, _holds[holdId - 1].refundedSeen);
+    }
+
+    /// @notice The tier and rate a payment naming `referrer` would pay in `agreementId` now, by the model.
+    function ghostTier(uint256 agreementId, address referrer) external view returns (uint256 tier, uint256 rate) {
+        return _tierOf(agreementId, referrer);
+    }
+
+    function ghostReferredVolume(uint256 lineageId, address referrer) external view returns (uint256) {
+        return _lineages[lineageId].referredVolume[referrer];
+    }
+
+    function ghostActiveVersion(uint256 lineageId) external view returns (uint256) {
+        return _lineages[lineageId].activeVersion;
+    }
+
+    /// @notice The status `agreement()` must report: a pending version outrun by a competing one that
+    /// activated in its lineage can never activate, and shows as Superseded.
+    function ghostReportedStatus(uint256 agreementId) public view returns (IRevenueAgreements.AgreementStatus) {
+        GhostAgreement storage a = _agreements[agreementId];
+        if (a.status == IRevenueAgreements.AgreementStatus.Pending && _winnerOver(agreementId) != 0) {
+            return IRevenueAgreements.AgreementStatus.Superseded;
+        }
+        return a.status;
+    }
+
     /// @notice What the parties of `agreementId` have collected so far, together.
     function ghostPartiesCollected(uint256 agreementId) public view returns (uint256 sum) {
         address[] storage parties = _agreements[agreementId].parties;
@@ -175,6 +254,8 @@ abstract contract EcoshareModel is TestBase {
     /// @notice Whether the vendor pool of `agreementId` can no longer grow.
     function ghostIsClosed(uint256 agreementId) public view returns (bool) {
         GhostAgreement storage a = _agreements[agreementId];
+        // A held payment may still be released into the pool: not closed until none is left.
+        if (a.heldPayments != 0) return false;
         return a.status == IRevenueAgreements.AgreementStatus.Terminated
             || a.status == IRevenueAgreements.AgreementStatus.Superseded || block.timestamp > a.validUntil;
     }
@@ -287,20 +368,30 @@ abstract contract EcoshareModel is TestBase {
         return 0;
     }
 
-    /// @dev Follows propose/proposeAmendment: the amended version, the terms, each party in order, then the
-    /// amendment's completeness. Activation cannot fail here: the window is still open and every party active.
-    function _predictPropose(address proposer, uint256 previousId, IRevenueAgreements.AgreementTerms memory t)
-        internal
-        view
-        returns (bytes4)
-    {
-        if (previousId != 0) {
-            if (!_agreementExists(previousId)) return IRevenueAgreements.UnknownAgreement.selector;
-            GhostAgreement storage previous = _agreements[previousId];
-            if (previous.status != IRevenueAgreements.AgreementStatus.Active) {
-                return IRevenueAgreements.UnexpectedAgreementStatus.selector;
+    /// @dev Follows propose/proposeAmendment/counterPropose: the amended or countered version, the terms, the
+    /// tiers, each party in order, the refunder, then the successor's completeness. `baseId` is the amended
+    /// version (`countering` false) or the countered one (true), 0 for a new lineage. Activation cannot fail
+    /// here: the window is still open, every party active, and the replaced version was just checked.
+    function _predictPropose(
+        address proposer,
+        uint256 baseId,
+        bool countering,
+        IRevenueAgreements.AgreementTerms memory t
+    ) internal view returns (bytes4) {
+        if (baseId != 0) {
+            if (countering) {
+                bytes4 err = _predictPending(baseId);
+                if (err != 0) return err;
+                if (!_positions[baseId][proposer].isParty) return IRevenueAgreements.NotAgreementParty.selector;
+            } else {
+                if (!_agreementExists(baseId)) return IRevenueAgreements.UnknownAgreement.selector;
+                if (_agreements[baseId].status != IRevenueAgreements.AgreementStatus.Active) {
+                    return IRevenueAgreements.UnexpectedAgreementStatus.selector;
+                }
             }
-            if (previous.networkId != t.networkId) return IRevenueAgreements.AmendmentChangesNetwork.selector;
+            if (_agreements[baseId].networkId != t.networkId) {
+                return IRevenueAgreements.AmendmentChangesNetwork.selector;
+            }
         }
         if (!_networkExists(t.networkId)) return INetworkRegistry.UnknownNetwork.selector;
         GhostNetwork storage net = _networks[t.networkId];
@@ -314,6 +405,34 @@ abstract contract EcoshareModel is TestBase {
         if (t.validFrom >= t.validUntil || t.validUntil <= block.timestamp) {
             return IRevenueAgreements.InvalidValidityWindow.selector;
         }
+        if (t.holdbackPeriod > MAX_HOLDBACK_PERIOD) return IRevenueAgreements.HoldbackTooLong.selector;
+        // A refunder exactly when there is a holdback.
+        if ((t.holdbackPeriod == 0) != (t.refunder == address(0))) return IRevenueAgreements.InvalidRefunder.selector;
+        bytes4 contentErr = _predictTiersAndParties(t);
+        if (contentErr != 0) return contentErr;
+        if (t.refunder != address(0) && !_contains(t.parties, t.refunder)) {
+            return IRevenueAgreements.InvalidRefunder.selector;
+        }
+        if (baseId != 0) {
+            address[] storage baseParties = _agreements[baseId].parties;
+            for (uint256 i; i < baseParties.length; ++i) {
+                if (!_contains(t.parties, baseParties[i])) return IRevenueAgreements.AmendmentDropsParty.selector;
+            }
+        }
+        return 0;
+    }
+
+    /// @dev The tiers (count, ascending thresholds above 0, rates within the cap), then each party in order
+    /// (active member, no duplicate, shares summing to the whole), as the contract stores them.
+    function _predictTiersAndParties(IRevenueAgreements.AgreementTerms memory t) internal view returns (bytes4) {
+        if (t.referralTiers.length > MAX_REFERRAL_TIERS) return IRevenueAgreements.InvalidReferralTier.selector;
+        uint256 previousFrom;
+        for (uint256 i; i < t.referralTiers.length; ++i) {
+            if (t.referralTiers[i].fromVolume <= previousFrom || t.referralTiers[i].feeBps > MAX_REFERRAL_FEE_BPS) {
+                return IRevenueAgreements.InvalidReferralTier.selector;
+            }
+            previousFrom = t.referralTiers[i].fromVolume;
+        }
         uint256 shareSum;
         for (uint256 i; i < t.parties.length; ++i) {
             address account = t.parties[i].account;
@@ -325,21 +444,36 @@ abstract contract EcoshareModel is TestBase {
             if (shareSum > BPS) return IRevenueAgreements.SharesDoNotSumToWhole.selector;
         }
         if (shareSum != BPS) return IRevenueAgreements.SharesDoNotSumToWhole.selector;
-        if (previousId != 0) {
-            address[] storage previousParties = _agreements[previousId].parties;
-            for (uint256 i; i < previousParties.length; ++i) {
-                if (!_contains(t.parties, previousParties[i])) return IRevenueAgreements.AmendmentDropsParty.selector;
-            }
-        }
         return 0;
     }
 
-    function _predictAccept(uint256 agreementId, address party) internal view returns (bytes4) {
+    /// @dev The competing version that activated over pending version `agreementId`, or 0: the lineage's
+    /// active version, unless it is the one `agreementId` would replace.
+    function _winnerOver(uint256 agreementId) internal view returns (uint256) {
+        GhostAgreement storage a = _agreements[agreementId];
+        uint256 active = _lineages[a.lineageId].activeVersion;
+        return active == a.previousId ? 0 : active;
+    }
+
+    /// @dev Why `agreementId` can no longer be accepted or countered, or 0: it must be a pending version whose
+    /// thread nobody settled, replacing a version still active (if any).
+    function _predictPending(uint256 agreementId) internal view returns (bytes4) {
         if (!_agreementExists(agreementId)) return IRevenueAgreements.UnknownAgreement.selector;
         GhostAgreement storage a = _agreements[agreementId];
         if (a.status != IRevenueAgreements.AgreementStatus.Pending) {
             return IRevenueAgreements.UnexpectedAgreementStatus.selector;
         }
+        if (_winnerOver(agreementId) != 0) return IRevenueAgreements.NegotiationSettled.selector;
+        if (a.previousId != 0 && _agreements[a.previousId].status != IRevenueAgreements.AgreementStatus.Active) {
+            return IRevenueAgreements.UnexpectedAgreementStatus.selector;
+        }
+        return 0;
+    }
+
+    function _predictAccept(uint256 agreementId, address party) internal view returns (bytes4) {
+        bytes4 err = _predictPending(agreementId);
+        if (err != 0) return err;
+        GhostAgreement storage a = _agreements[agreementId];
         GhostPosition storage p = _positions[agreementId][party];
         if (!p.isParty) return IRevenueAgreements.NotAgreementParty.selector;
         if (p.accepted) return IRevenueAgreements.AlreadyAccepted.selector;
@@ -402,14 +536,70 @@ abstract contract EcoshareModel is TestBase {
             if (referrer == payer) return IReferralPayments.SelfReferral.selector;
             if (!_isActive(a.networkId, referrer)) return IReferralPayments.ReferrerNotActiveMember.selector;
         }
+        // A held payment credits nothing yet: only its release can meet the uint128 cap (see _predictRelease).
+        if (a.holdbackPeriod != 0) return 0;
         // The running totals are uint128: a payment that would overflow either is refused.
         uint256 networkFee = amount * a.networkFeeBps / BPS;
-        uint256 referralFee = referrer == address(0) ? 0 : amount * a.referralFeeBps / BPS;
+        uint256 referralFee = amount * _referralRate(agreementId, referrer) / BPS;
         if (
             a.vendorPool + (amount - networkFee - referralFee) > type(uint128).max
                 || a.networkFees + networkFee > type(uint128).max
         ) return IReferralPayments.AmountTooLarge.selector;
         return 0;
+    }
+
+    /// @dev The referral rate a payment naming `referrer` pays now (0 without a referrer): the base rate, or
+    /// with tiers the rate of the highest tier whose threshold the referrer's lineage volume had reached
+    /// before this payment. Restated from docs/architecture.md ("Loyalty tiers").
+    function _referralRate(uint256 agreementId, address referrer) internal view returns (uint256 rate) {
+        (, rate) = _tierOf(agreementId, referrer);
+    }
+
+    function _tierOf(uint256 agreementId, address referrer) internal view returns (uint256 tier, uint256 rate) {
+        if (referrer == address(0)) return (0, 0);
+        GhostAgreement storage a = _agreements[agreementId];
+        rate = a.referralFeeBps;
+        uint256 volume = _lineages[a.lineageId].referredVolume[referrer];
+        for (uint256 i; i < a.tiers.length; ++i) {
+            if (volume >= a.tiers[i].fromVolume) (tier, rate) = (i + 1, a.tiers[i].feeBps);
+        }
+    }
+
+    /// @dev Releasing `records` in order from `caller` (anyone): each must still be held exactly as recorded
+    /// and past its releaseAt, and crediting it must fit the agreement's uint128 running totals.
+    function _predictRelease(IReferralPayments.HeldPayment[] memory records) internal view returns (bytes4) {
+        uint256[] memory poolGrowth = new uint256[](agreementCount + 1);
+        uint256[] memory feeGrowth = new uint256[](agreementCount + 1);
+        for (uint256 i; i < records.length; ++i) {
+            IReferralPayments.HeldPayment memory r = records[i];
+            if (!_isHeldAsRecorded(r)) return IReferralPayments.UnknownHeldPayment.selector;
+            for (uint256 j; j < i; ++j) {
+                if (records[j].holdId == r.holdId) return IReferralPayments.UnknownHeldPayment.selector;
+            }
+            if (block.timestamp < r.releaseAt) return IReferralPayments.HoldbackNotOver.selector;
+            GhostAgreement storage a = _agreements[r.agreementId];
+            poolGrowth[r.agreementId] += r.vendorShare;
+            feeGrowth[r.agreementId] += r.networkFee;
+            if (
+                a.vendorPool + poolGrowth[r.agreementId] > type(uint128).max
+                    || a.networkFees + feeGrowth[r.agreementId] > type(uint128).max
+            ) return IReferralPayments.AmountTooLarge.selector;
+        }
+        return 0;
+    }
+
+    /// @dev Refunding `r` from `caller`: only the refunder of the agreement the record names, only a payment
+    /// still held exactly as recorded, only before its releaseAt.
+    function _predictRefund(IReferralPayments.HeldPayment memory r, address caller) internal view returns (bytes4) {
+        if (caller != _agreements[r.agreementId].refunder) return IReferralPayments.NotRefunder.selector;
+        if (!_isHeldAsRecorded(r)) return IReferralPayments.UnknownHeldPayment.selector;
+        if (block.timestamp >= r.releaseAt) return IReferralPayments.HoldbackOver.selector;
+        return 0;
+    }
+
+    function _isHeldAsRecorded(IReferralPayments.HeldPayment memory r) internal view returns (bool) {
+        if (r.holdId == 0 || r.holdId > _holds.length || _holds[r.holdId - 1].state != HoldState.Held) return false;
+        return keccak256(abi.encode(r)) == keccak256(abi.encode(_holds[r.holdId - 1].record));
     }
 
     /// @dev What a withdrawal of `account`'s `asset` earnings from `ids` must pay out, or why it must fail.
@@ -456,16 +646,27 @@ abstract contract EcoshareModel is TestBase {
         _memberStatus[networkId][account] = INetworkRegistry.MemberStatus.None;
     }
 
-    function _commitProposal(address proposer, uint256 previousId, IRevenueAgreements.AgreementTerms memory t)
-        internal
-        returns (uint256 agreementId)
-    {
+    /// @dev A new version that would replace `previousId` (none when 0) in lineage `lineageId` (a new one
+    /// when 0): versions count up across the lineage, whichever version they answer.
+    function _commitProposal(
+        address proposer,
+        uint256 previousId,
+        uint256 lineageId,
+        IRevenueAgreements.AgreementTerms memory t
+    ) internal returns (uint256 agreementId) {
         agreementId = ++agreementCount;
+        if (lineageId == 0) lineageId = agreementId;
         GhostAgreement storage a = _agreements[agreementId];
         a.networkId = t.networkId;
         a.asset = t.asset;
         a.status = IRevenueAgreements.AgreementStatus.Pending;
-        a.version = previousId == 0 ? 1 : _agreements[previousId].version + 1;
+        a.lineageId = lineageId;
+        a.version = ++_lineages[lineageId].latestVersion;
+        a.holdbackPeriod = t.holdbackPeriod;
+        a.refunder = t.refunder;
+        for (uint256 i; i < t.referralTiers.length; ++i) {
+            a.tiers.push(t.referralTiers[i]);
+        }
         a.previousId = previousId;
         a.referralFeeBps = t.referralFeeBps;
         a.networkFeeBps = t.networkFeeBps;
@@ -490,24 +691,65 @@ abstract contract EcoshareModel is TestBase {
         _positions[agreementId][party].accepted = true;
         if (--a.pendingAcceptances == 0) {
             a.status = IRevenueAgreements.AgreementStatus.Active;
+            _lineages[a.lineageId].activeVersion = agreementId;
             if (a.previousId != 0) _agreements[a.previousId].status = IRevenueAgreements.AgreementStatus.Superseded;
         }
     }
 
+    /// @dev The model's own split of a payment (fees round down at the rate the referrer had reached, the
+    /// vendor share takes the rest), counted into the referrer's volume under a tiered version; credited at
+    /// once without holdback, else left for {_commitHold}.
     function _commitPayment(uint256 agreementId, uint256 amount, address referrer)
         internal
         returns (uint256 networkFee, uint256 referralFee, uint256 vendorShare)
     {
         GhostAgreement storage a = _agreements[agreementId];
-        // The model's own split: fees round down, the vendor share takes the rest.
         networkFee = amount * a.networkFeeBps / BPS;
-        referralFee = referrer == address(0) ? 0 : amount * a.referralFeeBps / BPS;
+        referralFee = amount * _referralRate(agreementId, referrer) / BPS;
         vendorShare = amount - networkFee - referralFee;
+        if (referrer != address(0) && a.tiers.length != 0) _lineages[a.lineageId].referredVolume[referrer] += amount;
+        _totals[a.asset].deposited += amount;
+        if (a.holdbackPeriod == 0) _commitCredit(agreementId, referrer, networkFee, referralFee, vendorShare);
+    }
+
+    function _commitCredit(
+        uint256 agreementId,
+        address referrer,
+        uint256 networkFee,
+        uint256 referralFee,
+        uint256 vendorShare
+    ) internal {
+        GhostAgreement storage a = _agreements[agreementId];
         a.vendorPool += vendorShare;
         a.networkFees += networkFee;
         _ledger[referrer][a.asset].balance += referralFee;
         _ledger[referrer][a.asset].referralCredited += referralFee;
-        _totals[a.asset].deposited += amount;
+    }
+
+    function _commitHold(IReferralPayments.HeldPayment memory r) internal {
+        _holds.push(Hold({record: r, state: HoldState.Held, releasedSeen: false, refundedSeen: false}));
+        ++_agreements[r.agreementId].heldPayments;
+        _totals[r.asset].held += r.amount;
+    }
+
+    function _commitRelease(IReferralPayments.HeldPayment memory r) internal {
+        _holds[r.holdId - 1].state = HoldState.Released;
+        --_agreements[r.agreementId].heldPayments;
+        _totals[r.asset].held -= r.amount;
+        _totals[r.asset].released += r.amount;
+        _commitCredit(r.agreementId, r.referrer, r.networkFee, r.referralFee, r.vendorShare);
+    }
+
+    /// @dev The whole amount back to the payer's balance; the referrer's volume forgets it.
+    function _commitRefund(IReferralPayments.HeldPayment memory r) internal {
+        GhostAgreement storage a = _agreements[r.agreementId];
+        _holds[r.holdId - 1].state = HoldState.Refunded;
+        --a.heldPayments;
+        _totals[r.asset].held -= r.amount;
+        _totals[r.asset].refunded += r.amount;
+        if (r.referrer != address(0) && a.tiers.length != 0) _lineages[a.lineageId].referredVolume[r.referrer] -= r.amount;
+        _ledger[r.payer][r.asset].balance += r.amount;
+        _ledger[r.payer][r.asset].refunded += r.amount;
     }
 
     function _commitWithdrawal(address account, address asset, uint256[] memory ids, uint256 amount) internal {

@@ -45,17 +45,25 @@ export function filterRows(rows: readonly AuditRow[], f: AuditFilter): AuditRow[
   );
 }
 
-/** One line of text per argument, for the table and the CSV. */
-export function describeArgs(event: ProtocolEvent): string {
+/** Arguments that are amounts of the event's asset (also inside a held payment's record). */
+const AMOUNT_ARGS = new Set(["amount", "networkFee", "referralFee", "vendorShare", "partyShare", "volumeBefore", "fromVolume"]);
+
+/**
+ * One line of text per argument, for the table and the CSV. With `formatAmount`, amounts of the event's
+ * asset are shown with its symbol and decimals (the table); without, in base units (the CSV: nothing rounded).
+ */
+export function describeArgs(event: ProtocolEvent, formatAmount?: (value: bigint) => string): string {
   return Object.entries(event.args as Record<string, unknown>)
-    .map(([k, v]) => `${k}=${stringify(v)}`)
+    .map(([k, v]) => `${k}=${stringify(v, k, formatAmount)}`)
     .join("; ");
 }
 
-function stringify(value: unknown): string {
-  if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return `[${value.map(stringify).join(", ")}]`;
-  if (typeof value === "object" && value !== null) return `{${Object.entries(value).map(([k, v]) => `${k}: ${stringify(v)}`).join(", ")}}`;
+function stringify(value: unknown, key: string, formatAmount?: (value: bigint) => string): string {
+  if (typeof value === "bigint") return formatAmount && AMOUNT_ARGS.has(key) ? formatAmount(value) : value.toString();
+  if (Array.isArray(value)) return `[${value.map((v) => stringify(v, key, formatAmount)).join(", ")}]`;
+  if (typeof value === "object" && value !== null) {
+    return `{${Object.entries(value).map(([k, v]) => `${k}: ${stringify(v, k, formatAmount)}`).join(", ")}}`;
+  }
   return String(value);
 }
 

@@ -40,6 +40,12 @@ export function AuditPage() {
   if (error) return <ErrorNotice error={error} />;
   if (!ledger || !data) return null;
 
+  /** Amounts of `asset` with its symbol and decimals, once they are known. */
+  const amountFormatter = (asset: string | undefined) => {
+    const info = asset === undefined ? undefined : infos.get(asset.toLowerCase());
+    return info ? (value: bigint) => formatAmount(value, info) : undefined;
+  };
+
   const update = (patch: AuditFilter) => {
     setFilter((f) => ({ ...f, ...patch }));
     setPage(0);
@@ -223,7 +229,7 @@ export function AuditPage() {
                   <tr key={`${r.event.transactionHash}:${r.event.logIndex}`}>
                     <td>{r.event.blockNumber.toString()}</td>
                     <td>{r.event.eventName}</td>
-                    <td className="args">{describeArgs(r.event)}</td>
+                    <td className="args">{describeArgs(r.event, amountFormatter(r.asset))}</td>
                   </tr>
                 ))}
               </tbody>
