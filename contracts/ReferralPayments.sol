@@ -189,8 +189,12 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         if (referralFee != 0) _balances[referrer][asset] += referralFee;
     }
 
-    /// @dev Records a payment as held: only its hash is stored, nothing is credited until release.
+    /// @dev Records a payment as held: only its hash is stored, nothing is credited until release. Its split is
+    /// counted into the agreement's held totals now, so that a payment whose release could not fit the running
+    /// totals is refused when made, never stuck after its holdback.
     function _hold(Agreement storage a, HeldPayment memory held) private {
+        a.heldVendorShares = _toUint128(uint256(a.vendorPool) + a.heldVendorShares + held.vendorShare) - a.vendorPool;
+        a.heldNetworkFees = _toUint128(uint256(a.networkFees) + a.heldNetworkFees + held.networkFee) - a.networkFees;
         _heldPaymentHashes[held.holdId] = keccak256(abi.encode(held));
         a.heldPayments += 1;
         emit PaymentHeld(held.holdId, held.agreementId, held);
@@ -203,6 +207,8 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         delete _heldPaymentHashes[held.holdId];
         a = _agreements[held.agreementId];
         a.heldPayments -= 1;
+        a.heldVendorShares -= uint128(held.vendorShare);
+        a.heldNetworkFees -= uint128(held.networkFee);
     }
 
     /// @dev Counts `amount` into `referrer`'s volume and returns the rate of the tier reached before it.

@@ -48,6 +48,9 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         // slot 2: written by every payment
         uint128 vendorPool;
         uint128 networkFees;
+        // what held payments will add to slot 2 once released: counted when held, so a release always fits
+        uint128 heldVendorShares;
+        uint128 heldNetworkFees;
         // the rest: read when collecting, accepting, refunding or paying a tiered rate
         address feeRecipient;
         address refunder;

@@ -176,6 +176,34 @@ describe("Holdback and refunds", function () {
     await expect(f.ecoshare.withdraw(f.customer.address, asset, [])).to.changeTokenBalances(ethers, token, [f.customer], [5_000_000n]);
   });
 
+  it("refuses a held payment whose release could not fit the running totals, so none is ever stuck", async function () {
+    const f = await networkHelpers.loadFixture(heldAgreement);
+    const token = await h.deployStablecoin(ethers);
+    const asset = (await token.getAddress()) as `0x${string}`;
+    const terms = await h.makeTerms(f.ecoshare, f.networkId, h.equalShares([f.hotel.address, f.airline.address]), {
+      asset,
+      referralFeeBps: 0,
+      holdbackPeriod: HOUR,
+      refunder: f.hotel.address as `0x${string}`,
+    });
+    const id = await h.activateAgreement(f.ecoshare, f.hotel, [f.hotel, f.airline], terms);
+    const huge = 2n ** 127n + 2n ** 126n;
+    await token.mint(f.customer.address, 2n * huge);
+    await token.connect(f.customer).approve(await f.ecoshare.getAddress(), 2n * huge);
+    await f.ecoshare.connect(f.customer).pay(id, asset, huge, h.NO_REFERRER, h.ORDER);
+    // The first held payment's vendor share (99% of 1.5 * 2^127) plus the second's would pass 2^128 once released.
+    await expect(f.ecoshare.connect(f.customer).pay(id, asset, huge, h.NO_REFERRER, h.ORDER)).to.be.revertedWithCustomError(
+      f.ecoshare,
+      "AmountTooLarge",
+    );
+    // The first is released and collected in full.
+    const [log] = await f.ecoshare.queryFilter(f.ecoshare.filters.PaymentHeld(undefined, id));
+    const held = log!.args.held.toObject() as HeldPayment;
+    await networkHelpers.time.increaseTo(held.releaseAt);
+    await expect(f.ecoshare.releaseHeldPayments([held])).to.emit(f.ecoshare, "HeldPaymentReleased");
+    expect((await f.ecoshare.agreement(id)).vendorPool).to.equal(held.vendorShare);
+  });
+
   describe("validation", function () {
     it("rejects a holdback longer than MAX_HOLDBACK_PERIOD", async function () {
       const f = await networkHelpers.loadFixture(heldAgreement);

@@ -27,12 +27,6 @@ contract EcoshareHandler is EcoshareModel {
     uint256 internal constant MAX_NETWORKS = 6;
     uint256 internal constant MAX_AGREEMENTS = 32;
     uint256 internal constant MAX_WARP = 20 days;
-    /// @dev Known contract bug (reported with issue 6): a payment under holdback is taken without checking that
-    /// its release fits the agreement's uint128 running totals, so a held payment that would overflow them
-    /// reverts AmountTooLarge on release and HoldbackOver on refund once due: stuck for good. Until the
-    /// contract refuses such a payment when it is made, held payments are drafted below that range. Set to true
-    /// with the fix (and make {_predictPay} refuse the payment like an unheld one).
-    bool internal constant HELD_OVERFLOW_FIXED = false;
     bytes32 internal constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
     bytes32 internal constant PARTY_TYPEHASH = keccak256("Party(address account,uint16 shareBps)");
@@ -896,7 +890,7 @@ contract EcoshareHandler is EcoshareModel {
         p.asset = asset;
         p.agreementId = _pickOpenAgreement(agreementSeed, asset);
         p.payer = _actor(payerSeed);
-        p.amount = _draftAmount(asset, amountSeed, _agreements[p.agreementId].holdbackPeriod != 0);
+        p.amount = _draftAmount(asset, amountSeed);
         p.referrer = _pickReferrer(p.agreementId, p.payer, referrerSeed);
         // Now and then a wallet sends one wei too many (never to payWithPermit, which is not payable).
         uint256 excess = !withPermit && _chance(amountSeed, 7, 64) ? 1 : 0;
@@ -1391,12 +1385,11 @@ contract EcoshareHandler is EcoshareModel {
     /// @dev Amounts from 1 wei to a million ETH (or a billion dUSD), spread over the orders of magnitude so
     /// that rounding at small amounts is exercised as much as large sums; now and then zero, and now and then
     /// a token amount near 2^128.
-    /// `held` (the agreement has a holdback) leaves out the amounts near 2^128: held payments that overflow the
-    /// running totals can be neither released nor, after the holdback, refunded (see HELD_OVERFLOW_FIXED).
-    function _draftAmount(address asset, uint256 seed, bool held) private pure returns (uint256) {
+    /// Held payments get them too: the contract must refuse one whose later release would not fit the totals.
+    function _draftAmount(address asset, uint256 seed) private pure returns (uint256) {
         if (_chance(seed, 6, 64)) return 0;
         // Token amounts near the ledger's uint128 cap: two of them overflow an agreement's running total.
-        if (asset != ETH && (!held || HELD_OVERFLOW_FIXED) && _chance(seed, 8, 64)) {
+        if (asset != ETH && _chance(seed, 8, 64)) {
             return _bound(seed, 2 ** 126, 2 ** 128 - 1);
         }
         uint256 maxExponent = asset == ETH ? 24 : 15;

@@ -52,8 +52,10 @@ abstract contract EcoshareModel is TestBase {
         uint256 lineageId;
         uint32 holdbackPeriod;
         address refunder;
-        /// Payments to it still held (neither released nor refunded).
+        /// Payments to it still held (neither released nor refunded), and their vendor shares and network fees.
         uint256 heldPayments;
+        uint256 heldVendorShares;
+        uint256 heldNetworkFees;
         IRevenueAgreements.ReferralTier[] tiers;
     }
 
@@ -536,14 +538,13 @@ abstract contract EcoshareModel is TestBase {
             if (referrer == payer) return IReferralPayments.SelfReferral.selector;
             if (!_isActive(a.networkId, referrer)) return IReferralPayments.ReferrerNotActiveMember.selector;
         }
-        // A held payment credits nothing yet: only its release can meet the uint128 cap (see _predictRelease).
-        if (a.holdbackPeriod != 0) return 0;
-        // The running totals are uint128: a payment that would overflow either is refused.
+        // The running totals are uint128: a payment that would overflow either, counting what the payments
+        // still held will add once released, is refused (so a held payment can never be stuck).
         uint256 networkFee = amount * a.networkFeeBps / BPS;
         uint256 referralFee = amount * _referralRate(agreementId, referrer) / BPS;
         if (
-            a.vendorPool + (amount - networkFee - referralFee) > type(uint128).max
-                || a.networkFees + networkFee > type(uint128).max
+            a.vendorPool + a.heldVendorShares + (amount - networkFee - referralFee) > type(uint128).max
+                || a.networkFees + a.heldNetworkFees + networkFee > type(uint128).max
         ) return IReferralPayments.AmountTooLarge.selector;
         return 0;
     }
@@ -728,13 +729,19 @@ abstract contract EcoshareModel is TestBase {
 
     function _commitHold(IReferralPayments.HeldPayment memory r) internal {
         _holds.push(Hold({record: r, state: HoldState.Held, releasedSeen: false, refundedSeen: false}));
-        ++_agreements[r.agreementId].heldPayments;
+        GhostAgreement storage a = _agreements[r.agreementId];
+        ++a.heldPayments;
+        a.heldVendorShares += r.vendorShare;
+        a.heldNetworkFees += r.networkFee;
         _totals[r.asset].held += r.amount;
     }
 
     function _commitRelease(IReferralPayments.HeldPayment memory r) internal {
         _holds[r.holdId - 1].state = HoldState.Released;
-        --_agreements[r.agreementId].heldPayments;
+        GhostAgreement storage a = _agreements[r.agreementId];
+        --a.heldPayments;
+        a.heldVendorShares -= r.vendorShare;
+        a.heldNetworkFees -= r.networkFee;
         _totals[r.asset].held -= r.amount;
         _totals[r.asset].released += r.amount;
         _commitCredit(r.agreementId, r.referrer, r.networkFee, r.referralFee, r.vendorShare);
@@ -745,6 +752,8 @@ abstract contract EcoshareModel is TestBase {
         GhostAgreement storage a = _agreements[r.agreementId];
         _holds[r.holdId - 1].state = HoldState.Refunded;
         --a.heldPayments;
+        a.heldVendorShares -= r.vendorShare;
+        a.heldNetworkFees -= r.networkFee;
         _totals[r.asset].held -= r.amount;
         _totals[r.asset].refunded += r.amount;
         if (r.referrer != address(0) && a.tiers.length != 0) _lineages[a.lineageId].referredVolume[r.referrer] -= r.amount;
