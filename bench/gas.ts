@@ -9,6 +9,7 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionResponse } from "ethers";
 
+import { permitTypes } from "../scripts/lib/eip712.js";
 import * as h from "../test/helpers/ecoshare.js";
 
 const PARTY_COUNTS = [2, 5, 10, 50] as const;
@@ -53,7 +54,8 @@ const [operator, referrer, customer, funder] = (await ethers.getSigners()) as [
 ];
 const partyWallets: HardhatEthersSigner[] = [];
 for (let i = 0; i < 50; i++) {
-  const wallet = ethers.Wallet.createRandom().connect(ethers.provider);
+  // Fixed keys and fixed terms (no clock in them): calldata and signatures, so gas, are the same on every run.
+  const wallet = new ethers.Wallet(ethers.keccak256(ethers.toBeHex(i + 1, 32)), ethers.provider);
   await (await funder.sendTransaction({ to: wallet.address, value: ethers.parseEther("10") })).wait();
   partyWallets.push(wallet as unknown as HardhatEthersSigner);
 }
@@ -96,7 +98,7 @@ for (const n of PARTY_COUNTS) {
       ecoshare,
       networkId,
       h.equalShares(parties.map((p) => p.address)),
-      { asset, validUntil: BigInt(2 ** 40 - 1) },
+      { asset, validFrom: 1n, validUntil: BigInt(2 ** 40 - 1) },
     );
     // The operator proposes, so all n parties accept by signature.
     const proposeGas = await record("propose", assetLabel, n, ecoshare.connect(operator).propose(terms));
@@ -135,7 +137,7 @@ for (const n of PARTY_COUNTS) {
 for (const n of [2, 50]) {
   const parties = partyWallets.slice(0, n);
   const terms = await h.makeTerms(ecoshare, networkId, h.equalShares(parties.map((p) => p.address)), {
-    validUntil: BigInt(2 ** 40 - 1),
+    validFrom: 1n, validUntil: BigInt(2 ** 40 - 1),
     referralTiers: [
       { fromVolume: ethers.parseEther("1"), feeBps: 700 },
       { fromVolume: ethers.parseEther("10"), feeBps: 900 },
@@ -179,7 +181,7 @@ for (const n of [2, 50]) {
     const signature = ethers.Signature.from(
       await permitCustomer.signTypedData(
         domain,
-        { Permit: [{ name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" }] },
+        { Permit: [...permitTypes.Permit] },
         { owner: permitCustomer.address, spender: await ecoshare.getAddress(), value: tokenValue, nonce, deadline },
       ),
     );

@@ -196,7 +196,7 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         a.heldVendorShares = _toUint128(uint256(a.vendorPool) + a.heldVendorShares + held.vendorShare) - a.vendorPool;
         a.heldNetworkFees = _toUint128(uint256(a.networkFees) + a.heldNetworkFees + held.networkFee) - a.networkFees;
         _heldPaymentHashes[held.holdId] = keccak256(abi.encode(held));
-        a.heldPayments += 1;
+        ++a.heldPayments;
         emit PaymentHeld(held.holdId, held.agreementId, held);
     }
 
@@ -206,7 +206,7 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         if (recorded == bytes32(0) || recorded != keccak256(abi.encode(held))) revert UnknownHeldPayment(held.holdId);
         delete _heldPaymentHashes[held.holdId];
         a = _agreements[held.agreementId];
-        a.heldPayments -= 1;
+        --a.heldPayments;
         a.heldVendorShares -= uint128(held.vendorShare);
         a.heldNetworkFees -= uint128(held.networkFee);
     }

@@ -198,7 +198,7 @@ describe("Holdback and refunds", function () {
     );
     // The first is released and collected in full.
     const [log] = await f.ecoshare.queryFilter(f.ecoshare.filters.PaymentHeld(undefined, id));
-    const held = log!.args.held.toObject() as HeldPayment;
+    const held = (log!.args.held as unknown as { toObject(): HeldPayment }).toObject();
     await networkHelpers.time.increaseTo(held.releaseAt);
     await expect(f.ecoshare.releaseHeldPayments([held])).to.emit(f.ecoshare, "HeldPaymentReleased");
     expect((await f.ecoshare.agreement(id)).vendorPool).to.equal(held.vendorShare);

@@ -22,7 +22,15 @@ import { ecoshareAbi, mockStablecoinAbi } from "../lib/abis.generated.js";
 import { demoAccount, demoCast, type DemoAccount } from "../lib/demo-cast.js";
 import type { Address, Eip1193Transport, Hex } from "../lib/eip1193.js";
 import { decodeEcoshareLog, eventTopic, type HeldPayment } from "../lib/decode-events.js";
-import { acceptanceTypes, counterProposalTypes, domainFromErc5267, type AgreementTerms, type Party, type ReferralTier } from "../lib/eip712.js";
+import {
+  acceptanceTypes,
+  counterProposalTypes,
+  domainFromErc5267,
+  permitTypes,
+  type AgreementTerms,
+  type Party,
+  type ReferralTier,
+} from "../lib/eip712.js";
 import { fetchLogs } from "../lib/fetch-logs.js";
 import { ETH, MemberRole, MemberStatus, NetworkKind } from "../lib/protocol.js";
 import { readContract } from "../lib/read-contract.js";
@@ -433,15 +441,7 @@ export async function seedDemo({
   };
 }
 
-const PERMIT_TYPES: Record<string, TypedDataField[]> = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+const PERMIT_TYPES: Record<string, TypedDataField[]> = { Permit: [...permitTypes.Permit] };
 
 function tokenData(fn: string, args: readonly unknown[]): Hex {
   return tokenInterface.encodeFunctionData(fn, [...args]) as Hex;

@@ -57,6 +57,17 @@ export const counterProposalTypes = {
 
 export const counterProposalPrimaryType = "CounterProposal" as const;
 
+/** EIP-2612 `Permit` typed data (a token's own domain), for paying a token agreement in one transaction. */
+export const permitTypes = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
 /** One party and its share of the vendor pool, in basis points. */
 export interface Party {
   account: `0x${string}`;

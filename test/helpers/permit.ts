@@ -3,17 +3,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { Signature } from "ethers";
 
 import type { MockStablecoin } from "../../types/ethers-contracts/index.js";
-import { domainFromErc5267 } from "../../scripts/lib/eip712.js";
-
-const permitTypes = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
+import { domainFromErc5267, permitTypes } from "../../scripts/lib/eip712.js";
 
 /** `owner`'s permit letting `spender` take `value` until `deadline`, split into v, r, s. */
 export async function signPermit(
@@ -25,7 +15,7 @@ export async function signPermit(
 ): Promise<{ v: number; r: string; s: string }> {
   const domain = domainFromErc5267(await token.eip712Domain());
   const nonce = await token.nonces(owner.address);
-  const signature = await owner.signTypedData(domain, permitTypes, { owner: owner.address, spender, value, nonce, deadline });
+  const signature = await owner.signTypedData(domain, { Permit: [...permitTypes.Permit] }, { owner: owner.address, spender, value, nonce, deadline });
   const { v, r, s } = Signature.from(signature);
   return { v, r, s };
 }

@@ -5,7 +5,7 @@
 import { erc20Abi, parseAbi, parseSignature, type Address, type Hex } from "viem";
 import { readContract, signTypedData } from "wagmi/actions";
 
-import { domainFromErc5267 } from "../../../scripts/lib/eip712.js";
+import { domainFromErc5267, permitTypes } from "../../../scripts/lib/eip712.js";
 import type { AppConfig } from "../wagmi/config";
 
 const permitAbi = parseAbi([
@@ -46,15 +46,7 @@ export async function signPermit(
   const signature = await signTypedData(config, {
     account: owner,
     domain: { ...domain, chainId: Number(domain.chainId) },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: permitTypes,
     primaryType: "Permit",
     message: { owner, spender, value, nonce, deadline },
   });

@@ -11,6 +11,7 @@ import type { Ledger, LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { ecoshareAbi } from "../contracts/abis";
 import { useAssetInfo } from "../hooks/useAssetInfo";
 import { useContractTransaction } from "../hooks/useContractTransaction";
+import { useStoredList } from "../hooks/useStoredList";
 import { useDeployment } from "../hooks/useDeployment";
 import { authorOf, diffTerms, threadOf, threadStatus, type ThreadStatus } from "../lib/dynamic";
 import { forgetCounter, parseCounter, readCounters, saveCounter, serializeCounter, type SignedCounter } from "../lib/counterStore";
@@ -197,18 +198,8 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
 
 function useSignedCounters(counteredId: bigint): SignedCounter[] {
   const { deployment } = useDeployment();
-  const read = () => readCounters(deployment.chainId, deployment.ecoshare, counteredId);
-  const [list, setList] = useState(read);
-  useEffect(() => {
-    const update = () => setList(read());
-    update();
-    window.addEventListener("ecoshare-signatures", update);
-    window.addEventListener("storage", update);
-    return () => {
-      window.removeEventListener("ecoshare-signatures", update);
-      window.removeEventListener("storage", update);
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [counteredId, deployment.ecoshare]);
-  return list;
+  return useStoredList(
+    () => readCounters(deployment.chainId, deployment.ecoshare, counteredId),
+    `${deployment.ecoshare}:${counteredId}`,
+  );
 }
