@@ -4,7 +4,6 @@
  * on a pending version: accept, counter (prefilled form, by transaction or signed for someone else to submit),
  * and submit counter-proposals signed by others.
  */
-import { useEffect, useState } from "react";
 import { getAddress } from "viem";
 
 import type { Ledger, LedgerAgreement } from "../../../scripts/lib/ledger.js";
@@ -18,6 +17,7 @@ import { forgetCounter, parseCounter, readCounters, saveCounter, serializeCounte
 import { formatAmount, formatTimestamp, shortAddress } from "../lib/format";
 import { termsForViem, termsOf } from "../lib/terms";
 import { useWalletReady } from "./ChainGuard";
+import { PasteShared } from "./PasteShared";
 import { TxStatus } from "./TxStatus";
 
 const STATUS_TEXT: Record<ThreadStatus, string> = {
@@ -40,8 +40,6 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
   const tx = useContractTransaction();
   const asset = useAssetInfo(a.asset);
   const counters = useSignedCounters(a.id);
-  const [paste, setPaste] = useState("");
-  const [pasteError, setPasteError] = useState<string>();
   const thread = threadOf(ledger, a);
   const me = address ? getAddress(address) : undefined;
   const selfStatus = threadStatus(ledger, a);
@@ -166,29 +164,11 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
               </ul>
             </>
           ) : null}
-          <details>
-            <summary>Add a counter-proposal signed by another party</summary>
-            <label>
-              Signed counter-proposal (JSON)
-              <textarea value={paste} onChange={(e) => setPaste(e.target.value)} rows={3} />
-            </label>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                try {
-                  saveCounter(deployment.chainId, deployment.ecoshare, parseCounter(paste));
-                  setPaste("");
-                  setPasteError(undefined);
-                } catch (error) {
-                  setPasteError(error instanceof Error ? error.message : String(error));
-                }
-              }}
-            >
-              Add
-            </button>
-            {pasteError ? <p className="field-error">{pasteError}</p> : null}
-          </details>
+          <PasteShared
+            summary="Add a counter-proposal signed by another party"
+            label="Signed counter-proposal (JSON)"
+            onAdd={(text) => saveCounter(deployment.chainId, deployment.ecoshare, parseCounter(text))}
+          />
         </>
       ) : null}
       <TxStatus state={tx.state} what="Negotiation step" />

@@ -6,6 +6,7 @@ import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { sameAddress } from "../../../scripts/lib/ledger.js";
 import { signAcceptance } from "../actions/signAcceptance";
 import { AddressView } from "../components/AddressView";
+import { PasteShared } from "../components/PasteShared";
 import { Amount } from "../components/Amount";
 import { useWalletReady } from "../components/ChainGuard";
 import { Empty, ErrorNotice, Loading } from "../components/States";
@@ -108,8 +109,6 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
   const asset = useAssetInfo(a.asset);
   const [signFailure, setSignFailure] = useState<Failure>();
   const [signing, setSigning] = useState(false);
-  const [paste, setPaste] = useState("");
-  const [pasteError, setPasteError] = useState<string>();
   const pendingSigs = stored.filter((s) => !hasAccepted(a, s.signer) && isParty(a, s.signer) && BigInt(s.deadline) * 1000n > BigInt(Date.now()));
   const me = address ? getAddress(address) : undefined;
   const myStored = me ? stored.find((s) => sameAddress(s.signer, me)) : undefined;
@@ -282,29 +281,13 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
           <button type="button" onClick={submit} disabled={!ready || tx.busy || pendingSigs.length === 0}>
             Submit {pendingSigs.length} signature{pendingSigs.length === 1 ? "" : "s"}
           </button>
-          <details>
-            <summary>Add a signature shared by another party</summary>
-            <label>
-              Signature (JSON)
-              <textarea value={paste} onChange={(e) => setPaste(e.target.value)} rows={3} />
-            </label>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                try {
-                  for (const s of parseSharedAcceptances(paste)) saveAcceptance(deployment.chainId, deployment.ecoshare, a.id, s);
-                  setPaste("");
-                  setPasteError(undefined);
-                } catch (error) {
-                  setPasteError(error instanceof Error ? error.message : String(error));
-                }
-              }}
-            >
-              Add
-            </button>
-            {pasteError ? <p className="field-error">{pasteError}</p> : null}
-          </details>
+          <PasteShared
+            summary="Add a signature shared by another party"
+            label="Signature (JSON)"
+            onAdd={(text) => {
+              for (const s of parseSharedAcceptances(text)) saveAcceptance(deployment.chainId, deployment.ecoshare, a.id, s);
+            }}
+          />
         </div>
       ) : null}
 
