@@ -25,6 +25,7 @@ import type { Address, Hex } from "../scripts/lib/eip1193.js";
 import { acceptanceTypes, domainFromErc5267, type AgreementTerms, type Party } from "../scripts/lib/eip712.js";
 import { createHttpTransport } from "../scripts/lib/http-transport.js";
 import { readContract } from "../scripts/lib/read-contract.js";
+import { seededRandom } from "../scripts/lib/seeded-random.js";
 
 const ACCOUNTS = 500;
 const AGREEMENTS = 50;
@@ -36,7 +37,7 @@ const DUSD = 1_000_000n;
 const PAY_GAS = 600_000n;
 const ecoshareInterface = new Interface(ecoshareAbi);
 const tokenInterface = new Interface(mockStablecoinAbi);
-const random = mulberry32(2026);
+const random = seededRandom(2026);
 
 const server = await hre.network.createServer({ network: "node" }, "127.0.0.1", 0);
 const { port } = await server.listen();
@@ -225,12 +226,3 @@ function pickDistinct(count: number): number[] {
   return [...chosen];
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -35,6 +35,7 @@ import { fetchLogs } from "../lib/fetch-logs.js";
 import { ETH, MemberRole, MemberStatus, NetworkKind } from "../lib/protocol.js";
 import { readContract } from "../lib/read-contract.js";
 import { DevChain, type DevTransaction } from "./dev-chain.js";
+import { seededRandom } from "../lib/seeded-random.js";
 
 const DAY = 86_400n;
 const HOUR = 3_600n;
@@ -96,7 +97,7 @@ export async function seedDemo({
   onProgress,
 }: SeedDemoParameters): Promise<SeedDemoReturnType> {
   const chain = new DevChain(transport);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const who = (key: string) => demoAccount(accounts, key);
   const call = (from: DemoAccount, fn: string, args: readonly unknown[], value?: bigint): DevTransaction => ({
     from: from.address,
@@ -461,14 +462,3 @@ function pickOne<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;
 }
 
-/** A small, fast, seedable PRNG: the same seed tells the same story. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

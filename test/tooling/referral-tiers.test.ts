@@ -13,6 +13,8 @@ import type { AgreementTerms, ReferralTier } from "../../scripts/lib/eip712.js";
 import { buildLedger, collectable, referralStanding } from "../../scripts/lib/ledger.js";
 import { ETH, NetworkKind } from "../../scripts/lib/protocol.js";
 import { nextReferralTier, referralTierFor } from "../../scripts/lib/referral-tiers.js";
+import { seededRandom } from "../../scripts/lib/seeded-random.js";
+import { rawLog } from "./helpers/raw-log.js";
 
 const { ethers } = await network.create();
 const DAY = 86_400n;
@@ -34,7 +36,7 @@ describe("loyalty tiers and held payments match the contract", function () {
 
   for (const seed of [Number(process.env.ECOSHARE_TIERS_SEED ?? 11), 12]) {
     it(`on a random sequence (seed ${seed}): tiers, volumes, held, released and refunded amounts equal the contract's`, async function () {
-      const random = seeded(seed);
+      const random = seededRandom(seed);
       const [operator, vendor, partner, ...rest] = await ethers.getSigners();
       const customers = rest.slice(0, 3);
       const referrers = rest.slice(3, 6);
@@ -159,26 +161,4 @@ function randomTiers(random: () => number): ReferralTier[] {
   return tiers;
 }
 
-function rawLog(log: { address: string; topics: readonly string[]; data: string; blockNumber: number; blockHash: string; transactionHash: string; transactionIndex: number; index: number }) {
-  return {
-    address: log.address as Address,
-    topics: log.topics as Hex[],
-    data: log.data as Hex,
-    blockNumber: BigInt(log.blockNumber),
-    blockHash: log.blockHash as Hex,
-    transactionHash: log.transactionHash as Hex,
-    transactionIndex: log.transactionIndex,
-    logIndex: log.index,
-  };
-}
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

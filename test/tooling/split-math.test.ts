@@ -12,6 +12,8 @@ import type { AgreementTerms } from "../../scripts/lib/eip712.js";
 import { buildLedger, collectable } from "../../scripts/lib/ledger.js";
 import { ETH, NetworkKind } from "../../scripts/lib/protocol.js";
 import { finalEntitlement, openEntitlement, shareStarts, splitPayment } from "../../scripts/lib/split-math.js";
+import { seededRandom } from "../../scripts/lib/seeded-random.js";
+import { rawLog } from "./helpers/raw-log.js";
 
 const { ethers } = await network.create();
 
@@ -30,7 +32,7 @@ describe("ledger rules match the contract", function () {
   });
 
   it("on random payments: splits, collectable amounts and rebuilt totals equal the contract's", async function () {
-    const random = seeded(Number(process.env.ECOSHARE_RULES_SEED ?? 7));
+    const random = seededRandom(Number(process.env.ECOSHARE_RULES_SEED ?? 7));
     const signers = await ethers.getSigners();
     const [operator, customer, ...others] = signers;
     const ecoshare = await ethers.deployContract("Ecoshare");
@@ -127,18 +129,6 @@ describe("ledger rules match the contract", function () {
   });
 });
 
-function rawLog(log: { address: string; topics: readonly string[]; data: string; blockNumber: number; blockHash: string; transactionHash: string; transactionIndex: number; index: number }) {
-  return {
-    address: log.address as Address,
-    topics: log.topics as Hex[],
-    data: log.data as Hex,
-    blockNumber: BigInt(log.blockNumber),
-    blockHash: log.blockHash as Hex,
-    transactionHash: log.transactionHash as Hex,
-    transactionIndex: log.transactionIndex,
-    logIndex: log.index,
-  };
-}
 
 /** Shares summing to 10,000, one of them possibly 0. */
 function randomShares(random: () => number, count: number): number[] {
@@ -152,13 +142,3 @@ function randomAmount(random: () => number): bigint {
   return 1n + (BigInt(Math.floor(random() * 3e6)) * scale) / 1_000_000n + BigInt(Math.floor(random() * 10_000));
 }
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -1,0 +1,24 @@
+/** An ethers log turned into the shared client's raw log (scripts/lib/decode-events.ts's input). */
+import type { Address, Hex } from "../../../scripts/lib/eip1193.js";
+
+export function rawLog(log: {
+  address: string;
+  topics: readonly string[];
+  data: string;
+  blockNumber: number;
+  blockHash: string;
+  transactionHash: string;
+  transactionIndex: number;
+  index: number;
+}) {
+  return {
+    address: log.address as Address,
+    topics: log.topics as Hex[],
+    data: log.data as Hex,
+    blockNumber: BigInt(log.blockNumber),
+    blockHash: log.blockHash as Hex,
+    transactionHash: log.transactionHash as Hex,
+    transactionIndex: log.transactionIndex,
+    logIndex: log.index,
+  };
+}
