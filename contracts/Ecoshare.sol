@@ -11,5 +11,5 @@ import {ReferralPayments} from "./ReferralPayments.sol";
 /// @dev No owner, no pause, no upgrade: nobody can move, freeze or redirect a member's earnings.
 /// See docs/architecture.md.
 contract Ecoshare is ReferralPayments {
-    constructor() EIP712("Ecoshare", "1") {}
+    constructor() EIP712("Ecoshare", "2") {}
 }

@@ -13,7 +13,7 @@ abstract contract NetworkRegistry is INetworkRegistry {
 
     uint256 private _networkCount;
     mapping(uint256 networkId => Network) private _networks;
-    mapping(uint256 networkId => mapping(address account => Membership)) private _memberships;
+    mapping(uint256 networkId => mapping(address account => Membership)) internal _memberships;
 
     /// @inheritdoc INetworkRegistry
     function createNetwork(NetworkKind kind, address feeRecipient, uint16 feeBps, string calldata metadataURI)

@@ -7,24 +7,28 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IReferralPayments} from "./interfaces/IReferralPayments.sol";
+import {Agreement, AgreementFlags, AgreementSlots, Position} from "./libraries/AgreementBook.sol";
 import {SplitMath} from "./libraries/SplitMath.sol";
 import {RevenueAgreements} from "./RevenueAgreements.sol";
 
 /// @title ReferralPayments
-/// @notice Takes customers' payments, splits each one in the same transaction, and pays out what partners
-/// earned when they (or anyone for them) withdraw.
+/// @notice Takes customers' payments and orders, splits each line in the same transaction, and pays out what
+/// partners earned when they (or anyone for them) withdraw.
 /// @dev Accounting: a referral fee is credited to the referrer's balance at once; the network fee and the
 /// vendor share only raise the agreement's two running totals, from which the fee recipient and each party
-/// collect their part later ({SplitMath}). A payment therefore writes two storage slots whatever the number
-/// of parties. Money leaves only by {withdraw}/{withdrawTo}, only to the account that earned it (or where
-/// that account itself says).
+/// collect their part later ({SplitMath}). A payment therefore reads two slots of its agreement and writes one
+/// whatever the number of parties, and makes no external call when paid in ETH. Money leaves only by
+/// {collect}, {withdraw} and {withdrawTo}, only to the account that earned it (or where that account says).
 abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using AgreementSlots for Agreement;
+    using AgreementSlots for uint256;
 
     /// @dev Withdrawable balances: referral fees, collected earnings and refunds. address(0) stands for ETH.
     mapping(address account => mapping(address asset => uint256)) private _balances;
 
-    /// @dev Referred volume per lineage and referrer, counted by tiered versions only (net of refunds).
+    /// @dev Referred volume per lineage and referrer, counted by tiered versions only: a payment counts when it
+    /// is credited (a held one once released, never if refunded). A lineage has one asset.
     mapping(uint256 lineageId => mapping(address referrer => uint256)) private _referredVolumes;
 
     uint256 private _holdCount;
@@ -32,18 +36,21 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
     mapping(uint256 holdId => bytes32) private _heldPaymentHashes;
 
     /// @inheritdoc IReferralPayments
-    function pay(uint256 agreementId, address asset, uint256 amount, address referrer, bytes32 orderRef)
-        external
-        payable
-        nonReentrant
-    {
+    function pay(
+        uint256 agreementId,
+        address asset,
+        uint256 amount,
+        address referrer,
+        bytes32 orderRef,
+        address refundTo
+    ) external payable {
         if (asset == address(0)) {
             if (msg.value != amount) revert WrongPaymentValue(amount, msg.value);
         } else {
             if (msg.value != 0) revert WrongPaymentValue(0, msg.value);
             _pullToken(asset, amount);
         }
-        _split(agreementId, asset, amount, referrer, orderRef);
+        _split(agreementId, asset, amount, referrer, orderRef, refundTo);
     }
 
     /// @inheritdoc IReferralPayments
@@ -53,40 +60,80 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         uint256 amount,
         address referrer,
         bytes32 orderRef,
+        address refundTo,
         uint256 deadline,
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external nonReentrant {
+    ) external {
         if (asset == address(0)) revert PermitNeedsToken();
-        // A front-runner may have used the permit already; the allowance then is what matters.
-        try IERC20Permit(asset).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
+        _usePermit(asset, amount, deadline, v, r, s);
         _pullToken(asset, amount);
-        _split(agreementId, asset, amount, referrer, orderRef);
+        _split(agreementId, asset, amount, referrer, orderRef, refundTo);
+    }
+
+    /// @inheritdoc IReferralPayments
+    function payOrder(
+        OrderLine[] calldata lines,
+        bytes32 orderRef,
+        address refundTo,
+        TokenPermit[] calldata permits
+    ) external payable {
+        uint256 count = lines.length;
+        if (count == 0) revert EmptyOrder();
+        for (uint256 i; i < permits.length; ++i) {
+            TokenPermit calldata permit = permits[i];
+            if (permit.token == address(0)) revert PermitNeedsToken();
+            _usePermit(permit.token, permit.value, permit.deadline, permit.v, permit.r, permit.s);
+        }
+        _takeOrderFunds(lines);
+        emit OrderPaid(msg.sender, orderRef, count, refundTo == address(0) ? msg.sender : refundTo);
+        for (uint256 i; i < count; ++i) {
+            OrderLine calldata line = lines[i];
+            _split(line.agreementId, line.asset, line.amount, line.referrer, orderRef, refundTo);
+        }
     }
 
     /// @inheritdoc IReferralPayments
     function releaseHeldPayments(HeldPayment[] calldata held) external {
         for (uint256 i; i < held.length; ++i) {
             HeldPayment calldata payment = held[i];
+            // Released or refunded already, perhaps by someone else first: nothing left to do for it.
+            if (_isSettledHold(payment.holdId)) continue;
             Agreement storage a = _takeHeldPayment(payment);
             if (block.timestamp < payment.releaseAt) revert HoldbackNotOver(payment.holdId, payment.releaseAt);
-            _credit(a, payment.asset, payment.referrer, payment.networkFee, payment.referralFee, payment.vendorShare);
+            uint256 totals = a.loadTotals();
+            _credit(a, totals, payment.asset, payment.referrer, payment.networkFee, payment.referralFee, payment.vendorShare);
+            // Volume is earned, not promised: a held payment counts toward its referrer's tier only now.
+            if (payment.referrer != address(0) && totals.flags() & AgreementFlags.TIERED != 0) {
+                _referredVolumes[a.lineageId][payment.referrer] += payment.amount;
+            }
             emit HeldPaymentReleased(payment.holdId, payment.agreementId);
         }
     }
 
     /// @inheritdoc IReferralPayments
     function refundHeldPayment(HeldPayment calldata held) external {
-        Agreement storage a = _agreements[held.agreementId];
+        Agreement storage a = _book.agreements[held.agreementId];
         if (msg.sender != a.refunder) revert NotRefunder(held.agreementId, msg.sender);
         _takeHeldPayment(held);
         if (block.timestamp >= held.releaseAt) revert HoldbackOver(held.holdId, held.releaseAt);
-        if (held.referrer != address(0) && a.tierCount != 0) {
-            _referredVolumes[a.lineageId][held.referrer] -= held.amount;
-        }
-        _balances[held.payer][held.asset] += held.amount;
-        emit HeldPaymentRefunded(held.holdId, held.agreementId, held.payer, held.amount);
+        _balances[held.refundTo][held.asset] += held.amount;
+        emit HeldPaymentRefunded(held.holdId, held.agreementId, held.refundTo, held.amount);
+    }
+
+    /// @inheritdoc IReferralPayments
+    function collect(uint256 agreementId) external returns (uint256 amount) {
+        Agreement storage a = _book.agreements[agreementId];
+        uint256 totals = a.loadTotals();
+        if (totals.networkId() == 0) revert UnknownAgreement(agreementId);
+        (uint256 partyShare, uint256 networkFee) = _takeEarnings(agreementId, a, totals, msg.sender);
+        amount = partyShare + networkFee;
+        if (amount == 0) revert NothingToCollect(agreementId, msg.sender);
+        emit EarningsPaid(agreementId, msg.sender, partyShare, networkFee);
+        // Checks-effects-interactions: everything is recorded before this call, and a re-entered collect finds
+        // nothing left, so the payout needs no reentrancy guard (it is the cheap path, see bench/gas.md).
+        _send(totals.flags() & AgreementFlags.NATIVE != 0 ? address(0) : a.pricing.asset, msg.sender, amount);
     }
 
     /// @inheritdoc IReferralPayments
@@ -128,33 +175,44 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
     /// @inheritdoc IReferralPayments
     function collectable(uint256 agreementId, address account) external view returns (uint256) {
         Agreement storage a = _existingAgreement(agreementId);
-        (uint256 partyShare, uint256 networkFee) = _owed(a, _positions[agreementId][account]);
+        (uint256 partyShare, uint256 networkFee) = _owed(a, a.loadTotals(), _book.positions[agreementId][account]);
         return partyShare + networkFee;
     }
 
-    /// @dev Checks the payment against the agreement and splits it: the referral fee to the referrer's
-    /// balance, the network fee and the vendor share to the agreement's running totals.
-    function _split(uint256 agreementId, address asset, uint256 amount, address referrer, bytes32 orderRef) private {
+    /// @dev Checks one payment (or order line) against its agreement and splits it: the referral fee to the
+    /// referrer's balance, the network fee and the vendor share to the agreement's running totals, or all of it
+    /// held when the agreement has a holdback.
+    function _split(
+        uint256 agreementId,
+        address asset,
+        uint256 amount,
+        address referrer,
+        bytes32 orderRef,
+        address refundTo
+    ) private {
         if (amount == 0) revert ZeroPayment();
-        Agreement storage a = _agreements[agreementId];
-        if (a.status != AgreementStatus.Active) revert AgreementNotActive(agreementId, a.status);
-        if (a.asset != asset) revert WrongPaymentAsset(agreementId, a.asset, asset);
-        if (block.timestamp < a.validFrom) revert AgreementNotYetValid(agreementId, a.validFrom);
-        if (block.timestamp > a.validUntil) revert AgreementExpired(agreementId, a.validUntil);
+        Agreement storage a = _book.agreements[agreementId];
+        // One read of each hot slot and, when credited, one write (see {AgreementSlots}).
+        (uint256 pricing, uint256 totals) = a.load();
+        uint256 flags = totals.flags();
+        if (flags & AgreementFlags.ACTIVE == 0) revert AgreementNotActive(agreementId, _statusOf(a));
+        if (pricing.asset() != asset) revert WrongPaymentAsset(agreementId, pricing.asset(), asset);
+        if (block.timestamp < pricing.validFrom()) revert AgreementNotYetValid(agreementId, pricing.validFrom());
+        if (block.timestamp > pricing.validUntil()) revert AgreementExpired(agreementId, pricing.validUntil());
 
         uint256 referralFeeBps;
         if (referrer != address(0)) {
-            if (referrer == msg.sender) revert SelfReferral(msg.sender);
-            if (!_isActiveMember(a.networkId, referrer)) revert ReferrerNotActiveMember(a.networkId, referrer);
-            referralFeeBps = a.tierCount == 0 ? a.referralFeeBps : _applyTier(agreementId, a, referrer, amount);
+            _checkReferrer(agreementId, totals.networkId(), flags, referrer);
+            referralFeeBps = flags & AgreementFlags.TIERED == 0
+                ? pricing.referralFeeBps()
+                : _applyTier(agreementId, a, referrer, amount, flags & AgreementFlags.HELD == 0);
         }
         (uint256 networkFee, uint256 referralFee, uint256 vendorShare) =
-            SplitMath.splitPayment(amount, a.networkFeeBps, referralFeeBps);
-        emit PaymentSplit(agreementId, msg.sender, referrer, asset, amount, networkFee, referralFee, vendorShare, orderRef);
+            SplitMath.splitPayment(amount, pricing.networkFeeBps(), referralFeeBps);
+        emit PaymentSplit(agreementId, msg.sender, referrer, amount, orderRef);
 
-        uint32 holdbackPeriod = a.holdbackPeriod;
-        if (holdbackPeriod == 0) {
-            _credit(a, asset, referrer, networkFee, referralFee, vendorShare);
+        if (flags & AgreementFlags.HELD == 0) {
+            _credit(a, totals, asset, referrer, networkFee, referralFee, vendorShare);
         } else {
             _hold(
                 a,
@@ -168,24 +226,40 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
                     networkFee: networkFee,
                     referralFee: referralFee,
                     vendorShare: vendorShare,
-                    releaseAt: uint40(block.timestamp + holdbackPeriod)
+                    releaseAt: uint40(block.timestamp + a.holdbackPeriod),
+                    refundTo: refundTo == address(0) ? msg.sender : refundTo
                 })
             );
         }
+    }
+
+    /// @dev A referrer must be an active member of the agreement's network, in a role the agreement lets refer,
+    /// and not the payer itself.
+    function _checkReferrer(uint256 agreementId, uint256 networkId, uint256 flags, address referrer) private view {
+        if (referrer == msg.sender) revert SelfReferral(msg.sender);
+        Membership storage member = _memberships[networkId][referrer];
+        if (member.status != MemberStatus.Active) revert ReferrerNotActiveMember(networkId, referrer);
+        uint256 roles = flags >> AgreementFlags.REFERRER_ROLES_SHIFT;
+        uint8 role = uint8(member.role);
+        if (roles != 0 && (roles >> role) & 1 == 0) revert ReferrerRoleNotAllowed(agreementId, referrer, role);
     }
 
     /// @dev Credits a split: the referral fee to the referrer's balance, the network fee and the vendor share
     /// to the agreement's running totals.
     function _credit(
         Agreement storage a,
+        uint256 totals,
         address asset,
         address referrer,
         uint256 networkFee,
         uint256 referralFee,
         uint256 vendorShare
     ) private {
-        a.vendorPool = _toUint128(a.vendorPool + vendorShare);
-        a.networkFees = _toUint128(a.networkFees + networkFee);
+        a.storeTotals(
+            totals.withAmounts(
+                _toUint112(totals.vendorPool() + vendorShare), _toUint104(totals.networkFees() + networkFee)
+            )
+        );
         if (referralFee != 0) _balances[referrer][asset] += referralFee;
     }
 
@@ -193,11 +267,18 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
     /// counted into the agreement's held totals now, so that a payment whose release could not fit the running
     /// totals is refused when made, never stuck after its holdback.
     function _hold(Agreement storage a, HeldPayment memory held) private {
-        a.heldVendorShares = _toUint128(uint256(a.vendorPool) + a.heldVendorShares + held.vendorShare) - a.vendorPool;
-        a.heldNetworkFees = _toUint128(uint256(a.networkFees) + a.heldNetworkFees + held.networkFee) - a.networkFees;
+        uint256 vendorPool = a.totals.vendorPool;
+        uint256 networkFees = a.totals.networkFees;
+        a.held.vendorShares = uint112(_toUint112(vendorPool + a.held.vendorShares + held.vendorShare) - vendorPool);
+        a.held.networkFees = uint104(_toUint104(networkFees + a.held.networkFees + held.networkFee) - networkFees);
+        ++a.held.count;
         _heldPaymentHashes[held.holdId] = keccak256(abi.encode(held));
-        ++a.heldPayments;
         emit PaymentHeld(held.holdId, held.agreementId, held);
+    }
+
+    /// @dev Whether `holdId` was a held payment that has since been released or refunded.
+    function _isSettledHold(uint256 holdId) private view returns (bool) {
+        return holdId != 0 && holdId <= _holdCount && _heldPaymentHashes[holdId] == bytes32(0);
     }
 
     /// @dev Checks `held` is a payment still held, exactly as recorded, and takes it off the books.
@@ -205,20 +286,22 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         bytes32 recorded = _heldPaymentHashes[held.holdId];
         if (recorded == bytes32(0) || recorded != keccak256(abi.encode(held))) revert UnknownHeldPayment(held.holdId);
         delete _heldPaymentHashes[held.holdId];
-        a = _agreements[held.agreementId];
-        --a.heldPayments;
-        a.heldVendorShares -= uint128(held.vendorShare);
-        a.heldNetworkFees -= uint128(held.networkFee);
+        a = _book.agreements[held.agreementId];
+        --a.held.count;
+        // The record matches what {_hold} counted in, so these fit and do not underflow.
+        a.held.vendorShares -= uint112(held.vendorShare);
+        a.held.networkFees -= uint104(held.networkFee);
     }
 
-    /// @dev Counts `amount` into `referrer`'s volume and returns the rate of the tier reached before it.
-    function _applyTier(uint256 agreementId, Agreement storage a, address referrer, uint256 amount)
+    /// @dev The rate of the tier `referrer` reached before this payment; counts `amount` into its volume now
+    /// when `countNow` (a held payment counts on release).
+    function _applyTier(uint256 agreementId, Agreement storage a, address referrer, uint256 amount, bool countNow)
         private
         returns (uint16 feeBps)
     {
         mapping(address referrer => uint256) storage volumes = _referredVolumes[a.lineageId];
         uint256 volumeBefore = volumes[referrer];
-        volumes[referrer] = volumeBefore + amount;
+        if (countNow) volumes[referrer] = volumeBefore + amount;
         uint8 tier;
         (tier, feeBps) = _tierFor(a, volumeBefore);
         emit ReferralTierApplied(agreementId, referrer, tier, feeBps, volumeBefore);
@@ -226,7 +309,7 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
 
     /// @dev The highest tier whose threshold `volume` has reached (0: the base rate) and its rate.
     function _tierFor(Agreement storage a, uint256 volume) private view returns (uint8 tier, uint16 feeBps) {
-        feeBps = a.referralFeeBps;
+        feeBps = a.pricing.referralFeeBps;
         ReferralTier[] storage tiers = a.referralTiers;
         uint256 count = a.tierCount;
         // Ascending, so a referrer below the first threshold costs a single read.
@@ -238,8 +321,40 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         }
     }
 
-    /// @dev Takes `amount` of `token` from the caller; refuses a token that delivers less.
-    function _pullToken(address token, uint256 amount) private {
+    /// @dev Checks the ETH sent is the sum of the order's ETH lines and pulls each token once, for the sum of its
+    /// lines. Each line's asset is checked against its agreement when the line is split.
+    function _takeOrderFunds(OrderLine[] calldata lines) private {
+        uint256 count = lines.length;
+        uint256 ethTotal;
+        address[] memory tokens = new address[](count);
+        uint256[] memory totals = new uint256[](count);
+        uint256 tokenCount;
+        for (uint256 i; i < count; ++i) {
+            address asset = lines[i].asset;
+            if (asset == address(0)) {
+                ethTotal += lines[i].amount;
+                continue;
+            }
+            uint256 j;
+            while (j < tokenCount && tokens[j] != asset) ++j;
+            if (j == tokenCount) tokens[tokenCount++] = asset;
+            totals[j] += lines[i].amount;
+        }
+        if (msg.value != ethTotal) revert WrongPaymentValue(ethTotal, msg.value);
+        for (uint256 j; j < tokenCount; ++j) {
+            _pullToken(tokens[j], totals[j]);
+        }
+    }
+
+    /// @dev Uses the caller's EIP-2612 permit for `token`. A front-runner may have used it already; the allowance
+    /// then is what matters, and the pull that follows fails plainly if it is missing.
+    function _usePermit(address token, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
+        try IERC20Permit(token).permit(msg.sender, address(this), value, deadline, v, r, s) {} catch {}
+    }
+
+    /// @dev Takes `amount` of `token` from the caller; refuses a token that delivers less. Guarded: a token is
+    /// an external contract and must not re-enter a payout while it is being paid.
+    function _pullToken(address token, uint256 amount) private nonReentrant {
         uint256 balanceBefore = IERC20(token).balanceOf(address(this));
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = IERC20(token).balanceOf(address(this)) - balanceBefore;
@@ -255,11 +370,59 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         uint256 balance = _balances[account][asset];
         amount = balance;
         for (uint256 i; i < agreementIds.length; ++i) {
-            amount += _collect(agreementIds[i], account, asset);
+            uint256 agreementId = agreementIds[i];
+            Agreement storage a = _existingAgreement(agreementId);
+            uint256 totals = a.loadTotals();
+            address agreementAsset = totals.flags() & AgreementFlags.NATIVE != 0 ? address(0) : a.pricing.asset;
+            if (agreementAsset != asset) revert AgreementAssetMismatch(agreementId, agreementAsset, asset);
+            (uint256 partyShare, uint256 networkFee) = _takeEarnings(agreementId, a, totals, account);
+            if (partyShare != 0 || networkFee != 0) {
+                emit EarningsCollected(agreementId, account, asset, partyShare, networkFee);
+            }
+            amount += partyShare + networkFee;
         }
         if (amount == 0) revert NothingToWithdraw(account, asset);
         if (balance != 0) _balances[account][asset] = 0;
         emit Withdrawn(account, asset, recipient, amount);
+        _send(asset, recipient, amount);
+    }
+
+    /// @dev Marks what `account` may collect from agreement `a` (whose running totals are `totals`) now as
+    /// collected, and returns it.
+    function _takeEarnings(uint256 agreementId, Agreement storage a, uint256 totals, address account)
+        private
+        returns (uint256 partyShare, uint256 networkFee)
+    {
+        Position storage stored = _book.positions[agreementId][account];
+        Position memory position = stored;
+        if (!position.isParty && !position.isFeeRecipient) revert NotEntitled(agreementId, account);
+        (partyShare, networkFee) = _owed(a, totals, position);
+        // Both are at most what the running totals hold, which fit in 112 bits.
+        if (partyShare != 0) stored.collected = position.collected + uint128(partyShare);
+        if (networkFee != 0) a.networkFeesCollected += uint128(networkFee);
+    }
+
+    /// @dev What `position` may collect from agreement `a` (running totals `totals`) now, as a party and as its
+    /// fee recipient.
+    function _owed(Agreement storage a, uint256 totals, Position memory position)
+        private
+        view
+        returns (uint256 partyShare, uint256 networkFee)
+    {
+        uint256 shareBps = position.shareBps;
+        if (shareBps != 0) {
+            uint256 pool = totals.vendorPool();
+            uint256 entitled = SplitMath.openEntitlement(pool, shareBps);
+            // Only the last wei depends on whether the pool is final: look at the status and window just then.
+            uint256 entitledIfFinal = SplitMath.finalEntitlement(pool, position.shareStart, shareBps);
+            if (entitledIfFinal != entitled && _isClosed(a, totals.flags())) entitled = entitledIfFinal;
+            partyShare = entitled - position.collected;
+        }
+        if (position.isFeeRecipient) networkFee = totals.networkFees() - a.networkFeesCollected;
+    }
+
+    /// @dev Pays `amount` of `asset` (address(0): ETH) to `recipient`.
+    function _send(address asset, address recipient, uint256 amount) private {
         if (asset == address(0)) {
             (bool ok,) = recipient.call{value: amount}("");
             if (!ok) revert NativeTransferFailed(recipient, amount);
@@ -268,42 +431,13 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         }
     }
 
-    /// @dev Marks `account`'s earnings in `agreementId` as collected and returns them.
-    function _collect(uint256 agreementId, address account, address asset) private returns (uint256) {
-        Agreement storage a = _existingAgreement(agreementId);
-        if (a.asset != asset) revert AgreementAssetMismatch(agreementId, a.asset, asset);
-        Position storage position = _positions[agreementId][account];
-        if (!position.isParty && !position.isFeeRecipient) revert NotEntitled(agreementId, account);
-
-        (uint256 partyShare, uint256 networkFee) = _owed(a, position);
-        if (partyShare != 0) position.collected += uint128(partyShare);
-        if (networkFee != 0) a.networkFeesCollected += uint128(networkFee);
-        if (partyShare != 0 || networkFee != 0) {
-            emit EarningsCollected(agreementId, account, asset, partyShare, networkFee);
-        }
-        return partyShare + networkFee;
+    function _toUint112(uint256 value) private pure returns (uint112) {
+        if (value > type(uint112).max) revert AmountTooLarge(value);
+        return uint112(value);
     }
 
-    /// @dev What `position` may collect from agreement `a` now, as a party and as its fee recipient.
-    function _owed(Agreement storage a, Position storage position)
-        private
-        view
-        returns (uint256 partyShare, uint256 networkFee)
-    {
-        uint256 shareBps = position.shareBps;
-        if (shareBps != 0) {
-            uint256 pool = a.vendorPool;
-            uint256 entitled = SplitMath.openEntitlement(pool, shareBps);
-            // Only the last wei depends on whether the pool is final: look at the status and window just then.
-            uint256 entitledIfFinal = SplitMath.finalEntitlement(pool, position.shareStart, shareBps);
-            if (entitledIfFinal != entitled && _isClosed(a)) entitled = entitledIfFinal;
-            partyShare = entitled - position.collected;
-        }
-        if (position.isFeeRecipient) networkFee = a.networkFees - a.networkFeesCollected;
-    }
-
-    function _toUint128(uint256 value) private pure returns (uint128) {
-        if (value > type(uint128).max) revert AmountTooLarge(value);
-        return uint128(value);
+    function _toUint104(uint256 value) private pure returns (uint104) {
+        if (value > type(uint104).max) revert AmountTooLarge(value);
+        return uint104(value);
     }
 }

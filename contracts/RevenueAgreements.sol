@@ -1,87 +1,42 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {IRevenueAgreements} from "./interfaces/IRevenueAgreements.sol";
+import {Agreement, AgreementBook, AgreementFlags, Position} from "./libraries/AgreementBook.sol";
 import {AgreementHashing} from "./libraries/AgreementHashing.sol";
-import {SplitMath} from "./libraries/SplitMath.sol";
+import {AgreementProposals} from "./libraries/AgreementProposals.sol";
 import {NetworkRegistry} from "./NetworkRegistry.sol";
 
 /// @title RevenueAgreements
 /// @notice Proposal, negotiation, acceptance (by transaction or EIP-712/ERC-1271 signature), amendment and
 /// termination of revenue-sharing agreements between members of one network.
-abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP712, Nonces {
+/// @dev Checking and storing a proposal runs in the linked library {AgreementProposals}.
+abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP712 {
     /// @notice The most parties one agreement can have. Proposing one costs about 2.7M gas and activating
     /// it with 50 signatures about 1.3M, well under the 16,777,216 gas a transaction may use (EIP-7825);
     /// see bench/gas.md.
-    uint256 public constant MAX_PARTIES = 50;
+    uint256 public constant MAX_PARTIES = AgreementProposals.MAX_PARTIES;
 
     /// @notice The highest referral fee: 50% of each payment.
-    uint16 public constant MAX_REFERRAL_FEE_BPS = 5_000;
+    uint16 public constant MAX_REFERRAL_FEE_BPS = AgreementProposals.MAX_REFERRAL_FEE_BPS;
 
     /// @notice The most referral tiers above the base rate.
-    uint256 public constant MAX_REFERRAL_TIERS = 8;
+    uint256 public constant MAX_REFERRAL_TIERS = AgreementProposals.MAX_REFERRAL_TIERS;
 
     /// @notice The longest holdback period: 180 days.
-    uint32 public constant MAX_HOLDBACK_PERIOD = 180 days;
+    uint32 public constant MAX_HOLDBACK_PERIOD = AgreementProposals.MAX_HOLDBACK_PERIOD;
 
-    /// @dev One version of an agreement. Fields are ordered so a payment reads three slots and writes one.
-    struct Agreement {
-        // slot 0: read by every payment
-        address asset;
-        uint48 networkId;
-        uint16 referralFeeBps;
-        uint16 networkFeeBps;
-        AgreementStatus status;
-        // slot 1: read by every payment
-        uint40 validFrom;
-        uint40 validUntil;
-        uint32 version;
-        uint16 partyCount;
-        uint16 pendingAcceptances;
-        uint32 holdbackPeriod;
-        uint8 tierCount;
-        uint32 heldPayments;
-        // slot 2: written by every payment
-        uint128 vendorPool;
-        uint128 networkFees;
-        // what held payments will add to slot 2 once released: counted when held, so a release always fits
-        uint128 heldVendorShares;
-        uint128 heldNetworkFees;
-        // the rest: read when collecting, accepting, refunding or paying a tiered rate
-        address feeRecipient;
-        address refunder;
-        uint128 networkFeesCollected;
-        bytes32 termsDigest;
-        uint256 previousId;
-        uint256 lineageId;
-        address[] parties;
-        ReferralTier[] referralTiers;
-    }
+    AgreementBook internal _book;
 
-    /// @dev An account's place in one agreement: its slice of the vendor pool, what it has collected of it,
-    /// and whether it collects the network fee.
-    struct Position {
-        uint128 collected;
-        uint16 shareStart;
-        uint16 shareBps;
-        bool isParty;
-        bool accepted;
-        bool isFeeRecipient;
-    }
-
-    uint256 private _agreementCount;
-    mapping(uint256 agreementId => Agreement) internal _agreements;
-    mapping(uint256 agreementId => mapping(address account => Position)) internal _positions;
-    mapping(uint256 lineageId => uint256 agreementId) private _activeVersions;
-    mapping(uint256 lineageId => uint32 version) private _latestVersions;
+    /// @dev Unordered counter-proposal nonces, 256 to a word: bit `nonce % 256` of word `nonce / 256`.
+    mapping(address author => mapping(uint256 word => uint256 bits)) private _usedCounterNonces;
 
     /// @inheritdoc IRevenueAgreements
     function propose(AgreementTerms calldata terms) external returns (uint256 agreementId) {
-        return _propose(terms, AgreementHashing.hashTerms(terms), 0, 0, msg.sender);
+        (agreementId,) = _propose(terms, 0, 0, msg.sender);
     }
 
     /// @inheritdoc IRevenueAgreements
@@ -91,12 +46,12 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
     {
         Agreement storage previous = _existingAgreement(previousId);
         _requireStatus(previousId, previous.status, AgreementStatus.Active);
-        agreementId = _proposeSuccessor(previous, terms, AgreementHashing.hashTerms(terms), previousId, msg.sender);
+        (agreementId,) = _propose(terms, previousId, previousId, msg.sender);
     }
 
     /// @inheritdoc IRevenueAgreements
     function counterPropose(uint256 counteredId, AgreementTerms calldata terms) external returns (uint256 agreementId) {
-        return _counterPropose(counteredId, terms, AgreementHashing.hashTerms(terms), msg.sender);
+        (agreementId,) = _counterPropose(counteredId, terms, msg.sender);
     }
 
     /// @inheritdoc IRevenueAgreements
@@ -104,21 +59,29 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         uint256 counteredId,
         AgreementTerms calldata terms,
         address author,
+        uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external returns (uint256 agreementId) {
         if (deadline < block.timestamp) revert CounterSignatureExpired(author, deadline);
-        bytes32 termsDigest = AgreementHashing.hashTerms(terms);
-        bytes32 digest =
-            _hashTypedDataV4(AgreementHashing.hashCounter(counteredId, termsDigest, _useNonce(author), deadline));
+        _useCounterNonce(author, nonce);
+        bytes32 termsDigest;
+        (agreementId, termsDigest) = _counterPropose(counteredId, terms, author);
+        // Checked once the terms are hashed by the proposal; a bad signature reverts it all.
+        bytes32 digest = _hashTypedDataV4(AgreementHashing.hashCounter(counteredId, termsDigest, nonce, deadline));
         if (!SignatureChecker.isValidSignatureNow(author, digest, signature)) revert InvalidCounterSignature(author);
-        return _counterPropose(counteredId, terms, termsDigest, author);
+    }
+
+    /// @inheritdoc IRevenueAgreements
+    function invalidateCounterNonce(uint256 nonce) external {
+        _useCounterNonce(msg.sender, nonce);
+        emit CounterNonceInvalidated(msg.sender, nonce);
     }
 
     /// @inheritdoc IRevenueAgreements
     function accept(uint256 agreementId) external {
         Agreement storage agreement_ = _pendingAgreement(agreementId);
-        Position storage position = _positions[agreementId][msg.sender];
+        Position storage position = _book.positions[agreementId][msg.sender];
         if (!position.isParty) revert NotAgreementParty(agreementId, msg.sender);
         if (position.accepted) revert AlreadyAccepted(agreementId, msg.sender);
         _recordAcceptance(agreementId, agreement_, position, msg.sender, false);
@@ -129,9 +92,10 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         // A relayer whose whole batch was submitted first (so the agreement activated) has nothing left to do.
         if (_allRecorded(agreementId, acceptances)) return;
         Agreement storage agreement_ = _pendingAgreement(agreementId);
+        mapping(address account => Position) storage positions = _book.positions[agreementId];
         for (uint256 i; i < acceptances.length; ++i) {
             SignedAcceptance calldata signed = acceptances[i];
-            Position storage position = _positions[agreementId][signed.signer];
+            Position storage position = positions[signed.signer];
             if (!position.isParty) revert NotAgreementParty(agreementId, signed.signer);
             // Someone may have submitted this signature first: the acceptance is recorded either way.
             if (position.accepted) continue;
@@ -154,37 +118,35 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         if (status != AgreementStatus.Pending && status != AgreementStatus.Active) {
             revert UnexpectedAgreementStatus(agreementId, status);
         }
-        if (!_positions[agreementId][msg.sender].isParty) revert NotAgreementParty(agreementId, msg.sender);
-        agreement_.status = AgreementStatus.Terminated;
+        if (!_book.positions[agreementId][msg.sender].isParty) revert NotAgreementParty(agreementId, msg.sender);
+        _close(agreement_, AgreementStatus.Terminated);
         emit AgreementTerminated(agreementId, msg.sender);
     }
 
     /// @inheritdoc IRevenueAgreements
     function agreement(uint256 agreementId) external view returns (AgreementView memory) {
         Agreement storage a = _existingAgreement(agreementId);
-        AgreementStatus status = a.status;
-        // A pending version outrun by a competing version can never activate: report it as superseded.
-        if (status == AgreementStatus.Pending && _winnerOver(a) != 0) status = AgreementStatus.Superseded;
         return AgreementView({
-            networkId: a.networkId,
-            asset: a.asset,
-            status: status,
+            networkId: a.totals.networkId,
+            asset: a.pricing.asset,
+            status: _statusOf(a),
             version: a.version,
             previousId: a.previousId,
-            referralFeeBps: a.referralFeeBps,
-            networkFeeBps: a.networkFeeBps,
+            referralFeeBps: a.pricing.referralFeeBps,
+            networkFeeBps: a.pricing.networkFeeBps,
             feeRecipient: a.feeRecipient,
-            validFrom: a.validFrom,
-            validUntil: a.validUntil,
+            validFrom: a.pricing.validFrom,
+            validUntil: a.pricing.validUntil,
+            referrerRoles: a.totals.flags >> AgreementFlags.REFERRER_ROLES_SHIFT,
             partyCount: a.partyCount,
             pendingAcceptances: a.pendingAcceptances,
             lineageId: a.lineageId,
             holdbackPeriod: a.holdbackPeriod,
             refunder: a.refunder,
-            heldPayments: a.heldPayments,
+            heldPayments: a.held.count,
             termsDigest: a.termsDigest,
-            vendorPool: a.vendorPool,
-            networkFees: a.networkFees,
+            vendorPool: a.totals.vendorPool,
+            networkFees: a.totals.networkFees,
             networkFeesCollected: a.networkFeesCollected
         });
     }
@@ -192,15 +154,16 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
     /// @inheritdoc IRevenueAgreements
     function partiesOf(uint256 agreementId) external view returns (Party[] memory parties) {
         address[] storage accounts = _existingAgreement(agreementId).parties;
+        mapping(address account => Position) storage positions = _book.positions[agreementId];
         parties = new Party[](accounts.length);
         for (uint256 i; i < accounts.length; ++i) {
-            parties[i] = Party({account: accounts[i], shareBps: _positions[agreementId][accounts[i]].shareBps});
+            parties[i] = Party({account: accounts[i], shareBps: positions[accounts[i]].shareBps});
         }
     }
 
     /// @inheritdoc IRevenueAgreements
     function hasAccepted(uint256 agreementId, address account) external view returns (bool) {
-        return _positions[agreementId][account].accepted;
+        return _book.positions[agreementId][account].accepted;
     }
 
     /// @inheritdoc IRevenueAgreements
@@ -215,175 +178,84 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
 
     /// @inheritdoc IRevenueAgreements
     function activeVersionOf(uint256 lineageId) external view returns (uint256) {
-        return _activeVersions[lineageId];
+        return _book.activeVersions[lineageId];
     }
 
     /// @inheritdoc IRevenueAgreements
-    function counterProposalDigest(
-        uint256 counteredId,
-        AgreementTerms calldata terms,
-        address author,
-        uint256 deadline
-    ) external view returns (bytes32) {
+    function counterProposalDigest(uint256 counteredId, AgreementTerms calldata terms, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32)
+    {
         return _hashTypedDataV4(
-            AgreementHashing.hashCounter(counteredId, AgreementHashing.hashTerms(terms), nonces(author), deadline)
+            AgreementHashing.hashCounter(counteredId, AgreementProposals.hashTerms(terms), nonce, deadline)
         );
     }
 
     /// @inheritdoc IRevenueAgreements
+    function isCounterNonceUsed(address author, uint256 nonce) external view returns (bool) {
+        return _usedCounterNonces[author][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IRevenueAgreements
     function agreementCount() external view returns (uint256) {
-        return _agreementCount;
+        return _book.count;
     }
 
     /// @dev Whether `a`'s vendor pool can no longer grow, so its parties may collect their last wei: it takes
-    /// no more payments and holds none that a release could still add.
-    function _isClosed(Agreement storage a) internal view returns (bool) {
-        if (a.heldPayments != 0) return false;
-        AgreementStatus status = a.status;
-        return status == AgreementStatus.Terminated || status == AgreementStatus.Superseded
-            || block.timestamp > a.validUntil;
+    /// no more payments (no longer active, or past its window) and holds none that a release could still add.
+    /// Only an agreement that was active has a pool, so a cleared {AgreementFlags.ACTIVE} means it ended.
+    function _isClosed(Agreement storage a, uint256 flags) internal view returns (bool) {
+        if (a.held.count != 0) return false;
+        return flags & AgreementFlags.ACTIVE == 0 || block.timestamp > a.pricing.validUntil;
     }
 
     /// @dev The agreement `agreementId`, which must exist.
     function _existingAgreement(uint256 agreementId) internal view returns (Agreement storage a) {
-        a = _agreements[agreementId];
-        if (a.status == AgreementStatus.None) revert UnknownAgreement(agreementId);
+        a = _book.agreements[agreementId];
+        // Every agreement belongs to a network (ids start at 1); the field shares the slot the hot paths read.
+        if (a.totals.networkId == 0) revert UnknownAgreement(agreementId);
     }
 
-    /// @dev Creates a version in lineage `lineageId` (a new lineage when 0) that will replace `previousId`
-    /// (none when 0) once active; `proposer` accepts it if it is a party.
-    function _propose(
-        AgreementTerms calldata terms,
-        bytes32 termsDigest,
-        uint256 previousId,
-        uint256 lineageId,
-        address proposer
-    ) private returns (uint256 agreementId) {
-        _checkTerms(terms, proposer);
-        agreementId = ++_agreementCount;
-        if (lineageId == 0) lineageId = agreementId;
-        uint32 version = ++_latestVersions[lineageId];
-        Agreement storage a = _agreements[agreementId];
-        a.asset = terms.asset;
-        a.networkId = uint48(terms.networkId); // _checkTerms proved the network exists, so its id fits
-        a.referralFeeBps = terms.referralFeeBps;
-        a.networkFeeBps = terms.networkFeeBps;
-        a.status = AgreementStatus.Pending;
-        a.validFrom = terms.validFrom;
-        a.validUntil = terms.validUntil;
-        a.version = version;
-        a.holdbackPeriod = terms.holdbackPeriod;
-        a.feeRecipient = terms.feeRecipient;
-        a.refunder = terms.refunder;
-        a.termsDigest = termsDigest;
-        a.previousId = previousId;
-        a.lineageId = lineageId;
-        a.tierCount = uint8(_storeTiers(a, terms.referralTiers));
-
-        uint256 count = _storeParties(agreementId, a, terms);
-        a.partyCount = uint16(count);
-        a.pendingAcceptances = uint16(count);
-        _positions[agreementId][terms.feeRecipient].isFeeRecipient = true;
-        if (terms.refunder != address(0) && !_positions[agreementId][terms.refunder].isParty) {
-            revert InvalidRefunder(terms.refunder);
-        }
-        emit AgreementProposed(agreementId, terms.networkId, proposer, previousId, version, terms);
-
-        Position storage proposerPosition = _positions[agreementId][proposer];
-        if (proposerPosition.isParty) _recordAcceptance(agreementId, a, proposerPosition, proposer, false);
+    /// @dev `a`'s status as views report it: a pending version outrun by a competing version that activated
+    /// first can never activate, so it is superseded.
+    function _statusOf(Agreement storage a) internal view returns (AgreementStatus status) {
+        status = a.status;
+        if (status == AgreementStatus.Pending && _winnerOver(a) != 0) status = AgreementStatus.Superseded;
     }
 
-    /// @dev Proposes a version that follows `base` in its lineage (an amendment of it when active, a counter
-    /// to it when pending) and replaces `previousId` once active. It must keep every party of `base`.
-    function _proposeSuccessor(
-        Agreement storage base,
-        AgreementTerms calldata terms,
-        bytes32 termsDigest,
-        uint256 previousId,
-        address proposer
-    ) private returns (uint256 agreementId) {
-        if (base.networkId != terms.networkId) revert AmendmentChangesNetwork(base.networkId, terms.networkId);
-        agreementId = _propose(terms, termsDigest, previousId, base.lineageId, proposer);
-        mapping(address account => Position) storage positions = _positions[agreementId];
-        address[] storage baseParties = base.parties;
-        for (uint256 i; i < baseParties.length; ++i) {
-            if (!positions[baseParties[i]].isParty) revert AmendmentDropsParty(baseParties[i]);
-        }
-    }
-
-    function _counterPropose(uint256 counteredId, AgreementTerms calldata terms, bytes32 termsDigest, address author)
+    function _propose(AgreementTerms calldata terms, uint256 baseId, uint256 previousId, address proposer)
         private
-        returns (uint256 agreementId)
+        returns (uint256 agreementId, bytes32 termsDigest)
+    {
+        // An existing network's id is at most the network count, far below 2^32: it fits Agreement.networkId.
+        (agreementId, termsDigest) = AgreementProposals.propose(
+            _book, _memberships, _existingNetwork(terms.networkId), terms, baseId, previousId, proposer
+        );
+        Position storage proposerPosition = _book.positions[agreementId][proposer];
+        if (proposerPosition.isParty) {
+            _recordAcceptance(agreementId, _book.agreements[agreementId], proposerPosition, proposer, false);
+        }
+    }
+
+    /// @dev A counter to pending version `counteredId` follows it in its lineage and replaces the same active
+    /// version as it (if any) once active.
+    function _counterPropose(uint256 counteredId, AgreementTerms calldata terms, address author)
+        private
+        returns (uint256 agreementId, bytes32 termsDigest)
     {
         Agreement storage countered = _pendingAgreement(counteredId);
-        if (!_positions[counteredId][author].isParty) revert NotAgreementParty(counteredId, author);
-        agreementId = _proposeSuccessor(countered, terms, termsDigest, countered.previousId, author);
+        if (!_book.positions[counteredId][author].isParty) revert NotAgreementParty(counteredId, author);
+        (agreementId, termsDigest) = _propose(terms, counteredId, countered.previousId, author);
         emit AgreementCountered(agreementId, counteredId, author);
     }
 
-    /// @dev Validates everything in `terms` but the parties and tiers, which are checked as they are stored.
-    function _checkTerms(AgreementTerms calldata terms, address proposer) private view {
-        uint256 networkId = terms.networkId;
-        Network storage net = _existingNetwork(networkId);
-        if (proposer != net.operator && !_isActiveMember(networkId, proposer)) {
-            revert NotAllowedToPropose(networkId, proposer);
-        }
-        if (terms.feeRecipient != net.feeRecipient || terms.networkFeeBps != net.feeBps) {
-            revert NetworkFeeTermsChanged(net.feeRecipient, net.feeBps);
-        }
-        if (terms.referralFeeBps > MAX_REFERRAL_FEE_BPS) {
-            revert ReferralFeeTooHigh(terms.referralFeeBps, MAX_REFERRAL_FEE_BPS);
-        }
-        if (terms.validFrom >= terms.validUntil || terms.validUntil <= block.timestamp) {
-            revert InvalidValidityWindow(terms.validFrom, terms.validUntil);
-        }
-        if (terms.asset != address(0) && terms.asset.code.length == 0) revert AssetNotAContract(terms.asset);
-        if (terms.holdbackPeriod > MAX_HOLDBACK_PERIOD) {
-            revert HoldbackTooLong(terms.holdbackPeriod, MAX_HOLDBACK_PERIOD);
-        }
-        // A refunder makes sense only with a holdback, and a holdback only with a refunder.
-        if ((terms.holdbackPeriod == 0) != (terms.refunder == address(0))) revert InvalidRefunder(terms.refunder);
-        uint256 count = terms.parties.length;
-        if (count == 0 || count > MAX_PARTIES) revert InvalidPartyCount(count, MAX_PARTIES);
-    }
-
-    /// @dev Stores the parties with their slices of the vendor pool; each must be a distinct active member.
-    function _storeParties(uint256 agreementId, Agreement storage a, AgreementTerms calldata terms)
-        private
-        returns (uint256 count)
-    {
-        Party[] calldata parties = terms.parties;
-        count = parties.length;
-        uint256 shareStart;
-        for (uint256 i; i < count; ++i) {
-            address account = parties[i].account;
-            uint16 shareBps = parties[i].shareBps;
-            if (account == address(0)) revert ZeroAddressParty();
-            _requireActiveMember(terms.networkId, account);
-            Position storage position = _positions[agreementId][account];
-            if (position.isParty) revert DuplicateParty(account);
-            // Sums of at most 50 uint16 values: no overflow, and checked against BPS below.
-            position.shareStart = uint16(shareStart);
-            position.shareBps = shareBps;
-            position.isParty = true;
-            a.parties.push(account);
-            shareStart += shareBps;
-            if (shareStart > SplitMath.BPS) revert SharesDoNotSumToWhole(shareStart);
-        }
-        if (shareStart != SplitMath.BPS) revert SharesDoNotSumToWhole(shareStart);
-    }
-
-    /// @dev Stores the tiers above the base rate: ascending thresholds above 0, rates within the cap.
-    function _storeTiers(Agreement storage a, ReferralTier[] calldata tiers) private returns (uint256 count) {
-        count = tiers.length;
-        if (count > MAX_REFERRAL_TIERS) revert InvalidReferralTier(MAX_REFERRAL_TIERS);
-        uint256 previousFrom;
-        for (uint256 i; i < count; ++i) {
-            ReferralTier calldata tier = tiers[i];
-            if (tier.fromVolume <= previousFrom || tier.feeBps > MAX_REFERRAL_FEE_BPS) revert InvalidReferralTier(i);
-            previousFrom = tier.fromVolume;
-            a.referralTiers.push(tier);
-        }
+    function _useCounterNonce(address author, uint256 nonce) private {
+        uint256 bit = 1 << (nonce & 0xff);
+        mapping(uint256 word => uint256 bits) storage words = _usedCounterNonces[author];
+        uint256 bits = words[nonce >> 8];
+        if (bits & bit != 0) revert CounterNonceUsed(author, nonce);
+        words[nonce >> 8] = bits | bit;
     }
 
     function _recordAcceptance(
@@ -393,7 +265,7 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         address party,
         bool bySignature
     ) private {
-        _requireActiveMember(a.networkId, party);
+        _requireActiveMember(a.totals.networkId, party);
         position.accepted = true;
         uint16 pending = a.pendingAcceptances - 1;
         a.pendingAcceptances = pending;
@@ -401,11 +273,11 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         if (pending == 0) _activate(agreementId, a);
     }
 
-    /// @dev Every party accepted: check they are all still active members, then activate, replacing the
-    /// version this one amends.
+    /// @dev Every party accepted: check they are all still active members (see {accept}), then activate,
+    /// replacing the version this one amends.
     function _activate(uint256 agreementId, Agreement storage a) private {
-        if (a.validUntil < block.timestamp) revert InvalidValidityWindow(a.validFrom, a.validUntil);
-        uint256 networkId = a.networkId;
+        if (a.pricing.validUntil < block.timestamp) revert InvalidValidityWindow(a.pricing.validFrom, a.pricing.validUntil);
+        uint256 networkId = a.totals.networkId;
         address[] storage parties = a.parties;
         for (uint256 i; i < parties.length; ++i) {
             _requireActiveMember(networkId, parties[i]);
@@ -414,21 +286,29 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         // whose base was checked); the previous version's status is checked once more before it is replaced.
         uint256 previousId = a.previousId;
         if (previousId != 0) {
-            Agreement storage previous = _agreements[previousId];
+            Agreement storage previous = _book.agreements[previousId];
             _requireStatus(previousId, previous.status, AgreementStatus.Active);
-            previous.status = AgreementStatus.Superseded;
+            _close(previous, AgreementStatus.Superseded);
             emit AgreementSuperseded(previousId, agreementId);
         }
-        _activeVersions[a.lineageId] = agreementId;
+        _book.activeVersions[a.lineageId] = agreementId;
         a.status = AgreementStatus.Active;
+        a.totals.flags |= AgreementFlags.ACTIVE;
         emit AgreementActivated(agreementId, previousId);
+    }
+
+    /// @dev Ends `a` as `status`: it takes no more payments.
+    function _close(Agreement storage a, AgreementStatus status) private {
+        a.status = status;
+        a.totals.flags &= ~AgreementFlags.ACTIVE;
     }
 
     /// @dev Whether `agreementId` is active and every acceptance in `acceptances` is already recorded.
     function _allRecorded(uint256 agreementId, SignedAcceptance[] calldata acceptances) private view returns (bool) {
-        if (_agreements[agreementId].status != AgreementStatus.Active) return false;
+        if (_book.agreements[agreementId].status != AgreementStatus.Active) return false;
+        mapping(address account => Position) storage positions = _book.positions[agreementId];
         for (uint256 i; i < acceptances.length; ++i) {
-            if (!_positions[agreementId][acceptances[i].signer].accepted) return false;
+            if (!positions[acceptances[i].signer].accepted) return false;
         }
         return true;
     }
@@ -440,13 +320,13 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         uint256 winner = _winnerOver(a);
         if (winner != 0) revert NegotiationSettled(agreementId, winner);
         uint256 previousId = a.previousId;
-        if (previousId != 0) _requireStatus(previousId, _agreements[previousId].status, AgreementStatus.Active);
+        if (previousId != 0) _requireStatus(previousId, _book.agreements[previousId].status, AgreementStatus.Active);
     }
 
     /// @dev The competing version that activated over pending version `a`, or 0: the version now active in
     /// its lineage if `a` would replace another one (or none) than that.
     function _winnerOver(Agreement storage a) private view returns (uint256) {
-        uint256 active = _activeVersions[a.lineageId];
+        uint256 active = _book.activeVersions[a.lineageId];
         return active == a.previousId ? 0 : active;
     }
 

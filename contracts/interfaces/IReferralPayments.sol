@@ -20,21 +20,43 @@ interface IReferralPayments {
         uint256 referralFee;
         uint256 vendorShare;
         uint40 releaseAt;
+        /// Who is credited if the payment is refunded: the payer unless the payment named someone else.
+        address refundTo;
     }
 
-    /// @notice Emitted for every payment, with its exact split: `amount == networkFee + referralFee + vendorShare`.
+    /// @notice One line of an order: a payment to one agreement, split exactly as {pay} splits it.
+    struct OrderLine {
+        uint256 agreementId;
+        /// The line's asset: must be the agreement's (address(0) for ETH).
+        address asset;
+        uint256 amount;
+        /// An active member of the agreement's network who referred the customer, or address(0).
+        address referrer;
+    }
+
+    /// @notice An EIP-2612 permit for one token of an order, signed by the payer for this contract.
+    struct TokenPermit {
+        address token;
+        uint256 value;
+        uint256 deadline;
+        uint8 v;
+        bytes32 r;
+        bytes32 s;
+    }
+
+    /// @notice Emitted for every payment (every line of an order) of `amount` in the agreement's asset. Its split
+    /// follows from the agreement's terms by {SplitMath.splitPayment}: the network fee at the agreement's
+    /// `networkFeeBps`, the referral fee (when there is a referrer) at its `referralFeeBps` or, for a tiered
+    /// agreement, at the `feeBps` of the {ReferralTierApplied} emitted just before, and the rest to the vendor pool.
+    /// The split is not repeated here: it would cost every payment three more words of log.
     /// @param orderRef The customer's external reference (an order id), for reconciliation.
     event PaymentSplit(
-        uint256 indexed agreementId,
-        address indexed payer,
-        address indexed referrer,
-        address asset,
-        uint256 amount,
-        uint256 networkFee,
-        uint256 referralFee,
-        uint256 vendorShare,
-        bytes32 orderRef
+        uint256 indexed agreementId, address indexed payer, address indexed referrer, uint256 amount, bytes32 orderRef
     );
+
+    /// @notice Emitted by {payOrder} before its lines: the next `lineCount` {PaymentSplit} events of the same
+    /// transaction are this order's lines, in order.
+    event OrderPaid(address indexed payer, bytes32 indexed orderRef, uint256 lineCount, address refundTo);
 
     /// @notice Emitted with {PaymentSplit} when the payment's referrer earns a tiered rate: `feeBps` of tier
     /// `tier` (0 is the base rate), reached with `volumeBefore` referred before this payment.
@@ -49,14 +71,21 @@ interface IReferralPayments {
     /// @notice Emitted when held payment `holdId` is released and its split credited as in {PaymentSplit}.
     event HeldPaymentReleased(uint256 indexed holdId, uint256 indexed agreementId);
 
-    /// @notice Emitted when held payment `holdId` is refunded: `amount` is credited back to `payer`.
-    event HeldPaymentRefunded(uint256 indexed holdId, uint256 indexed agreementId, address indexed payer, uint256 amount);
+    /// @notice Emitted when held payment `holdId` is refunded: `amount` is credited to `refundTo`, the payment's
+    /// refund recipient.
+    event HeldPaymentRefunded(
+        uint256 indexed holdId, uint256 indexed agreementId, address indexed refundTo, uint256 amount
+    );
 
     /// @notice Emitted when `account`'s earnings in `agreementId` move to its balance: `partyShare` of the
     /// vendor pool and `networkFee` as the agreement's fee recipient.
     event EarningsCollected(
         uint256 indexed agreementId, address indexed account, address indexed asset, uint256 partyShare, uint256 networkFee
     );
+
+    /// @notice Emitted when `account`'s earnings in `agreementId` are paid straight to it by {collect}:
+    /// `partyShare` of the vendor pool and `networkFee` as the fee recipient, in the agreement's asset.
+    event EarningsPaid(uint256 indexed agreementId, address indexed account, uint256 partyShare, uint256 networkFee);
 
     /// @notice Emitted when `account`'s whole balance of `asset` is paid out to `recipient`.
     event Withdrawn(address indexed account, address indexed asset, address indexed recipient, uint256 amount);
@@ -88,6 +117,12 @@ interface IReferralPayments {
     /// @notice Thrown when the referrer is not an active member of the agreement's network.
     error ReferrerNotActiveMember(uint256 networkId, address referrer);
 
+    /// @notice Thrown when the referrer's role in the network (`role`) is not one `agreementId` lets refer.
+    error ReferrerRoleNotAllowed(uint256 agreementId, address referrer, uint8 role);
+
+    /// @notice Thrown when an order has no lines.
+    error EmptyOrder();
+
     /// @notice Thrown when a token delivered `received` instead of `expected` (fee-on-transfer tokens are refused).
     error TokenDeliveryShortfall(address token, uint256 expected, uint256 received);
 
@@ -103,8 +138,11 @@ interface IReferralPayments {
     /// @notice Thrown when `account` has nothing of `asset` to withdraw.
     error NothingToWithdraw(address account, address asset);
 
+    /// @notice Thrown when `account` has nothing to collect from `agreementId`.
+    error NothingToCollect(uint256 agreementId, address account);
+
     /// @notice Thrown when `holdId` is not a held payment described by the given data (unknown, already
-    /// released or refunded, or altered).
+    /// refunded or released, or altered).
     error UnknownHeldPayment(uint256 holdId);
 
     /// @notice Thrown when held payment `holdId` is released before `releaseAt`.
@@ -127,9 +165,17 @@ interface IReferralPayments {
     /// @param asset The asset the customer means to pay in: must be the agreement's.
     /// @param referrer An active member of the network who referred the customer, or address(0) for none.
     /// @param orderRef An external reference (an order id) carried in {PaymentSplit}.
-    function pay(uint256 agreementId, address asset, uint256 amount, address referrer, bytes32 orderRef)
-        external
-        payable;
+    /// @param refundTo Who is credited if a held payment is refunded; address(0) for the caller. IMPORTANT: a
+    /// contract paying for a customer (a checkout router) names the customer here, or a refund is credited to
+    /// the router, where the customer cannot reach it.
+    function pay(
+        uint256 agreementId,
+        address asset,
+        uint256 amount,
+        address referrer,
+        bytes32 orderRef,
+        address refundTo
+    ) external payable;
 
     /// @notice Pays a token agreement with an EIP-2612 permit, in one transaction.
     /// @dev A permit already used (e.g. front-run) is ignored if the allowance is there anyway.
@@ -139,23 +185,40 @@ interface IReferralPayments {
         uint256 amount,
         address referrer,
         bytes32 orderRef,
+        address refundTo,
         uint256 deadline,
         uint8 v,
         bytes32 r,
         bytes32 s
     ) external;
 
+    /// @notice Pays an order: several lines, each to its own agreement (any network, any asset), all or nothing,
+    /// in one transaction. Each line is split and held or credited exactly as {pay} would.
+    /// @dev Send the sum of the ETH lines as value. Each token is pulled once, for the sum of its lines: approve
+    /// it first, or pass a permit for it in `permits` (a permit already used is ignored if the allowance is
+    /// there). Emits {OrderPaid}, then each line's events in order.
+    /// @param refundTo Who is credited if a held line is refunded; address(0) for the caller (see {pay}).
+    function payOrder(
+        OrderLine[] calldata lines,
+        bytes32 orderRef,
+        address refundTo,
+        TokenPermit[] calldata permits
+    ) external payable;
+
     /// @notice Releases held payments whose holdback is over, crediting their splits. Anyone may call.
+    /// @dev A payment in `held` already released or refunded (e.g. by someone else first) is skipped; an unknown
+    /// or altered one reverts the whole batch.
     /// @param held The held payments, as {PaymentHeld} recorded them.
     function releaseHeldPayments(HeldPayment[] calldata held) external;
 
-    /// @notice Refunds a held payment to its payer in full, reversing its whole split (referral and network
-    /// fees included). The agreement's refunder only, before the holdback is over. The payer withdraws the
-    /// refund like any balance.
+    /// @notice Refunds a held payment in full to its refund recipient, reversing its whole split (referral and
+    /// network fees included). The agreement's refunder only, before the holdback is over. The recipient
+    /// withdraws the refund like any balance.
     function refundHeldPayment(HeldPayment calldata held) external;
 
     /// @notice The volume `referrer` has referred under the lineage of `agreementId` (payments to its tiered
-    /// versions, net of refunds), the tier it has reached (0 is the base rate) and that tier's rate.
+    /// versions; a held payment counts once released, never if refunded), the tier it has reached (0 is the base
+    /// rate) and that tier's rate.
     function referredVolume(uint256 agreementId, address referrer)
         external
         view
@@ -174,6 +237,12 @@ interface IReferralPayments {
     function withdrawTo(address recipient, address asset, uint256[] calldata agreementIds)
         external
         returns (uint256 amount);
+
+    /// @notice Pays the caller's earnings from `agreementId` (as a party and as its fee recipient) straight to
+    /// the caller, in the agreement's asset: the cheap way to collect one agreement. {withdraw} collects several
+    /// with the balance; {withdrawTo} pays elsewhere (for an account that cannot receive ETH).
+    /// @return amount What was paid out.
+    function collect(uint256 agreementId) external returns (uint256 amount);
 
     /// @notice `account`'s balance of `asset`, ready to withdraw (not counting uncollected agreement earnings).
     function balanceOf(address account, address asset) external view returns (uint256);

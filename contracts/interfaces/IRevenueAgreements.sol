@@ -46,12 +46,17 @@ interface IRevenueAgreements {
         uint16 referralFeeBps;
         /// Higher tiers by referred volume, `fromVolume` strictly ascending and above 0; may be empty.
         ReferralTier[] referralTiers;
+        /// Who may refer customers: a bitmask of `1 << MemberRole` (0: any active member). A marketplace sets
+        /// `1 << ReferralPartner` so that only admitted referral partners earn referral fees.
+        uint8 referrerRoles;
         /// The network's fee rate when proposed; must equal the network's current one.
         uint16 networkFeeBps;
         /// The network's fee recipient when proposed; must equal the network's current one.
         address feeRecipient;
-        uint40 validFrom;
-        uint40 validUntil;
+        /// First second (unix time) at which payments are taken.
+        uint32 validFrom;
+        /// Last second (unix time) at which payments are taken.
+        uint32 validUntil;
         /// Seconds each payment stays pending (refundable) before its split is credited; 0 for none.
         uint32 holdbackPeriod;
         /// The party that may refund a held payment; address(0) when there is no holdback.
@@ -78,8 +83,9 @@ interface IRevenueAgreements {
         uint16 referralFeeBps;
         uint16 networkFeeBps;
         address feeRecipient;
-        uint40 validFrom;
-        uint40 validUntil;
+        uint32 validFrom;
+        uint32 validUntil;
+        uint8 referrerRoles;
         uint16 partyCount;
         uint16 pendingAcceptances;
         /// The lineage this version belongs to: the id of its first proposal.
@@ -124,6 +130,10 @@ interface IRevenueAgreements {
     /// @notice Emitted when `party` terminates `agreementId`. Earnings stay collectable.
     event AgreementTerminated(uint256 indexed agreementId, address indexed party);
 
+    /// @notice Emitted when `author` cancels its counter-proposal nonce `nonce`: a signature that uses it can no
+    /// longer be submitted.
+    event CounterNonceInvalidated(address indexed author, uint256 nonce);
+
     /// @notice Thrown when no agreement has id `agreementId`.
     error UnknownAgreement(uint256 agreementId);
 
@@ -143,7 +153,7 @@ interface IRevenueAgreements {
     error ReferralFeeTooHigh(uint16 referralFeeBps, uint16 maxReferralFeeBps);
 
     /// @notice Thrown when a validity window is empty or already over.
-    error InvalidValidityWindow(uint40 validFrom, uint40 validUntil);
+    error InvalidValidityWindow(uint32 validFrom, uint32 validUntil);
 
     /// @notice Thrown when the payment asset is neither address(0) (ETH) nor a contract.
     error AssetNotAContract(address asset);
@@ -156,6 +166,13 @@ interface IRevenueAgreements {
 
     /// @notice Thrown when an amendment names another network than the agreement it amends.
     error AmendmentChangesNetwork(uint256 previousNetworkId, uint256 networkId);
+
+    /// @notice Thrown when an amendment or counter-proposal names another asset than the version it follows:
+    /// referral volumes and tier thresholds are counted in the lineage's one asset.
+    error AmendmentChangesAsset(address previousAsset, address asset);
+
+    /// @notice Thrown when `referrerRoles` names a role that does not exist.
+    error InvalidReferrerRoles(uint8 referrerRoles);
 
     /// @notice Thrown when an amendment leaves out `party` of the version it amends (give it a 0 share instead).
     error AmendmentDropsParty(address party);
@@ -180,8 +197,11 @@ interface IRevenueAgreements {
     /// version of its negotiation, activated first.
     error NegotiationSettled(uint256 agreementId, uint256 activeId);
 
-    /// @notice Thrown when `author`'s counter-proposal signature is invalid (or its nonce was already used).
+    /// @notice Thrown when a counter-proposal signature is not `author`'s.
     error InvalidCounterSignature(address author);
+
+    /// @notice Thrown when `author`'s counter-proposal nonce `nonce` was already used or cancelled.
+    error CounterNonceUsed(address author, uint256 nonce);
 
     /// @notice Thrown when `author`'s counter-proposal signature expired at `deadline`.
     error CounterSignatureExpired(address author, uint256 deadline);
@@ -215,22 +235,38 @@ interface IRevenueAgreements {
     function counterPropose(uint256 counteredId, AgreementTerms calldata terms) external returns (uint256 agreementId);
 
     /// @notice Like {counterPropose} for `author`, who signed the EIP-712 `CounterProposal` off-chain.
-    /// Anyone may submit it; a signature creates one counter-proposal only (it consumes `author`'s nonce).
+    /// Anyone may submit it; a signature creates one counter-proposal only.
+    /// @dev Nonces are unordered (any unused uint256, e.g. random): an author may have several signed counters
+    /// outstanding and cancel any one with {invalidateCounterNonce}.
     function counterProposeWithSignature(
         uint256 counteredId,
         AgreementTerms calldata terms,
         address author,
+        uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external returns (uint256 agreementId);
 
+    /// @notice Cancels the caller's counter-proposal nonce `nonce`, so a counter it signed with it can never be
+    /// submitted.
+    function invalidateCounterNonce(uint256 nonce) external;
+
+    /// @notice Whether `author`'s counter-proposal nonce `nonce` was used or cancelled.
+    function isCounterNonceUsed(address author, uint256 nonce) external view returns (bool);
+
     /// @notice Accepts pending agreement `agreementId` as the caller, a party of it.
+    /// @dev IMPORTANT: the acceptance that completes the set activates the agreement only if every party is
+    /// still an active member of the network at that moment. A network's operator who suspends a party before
+    /// then (or a party who leaves) therefore keeps fully signed terms from taking effect: admission control
+    /// covers entering agreements, by design. Once active, an agreement no longer depends on the operator: a
+    /// later suspension stops neither its payments nor any party's earnings.
     function accept(uint256 agreementId) external;
 
     /// @notice Records parties' signed acceptances of `agreementId`; anyone may submit them.
     /// @dev A signature binds the chain, this contract, the agreement id, its version, its full terms and a
-    /// deadline. Acceptances already recorded (e.g. submitted first by someone else) are skipped; a batch whose
-    /// acceptances were all recorded and activated the agreement succeeds without effect.
+    /// deadline. Activation needs every party to be an active member then (see {accept}). Acceptances already
+    /// recorded (e.g. submitted first by someone else) are skipped; a batch whose acceptances were all recorded
+    /// and activated the agreement succeeds without effect.
     function acceptWithSignatures(uint256 agreementId, SignedAcceptance[] calldata acceptances) external;
 
     /// @notice Ends pending or active agreement `agreementId`. Any party may. Earnings stay collectable.
@@ -254,13 +290,11 @@ interface IRevenueAgreements {
     /// @notice The active version of lineage `lineageId` (0 while none has activated).
     function activeVersionOf(uint256 lineageId) external view returns (uint256);
 
-    /// @notice The EIP-712 digest `author` signs to counter `counteredId` with `terms`.
-    function counterProposalDigest(
-        uint256 counteredId,
-        AgreementTerms calldata terms,
-        address author,
-        uint256 deadline
-    ) external view returns (bytes32);
+    /// @notice The EIP-712 digest an author signs to counter `counteredId` with `terms`, `nonce` and `deadline`.
+    function counterProposalDigest(uint256 counteredId, AgreementTerms calldata terms, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32);
 
     /// @notice How many agreements exist; their ids run from 1 to this number.
     function agreementCount() external view returns (uint256);

@@ -6,7 +6,8 @@ import {IRevenueAgreements} from "../interfaces/IRevenueAgreements.sol";
 /// @title AgreementHashing
 /// @notice EIP-712 struct hashes of an agreement's terms, a party's acceptance and a signed counter-proposal.
 /// @dev The type strings here are the on-chain half of the typed data the app asks wallets to sign; the
-/// TypeScript half lives in scripts/lib/eip712.ts and a test checks both give the same digests.
+/// TypeScript half lives in scripts/lib/eip712.ts; tests check both give the same digests and that
+/// docs/architecture.md quotes these exact type strings.
 library AgreementHashing {
     bytes32 internal constant PARTY_TYPEHASH = keccak256("Party(address account,uint16 shareBps)");
 
@@ -14,7 +15,8 @@ library AgreementHashing {
 
     string private constant TERMS_TYPE =
         "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps,"
-        "ReferralTier[] referralTiers,uint16 networkFeeBps,address feeRecipient,uint40 validFrom,uint40 validUntil,"
+        "ReferralTier[] referralTiers,uint8 referrerRoles,uint16 networkFeeBps,address feeRecipient,uint32 validFrom,"
+        "uint32 validUntil,"
         "uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)";
 
     // Referenced struct types follow the primary type in alphabetical order, as EIP-712 encodeType says.
@@ -50,6 +52,7 @@ library AgreementHashing {
                     _hashParties(terms.parties),
                     terms.referralFeeBps,
                     _hashTiers(terms.referralTiers),
+                    terms.referrerRoles,
                     terms.networkFeeBps
                 ),
                 abi.encode(

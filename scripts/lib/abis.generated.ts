@@ -138,6 +138,22 @@ export const ecoshareAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "previousAsset",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "asset",
+        "type": "address"
+      }
+    ],
+    "name": "AmendmentChangesAsset",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "previousNetworkId",
         "type": "uint256"
@@ -193,6 +209,22 @@ export const ecoshareAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "CounterNonceUsed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "author",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
         "name": "deadline",
         "type": "uint256"
       }
@@ -209,6 +241,11 @@ export const ecoshareAbi = [
       }
     ],
     "name": "DuplicateParty",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "EmptyOrder",
     "type": "error"
   },
   {
@@ -279,22 +316,6 @@ export const ecoshareAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "account",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "currentNonce",
-        "type": "uint256"
-      }
-    ],
-    "name": "InvalidAccountNonce",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
         "name": "author",
         "type": "address"
       }
@@ -332,6 +353,17 @@ export const ecoshareAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint8",
+        "name": "referrerRoles",
+        "type": "uint8"
+      }
+    ],
+    "name": "InvalidReferrerRoles",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "refunder",
         "type": "address"
@@ -348,14 +380,14 @@ export const ecoshareAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint40",
+        "internalType": "uint32",
         "name": "validFrom",
-        "type": "uint40"
+        "type": "uint32"
       },
       {
-        "internalType": "uint40",
+        "internalType": "uint32",
         "name": "validUntil",
-        "type": "uint40"
+        "type": "uint32"
       }
     ],
     "name": "InvalidValidityWindow",
@@ -572,6 +604,22 @@ export const ecoshareAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "NothingToCollect",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -625,6 +673,27 @@ export const ecoshareAbi = [
       }
     ],
     "name": "ReferrerNotActiveMember",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "referrer",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "role",
+        "type": "uint8"
+      }
+    ],
+    "name": "ReferrerRoleNotAllowed",
     "type": "error"
   },
   {
@@ -978,6 +1047,11 @@ export const ecoshareAbi = [
             "type": "tuple[]"
           },
           {
+            "internalType": "uint8",
+            "name": "referrerRoles",
+            "type": "uint8"
+          },
+          {
             "internalType": "uint16",
             "name": "networkFeeBps",
             "type": "uint16"
@@ -988,14 +1062,14 @@ export const ecoshareAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validFrom",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validUntil",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
             "internalType": "uint32",
@@ -1067,6 +1141,25 @@ export const ecoshareAbi = [
   },
   {
     "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "author",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "CounterNonceInvalidated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
     "inputs": [],
     "name": "EIP712DomainChanged",
     "type": "event"
@@ -1114,6 +1207,37 @@ export const ecoshareAbi = [
       {
         "indexed": true,
         "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "partyShare",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "networkFee",
+        "type": "uint256"
+      }
+    ],
+    "name": "EarningsPaid",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
         "name": "holdId",
         "type": "uint256"
       },
@@ -1126,7 +1250,7 @@ export const ecoshareAbi = [
       {
         "indexed": true,
         "internalType": "address",
-        "name": "payer",
+        "name": "refundTo",
         "type": "address"
       },
       {
@@ -1475,6 +1599,37 @@ export const ecoshareAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "address",
+        "name": "payer",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "orderRef",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "lineCount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "refundTo",
+        "type": "address"
+      }
+    ],
+    "name": "OrderPaid",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "uint256",
         "name": "holdId",
         "type": "uint256"
@@ -1536,6 +1691,11 @@ export const ecoshareAbi = [
             "internalType": "uint40",
             "name": "releaseAt",
             "type": "uint40"
+          },
+          {
+            "internalType": "address",
+            "name": "refundTo",
+            "type": "address"
           }
         ],
         "indexed": false,
@@ -1570,32 +1730,8 @@ export const ecoshareAbi = [
       },
       {
         "indexed": false,
-        "internalType": "address",
-        "name": "asset",
-        "type": "address"
-      },
-      {
-        "indexed": false,
         "internalType": "uint256",
         "name": "amount",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "networkFee",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "referralFee",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "vendorShare",
         "type": "uint256"
       },
       {
@@ -1916,14 +2052,19 @@ export const ecoshareAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validFrom",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validUntil",
-            "type": "uint40"
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint8",
+            "name": "referrerRoles",
+            "type": "uint8"
           },
           {
             "internalType": "uint16",
@@ -2040,6 +2181,25 @@ export const ecoshareAbi = [
         "internalType": "uint256",
         "name": "agreementId",
         "type": "uint256"
+      }
+    ],
+    "name": "collect",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
       },
       {
         "internalType": "address",
@@ -2117,6 +2277,11 @@ export const ecoshareAbi = [
             "type": "tuple[]"
           },
           {
+            "internalType": "uint8",
+            "name": "referrerRoles",
+            "type": "uint8"
+          },
+          {
             "internalType": "uint16",
             "name": "networkFeeBps",
             "type": "uint16"
@@ -2127,14 +2292,14 @@ export const ecoshareAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validFrom",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validUntil",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
             "internalType": "uint32",
@@ -2162,9 +2327,9 @@ export const ecoshareAbi = [
         "type": "tuple"
       },
       {
-        "internalType": "address",
-        "name": "author",
-        "type": "address"
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
       },
       {
         "internalType": "uint256",
@@ -2242,6 +2407,11 @@ export const ecoshareAbi = [
             "type": "tuple[]"
           },
           {
+            "internalType": "uint8",
+            "name": "referrerRoles",
+            "type": "uint8"
+          },
+          {
             "internalType": "uint16",
             "name": "networkFeeBps",
             "type": "uint16"
@@ -2252,14 +2422,14 @@ export const ecoshareAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validFrom",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validUntil",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
             "internalType": "uint32",
@@ -2357,6 +2527,11 @@ export const ecoshareAbi = [
             "type": "tuple[]"
           },
           {
+            "internalType": "uint8",
+            "name": "referrerRoles",
+            "type": "uint8"
+          },
+          {
             "internalType": "uint16",
             "name": "networkFeeBps",
             "type": "uint16"
@@ -2367,14 +2542,14 @@ export const ecoshareAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validFrom",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validUntil",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
             "internalType": "uint32",
@@ -2405,6 +2580,11 @@ export const ecoshareAbi = [
         "internalType": "address",
         "name": "author",
         "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
       },
       {
         "internalType": "uint256",
@@ -2537,6 +2717,43 @@ export const ecoshareAbi = [
       }
     ],
     "name": "hasAccepted",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "invalidateCounterNonce",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "author",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "isCounterNonceUsed",
     "outputs": [
       {
         "internalType": "bool",
@@ -2691,25 +2908,6 @@ export const ecoshareAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "owner",
-        "type": "address"
-      }
-    ],
-    "name": "nonces",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint256",
         "name": "agreementId",
         "type": "uint256"
@@ -2764,9 +2962,96 @@ export const ecoshareAbi = [
         "internalType": "bytes32",
         "name": "orderRef",
         "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "refundTo",
+        "type": "address"
       }
     ],
     "name": "pay",
+    "outputs": [],
+    "stateMutability": "payable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "agreementId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "asset",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "amount",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "referrer",
+            "type": "address"
+          }
+        ],
+        "internalType": "struct IReferralPayments.OrderLine[]",
+        "name": "lines",
+        "type": "tuple[]"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "orderRef",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "refundTo",
+        "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "token",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "value",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "deadline",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint8",
+            "name": "v",
+            "type": "uint8"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "r",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "s",
+            "type": "bytes32"
+          }
+        ],
+        "internalType": "struct IReferralPayments.TokenPermit[]",
+        "name": "permits",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "payOrder",
     "outputs": [],
     "stateMutability": "payable",
     "type": "function"
@@ -2797,6 +3082,11 @@ export const ecoshareAbi = [
         "internalType": "bytes32",
         "name": "orderRef",
         "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "refundTo",
+        "type": "address"
       },
       {
         "internalType": "uint256",
@@ -2878,6 +3168,11 @@ export const ecoshareAbi = [
             "type": "tuple[]"
           },
           {
+            "internalType": "uint8",
+            "name": "referrerRoles",
+            "type": "uint8"
+          },
+          {
             "internalType": "uint16",
             "name": "networkFeeBps",
             "type": "uint16"
@@ -2888,14 +3183,14 @@ export const ecoshareAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validFrom",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validUntil",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
             "internalType": "uint32",
@@ -2993,6 +3288,11 @@ export const ecoshareAbi = [
             "type": "tuple[]"
           },
           {
+            "internalType": "uint8",
+            "name": "referrerRoles",
+            "type": "uint8"
+          },
+          {
             "internalType": "uint16",
             "name": "networkFeeBps",
             "type": "uint16"
@@ -3003,14 +3303,14 @@ export const ecoshareAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validFrom",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
-            "internalType": "uint40",
+            "internalType": "uint32",
             "name": "validUntil",
-            "type": "uint40"
+            "type": "uint32"
           },
           {
             "internalType": "uint32",
@@ -3167,6 +3467,11 @@ export const ecoshareAbi = [
             "internalType": "uint40",
             "name": "releaseAt",
             "type": "uint40"
+          },
+          {
+            "internalType": "address",
+            "name": "refundTo",
+            "type": "address"
           }
         ],
         "internalType": "struct IReferralPayments.HeldPayment",
@@ -3250,6 +3555,11 @@ export const ecoshareAbi = [
             "internalType": "uint40",
             "name": "releaseAt",
             "type": "uint40"
+          },
+          {
+            "internalType": "address",
+            "name": "refundTo",
+            "type": "address"
           }
         ],
         "internalType": "struct IReferralPayments.HeldPayment[]",

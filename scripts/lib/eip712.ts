@@ -21,10 +21,11 @@ export const acceptanceTypes = {
     { name: "parties", type: "Party[]" },
     { name: "referralFeeBps", type: "uint16" },
     { name: "referralTiers", type: "ReferralTier[]" },
+    { name: "referrerRoles", type: "uint8" },
     { name: "networkFeeBps", type: "uint16" },
     { name: "feeRecipient", type: "address" },
-    { name: "validFrom", type: "uint40" },
-    { name: "validUntil", type: "uint40" },
+    { name: "validFrom", type: "uint32" },
+    { name: "validUntil", type: "uint32" },
     { name: "holdbackPeriod", type: "uint32" },
     { name: "refunder", type: "address" },
     { name: "termsHash", type: "bytes32" },
@@ -87,6 +88,8 @@ export interface AgreementTerms {
   parties: Party[];
   referralFeeBps: number;
   referralTiers: ReferralTier[];
+  /** Who may refer: a bitmask of `1 << MemberRole` (0: any active member). */
+  referrerRoles: number;
   networkFeeBps: number;
   feeRecipient: `0x${string}`;
   validFrom: bigint;
@@ -106,7 +109,10 @@ export interface AcceptanceMessage {
   deadline: bigint;
 }
 
-/** The message of one signed counter-proposal; `nonce` is the author's current `nonces(author)`. */
+/**
+ * The message of one signed counter-proposal. Nonces are unordered: any value the author has not used or
+ * cancelled (`isCounterNonceUsed`), so several signed counters can be outstanding; {@link randomCounterNonce}.
+ */
 export interface CounterProposalMessage {
   counteredId: bigint;
   terms: AgreementTerms;
@@ -126,4 +132,10 @@ export interface Eip712Domain {
 export function domainFromErc5267(fields: readonly unknown[]): Eip712Domain {
   const [, name, version, chainId, verifyingContract] = fields as [string, string, string, bigint, `0x${string}`];
   return { name, version, chainId: BigInt(chainId), verifyingContract };
+}
+
+/** A fresh unordered counter-proposal nonce: 256 random bits, so two signed counters never collide. */
+export function randomCounterNonce(): bigint {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return BigInt("0x" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(""));
 }

@@ -42,8 +42,12 @@ export enum AgreementStatus {
 export const DAY = 86_400n;
 export const ORDER = "0x" + "ab".repeat(32);
 
+/** Deploys Ecoshare linked to a fresh copy of its proposals library, as the Ignition module does. */
 export async function deployEcoshare(ethers: HardhatEthers): Promise<Ecoshare> {
-  return (await ethers.deployContract("Ecoshare")) as unknown as Ecoshare;
+  const proposals = await ethers.deployContract("AgreementProposals");
+  return (await ethers.deployContract("Ecoshare", {
+    libraries: { AgreementProposals: await proposals.getAddress() },
+  })) as unknown as Ecoshare;
 }
 
 export async function deployStablecoin(ethers: HardhatEthers): Promise<MockStablecoin> {
@@ -103,6 +107,7 @@ export async function makeTerms(
     parties,
     referralFeeBps: 500,
     referralTiers: [],
+    referrerRoles: 0,
     networkFeeBps: Number(net.feeBps),
     feeRecipient: net.feeRecipient as `0x${string}`,
     validFrom: now,

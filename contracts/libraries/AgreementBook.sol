@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IRevenueAgreements} from "../interfaces/IRevenueAgreements.sol";
+
+/// @notice What every payment to an agreement reads first: its asset, validity window and rates (one slot).
+struct PaymentTerms {
+    address asset;
+    uint32 validFrom;
+    uint32 validUntil;
+    uint16 referralFeeBps;
+    uint16 networkFeeBps;
+}
+
+/// @notice What every payment writes and every collection reads (one slot): the running totals from which the
+/// parties and the fee recipient collect, with the agreement's network and {AgreementFlags}.
+struct RunningTotals {
+    uint112 vendorPool;
+    uint104 networkFees;
+    uint32 networkId;
+    uint8 flags;
+}
+
+/// @notice What held payments will add to the running totals once released (counted when held, so that a
+/// release always fits), and how many payments are held (one slot).
+struct HeldTotals {
+    uint112 vendorShares;
+    uint104 networkFees;
+    uint32 count;
+}
+
+/// @notice One version of an agreement, as stored. The first three slots are what payments and collections
+/// touch: a payment reads two and writes one, a party collecting from an ETH agreement reads one.
+struct Agreement {
+    PaymentTerms pricing;
+    RunningTotals totals;
+    HeldTotals held;
+    // the rest: read when proposing, accepting, collecting network fees, refunding or paying a tiered rate
+    IRevenueAgreements.AgreementStatus status;
+    uint32 version;
+    uint16 partyCount;
+    uint16 pendingAcceptances;
+    uint32 holdbackPeriod;
+    uint8 tierCount;
+    address feeRecipient;
+    address refunder;
+    uint128 networkFeesCollected;
+    bytes32 termsDigest;
+    uint256 previousId;
+    uint256 lineageId;
+    address[] parties;
+    IRevenueAgreements.ReferralTier[] referralTiers;
+}
+
+/// @notice An account's place in one agreement: its slice of the vendor pool, what it has collected of it,
+/// whether it accepted and whether it collects the network fee.
+struct Position {
+    uint128 collected;
+    uint16 shareStart;
+    uint16 shareBps;
+    bool isParty;
+    bool accepted;
+    bool isFeeRecipient;
+}
+
+/// @notice Every agreement version, every position in them, and each lineage's active and latest version.
+struct AgreementBook {
+    uint256 count;
+    mapping(uint256 agreementId => Agreement) agreements;
+    mapping(uint256 agreementId => mapping(address account => Position)) positions;
+    mapping(uint256 lineageId => uint256 agreementId) activeVersions;
+    mapping(uint256 lineageId => uint32 version) latestVersions;
+}
+
+/// @notice The bits of {Agreement.flags}, which the hot paths read with the running totals.
+library AgreementFlags {
+    /// @notice The agreement is active: it takes payments within its validity window.
+    uint8 internal constant ACTIVE = 1;
+    /// @notice The agreement's asset is ETH (so collecting it never reads slot 0).
+    uint8 internal constant NATIVE = 2;
+    /// @notice The agreement has referral tiers above its base rate.
+    uint8 internal constant TIERED = 4;
+    /// @notice The agreement holds each payment for its holdback period.
+    uint8 internal constant HELD = 8;
+    /// @notice Bits 4 to 6: the roles allowed to refer ({IRevenueAgreements.AgreementTerms.referrerRoles}).
+    uint8 internal constant REFERRER_ROLES_SHIFT = 4;
+}
+
+/// @notice Reads and writes the two hot slots of an {Agreement} as whole words, for the payment and collection
+/// paths: Solidity reads a packed struct field by field and writes a memory copy back field by field, which
+/// costs a payment several extra SLOADs and SSTOREs. The bit positions are Solidity's own packing of
+/// {PaymentTerms} and {RunningTotals} (first field in the lowest bits); test/AgreementSlots.test.ts checks them
+/// against the structs.
+library AgreementSlots {
+    uint256 private constant AMOUNTS_MASK = (1 << 216) - 1;
+
+    /// @notice The {PaymentTerms} and {RunningTotals} words of `a`.
+    function load(Agreement storage a) internal view returns (uint256 pricing, uint256 totals) {
+        assembly ("memory-safe") {
+            pricing := sload(a.slot)
+            totals := sload(add(a.slot, 1))
+        }
+    }
+
+    /// @notice The {RunningTotals} word of `a`.
+    function loadTotals(Agreement storage a) internal view returns (uint256 totals) {
+        assembly ("memory-safe") {
+            totals := sload(add(a.slot, 1))
+        }
+    }
+
+    /// @notice Writes `totals` as `a`'s {RunningTotals} in one SSTORE.
+    function storeTotals(Agreement storage a, uint256 totals) internal {
+        assembly ("memory-safe") {
+            sstore(add(a.slot, 1), totals)
+        }
+    }
+
+    function asset(uint256 pricing) internal pure returns (address) {
+        return address(uint160(pricing));
+    }
+
+    function validFrom(uint256 pricing) internal pure returns (uint32) {
+        return uint32(pricing >> 160);
+    }
+
+    function validUntil(uint256 pricing) internal pure returns (uint32) {
+        return uint32(pricing >> 192);
+    }
+
+    function referralFeeBps(uint256 pricing) internal pure returns (uint16) {
+        return uint16(pricing >> 224);
+    }
+
+    function networkFeeBps(uint256 pricing) internal pure returns (uint16) {
+        return uint16(pricing >> 240);
+    }
+
+    function vendorPool(uint256 totals) internal pure returns (uint256) {
+        return uint112(totals);
+    }
+
+    function networkFees(uint256 totals) internal pure returns (uint256) {
+        return uint104(totals >> 112);
+    }
+
+    function networkId(uint256 totals) internal pure returns (uint256) {
+        return uint32(totals >> 216);
+    }
+
+    function flags(uint256 totals) internal pure returns (uint256) {
+        return uint8(totals >> 248);
+    }
+
+    /// @notice `totals` with its vendor pool and network fees replaced; both must fit (112 and 104 bits).
+    function withAmounts(uint256 totals, uint256 newVendorPool, uint256 newNetworkFees)
+        internal
+        pure
+        returns (uint256)
+    {
+        return (totals & ~AMOUNTS_MASK) | newVendorPool | (newNetworkFees << 112);
+    }
+}

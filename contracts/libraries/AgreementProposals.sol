@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {INetworkRegistry} from "../interfaces/INetworkRegistry.sol";
+import {IRevenueAgreements} from "../interfaces/IRevenueAgreements.sol";
+import {Agreement, AgreementBook, AgreementFlags, Position} from "./AgreementBook.sol";
+import {AgreementHashing} from "./AgreementHashing.sol";
+import {SplitMath} from "./SplitMath.sol";
+
+/// @title AgreementProposals
+/// @notice Checks and stores a proposed agreement version: the cold path of {Ecoshare}, deployed once as a
+/// linked library so the contract's own bytecode keeps room (EIP-170) and its hot paths stay free of calls.
+/// @dev Runs by DELEGATECALL in Ecoshare's storage: its events are Ecoshare's events.
+library AgreementProposals {
+    /// @notice The most parties one agreement can have (see {IRevenueAgreements}).
+    uint256 internal constant MAX_PARTIES = 50;
+    /// @notice The highest referral fee: 50% of each payment.
+    uint16 internal constant MAX_REFERRAL_FEE_BPS = 5_000;
+    /// @notice The most referral tiers above the base rate.
+    uint256 internal constant MAX_REFERRAL_TIERS = 8;
+    /// @notice The longest holdback period: 180 days.
+    uint32 internal constant MAX_HOLDBACK_PERIOD = 180 days;
+    /// @dev Roles that exist: Vendor, ReferralPartner, Distributor.
+    uint8 private constant ALL_ROLES = 7;
+
+    /// @notice The EIP-712 struct hash of `terms`.
+    function hashTerms(IRevenueAgreements.AgreementTerms calldata terms) public pure returns (bytes32) {
+        return AgreementHashing.hashTerms(terms);
+    }
+
+    /// @notice Checks `terms` and stores them as a new pending version.
+    /// @param baseId The version this one follows (the active version it amends or the pending one it counters),
+    /// 0 for a new lineage. It must keep `baseId`'s network, asset and every party.
+    /// @param previousId The active version this one replaces once active (0: none).
+    /// @return agreementId The new version's id.
+    /// @return termsDigest The EIP-712 struct hash of `terms`.
+    function propose(
+        AgreementBook storage book,
+        mapping(uint256 networkId => mapping(address account => INetworkRegistry.Membership)) storage memberships,
+        INetworkRegistry.Network storage net,
+        IRevenueAgreements.AgreementTerms calldata terms,
+        uint256 baseId,
+        uint256 previousId,
+        address proposer
+    ) public returns (uint256 agreementId, bytes32 termsDigest) {
+        if (baseId != 0) _checkLineage(book.agreements[baseId], terms);
+        mapping(address account => INetworkRegistry.Membership) storage members = memberships[terms.networkId];
+        _checkTerms(net, members, terms, proposer);
+        termsDigest = AgreementHashing.hashTerms(terms);
+        agreementId = ++book.count;
+        uint256 lineageId = baseId == 0 ? agreementId : book.agreements[baseId].lineageId;
+        uint32 version = ++book.latestVersions[lineageId];
+
+        Agreement storage a = book.agreements[agreementId];
+        a.pricing.asset = terms.asset;
+        a.pricing.validFrom = terms.validFrom;
+        a.pricing.validUntil = terms.validUntil;
+        a.pricing.referralFeeBps = terms.referralFeeBps;
+        a.pricing.networkFeeBps = terms.networkFeeBps;
+        a.totals.networkId = uint32(terms.networkId); // the registry numbers networks in uint32
+        a.status = IRevenueAgreements.AgreementStatus.Pending;
+        a.version = version;
+        a.holdbackPeriod = terms.holdbackPeriod;
+        a.feeRecipient = terms.feeRecipient;
+        a.refunder = terms.refunder;
+        a.termsDigest = termsDigest;
+        a.previousId = previousId;
+        a.lineageId = lineageId;
+        uint256 tierCount = _storeTiers(a, terms.referralTiers);
+        a.tierCount = uint8(tierCount);
+        a.totals.flags = (terms.asset == address(0) ? AgreementFlags.NATIVE : 0)
+            | (tierCount != 0 ? AgreementFlags.TIERED : 0) | (terms.holdbackPeriod != 0 ? AgreementFlags.HELD : 0)
+            | (terms.referrerRoles << AgreementFlags.REFERRER_ROLES_SHIFT);
+
+        mapping(address account => Position) storage positions = book.positions[agreementId];
+        uint256 count = _storeParties(positions, members, a, terms.parties);
+        a.partyCount = uint16(count);
+        a.pendingAcceptances = uint16(count);
+        positions[terms.feeRecipient].isFeeRecipient = true;
+        if (terms.refunder != address(0) && !positions[terms.refunder].isParty) {
+            revert IRevenueAgreements.InvalidRefunder(terms.refunder);
+        }
+        if (baseId != 0) _checkKeepsParties(book.agreements[baseId], positions);
+        emit IRevenueAgreements.AgreementProposed(agreementId, terms.networkId, proposer, previousId, version, terms);
+    }
+
+    /// @dev Validates everything in `terms` but the parties and tiers, which are checked as they are stored.
+    function _checkTerms(
+        INetworkRegistry.Network storage net,
+        mapping(address account => INetworkRegistry.Membership) storage members,
+        IRevenueAgreements.AgreementTerms calldata terms,
+        address proposer
+    ) private view {
+        if (proposer != net.operator && members[proposer].status != INetworkRegistry.MemberStatus.Active) {
+            revert IRevenueAgreements.NotAllowedToPropose(terms.networkId, proposer);
+        }
+        if (terms.feeRecipient != net.feeRecipient || terms.networkFeeBps != net.feeBps) {
+            revert IRevenueAgreements.NetworkFeeTermsChanged(net.feeRecipient, net.feeBps);
+        }
+        if (terms.referralFeeBps > MAX_REFERRAL_FEE_BPS) {
+            revert IRevenueAgreements.ReferralFeeTooHigh(terms.referralFeeBps, MAX_REFERRAL_FEE_BPS);
+        }
+        if (terms.referrerRoles > ALL_ROLES) revert IRevenueAgreements.InvalidReferrerRoles(terms.referrerRoles);
+        if (terms.validFrom >= terms.validUntil || terms.validUntil <= block.timestamp) {
+            revert IRevenueAgreements.InvalidValidityWindow(terms.validFrom, terms.validUntil);
+        }
+        if (terms.asset != address(0) && terms.asset.code.length == 0) {
+            revert IRevenueAgreements.AssetNotAContract(terms.asset);
+        }
+        if (terms.holdbackPeriod > MAX_HOLDBACK_PERIOD) {
+            revert IRevenueAgreements.HoldbackTooLong(terms.holdbackPeriod, MAX_HOLDBACK_PERIOD);
+        }
+        // A refunder makes sense only with a holdback, and a holdback only with a refunder.
+        if ((terms.holdbackPeriod == 0) != (terms.refunder == address(0))) {
+            revert IRevenueAgreements.InvalidRefunder(terms.refunder);
+        }
+        uint256 count = terms.parties.length;
+        if (count == 0 || count > MAX_PARTIES) revert IRevenueAgreements.InvalidPartyCount(count, MAX_PARTIES);
+    }
+
+    /// @dev A version that follows `base` keeps its network and its asset: referral volumes and tier thresholds
+    /// are counted in the lineage's one asset.
+    function _checkLineage(Agreement storage base, IRevenueAgreements.AgreementTerms calldata terms) private view {
+        if (base.totals.networkId != terms.networkId) {
+            revert IRevenueAgreements.AmendmentChangesNetwork(base.totals.networkId, terms.networkId);
+        }
+        if (base.pricing.asset != terms.asset) revert IRevenueAgreements.AmendmentChangesAsset(base.pricing.asset, terms.asset);
+    }
+
+    /// @dev A version that follows `base` keeps every one of its parties (a 0 share lets one leave).
+    function _checkKeepsParties(Agreement storage base, mapping(address account => Position) storage positions)
+        private
+        view
+    {
+        address[] storage baseParties = base.parties;
+        for (uint256 i; i < baseParties.length; ++i) {
+            if (!positions[baseParties[i]].isParty) revert IRevenueAgreements.AmendmentDropsParty(baseParties[i]);
+        }
+    }
+
+    /// @dev Stores the parties with their slices of the vendor pool; each must be a distinct active member.
+    function _storeParties(
+        mapping(address account => Position) storage positions,
+        mapping(address account => INetworkRegistry.Membership) storage members,
+        Agreement storage a,
+        IRevenueAgreements.Party[] calldata parties
+    ) private returns (uint256 count) {
+        count = parties.length;
+        uint256 shareStart;
+        for (uint256 i; i < count; ++i) {
+            address account = parties[i].account;
+            uint16 shareBps = parties[i].shareBps;
+            if (account == address(0)) revert IRevenueAgreements.ZeroAddressParty();
+            if (members[account].status != INetworkRegistry.MemberStatus.Active) {
+                revert INetworkRegistry.MemberNotActive(a.totals.networkId, account);
+            }
+            Position storage position = positions[account];
+            if (position.isParty) revert IRevenueAgreements.DuplicateParty(account);
+            // Sums of at most 50 uint16 values: no overflow, and checked against BPS below.
+            position.shareStart = uint16(shareStart);
+            position.shareBps = shareBps;
+            position.isParty = true;
+            a.parties.push(account);
+            shareStart += shareBps;
+            if (shareStart > SplitMath.BPS) revert IRevenueAgreements.SharesDoNotSumToWhole(shareStart);
+        }
+        if (shareStart != SplitMath.BPS) revert IRevenueAgreements.SharesDoNotSumToWhole(shareStart);
+    }
+
+    /// @dev Stores the tiers above the base rate: ascending thresholds above 0, rates within the cap.
+    function _storeTiers(Agreement storage a, IRevenueAgreements.ReferralTier[] calldata tiers)
+        private
+        returns (uint256 count)
+    {
+        count = tiers.length;
+        if (count > MAX_REFERRAL_TIERS) revert IRevenueAgreements.InvalidReferralTier(MAX_REFERRAL_TIERS);
+        uint256 previousFrom;
+        for (uint256 i; i < count; ++i) {
+            IRevenueAgreements.ReferralTier calldata tier = tiers[i];
+            if (tier.fromVolume <= previousFrom || tier.feeBps > MAX_REFERRAL_FEE_BPS) {
+                revert IRevenueAgreements.InvalidReferralTier(i);
+            }
+            previousFrom = tier.fromVolume;
+            a.referralTiers.push(tier);
+        }
+    }
+}
