@@ -207,30 +207,36 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
                 ? pricing.referralFeeBps()
                 : _applyTier(agreementId, a, referrer, amount, flags & AgreementFlags.HELD == 0);
         }
-        (uint256 networkFee, uint256 referralFee, uint256 vendorShare) =
-            SplitMath.splitPayment(amount, pricing.networkFeeBps(), referralFeeBps);
         emit PaymentSplit(agreementId, msg.sender, referrer, amount, orderRef);
-
         if (flags & AgreementFlags.HELD == 0) {
+            (uint256 networkFee, uint256 referralFee, uint256 vendorShare) =
+                SplitMath.splitPayment(amount, pricing.networkFeeBps(), referralFeeBps);
             _credit(a, totals, asset, referrer, networkFee, referralFee, vendorShare);
         } else {
-            _hold(
-                a,
-                HeldPayment({
-                    holdId: ++_holdCount,
-                    agreementId: agreementId,
-                    payer: msg.sender,
-                    referrer: referrer,
-                    asset: asset,
-                    amount: amount,
-                    networkFee: networkFee,
-                    referralFee: referralFee,
-                    vendorShare: vendorShare,
-                    releaseAt: uint40(block.timestamp + a.holdbackPeriod),
-                    refundTo: refundTo == address(0) ? msg.sender : refundTo
-                })
-            );
+            _hold(a, _heldRecord(agreementId, asset, amount, referrer, pricing.networkFeeBps(), referralFeeBps, refundTo));
         }
+    }
+
+    /// @dev The record of a payment held by agreement `agreementId`, with its full split.
+    function _heldRecord(
+        uint256 agreementId,
+        address asset,
+        uint256 amount,
+        address referrer,
+        uint256 networkFeeBps,
+        uint256 referralFeeBps,
+        address refundTo
+    ) private returns (HeldPayment memory held) {
+        held.holdId = ++_holdCount;
+        held.agreementId = agreementId;
+        held.payer = msg.sender;
+        held.referrer = referrer;
+        held.asset = asset;
+        held.amount = amount;
+        (held.networkFee, held.referralFee, held.vendorShare) =
+            SplitMath.splitPayment(amount, networkFeeBps, referralFeeBps);
+        held.releaseAt = uint40(block.timestamp + _book.agreements[agreementId].holdbackPeriod);
+        held.refundTo = refundTo == address(0) ? msg.sender : refundTo;
     }
 
     /// @dev A referrer must be an active member of the agreement's network, in a role the agreement lets refer,
@@ -370,21 +376,23 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         uint256 balance = _balances[account][asset];
         amount = balance;
         for (uint256 i; i < agreementIds.length; ++i) {
-            uint256 agreementId = agreementIds[i];
-            Agreement storage a = _existingAgreement(agreementId);
-            uint256 totals = a.loadTotals();
-            address agreementAsset = totals.flags() & AgreementFlags.NATIVE != 0 ? address(0) : a.pricing.asset;
-            if (agreementAsset != asset) revert AgreementAssetMismatch(agreementId, agreementAsset, asset);
-            (uint256 partyShare, uint256 networkFee) = _takeEarnings(agreementId, a, totals, account);
-            if (partyShare != 0 || networkFee != 0) {
-                emit EarningsCollected(agreementId, account, asset, partyShare, networkFee);
-            }
-            amount += partyShare + networkFee;
+            amount += _collectToBalance(agreementIds[i], account, asset);
         }
         if (amount == 0) revert NothingToWithdraw(account, asset);
         if (balance != 0) _balances[account][asset] = 0;
         emit Withdrawn(account, asset, recipient, amount);
         _send(asset, recipient, amount);
+    }
+
+    /// @dev Collects `account`'s earnings from `agreementId`, whose asset must be `asset`, for {_withdraw}.
+    function _collectToBalance(uint256 agreementId, address account, address asset) private returns (uint256) {
+        Agreement storage a = _existingAgreement(agreementId);
+        uint256 totals = a.loadTotals();
+        address agreementAsset = totals.flags() & AgreementFlags.NATIVE != 0 ? address(0) : a.pricing.asset;
+        if (agreementAsset != asset) revert AgreementAssetMismatch(agreementId, agreementAsset, asset);
+        (uint256 partyShare, uint256 networkFee) = _takeEarnings(agreementId, a, totals, account);
+        if (partyShare != 0 || networkFee != 0) emit EarningsCollected(agreementId, account, asset, partyShare, networkFee);
+        return partyShare + networkFee;
     }
 
     /// @dev Marks what `account` may collect from agreement `a` (whose running totals are `totals`) now as
@@ -424,7 +432,12 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
     /// @dev Pays `amount` of `asset` (address(0): ETH) to `recipient`.
     function _send(address asset, address recipient, uint256 amount) private {
         if (asset == address(0)) {
-            (bool ok,) = recipient.call{value: amount}("");
+            bool ok;
+            // A plain call that copies no return data: cheaper, and a recipient cannot make the payout pay
+            // for a huge return buffer. The recipient gets all remaining gas, as with `call{value:}`.
+            assembly ("memory-safe") {
+                ok := call(gas(), recipient, amount, 0, 0, 0, 0)
+            }
             if (!ok) revert NativeTransferFailed(recipient, amount);
         } else {
             IERC20(asset).safeTransfer(recipient, amount);

@@ -44,14 +44,54 @@ library AgreementProposals {
         address proposer
     ) public returns (uint256 agreementId, bytes32 termsDigest) {
         if (baseId != 0) _checkLineage(book.agreements[baseId], terms);
-        mapping(address account => INetworkRegistry.Membership) storage members = memberships[terms.networkId];
-        _checkTerms(net, members, terms, proposer);
-        termsDigest = AgreementHashing.hashTerms(terms);
+        _checkTerms(net, memberships[terms.networkId], terms, proposer);
         agreementId = ++book.count;
-        uint256 lineageId = baseId == 0 ? agreementId : book.agreements[baseId].lineageId;
-        uint32 version = ++book.latestVersions[lineageId];
-
         Agreement storage a = book.agreements[agreementId];
+        {
+            uint256 lineageId = baseId == 0 ? agreementId : book.agreements[baseId].lineageId;
+            termsDigest = AgreementHashing.hashTerms(terms);
+            _storeTerms(a, terms, termsDigest, ++book.latestVersions[lineageId], previousId, lineageId);
+        }
+        _storePositions(book.positions[agreementId], memberships[terms.networkId], a, terms);
+        if (baseId != 0) _checkKeepsParties(book.agreements[baseId], book.positions[agreementId]);
+        _emitProposed(agreementId, proposer, previousId, a.version, terms);
+    }
+
+    /// @dev Stores the parties, the fee recipient's position, and checks the refunder is a party.
+    function _storePositions(
+        mapping(address account => Position) storage positions,
+        mapping(address account => INetworkRegistry.Membership) storage members,
+        Agreement storage a,
+        IRevenueAgreements.AgreementTerms calldata terms
+    ) private {
+        uint16 count = _storeParties(positions, members, a, terms.parties);
+        a.partyCount = count;
+        a.pendingAcceptances = count;
+        positions[terms.feeRecipient].isFeeRecipient = true;
+        if (terms.refunder != address(0) && !positions[terms.refunder].isParty) {
+            revert IRevenueAgreements.InvalidRefunder(terms.refunder);
+        }
+    }
+
+    function _emitProposed(
+        uint256 agreementId,
+        address proposer,
+        uint256 previousId,
+        uint32 version,
+        IRevenueAgreements.AgreementTerms calldata terms
+    ) private {
+        emit IRevenueAgreements.AgreementProposed(agreementId, terms.networkId, proposer, previousId, version, terms);
+    }
+
+    /// @dev Stores everything in `terms` but the parties.
+    function _storeTerms(
+        Agreement storage a,
+        IRevenueAgreements.AgreementTerms calldata terms,
+        bytes32 termsDigest,
+        uint32 version,
+        uint256 previousId,
+        uint256 lineageId
+    ) private {
         a.pricing.asset = terms.asset;
         a.pricing.validFrom = terms.validFrom;
         a.pricing.validUntil = terms.validUntil;
@@ -71,17 +111,6 @@ library AgreementProposals {
         a.totals.flags = (terms.asset == address(0) ? AgreementFlags.NATIVE : 0)
             | (tierCount != 0 ? AgreementFlags.TIERED : 0) | (terms.holdbackPeriod != 0 ? AgreementFlags.HELD : 0)
             | (terms.referrerRoles << AgreementFlags.REFERRER_ROLES_SHIFT);
-
-        mapping(address account => Position) storage positions = book.positions[agreementId];
-        uint256 count = _storeParties(positions, members, a, terms.parties);
-        a.partyCount = uint16(count);
-        a.pendingAcceptances = uint16(count);
-        positions[terms.feeRecipient].isFeeRecipient = true;
-        if (terms.refunder != address(0) && !positions[terms.refunder].isParty) {
-            revert IRevenueAgreements.InvalidRefunder(terms.refunder);
-        }
-        if (baseId != 0) _checkKeepsParties(book.agreements[baseId], positions);
-        emit IRevenueAgreements.AgreementProposed(agreementId, terms.networkId, proposer, previousId, version, terms);
     }
 
     /// @dev Validates everything in `terms` but the parties and tiers, which are checked as they are stored.
@@ -144,8 +173,8 @@ library AgreementProposals {
         mapping(address account => INetworkRegistry.Membership) storage members,
         Agreement storage a,
         IRevenueAgreements.Party[] calldata parties
-    ) private returns (uint256 count) {
-        count = parties.length;
+    ) private returns (uint16 count) {
+        count = uint16(parties.length); // at most MAX_PARTIES, checked with the terms
         uint256 shareStart;
         for (uint256 i; i < count; ++i) {
             address account = parties[i].account;
