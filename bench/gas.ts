@@ -5,7 +5,7 @@
  *   npm run bench:gas
  */
 import { writeFileSync } from "node:fs";
-import { network } from "hardhat";
+import hre, { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionResponse } from "ethers";
 
@@ -14,24 +14,34 @@ import * as h from "../test/helpers/ecoshare.js";
 
 const PARTY_COUNTS = [2, 5, 10, 50] as const;
 const EIP_7825_TX_GAS_CAP = 16_777_216n;
-const PAYMENT_GAS_BUDGET = 50_000n;
-const COLLECT_GAS_BUDGET = 60_000n;
+const EIP_170_CODE_LIMIT = 24_576;
+const VALID_UNTIL = 2n ** 32n - 1n;
+
+/**
+ * Issue 9's targets and the ceilings this benchmark enforces. Gas is exact, so a ceiling is the figure the
+ * current contracts reach: any regression fails `npm run bench:gas`. Where the target is lower than the ceiling,
+ * the report says so and why (docs/architecture.md, "Gas").
+ */
+const BUDGETS = {
+  ethPayment: { target: 40_000, ceiling: 41_807 },
+  tokenPayment: { target: 60_000, ceiling: 61_971 },
+  collect: { target: 40_000, ceiling: 40_134 },
+  threeLineOrderShare: 0.6,
+} as const;
 
 interface Entry {
   operation: string;
   asset: "ETH" | "ERC-20" | "-";
   parties: number | null;
   gas: number;
+  /** Calldata bytes of the transaction, and how many of them are zero (an L2's L1 data fee is priced on them). */
+  calldataBytes: number;
+  zeroBytes: number;
   note?: string;
 }
 
 const { ethers, provider } = await network.create();
 const entries: Entry[] = [];
-
-async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
-  const receipt = await (await tx).wait();
-  return Number(receipt!.gasUsed);
-}
 
 async function record(
   operation: string,
@@ -40,9 +50,17 @@ async function record(
   tx: Promise<ContractTransactionResponse>,
   note?: string,
 ) {
-  const gas = await gasOf(tx);
-  entries.push({ operation, asset, parties, gas, ...(note ? { note } : {}) });
+  const sent = await tx;
+  const receipt = await sent.wait();
+  const data = ethers.getBytes(sent.data);
+  const zeroBytes = data.filter((b) => b === 0).length;
+  const gas = Number(receipt!.gasUsed);
+  entries.push({ operation, asset, parties, gas, calldataBytes: data.length, zeroBytes, ...(note ? { note } : {}) });
   return gas;
+}
+
+function check(condition: boolean, message: string) {
+  if (!condition) throw new Error(`Gas budget: ${message}`);
 }
 
 // 50 parties + operator, referrer, customer: fund enough fresh wallets from the default accounts.
@@ -98,7 +116,7 @@ for (const n of PARTY_COUNTS) {
       ecoshare,
       networkId,
       h.equalShares(parties.map((p) => p.address)),
-      { asset, validFrom: 1n, validUntil: BigInt(2 ** 40 - 1) },
+      { asset, validFrom: 1n, validUntil: VALID_UNTIL },
     );
     // The operator proposes, so all n parties accept by signature.
     const proposeGas = await record("propose", assetLabel, n, ecoshare.connect(operator).propose(terms));
@@ -111,24 +129,33 @@ for (const n of PARTY_COUNTS) {
     const isEth = asset === h.ETH;
     const amount = isEth ? payValue : tokenValue;
     const pay = () =>
-      ecoshare.connect(customer).pay(id, asset, amount, referrer.address, h.ORDER, { value: isEth ? amount : 0n });
+      ecoshare.connect(customer).pay(id, asset, amount, referrer.address, h.ORDER, h.ETH, { value: isEth ? amount : 0n });
     await record("pay with referral (first: balances empty)", assetLabel, n, pay());
     const steady = await record("pay with referral", assetLabel, n, pay(), "recipients' balances already non-zero");
     await record(
       "pay without referral",
       assetLabel,
       n,
-      ecoshare.connect(customer).pay(id, asset, amount, h.NO_REFERRER, h.ORDER, { value: isEth ? amount : 0n }),
+      ecoshare.connect(customer).pay(id, asset, amount, h.NO_REFERRER, h.ORDER, h.ETH, { value: isEth ? amount : 0n }),
     );
-    if (isEth && BigInt(steady) >= PAYMENT_GAS_BUDGET) throw new Error(`ETH payment with ${n} parties costs ${steady}`);
+    const ceiling = isEth ? BUDGETS.ethPayment.ceiling : BUDGETS.tokenPayment.ceiling;
+    check(steady <= ceiling, `${assetLabel} payment with ${n} parties costs ${steady}, above ${ceiling}`);
 
     const collect = await record(
-      "withdraw: party collects one agreement",
+      "collect: party collects one agreement",
+      assetLabel,
+      n,
+      ecoshare.connect(parties[1]!).collect(id),
+    );
+    if (isEth) check(collect <= BUDGETS.collect.ceiling, `collecting with ${n} parties costs ${collect}`);
+    // One more payment gives the party something to withdraw.
+    await (await pay()).wait();
+    await record(
+      "withdraw: party collects one agreement into its balance and withdraws",
       assetLabel,
       n,
       ecoshare.connect(parties[1]!).withdraw(parties[1]!.address, asset, [id]),
     );
-    if (BigInt(collect) >= COLLECT_GAS_BUDGET) throw new Error(`collecting with ${n} parties costs ${collect}`);
     (isEth ? agreementsOfFirstParty.eth : agreementsOfFirstParty.token).push(id);
   }
 }
@@ -137,7 +164,7 @@ for (const n of PARTY_COUNTS) {
 for (const n of [2, 50]) {
   const parties = partyWallets.slice(0, n);
   const terms = await h.makeTerms(ecoshare, networkId, h.equalShares(parties.map((p) => p.address)), {
-    validFrom: 1n, validUntil: BigInt(2 ** 40 - 1),
+    validFrom: 1n, validUntil: VALID_UNTIL,
     referralTiers: [
       { fromVolume: ethers.parseEther("1"), feeBps: 700 },
       { fromVolume: ethers.parseEther("10"), feeBps: 900 },
@@ -152,15 +179,15 @@ for (const n of [2, 50]) {
   await (await ecoshare.acceptWithSignatures(heldId, acceptances)).wait();
   const tiered = await h.activateAgreement(ecoshare, parties[0]!, parties, { ...terms, holdbackPeriod: 0, refunder: h.ETH, termsURI: "ipfs://tiered" });
 
-  const payTiered = () => ecoshare.connect(customer).pay(tiered, h.ETH, payValue, referrer.address, h.ORDER, { value: payValue });
+  const payTiered = () => ecoshare.connect(customer).pay(tiered, h.ETH, payValue, referrer.address, h.ORDER, h.ETH, { value: payValue });
   await record("pay with tiered referral (first)", "ETH", n, payTiered());
   await record("pay with tiered referral", "ETH", n, payTiered(), "second payment: referrer past tier 1");
 
   const heldPayments = [];
   for (const label of ["pay under holdback (first)", "pay under holdback"]) {
-    const tx = ecoshare.connect(customer).pay(heldId, h.ETH, payValue, referrer.address, h.ORDER, { value: payValue });
+    const tx = ecoshare.connect(customer).pay(heldId, h.ETH, payValue, referrer.address, h.ORDER, h.ETH, { value: payValue });
+    await record(label, "ETH", n, tx, "tiered rate and holdback");
     const receipt = await (await tx).wait();
-    entries.push({ operation: label, asset: "ETH", parties: n, gas: Number(receipt!.gasUsed), note: "tiered rate and holdback" });
     const log = receipt!.logs.map((l) => ecoshare.interface.parseLog(l)).find((l) => l?.name === "PaymentHeld")!;
     heldPayments.push(log.args.held.toObject());
   }
@@ -191,10 +218,49 @@ for (const n of [2, 50]) {
       2,
       ecoshare
         .connect(permitCustomer)
-        .payWithPermit(id, tokenAddress, tokenValue, referrer.address, h.ORDER, deadline, signature.v, signature.r, signature.s),
+        .payWithPermit(id, tokenAddress, tokenValue, referrer.address, h.ORDER, h.ETH, deadline, signature.v, signature.r, signature.s),
     );
   }
 }
+
+// Orders: one customer, a team of vendors. Lines go to different agreements (room, dinner, event) through one
+// referrer, for the smallest and the largest agreements: an extra line must cost the same whatever the parties.
+const extraLineCosts: number[] = [];
+for (const n of [2, 50]) {
+  const parties = partyWallets.slice(0, n);
+  const teamIds: bigint[] = [];
+  for (let i = 0; i < 4; i++) {
+    const terms = await h.makeTerms(ecoshare, networkId, h.equalShares(parties.map((p) => p.address)), {
+      validFrom: 1n, validUntil: VALID_UNTIL, termsURI: `ipfs://order-line-${i}`,
+    });
+    await (await ecoshare.connect(operator).propose(terms)).wait();
+    const id = await ecoshare.agreementCount();
+    const acceptances = [];
+    for (const p of parties) acceptances.push(await h.signAcceptance(ecoshare, p, id, terms, terms.validUntil));
+    await (await ecoshare.acceptWithSignatures(id, acceptances)).wait();
+    // A first payment to each, so the order measures steady state (non-zero totals), as the payments above.
+    await (await ecoshare.connect(customer).pay(id, h.ETH, payValue, referrer.address, h.ORDER, h.ETH, { value: payValue })).wait();
+    teamIds.push(id);
+  }
+  const gasByLines: number[] = [];
+  for (const lineCount of [1, 2, 3, 4]) {
+    const lines = teamIds.slice(0, lineCount).map((agreementId) => ({ agreementId, asset: h.ETH, amount: payValue, referrer: referrer.address }));
+    gasByLines.push(
+      await record(
+        `order of ${lineCount} line${lineCount > 1 ? "s" : ""} (one referrer)`,
+        "ETH",
+        n,
+        ecoshare.connect(customer).payOrder(lines, h.ORDER, h.ETH, [], { value: payValue * BigInt(lineCount) }),
+      ),
+    );
+  }
+  const separate = entries.find((e) => e.operation === "pay with referral" && e.asset === "ETH" && e.parties === n)!.gas;
+  check(gasByLines[2]! <= BUDGETS.threeLineOrderShare * 3 * separate, `a 3-line order costs ${gasByLines[2]}, over 60% of ${3 * separate}`);
+  const extra = [gasByLines[1]! - gasByLines[0]!, gasByLines[2]! - gasByLines[1]!, gasByLines[3]! - gasByLines[2]!];
+  check(new Set(extra).size === 1, `an extra order line costs ${extra.join(", ")}: not a fixed amount`);
+  extraLineCosts.push(extra[0]!);
+}
+check(new Set(extraLineCosts).size === 1, `an extra order line costs ${extraLineCosts.join(" and ")} for 2 and 50 parties`);
 
 await record("withdraw: referrer's referral fees", "ETH", null, ecoshare.connect(referrer).withdraw(referrer.address, h.ETH, []));
 await record(
@@ -217,20 +283,59 @@ await record(
 );
 
 const fmt = (n: number) => n.toLocaleString("en-US");
+const steadyOf = (asset: Entry["asset"]) => entries.find((e) => e.operation === "pay with referral" && e.asset === asset && e.parties === 2)!.gas;
+const collectEth = entries.find((e) => e.operation === "collect: party collects one agreement" && e.asset === "ETH" && e.parties === 2)!.gas;
+const threeLines = entries.find((e) => e.operation === "order of 3 lines (one referrer)" && e.parties === 2)!.gas;
+const status = (gas: number, target: number) => (gas <= target ? "met" : `missed by ${fmt(gas - target)}`);
+
+const artifactSize = async (name: string) => {
+  const artifact = await hre.artifacts.readArtifact(name);
+  return (artifact.deployedBytecode.length - 2) / 2;
+};
+const sizes = [
+  { contract: "Ecoshare", bytes: await artifactSize("Ecoshare") },
+  { contract: "AgreementProposals (linked library)", bytes: await artifactSize("AgreementProposals") },
+];
+check(sizes.every((s) => s.bytes <= EIP_170_CODE_LIMIT), "a contract exceeds EIP-170");
+
 const lines = [
   "# Gas report",
   "",
   "Regenerated by `npm run bench:gas` (bench/gas.ts) on Hardhat's in-process EVM; gas is exact and deterministic.",
-  "Figures are `gasUsed` of whole transactions (21,000 base and calldata included). Machine-readable copy: bench/gas.json.",
+  "Figures are `gasUsed` of whole transactions (21,000 base and calldata included), with the calldata's size",
+  "(bytes, of which zero). Machine-readable copy: bench/gas.json.",
   "",
-  `Budgets the benchmark enforces: an ETH payment with a referral < ${fmt(Number(PAYMENT_GAS_BUDGET))} once balances are non-zero, ` +
-    `a party collecting one agreement < ${fmt(Number(COLLECT_GAS_BUDGET))}, proposing plus activating the largest agreement < ${fmt(Number(EIP_7825_TX_GAS_CAP))} (EIP-7825).`,
+  "## Budgets (issue 9)",
   "",
-  "| operation | asset | parties | gas | note |",
-  "| --- | --- | ---: | ---: | --- |",
-  ...entries.map((e) => `| ${e.operation} | ${e.asset} | ${e.parties ?? "-"} | ${fmt(e.gas)} | ${e.note ?? ""} |`),
+  "| what | gas | target | status |",
+  "| --- | ---: | ---: | --- |",
+  `| ETH payment with a referrer, balances non-zero | ${fmt(steadyOf("ETH"))} | ${fmt(BUDGETS.ethPayment.target)} | ${status(steadyOf("ETH"), BUDGETS.ethPayment.target)} |`,
+  `| ERC-20 payment with a referrer, balances non-zero | ${fmt(steadyOf("ERC-20"))} | ${fmt(BUDGETS.tokenPayment.target)} | ${status(steadyOf("ERC-20"), BUDGETS.tokenPayment.target)} |`,
+  `| a party collecting one agreement (ETH) | ${fmt(collectEth)} | ${fmt(BUDGETS.collect.target)} | ${status(collectEth, BUDGETS.collect.target)} |`,
+  `| 3-line ETH order vs 3 payments | ${fmt(threeLines)} (${((100 * threeLines) / (3 * steadyOf("ETH"))).toFixed(1)}%) | 60% | ${threeLines <= 0.6 * 3 * steadyOf("ETH") ? "met" : "missed"} |`,
+  `| each extra order line (any number of parties) | ${fmt(extraLineCosts[0]!)} | fixed | met |`,
+  "",
+  "The benchmark fails when any figure rises above what the contracts reach today (the payment and collection",
+  "figures above are ceilings), when an extra order line stops costing a fixed amount, when a 3-line order costs",
+  "more than 60% of three payments, when proposing plus activating the largest agreement reaches EIP-7825's",
+  `${fmt(Number(EIP_7825_TX_GAS_CAP))} gas, or when a contract exceeds EIP-170. Why the payment targets are missed: see`,
+  "docs/architecture.md, \"Gas\": the storage a payment must touch and its log already cost 39,127 of the 40,000.",
+  "",
+  "## Contract sizes (EIP-170: 24,576 bytes)",
+  "",
+  "| contract | runtime bytes | room left |",
+  "| --- | ---: | ---: |",
+  ...sizes.map((s) => `| ${s.contract} | ${fmt(s.bytes)} | ${fmt(EIP_170_CODE_LIMIT - s.bytes)} |`),
+  "",
+  "## Every operation",
+  "",
+  "| operation | asset | parties | gas | calldata bytes (zero) | note |",
+  "| --- | --- | ---: | ---: | ---: | --- |",
+  ...entries.map(
+    (e) => `| ${e.operation} | ${e.asset} | ${e.parties ?? "-"} | ${fmt(e.gas)} | ${e.calldataBytes} (${e.zeroBytes}) | ${e.note ?? ""} |`,
+  ),
   "",
 ];
 writeFileSync(new URL("./gas.md", import.meta.url), lines.join("\n"));
-writeFileSync(new URL("./gas.json", import.meta.url), JSON.stringify(entries, null, 2) + "\n");
+writeFileSync(new URL("./gas.json", import.meta.url), JSON.stringify({ sizes, entries }, null, 2) + "\n");
 console.log(lines.join("\n"));
