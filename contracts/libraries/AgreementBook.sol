@@ -89,8 +89,8 @@ library AgreementFlags {
 /// @notice Reads and writes the two hot slots of an {Agreement} as whole words, for the payment and collection
 /// paths: Solidity reads a packed struct field by field and writes a memory copy back field by field, which
 /// costs a payment several extra SLOADs and SSTOREs. The bit positions are Solidity's own packing of
-/// {PaymentTerms} and {RunningTotals} (first field in the lowest bits); test/AgreementSlots.test.ts checks them
-/// against the structs.
+/// {PaymentTerms} and {RunningTotals} (first field in the lowest bits). Views read the same slots through the
+/// structs, so every payment test that checks `agreement()` after a payment checks these positions too.
 library AgreementSlots {
     uint256 private constant AMOUNTS_MASK = (1 << 216) - 1;
 
