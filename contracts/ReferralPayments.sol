@@ -18,7 +18,7 @@ import {RevenueAgreements} from "./RevenueAgreements.sol";
 /// vendor share only raise the agreement's two running totals, from which the fee recipient and each party
 /// collect their part later ({SplitMath}). A payment therefore reads two slots of its agreement and writes one
 /// whatever the number of parties, and makes no external call when paid in ETH. Money leaves only by
-/// {collect}, {withdraw} and {withdrawTo}, only to the account that earned it (or where that account says).
+/// {claim}, {withdraw} and {withdrawTo}, only to the account that earned it (or where that account says).
 abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using AgreementSlots for Agreement;
@@ -123,15 +123,15 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
     }
 
     /// @inheritdoc IReferralPayments
-    function collect(uint256 agreementId) external returns (uint256 amount) {
+    function claim(uint256 agreementId) external returns (uint256 amount) {
         Agreement storage a = _book.agreements[agreementId];
         uint256 totals = a.loadTotals();
         if (totals.networkId() == 0) revert UnknownAgreement(agreementId);
         (uint256 partyShare, uint256 networkFee) = _takeEarnings(agreementId, a, totals, msg.sender);
         amount = partyShare + networkFee;
-        if (amount == 0) revert NothingToCollect(agreementId, msg.sender);
+        if (amount == 0) revert NothingToClaim(agreementId, msg.sender);
         emit EarningsPaid(agreementId, msg.sender, partyShare, networkFee);
-        // Checks-effects-interactions: everything is recorded before this call, and a re-entered collect finds
+        // Checks-effects-interactions: everything is recorded before this call, and a re-entered claim finds
         // nothing left, so the payout needs no reentrancy guard (it is the cheap path, see bench/gas.md).
         _send(totals.flags() & AgreementFlags.NATIVE != 0 ? address(0) : a.pricing.asset, msg.sender, amount);
     }
@@ -202,7 +202,7 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
 
         uint256 referralFeeBps;
         if (referrer != address(0)) {
-            _checkReferrer(agreementId, totals.networkId(), flags, referrer);
+            _checkReferrer(agreementId, totals.networkId(), flags, referrer, refundTo);
             referralFeeBps = flags & AgreementFlags.TIERED == 0
                 ? pricing.referralFeeBps()
                 : _applyTier(agreementId, a, referrer, amount, flags & AgreementFlags.HELD == 0);
@@ -240,9 +240,12 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
     }
 
     /// @dev A referrer must be an active member of the agreement's network, in a role the agreement lets refer,
-    /// and not the payer itself.
-    function _checkReferrer(uint256 agreementId, uint256 networkId, uint256 flags, address referrer) private view {
-        if (referrer == msg.sender) revert SelfReferral(msg.sender);
+    /// and neither the payer nor the customer a router pays for (its refund recipient).
+    function _checkReferrer(uint256 agreementId, uint256 networkId, uint256 flags, address referrer, address refundTo)
+        private
+        view
+    {
+        if (referrer == msg.sender || referrer == refundTo) revert SelfReferral(referrer);
         Membership storage member = _memberships[networkId][referrer];
         if (member.status != MemberStatus.Active) revert ReferrerNotActiveMember(networkId, referrer);
         uint256 roles = flags >> AgreementFlags.REFERRER_ROLES_SHIFT;

@@ -68,7 +68,8 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         bytes32 termsDigest;
         (agreementId, termsDigest) = _counterPropose(counteredId, terms, author);
         // Checked once the terms are hashed by the proposal; a bad signature reverts it all.
-        bytes32 digest = _hashTypedDataV4(AgreementHashing.hashCounter(counteredId, termsDigest, nonce, deadline));
+        bytes32 digest =
+            _hashTypedDataV4(AgreementHashing.hashCounter(author, counteredId, termsDigest, nonce, deadline));
         if (!SignatureChecker.isValidSignatureNow(author, digest, signature)) revert InvalidCounterSignature(author);
     }
 
@@ -102,7 +103,7 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
             if (signed.deadline < block.timestamp) {
                 revert AcceptanceExpired(agreementId, signed.signer, signed.deadline);
             }
-            bytes32 digest = _acceptanceDigest(agreementId, agreement_, signed.deadline);
+            bytes32 digest = _acceptanceDigest(agreementId, agreement_, signed.signer, signed.deadline);
             if (!SignatureChecker.isValidSignatureNow(signed.signer, digest, signed.signature)) {
                 revert InvalidAcceptanceSignature(agreementId, signed.signer);
             }
@@ -167,8 +168,8 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
     }
 
     /// @inheritdoc IRevenueAgreements
-    function acceptanceDigest(uint256 agreementId, uint256 deadline) external view returns (bytes32) {
-        return _acceptanceDigest(agreementId, _existingAgreement(agreementId), deadline);
+    function acceptanceDigest(uint256 agreementId, address signer, uint256 deadline) external view returns (bytes32) {
+        return _acceptanceDigest(agreementId, _existingAgreement(agreementId), signer, deadline);
     }
 
     /// @inheritdoc IRevenueAgreements
@@ -182,13 +183,15 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
     }
 
     /// @inheritdoc IRevenueAgreements
-    function counterProposalDigest(uint256 counteredId, AgreementTerms calldata terms, uint256 nonce, uint256 deadline)
-        external
-        view
-        returns (bytes32)
-    {
+    function counterProposalDigest(
+        uint256 counteredId,
+        AgreementTerms calldata terms,
+        address author,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32) {
         return _hashTypedDataV4(
-            AgreementHashing.hashCounter(counteredId, AgreementProposals.hashTerms(terms), nonce, deadline)
+            AgreementHashing.hashCounter(author, counteredId, AgreementProposals.hashTerms(terms), nonce, deadline)
         );
     }
 
@@ -330,13 +333,13 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         return active == a.previousId ? 0 : active;
     }
 
-    function _acceptanceDigest(uint256 agreementId, Agreement storage a, uint256 deadline)
+    function _acceptanceDigest(uint256 agreementId, Agreement storage a, address signer, uint256 deadline)
         private
         view
         returns (bytes32)
     {
         return _hashTypedDataV4(
-            AgreementHashing.hashAcceptance(agreementId, a.version, a.previousId, a.termsDigest, deadline)
+            AgreementHashing.hashAcceptance(signer, agreementId, a.version, a.previousId, a.termsDigest, deadline)
         );
     }
 

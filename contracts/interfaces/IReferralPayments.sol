@@ -83,7 +83,7 @@ interface IReferralPayments {
         uint256 indexed agreementId, address indexed account, address indexed asset, uint256 partyShare, uint256 networkFee
     );
 
-    /// @notice Emitted when `account`'s earnings in `agreementId` are paid straight to it by {collect}:
+    /// @notice Emitted when `account`'s earnings in `agreementId` are paid straight to it by {claim}:
     /// `partyShare` of the vendor pool and `networkFee` as the fee recipient, in the agreement's asset.
     event EarningsPaid(uint256 indexed agreementId, address indexed account, uint256 partyShare, uint256 networkFee);
 
@@ -106,12 +106,13 @@ interface IReferralPayments {
     error AgreementNotActive(uint256 agreementId, IRevenueAgreements.AgreementStatus status);
 
     /// @notice Thrown when `agreementId` takes payments only from `validFrom`.
-    error AgreementNotYetValid(uint256 agreementId, uint40 validFrom);
+    error AgreementNotYetValid(uint256 agreementId, uint32 validFrom);
 
     /// @notice Thrown when `agreementId` stopped taking payments at `validUntil`.
-    error AgreementExpired(uint256 agreementId, uint40 validUntil);
+    error AgreementExpired(uint256 agreementId, uint32 validUntil);
 
-    /// @notice Thrown when a customer names itself as its own referrer.
+    /// @notice Thrown when a customer names itself as its own referrer: the payer, or the refund recipient a
+    /// router pays for.
     error SelfReferral(address customer);
 
     /// @notice Thrown when the referrer is not an active member of the agreement's network.
@@ -126,7 +127,8 @@ interface IReferralPayments {
     /// @notice Thrown when a token delivered `received` instead of `expected` (fee-on-transfer tokens are refused).
     error TokenDeliveryShortfall(address token, uint256 expected, uint256 received);
 
-    /// @notice Thrown when a running total would exceed what the ledger stores (2^128 - 1 base units).
+    /// @notice Thrown when a running total would exceed what the ledger stores: 2^112 - 1 base units for an
+    /// agreement's vendor pool (held shares included), 2^104 - 1 for its network fees.
     error AmountTooLarge(uint256 amount);
 
     /// @notice Thrown when `account` withdraws from `agreementId`, whose asset is `agreementAsset`, not `asset`.
@@ -138,11 +140,11 @@ interface IReferralPayments {
     /// @notice Thrown when `account` has nothing of `asset` to withdraw.
     error NothingToWithdraw(address account, address asset);
 
-    /// @notice Thrown when `account` has nothing to collect from `agreementId`.
-    error NothingToCollect(uint256 agreementId, address account);
+    /// @notice Thrown when `account` has nothing to claim from `agreementId`.
+    error NothingToClaim(uint256 agreementId, address account);
 
-    /// @notice Thrown when `holdId` is not a held payment described by the given data (unknown, already
-    /// refunded or released, or altered).
+    /// @notice Thrown when `holdId` is not a payment still held as the given data describe it (unknown, already
+    /// released or refunded, or altered).
     error UnknownHeldPayment(uint256 holdId);
 
     /// @notice Thrown when held payment `holdId` is released before `releaseAt`.
@@ -179,6 +181,7 @@ interface IReferralPayments {
 
     /// @notice Pays a token agreement with an EIP-2612 permit, in one transaction.
     /// @dev A permit already used (e.g. front-run) is ignored if the allowance is there anyway.
+    /// @param refundTo Who is credited if a held payment is refunded; address(0) for the caller (see {pay}).
     function payWithPermit(
         uint256 agreementId,
         address asset,
@@ -197,7 +200,8 @@ interface IReferralPayments {
     /// @dev Send the sum of the ETH lines as value. Each token is pulled once, for the sum of its lines: approve
     /// it first, or pass a permit for it in `permits` (a permit already used is ignored if the allowance is
     /// there). Emits {OrderPaid}, then each line's events in order.
-    /// @param refundTo Who is credited if a held line is refunded; address(0) for the caller (see {pay}).
+    /// @param refundTo Who is credited if a held line is refunded; address(0) for the caller. IMPORTANT: a
+    /// contract paying for a customer names the customer, or refunds are credited to the contract itself.
     function payOrder(
         OrderLine[] calldata lines,
         bytes32 orderRef,
@@ -206,8 +210,9 @@ interface IReferralPayments {
     ) external payable;
 
     /// @notice Releases held payments whose holdback is over, crediting their splits. Anyone may call.
-    /// @dev A payment in `held` already released or refunded (e.g. by someone else first) is skipped; an unknown
-    /// or altered one reverts the whole batch.
+    /// @dev An entry whose payment was already released or refunded (e.g. by someone else first) is skipped,
+    /// whatever its other fields say: its record is gone, so there is nothing left to compare them with. An
+    /// unknown `holdId`, or an altered record of a payment still held, reverts the whole batch.
     /// @param held The held payments, as {PaymentHeld} recorded them.
     function releaseHeldPayments(HeldPayment[] calldata held) external;
 
@@ -242,7 +247,7 @@ interface IReferralPayments {
     /// the caller, in the agreement's asset: the cheap way to collect one agreement. {withdraw} collects several
     /// with the balance; {withdrawTo} pays elsewhere (for an account that cannot receive ETH).
     /// @return amount What was paid out.
-    function collect(uint256 agreementId) external returns (uint256 amount);
+    function claim(uint256 agreementId) external returns (uint256 amount);
 
     /// @notice `account`'s balance of `asset`, ready to withdraw (not counting uncollected agreement earnings).
     function balanceOf(address account, address asset) external view returns (uint256);

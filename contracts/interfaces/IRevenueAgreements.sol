@@ -263,8 +263,8 @@ interface IRevenueAgreements {
     function accept(uint256 agreementId) external;
 
     /// @notice Records parties' signed acceptances of `agreementId`; anyone may submit them.
-    /// @dev A signature binds the chain, this contract, the agreement id, its version, its full terms and a
-    /// deadline. Activation needs every party to be an active member then (see {accept}). Acceptances already
+    /// @dev A signature binds the chain, this contract, the signer, the agreement id, its version, its full
+    /// terms and a deadline. Activation needs every party to be an active member then (see {accept}). Acceptances already
     /// recorded (e.g. submitted first by someone else) are skipped; a batch whose acceptances were all recorded
     /// and activated the agreement succeeds without effect.
     function acceptWithSignatures(uint256 agreementId, SignedAcceptance[] calldata acceptances) external;
@@ -282,7 +282,7 @@ interface IRevenueAgreements {
     function hasAccepted(uint256 agreementId, address account) external view returns (bool);
 
     /// @notice The EIP-712 digest `signer` signs to accept `agreementId` with `deadline`.
-    function acceptanceDigest(uint256 agreementId, uint256 deadline) external view returns (bytes32);
+    function acceptanceDigest(uint256 agreementId, address signer, uint256 deadline) external view returns (bytes32);
 
     /// @notice The referral tiers of `agreementId` above its base rate.
     function referralTiersOf(uint256 agreementId) external view returns (ReferralTier[] memory);
@@ -290,11 +290,14 @@ interface IRevenueAgreements {
     /// @notice The active version of lineage `lineageId` (0 while none has activated).
     function activeVersionOf(uint256 lineageId) external view returns (uint256);
 
-    /// @notice The EIP-712 digest an author signs to counter `counteredId` with `terms`, `nonce` and `deadline`.
-    function counterProposalDigest(uint256 counteredId, AgreementTerms calldata terms, uint256 nonce, uint256 deadline)
-        external
-        view
-        returns (bytes32);
+    /// @notice The EIP-712 digest `author` signs to counter `counteredId` with `terms`, `nonce` and `deadline`.
+    function counterProposalDigest(
+        uint256 counteredId,
+        AgreementTerms calldata terms,
+        address author,
+        uint256 nonce,
+        uint256 deadline
+    ) external view returns (bytes32);
 
     /// @notice How many agreements exist; their ids run from 1 to this number.
     function agreementCount() external view returns (uint256);

@@ -27,7 +27,8 @@ library AgreementHashing {
 
     bytes32 internal constant ACCEPT_TYPEHASH = keccak256(
         abi.encodePacked(
-            "AcceptAgreement(uint256 agreementId,uint32 version,uint256 previousId,AgreementTerms terms,uint256 deadline)",
+            "AcceptAgreement(address signer,uint256 agreementId,uint32 version,uint256 previousId,AgreementTerms terms,"
+            "uint256 deadline)",
             TERMS_TYPE,
             REFERENCED_TYPES
         )
@@ -35,7 +36,7 @@ library AgreementHashing {
 
     bytes32 internal constant COUNTER_TYPEHASH = keccak256(
         abi.encodePacked(
-            "CounterProposal(uint256 counteredId,AgreementTerms terms,uint256 nonce,uint256 deadline)",
+            "CounterProposal(address author,uint256 counteredId,AgreementTerms terms,uint256 nonce,uint256 deadline)",
             TERMS_TYPE,
             REFERENCED_TYPES
         )
@@ -69,23 +70,27 @@ library AgreementHashing {
     }
 
     /// @notice The EIP-712 struct hash of an acceptance of version `version` of `agreementId`.
+    /// @dev The message names its signer: a smart account that accepts signatures from a key other accounts
+    /// accept too (ERC-1271 without ERC-7739's wrapping) cannot have one signature count for both.
     function hashAcceptance(
+        address signer,
         uint256 agreementId,
         uint32 version,
         uint256 previousId,
         bytes32 termsDigest,
         uint256 deadline
     ) internal pure returns (bytes32) {
-        return keccak256(abi.encode(ACCEPT_TYPEHASH, agreementId, version, previousId, termsDigest, deadline));
+        return keccak256(abi.encode(ACCEPT_TYPEHASH, signer, agreementId, version, previousId, termsDigest, deadline));
     }
 
     /// @notice The EIP-712 struct hash of a counter-proposal to `counteredId`.
-    function hashCounter(uint256 counteredId, bytes32 termsDigest, uint256 nonce, uint256 deadline)
+    /// @dev The message names its author, for the same reason as {hashAcceptance}.
+    function hashCounter(address author, uint256 counteredId, bytes32 termsDigest, uint256 nonce, uint256 deadline)
         internal
         pure
         returns (bytes32)
     {
-        return keccak256(abi.encode(COUNTER_TYPEHASH, counteredId, termsDigest, nonce, deadline));
+        return keccak256(abi.encode(COUNTER_TYPEHASH, author, counteredId, termsDigest, nonce, deadline));
     }
 
     function _hashParties(IRevenueAgreements.Party[] calldata parties) private pure returns (bytes32) {

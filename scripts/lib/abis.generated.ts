@@ -58,9 +58,9 @@ export const ecoshareAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "uint40",
+        "internalType": "uint32",
         "name": "validUntil",
-        "type": "uint40"
+        "type": "uint32"
       }
     ],
     "name": "AgreementExpired",
@@ -90,9 +90,9 @@ export const ecoshareAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "uint40",
+        "internalType": "uint32",
         "name": "validFrom",
-        "type": "uint40"
+        "type": "uint32"
       }
     ],
     "name": "AgreementNotYetValid",
@@ -614,7 +614,7 @@ export const ecoshareAbi = [
         "type": "address"
       }
     ],
-    "name": "NothingToCollect",
+    "name": "NothingToClaim",
     "type": "error"
   },
   {
@@ -1946,6 +1946,11 @@ export const ecoshareAbi = [
         "type": "uint256"
       },
       {
+        "internalType": "address",
+        "name": "signer",
+        "type": "address"
+      },
+      {
         "internalType": "uint256",
         "name": "deadline",
         "type": "uint256"
@@ -2183,7 +2188,7 @@ export const ecoshareAbi = [
         "type": "uint256"
       }
     ],
-    "name": "collect",
+    "name": "claim",
     "outputs": [
       {
         "internalType": "uint256",
@@ -2325,6 +2330,11 @@ export const ecoshareAbi = [
         "internalType": "struct IRevenueAgreements.AgreementTerms",
         "name": "terms",
         "type": "tuple"
+      },
+      {
+        "internalType": "address",
+        "name": "author",
+        "type": "address"
       },
       {
         "internalType": "uint256",

@@ -9,6 +9,7 @@
 /** Typed-data field lists, in the shape ethers and viem both take (no `EIP712Domain` entry). */
 export const acceptanceTypes = {
   AcceptAgreement: [
+    { name: "signer", type: "address" },
     { name: "agreementId", type: "uint256" },
     { name: "version", type: "uint32" },
     { name: "previousId", type: "uint256" },
@@ -46,6 +47,7 @@ export const acceptancePrimaryType = "AcceptAgreement" as const;
 /** Typed-data field lists of a counter-proposal a party signs so that anyone may submit it. */
 export const counterProposalTypes = {
   CounterProposal: [
+    { name: "author", type: "address" },
     { name: "counteredId", type: "uint256" },
     { name: "terms", type: "AgreementTerms" },
     { name: "nonce", type: "uint256" },
@@ -102,6 +104,8 @@ export interface AgreementTerms {
 
 /** The message of one acceptance. */
 export interface AcceptanceMessage {
+  /** The account accepting: bound into the message so one signature never counts for two accounts. */
+  signer: `0x${string}`;
   agreementId: bigint;
   version: number;
   previousId: bigint;
@@ -114,6 +118,8 @@ export interface AcceptanceMessage {
  * cancelled (`isCounterNonceUsed`), so several signed counters can be outstanding; {@link randomCounterNonce}.
  */
 export interface CounterProposalMessage {
+  /** The account countering: bound into the message, as {@link AcceptanceMessage.signer}. */
+  author: `0x${string}`;
   counteredId: bigint;
   terms: AgreementTerms;
   nonce: bigint;

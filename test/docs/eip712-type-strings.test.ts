@@ -60,15 +60,15 @@ describe("documented EIP-712 type strings", function () {
     const deadline = terms.validUntil;
 
     const { AcceptAgreement, AgreementTerms, Party, ReferralTier } = documented;
-    const acceptance = { agreementId: id, version: 1, previousId: 0n, terms, deadline };
+    const acceptance = { signer: restaurant!.address, agreementId: id, version: 1, previousId: 0n, terms, deadline };
     expect(TypedDataEncoder.hash(domain, { AcceptAgreement, AgreementTerms, Party, ReferralTier } as never, acceptance)).to.equal(
-      await ecoshare.acceptanceDigest(id, deadline),
+      await ecoshare.acceptanceDigest(id, restaurant!.address, deadline),
     );
 
-    const counter = { counteredId: id, terms: { ...terms, referralFeeBps: 400 }, nonce: 2n ** 200n + 7n, deadline };
+    const counter = { author: restaurant!.address, counteredId: id, terms: { ...terms, referralFeeBps: 400 }, nonce: 2n ** 200n + 7n, deadline };
     const { CounterProposal } = documented;
     expect(TypedDataEncoder.hash(domain, { CounterProposal, AgreementTerms, Party, ReferralTier } as never, counter)).to.equal(
-      await ecoshare.counterProposalDigest(counter.counteredId, counter.terms, counter.nonce, counter.deadline),
+      await ecoshare.counterProposalDigest(counter.counteredId, counter.terms, counter.author, counter.nonce, counter.deadline),
     );
   });
 });

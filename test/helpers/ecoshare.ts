@@ -135,15 +135,23 @@ export async function propose(
   return ecoshare.agreementCount();
 }
 
-/** The message a party signs to accept `agreementId`, read back from the chain's own record. */
+/** The message `signer` signs to accept `agreementId`, read back from the chain's own record. */
 export async function acceptanceMessage(
   ecoshare: Ecoshare,
   agreementId: bigint,
   terms: AgreementTerms,
   deadline: bigint,
+  signer: string,
 ): Promise<AcceptanceMessage> {
   const view = await ecoshare.agreement(agreementId);
-  return { agreementId, version: Number(view.version), previousId: view.previousId, terms, deadline };
+  return {
+    signer: signer as `0x${string}`,
+    agreementId,
+    version: Number(view.version),
+    previousId: view.previousId,
+    terms,
+    deadline,
+  };
 }
 
 /** `signer`'s EIP-712 signature accepting `agreementId`, over the domain the contract publishes. */
@@ -155,7 +163,7 @@ export async function signAcceptance(
   deadline: bigint,
 ): Promise<{ signer: string; deadline: bigint; signature: string }> {
   const domain = domainFromErc5267(await ecoshare.eip712Domain());
-  const message = await acceptanceMessage(ecoshare, agreementId, terms, deadline);
+  const message = await acceptanceMessage(ecoshare, agreementId, terms, deadline, signer.address);
   const signature = await signer.signTypedData(domain, acceptanceTypes as never, message);
   return { signer: signer.address, deadline, signature };
 }
