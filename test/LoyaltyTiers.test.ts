@@ -26,7 +26,7 @@ describe("Loyalty tiers", function () {
   }
 
   const pay = (f: Awaited<ReturnType<typeof tieredAgreement>>, amount: bigint, referrer = f.referrer.address) =>
-    f.ecoshare.connect(f.customer).pay(f.id, h.ETH, amount, referrer, h.ORDER, { value: amount });
+    f.ecoshare.connect(f.customer).pay(f.id, h.ETH, amount, referrer, h.ORDER, h.ETH, { value: amount });
 
   it("stores the tiers and starts every referrer at the base rate", async function () {
     const f = await networkHelpers.loadFixture(tieredAgreement);
@@ -42,21 +42,27 @@ describe("Loyalty tiers", function () {
     const f = await networkHelpers.loadFixture(tieredAgreement);
     // 9,000 referred before: still the base tier, though this payment crosses 10,000.
     await pay(f, 9_000n);
+    const earned = () => f.ecoshare.balanceOf(f.referrer.address, h.ETH);
+    expect(await earned()).to.equal(450n);
     await expect(pay(f, 2_000n))
       .to.emit(f.ecoshare, "ReferralTierApplied")
       .withArgs(f.id, f.referrer.address, 0, 500, 9_000n)
       .and.to.emit(f.ecoshare, "PaymentSplit")
-      .withArgs(f.id, f.customer.address, f.referrer.address, h.ETH, 2_000n, 0n, 100n, 1_900n, h.ORDER);
+      .withArgs(f.id, f.customer.address, f.referrer.address, 2_000n, h.ORDER);
+    expect(await earned()).to.equal(450n + 100n);
     // 11,000 referred before: tier 1 at 7%.
     await expect(pay(f, 20_000n))
       .to.emit(f.ecoshare, "ReferralTierApplied")
       .withArgs(f.id, f.referrer.address, 1, 700, 11_000n)
       .and.to.emit(f.ecoshare, "PaymentSplit")
-      .withArgs(f.id, f.customer.address, f.referrer.address, h.ETH, 20_000n, 0n, 1_400n, 18_600n, h.ORDER);
+      .withArgs(f.id, f.customer.address, f.referrer.address, 20_000n, h.ORDER);
+    expect(await earned()).to.equal(450n + 100n + 1_400n);
     // 31,000 referred before: tier 2 at 9%.
     await expect(pay(f, 1_000n)).to.emit(f.ecoshare, "ReferralTierApplied").withArgs(f.id, f.referrer.address, 2, 900, 31_000n);
     expect(await f.ecoshare.referredVolume(f.id, f.referrer.address)).to.deep.equal([32_000n, 2n, 900n]);
-    expect(await f.ecoshare.balanceOf(f.referrer.address, h.ETH)).to.equal(450n + 100n + 1_400n + 90n);
+    expect(await earned()).to.equal(450n + 100n + 1_400n + 90n);
+    // The vendors share what is left (no network fee here): 32,000 less 2,040 of referral fees.
+    expect((await f.ecoshare.agreement(f.id)).vendorPool).to.equal(32_000n - 2_040n);
   });
 
   it("counts each referrer's volume separately and ignores payments without a referrer", async function () {
@@ -76,7 +82,7 @@ describe("Loyalty tiers", function () {
     const amended = await h.activateAgreement(f.ecoshare, f.vendorA, [f.vendorA, f.vendorB], { ...f.terms, termsURI: "ipfs://v2" }, f.id);
     expect((await f.ecoshare.agreement(amended)).lineageId).to.equal(f.id);
     expect(await f.ecoshare.referredVolume(amended, f.referrer.address)).to.deep.equal([12_000n, 1n, 700n]);
-    await expect(f.ecoshare.connect(f.customer).pay(amended, h.ETH, 1_000n, f.referrer.address, h.ORDER, { value: 1_000n }))
+    await expect(f.ecoshare.connect(f.customer).pay(amended, h.ETH, 1_000n, f.referrer.address, h.ORDER, h.ETH, { value: 1_000n }))
       .to.emit(f.ecoshare, "ReferralTierApplied")
       .withArgs(amended, f.referrer.address, 1, 700, 12_000n);
   });
@@ -89,7 +95,7 @@ describe("Loyalty tiers", function () {
       [f.vendorA, f.vendorB],
       await h.makeTerms(f.ecoshare, f.networkId, h.equalShares([f.vendorA.address, f.vendorB.address])),
     );
-    await expect(f.ecoshare.connect(f.customer).pay(flat, h.ETH, 50_000n, f.referrer.address, h.ORDER, { value: 50_000n }))
+    await expect(f.ecoshare.connect(f.customer).pay(flat, h.ETH, 50_000n, f.referrer.address, h.ORDER, h.ETH, { value: 50_000n }))
       .not.to.emit(f.ecoshare, "ReferralTierApplied");
     expect(await f.ecoshare.referredVolume(flat, f.referrer.address)).to.deep.equal([0n, 0n, 500n]);
   });

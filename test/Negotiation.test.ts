@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { counterProposalTypes, domainFromErc5267, type AgreementTerms } from "../scripts/lib/eip712.js";
+import { counterProposalTypes, domainFromErc5267, randomCounterNonce, type AgreementTerms } from "../scripts/lib/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -29,10 +29,17 @@ describe("Negotiation", function () {
     referralFeeBps: 700,
   });
 
-  async function signCounter(f: Fixture, author: typeof f.hotel, counteredId: bigint, terms: AgreementTerms, deadline: bigint) {
+  /** `author`'s EIP-712 signature of a counter to `counteredId`, over the domain the contract publishes. */
+  async function signCounter(
+    f: Fixture,
+    author: typeof f.hotel,
+    counteredId: bigint,
+    terms: AgreementTerms,
+    nonce: bigint,
+    deadline: bigint,
+  ) {
     const domain = domainFromErc5267(await f.ecoshare.eip712Domain());
-    const message = { counteredId, terms, nonce: await f.ecoshare.nonces(author.address), deadline };
-    return author.signTypedData(domain, counterProposalTypes as never, message);
+    return author.signTypedData(domain, counterProposalTypes as never, { counteredId, terms, nonce, deadline });
   }
 
   it("answers a proposal with a counter in the same lineage, accepted by its author", async function () {
@@ -111,43 +118,45 @@ describe("Negotiation", function () {
       const f = await networkHelpers.loadFixture(opening);
       const terms = counterTerms(f);
       const deadline = f.terms.validUntil;
-      const signature = await signCounter(f, f.restaurant, f.offerId, terms, deadline);
-      const digest = await f.ecoshare.counterProposalDigest(f.offerId, terms, f.restaurant.address, deadline);
-      const domain = domainFromErc5267(await f.ecoshare.eip712Domain());
-      expect(digest).to.equal(
-        ethers.TypedDataEncoder.hash(domain, counterProposalTypes as never, { counteredId: f.offerId, terms, nonce: 0n, deadline }),
-      );
-      await expect(f.ecoshare.connect(f.relayer).counterProposeWithSignature(f.offerId, terms, f.restaurant.address, deadline, signature))
-        .to.emit(f.ecoshare, "AgreementCountered")
-        .withArgs(2n, f.offerId, f.restaurant.address);
+      const nonce = randomCounterNonce();
+      const signature = await signCounter(f, f.restaurant, f.offerId, terms, nonce, deadline);
+      expect(await f.ecoshare.isCounterNonceUsed(f.restaurant.address, nonce)).to.equal(false);
+      const submit = () =>
+        f.ecoshare.connect(f.relayer).counterProposeWithSignature(f.offerId, terms, f.restaurant.address, nonce, deadline, signature);
+      await expect(submit()).to.emit(f.ecoshare, "AgreementCountered").withArgs(2n, f.offerId, f.restaurant.address);
       expect(await f.ecoshare.hasAccepted(2n, f.restaurant.address)).to.equal(true);
-      expect(await f.ecoshare.nonces(f.restaurant.address)).to.equal(1n);
+      expect(await f.ecoshare.isCounterNonceUsed(f.restaurant.address, nonce)).to.equal(true);
       // Replaying it fails: its nonce is spent.
-      await expect(f.ecoshare.connect(f.relayer).counterProposeWithSignature(f.offerId, terms, f.restaurant.address, deadline, signature))
-        .to.be.revertedWithCustomError(f.ecoshare, "InvalidCounterSignature")
-        .withArgs(f.restaurant.address);
+      await expect(submit()).to.be.revertedWithCustomError(f.ecoshare, "CounterNonceUsed").withArgs(f.restaurant.address, nonce);
+      expect(await f.ecoshare.agreementCount()).to.equal(2n);
     });
 
     it("rejects a signature by someone else, over other terms, or past its deadline", async function () {
       const f = await networkHelpers.loadFixture(opening);
       const terms = counterTerms(f);
       const deadline = f.terms.validUntil;
-      const byAirline = await signCounter(f, f.airline, f.offerId, terms, deadline);
-      await expect(f.ecoshare.counterProposeWithSignature(f.offerId, terms, f.restaurant.address, deadline, byAirline))
+      const nonce = randomCounterNonce();
+      const byAirline = await signCounter(f, f.airline, f.offerId, terms, nonce, deadline);
+      await expect(f.ecoshare.counterProposeWithSignature(f.offerId, terms, f.restaurant.address, nonce, deadline, byAirline))
         .to.be.revertedWithCustomError(f.ecoshare, "InvalidCounterSignature")
         .withArgs(f.restaurant.address);
-      const signature = await signCounter(f, f.restaurant, f.offerId, terms, deadline);
+      const signature = await signCounter(f, f.restaurant, f.offerId, terms, nonce, deadline);
       await expect(
-        f.ecoshare.counterProposeWithSignature(f.offerId, { ...terms, referralFeeBps: 900 }, f.restaurant.address, deadline, signature),
+        f.ecoshare.counterProposeWithSignature(f.offerId, { ...terms, referralFeeBps: 900 }, f.restaurant.address, nonce, deadline, signature),
       )
         .to.be.revertedWithCustomError(f.ecoshare, "InvalidCounterSignature")
         .withArgs(f.restaurant.address);
-      const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
-      const stale = await signCounter(f, f.restaurant, f.offerId, terms, now);
+      const now = BigInt(await networkHelpers.time.latest());
+      const stale = await signCounter(f, f.restaurant, f.offerId, terms, nonce, now);
       await networkHelpers.time.increase(10);
-      await expect(f.ecoshare.counterProposeWithSignature(f.offerId, terms, f.restaurant.address, now, stale))
+      await expect(f.ecoshare.counterProposeWithSignature(f.offerId, terms, f.restaurant.address, nonce, now, stale))
         .to.be.revertedWithCustomError(f.ecoshare, "CounterSignatureExpired")
         .withArgs(f.restaurant.address, now);
+      // None of the failures spent the nonce: the good signature still goes through.
+      expect(await f.ecoshare.isCounterNonceUsed(f.restaurant.address, nonce)).to.equal(false);
+      await expect(f.ecoshare.counterProposeWithSignature(f.offerId, terms, f.restaurant.address, nonce, deadline, signature))
+        .to.emit(f.ecoshare, "AgreementCountered")
+        .withArgs(2n, f.offerId, f.restaurant.address);
     });
   });
 });

@@ -37,7 +37,7 @@ function party(account: { address: string }, shareBps: number): Party {
 }
 
 async function pay(w: World, id: bigint, amount: bigint) {
-  await (await w.ecoshare.connect(w.customer).pay(id, ETH, amount, h.NO_REFERRER, h.ORDER, { value: amount })).wait();
+  await (await w.ecoshare.connect(w.customer).pay(id, ETH, amount, h.NO_REFERRER, h.ORDER, ETH, { value: amount })).wait();
 }
 
 describe("RevenueAgreements", function () {
@@ -666,9 +666,13 @@ describe("RevenueAgreements", function () {
       await w.ecoshare.connect(w.operator).setNetworkFee(w.networkId, w.outsider.address, 1_000);
       const a = await w.ecoshare.agreement(w.id);
       expect([a.feeRecipient, a.networkFeeBps]).to.deep.equal([w.feeRecipient.address, 100n]);
-      await expect(w.ecoshare.connect(w.customer).pay(w.id, ETH, 10_000n, h.NO_REFERRER, h.ORDER, { value: 10_000n }))
+      await expect(w.ecoshare.connect(w.customer).pay(w.id, ETH, 10_000n, h.NO_REFERRER, h.ORDER, ETH, { value: 10_000n }))
         .to.emit(w.ecoshare, "PaymentSplit")
-        .withArgs(w.id, w.customer.address, h.NO_REFERRER, ETH, 10_000n, 100n, 0n, 9_900n, h.ORDER);
+        .withArgs(w.id, w.customer.address, h.NO_REFERRER, 10_000n, h.ORDER);
+      // The split follows the frozen 1%: 100 wei to the first fee recipient, 9,900 to the parties.
+      expect(await w.ecoshare.collectable(w.id, w.feeRecipient.address)).to.equal(100n);
+      expect(await w.ecoshare.collectable(w.id, w.alice.address)).to.equal(4_950n);
+      expect(await w.ecoshare.collectable(w.id, w.outsider.address)).to.equal(0n);
     });
   });
 
