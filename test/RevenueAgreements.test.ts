@@ -204,6 +204,8 @@ describe("RevenueAgreements", function () {
         const w = await networkHelpers.loadFixture(worldFixture);
         const now = BigInt(await networkHelpers.time.latest());
         const terms = await h.makeTerms(w.ecoshare, w.networkId, threeParties(w), { validFrom: 0n, validUntil: now + 2n });
+        // Pinned: after a fixture's snapshot is restored, the next block may otherwise take the later wall-clock time.
+        await networkHelpers.time.setNextBlockTimestamp(now + 1n);
         await expect(w.ecoshare.connect(w.alice).propose(terms)).to.emit(w.ecoshare, "AgreementProposed");
       });
 
