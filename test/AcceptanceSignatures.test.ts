@@ -6,6 +6,7 @@ import { network } from "hardhat";
 import {
   acceptancePrimaryType,
   acceptanceTypes,
+  counterProposalTypes,
   domainFromErc5267,
   type AcceptanceMessage,
   type Eip712Domain,
@@ -36,11 +37,11 @@ async function pendingFixture() {
 
 describe("Acceptance signatures", function () {
   describe("EIP-712 types shared with the app (scripts/lib/eip712.ts)", function () {
-    it("the domain is Ecoshare v1 on this chain and contract, read through ERC-5267", async function () {
+    it("the domain is Ecoshare version 2 on this chain and contract, read through ERC-5267", async function () {
       const { ecoshare, ecoshareAddress } = await networkHelpers.loadFixture(pendingFixture);
       const [fields, name, version, chainId, verifyingContract, salt, extensions] = await ecoshare.eip712Domain();
       expect(fields).to.equal("0x0f");
-      expect([name, version, chainId, verifyingContract]).to.deep.equal(["Ecoshare", "1", 31337n, ecoshareAddress]);
+      expect([name, version, chainId, verifyingContract]).to.deep.equal(["Ecoshare", "2", 31337n, ecoshareAddress]);
       expect(salt).to.equal(ethers.ZeroHash);
       expect(extensions).to.deep.equal([]);
     });
@@ -52,7 +53,8 @@ describe("Acceptance signatures", function () {
       const tier = "ReferralTier(uint128 fromVolume,uint16 feeBps)";
       const terms =
         "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps," +
-        "ReferralTier[] referralTiers,uint16 networkFeeBps,address feeRecipient,uint40 validFrom,uint40 validUntil," +
+        "ReferralTier[] referralTiers,uint8 referrerRoles,uint16 networkFeeBps,address feeRecipient,uint32 validFrom," +
+        "uint32 validUntil," +
         "uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)";
       expect(encoder.encodeType("Party")).to.equal(party);
       expect(encoder.encodeType("ReferralTier")).to.equal(tier);
@@ -62,6 +64,9 @@ describe("Acceptance signatures", function () {
           terms +
           party +
           tier,
+      );
+      expect(TypedDataEncoder.from(counterProposalTypes as unknown as Types).encodeType("CounterProposal")).to.equal(
+        "CounterProposal(uint256 counteredId,AgreementTerms terms,uint256 nonce,uint256 deadline)" + terms + party + tier,
       );
     });
 
@@ -78,11 +83,14 @@ describe("Acceptance signatures", function () {
       await ecoshare.connect(bob).accept(id);
       await ecoshare.connect(carol).accept(id);
       const terms2 = await h.makeTerms(ecoshare, w.networkId, [...threeParties(w)].reverse(), {
-        asset: w.tokenAddress,
         referralFeeBps: 1,
-        validFrom: 2n ** 40n - 2n,
-        validUntil: 2n ** 40n - 1n,
+        referralTiers: [{ fromVolume: 2n ** 128n - 1n, feeBps: 5_000 }],
+        referrerRoles: 7,
+        validFrom: 2n ** 32n - 2n,
+        validUntil: 2n ** 32n - 1n,
         termsHash: ethers.keccak256(ethers.toUtf8Bytes("terms v2")) as `0x${string}`,
+        holdbackPeriod: 180 * 86_400,
+        refunder: w.carol.address as `0x${string}`,
         termsURI: "ipfs://bafy…ünïcødé",
       });
       await ecoshare.connect(alice).proposeAmendment(id, terms2);

@@ -26,7 +26,7 @@ describe("Loyalty tiers", function () {
   }
 
   const pay = (f: Awaited<ReturnType<typeof tieredAgreement>>, amount: bigint, referrer = f.referrer.address) =>
-    f.ecoshare.connect(f.customer).pay(f.id, h.ETH, amount, referrer, h.ORDER, { value: amount });
+    f.ecoshare.connect(f.customer).pay(f.id, h.ETH, amount, referrer, h.ORDER, h.ETH, { value: amount });
 
   it("stores the tiers and starts every referrer at the base rate", async function () {
     const f = await networkHelpers.loadFixture(tieredAgreement);
@@ -42,21 +42,27 @@ describe("Loyalty tiers", function () {
     const f = await networkHelpers.loadFixture(tieredAgreement);
     // 9,000 referred before: still the base tier, though this payment crosses 10,000.
     await pay(f, 9_000n);
+    const earned = () => f.ecoshare.balanceOf(f.referrer.address, h.ETH);
+    expect(await earned()).to.equal(450n);
     await expect(pay(f, 2_000n))
       .to.emit(f.ecoshare, "ReferralTierApplied")
       .withArgs(f.id, f.referrer.address, 0, 500, 9_000n)
       .and.to.emit(f.ecoshare, "PaymentSplit")
-      .withArgs(f.id, f.customer.address, f.referrer.address, h.ETH, 2_000n, 0n, 100n, 1_900n, h.ORDER);
+      .withArgs(f.id, f.customer.address, f.referrer.address, 2_000n, h.ORDER);
+    expect(await earned()).to.equal(450n + 100n);
     // 11,000 referred before: tier 1 at 7%.
     await expect(pay(f, 20_000n))
       .to.emit(f.ecoshare, "ReferralTierApplied")
       .withArgs(f.id, f.referrer.address, 1, 700, 11_000n)
       .and.to.emit(f.ecoshare, "PaymentSplit")
-      .withArgs(f.id, f.customer.address, f.referrer.address, h.ETH, 20_000n, 0n, 1_400n, 18_600n, h.ORDER);
+      .withArgs(f.id, f.customer.address, f.referrer.address, 20_000n, h.ORDER);
+    expect(await earned()).to.equal(450n + 100n + 1_400n);
     // 31,000 referred before: tier 2 at 9%.
     await expect(pay(f, 1_000n)).to.emit(f.ecoshare, "ReferralTierApplied").withArgs(f.id, f.referrer.address, 2, 900, 31_000n);
     expect(await f.ecoshare.referredVolume(f.id, f.referrer.address)).to.deep.equal([32_000n, 2n, 900n]);
-    expect(await f.ecoshare.balanceOf(f.referrer.address, h.ETH)).to.equal(450n + 100n + 1_400n + 90n);
+    expect(await earned()).to.equal(450n + 100n + 1_400n + 90n);
+    // The vendors share what is left (no network fee here): 32,000 less 2,040 of referral fees.
+    expect((await f.ecoshare.agreement(f.id)).vendorPool).to.equal(32_000n - 2_040n);
   });
 
   it("counts each referrer's volume separately and ignores payments without a referrer", async function () {
@@ -76,9 +82,54 @@ describe("Loyalty tiers", function () {
     const amended = await h.activateAgreement(f.ecoshare, f.vendorA, [f.vendorA, f.vendorB], { ...f.terms, termsURI: "ipfs://v2" }, f.id);
     expect((await f.ecoshare.agreement(amended)).lineageId).to.equal(f.id);
     expect(await f.ecoshare.referredVolume(amended, f.referrer.address)).to.deep.equal([12_000n, 1n, 700n]);
-    await expect(f.ecoshare.connect(f.customer).pay(amended, h.ETH, 1_000n, f.referrer.address, h.ORDER, { value: 1_000n }))
+    await expect(f.ecoshare.connect(f.customer).pay(amended, h.ETH, 1_000n, f.referrer.address, h.ORDER, h.ETH, { value: 1_000n }))
       .to.emit(f.ecoshare, "ReferralTierApplied")
       .withArgs(amended, f.referrer.address, 1, 700, 12_000n);
+  });
+
+  it("counts a lineage's volume in its one asset: versions keeping the token keep it, another asset is refused", async function () {
+    const f = await networkHelpers.loadFixture(tieredAgreement);
+    // A dUSD lineage (6 decimals): tiers from 10,000 and 30,000 dUSD.
+    const token = await h.deployStablecoin(ethers);
+    const tokenAddress = (await token.getAddress()) as `0x${string}`;
+    const dusd = (units: bigint) => units * 10n ** 6n;
+    await token.mint(f.customer.address, dusd(100_000n));
+    await token.connect(f.customer).approve(await f.ecoshare.getAddress(), ethers.MaxUint256);
+    const terms = await h.makeTerms(f.ecoshare, f.networkId, h.equalShares([f.vendorA.address, f.vendorB.address]), {
+      asset: tokenAddress,
+      referralTiers: [
+        { fromVolume: dusd(10_000n), feeBps: 700 },
+        { fromVolume: dusd(30_000n), feeBps: 900 },
+      ],
+    });
+    const vendors = [f.vendorA, f.vendorB];
+    const v1 = await h.activateAgreement(f.ecoshare, f.vendorA, vendors, terms);
+    const payToken = (id: bigint, amount: bigint) =>
+      f.ecoshare.connect(f.customer).pay(id, tokenAddress, amount, f.referrer.address, h.ORDER, h.ETH);
+    await payToken(v1, dusd(12_000n));
+    // Moving the lineage to ETH would compare wei with dUSD units (12,000 dUSD would read as 1.2e10 wei): refused.
+    await expect(f.ecoshare.connect(f.vendorA).proposeAmendment(v1, { ...terms, asset: h.ETH }))
+      .to.be.revertedWithCustomError(f.ecoshare, "AmendmentChangesAsset")
+      .withArgs(tokenAddress, h.ETH);
+    // An amendment in the same token keeps the referrer at tier 1 ...
+    const v2 = await h.activateAgreement(f.ecoshare, f.vendorA, vendors, { ...terms, termsURI: "ipfs://v2" }, v1);
+    expect(await f.ecoshare.referredVolume(v2, f.referrer.address)).to.deep.equal([dusd(12_000n), 1n, 700n]);
+    await expect(payToken(v2, dusd(20_000n)))
+      .to.emit(f.ecoshare, "ReferralTierApplied")
+      .withArgs(v2, f.referrer.address, 1, 700, dusd(12_000n));
+    // ... and so does a counter to the next amendment, which wins: the referrer reached tier 2 in the lineage.
+    const v3 = await h.propose(f.ecoshare, f.vendorA, { ...terms, termsURI: "ipfs://v3" }, v2);
+    await f.ecoshare.connect(f.vendorB).counterPropose(v3, { ...terms, termsURI: "ipfs://v3-countered" });
+    const counter = await f.ecoshare.agreementCount();
+    await expect(f.ecoshare.connect(f.vendorA).accept(counter)).to.emit(f.ecoshare, "AgreementActivated").withArgs(counter, v2);
+    expect(await f.ecoshare.referredVolume(counter, f.referrer.address)).to.deep.equal([dusd(32_000n), 2n, 900n]);
+    await expect(payToken(counter, dusd(1_000n)))
+      .to.emit(f.ecoshare, "ReferralTierApplied")
+      .withArgs(counter, f.referrer.address, 2, 900, dusd(32_000n));
+    // 5% of 12,000 + 7% of 20,000 + 9% of 1,000 dUSD.
+    expect(await f.ecoshare.balanceOf(f.referrer.address, tokenAddress)).to.equal(dusd(600n + 1_400n + 90n));
+    // The ETH lineage of the fixture is its own: this referrer has referred nothing there.
+    expect(await f.ecoshare.referredVolume(f.id, f.referrer.address)).to.deep.equal([0n, 0n, 500n]);
   });
 
   it("emits no tier event for an agreement without tiers", async function () {
@@ -89,7 +140,7 @@ describe("Loyalty tiers", function () {
       [f.vendorA, f.vendorB],
       await h.makeTerms(f.ecoshare, f.networkId, h.equalShares([f.vendorA.address, f.vendorB.address])),
     );
-    await expect(f.ecoshare.connect(f.customer).pay(flat, h.ETH, 50_000n, f.referrer.address, h.ORDER, { value: 50_000n }))
+    await expect(f.ecoshare.connect(f.customer).pay(flat, h.ETH, 50_000n, f.referrer.address, h.ORDER, h.ETH, { value: 50_000n }))
       .not.to.emit(f.ecoshare, "ReferralTierApplied");
     expect(await f.ecoshare.referredVolume(flat, f.referrer.address)).to.deep.equal([0n, 0n, 500n]);
   });

@@ -37,7 +37,7 @@ function party(account: { address: string }, shareBps: number): Party {
 }
 
 async function pay(w: World, id: bigint, amount: bigint) {
-  await (await w.ecoshare.connect(w.customer).pay(id, ETH, amount, h.NO_REFERRER, h.ORDER, { value: amount })).wait();
+  await (await w.ecoshare.connect(w.customer).pay(id, ETH, amount, h.NO_REFERRER, h.ORDER, ETH, { value: amount })).wait();
 }
 
 describe("RevenueAgreements", function () {
@@ -204,6 +204,8 @@ describe("RevenueAgreements", function () {
         const w = await networkHelpers.loadFixture(worldFixture);
         const now = BigInt(await networkHelpers.time.latest());
         const terms = await h.makeTerms(w.ecoshare, w.networkId, threeParties(w), { validFrom: 0n, validUntil: now + 2n });
+        // Pinned: after a fixture's snapshot is restored, the next block may otherwise take the later wall-clock time.
+        await networkHelpers.time.setNextBlockTimestamp(now + 1n);
         await expect(w.ecoshare.connect(w.alice).propose(terms)).to.emit(w.ecoshare, "AgreementProposed");
       });
 
@@ -522,6 +524,22 @@ describe("RevenueAgreements", function () {
         .withArgs(w.networkId, 2n);
     });
 
+    it("must keep the asset of the version it amends, so a lineage's volumes stay in one unit", async function () {
+      const w = await networkHelpers.loadFixture(activeFixture);
+      const toToken = await amendmentTerms(w, threeParties(w), { asset: w.tokenAddress });
+      await expect(w.ecoshare.connect(w.alice).proposeAmendment(w.id, toToken))
+        .to.be.revertedWithCustomError(w.ecoshare, "AmendmentChangesAsset")
+        .withArgs(ETH, w.tokenAddress);
+      const { id: tokenId } = await activeAgreement(w, { asset: w.tokenAddress });
+      const toEth = await amendmentTerms(w, threeParties(w), { asset: ETH });
+      await expect(w.ecoshare.connect(w.alice).proposeAmendment(tokenId, toEth))
+        .to.be.revertedWithCustomError(w.ecoshare, "AmendmentChangesAsset")
+        .withArgs(w.tokenAddress, ETH);
+      await expect(w.ecoshare.connect(w.alice).proposeAmendment(tokenId, { ...toEth, asset: w.tokenAddress }))
+        .to.emit(w.ecoshare, "AgreementProposed")
+        .withArgs(tokenId + 1n, w.networkId, w.alice.address, tokenId, 2, termsTuple({ ...toEth, asset: w.tokenAddress }));
+    });
+
     it("amends only an active agreement", async function () {
       const w = await networkHelpers.loadFixture(pendingFixture);
       const terms2 = await amendmentTerms(w, threeParties(w));
@@ -666,9 +684,213 @@ describe("RevenueAgreements", function () {
       await w.ecoshare.connect(w.operator).setNetworkFee(w.networkId, w.outsider.address, 1_000);
       const a = await w.ecoshare.agreement(w.id);
       expect([a.feeRecipient, a.networkFeeBps]).to.deep.equal([w.feeRecipient.address, 100n]);
-      await expect(w.ecoshare.connect(w.customer).pay(w.id, ETH, 10_000n, h.NO_REFERRER, h.ORDER, { value: 10_000n }))
+      await expect(w.ecoshare.connect(w.customer).pay(w.id, ETH, 10_000n, h.NO_REFERRER, h.ORDER, ETH, { value: 10_000n }))
         .to.emit(w.ecoshare, "PaymentSplit")
-        .withArgs(w.id, w.customer.address, h.NO_REFERRER, ETH, 10_000n, 100n, 0n, 9_900n, h.ORDER);
+        .withArgs(w.id, w.customer.address, h.NO_REFERRER, 10_000n, h.ORDER);
+      // The split follows the frozen 1%: 100 wei to the first fee recipient, 9,900 to the parties.
+      expect(await w.ecoshare.collectable(w.id, w.feeRecipient.address)).to.equal(100n);
+      expect(await w.ecoshare.collectable(w.id, w.alice.address)).to.equal(4_950n);
+      expect(await w.ecoshare.collectable(w.id, w.outsider.address)).to.equal(0n);
+    });
+  });
+
+  describe("referrer roles (terms.referrerRoles)", function () {
+    const onlyReferralPartners = 1 << MemberRole.ReferralPartner;
+
+    /** The world with a distributor, and an active alice/bob/carol agreement letting `referrerRoles` refer. */
+    async function withRoles(referrerRoles: number) {
+      const w = await deployWorld(ethers);
+      const distributor = w.spare[0]!;
+      await h.addMembers(w.ecoshare, w.networkId, w.operator, [distributor], MemberRole.Distributor);
+      const { id, terms } = await activeAgreement(w, { referrerRoles });
+      return { ...w, distributor, id, terms };
+    }
+    const onlyPartnersFixture = () => withRoles(onlyReferralPartners);
+    const anyRoleFixture = () => withRoles(0);
+
+    const payVia = (w: World, id: bigint, referrer: string, amount = 10_000n) =>
+      w.ecoshare.connect(w.customer).pay(id, ETH, amount, referrer, h.ORDER, ETH, { value: amount });
+
+    it("reports the roles in the agreement view and in the terms of the proposal", async function () {
+      const w = await networkHelpers.loadFixture(onlyPartnersFixture);
+      expect((await w.ecoshare.agreement(w.id)).referrerRoles).to.equal(BigInt(onlyReferralPartners));
+      const terms = await h.makeTerms(w.ecoshare, w.networkId, threeParties(w), { referrerRoles: 5 });
+      await expect(w.ecoshare.connect(w.alice).propose(terms))
+        .to.emit(w.ecoshare, "AgreementProposed")
+        .withArgs(w.id + 1n, w.networkId, w.alice.address, 0n, 1, termsTuple(terms));
+      expect((await w.ecoshare.agreement(w.id + 1n)).referrerRoles).to.equal(5n);
+    });
+
+    it("with 1 << ReferralPartner, refuses a vendor or a distributor as referrer and pays a referral partner", async function () {
+      const w = await networkHelpers.loadFixture(onlyPartnersFixture);
+      await expect(payVia(w, w.id, w.dave.address))
+        .to.be.revertedWithCustomError(w.ecoshare, "ReferrerRoleNotAllowed")
+        .withArgs(w.id, w.dave.address, MemberRole.Vendor);
+      await expect(payVia(w, w.id, w.distributor.address))
+        .to.be.revertedWithCustomError(w.ecoshare, "ReferrerRoleNotAllowed")
+        .withArgs(w.id, w.distributor.address, MemberRole.Distributor);
+      // A party is a vendor too: it cannot refer customers to its own agreement either.
+      await expect(payVia(w, w.id, w.bob.address))
+        .to.be.revertedWithCustomError(w.ecoshare, "ReferrerRoleNotAllowed")
+        .withArgs(w.id, w.bob.address, MemberRole.Vendor);
+      await expect(payVia(w, w.id, w.referrer.address))
+        .to.emit(w.ecoshare, "PaymentSplit")
+        .withArgs(w.id, w.customer.address, w.referrer.address, 10_000n, h.ORDER);
+      // 5% of 10,000 to the referral partner.
+      expect(await w.ecoshare.balanceOf(w.referrer.address, ETH)).to.equal(500n);
+      // No referrer at all is always allowed.
+      await expect(payVia(w, w.id, h.NO_REFERRER)).to.emit(w.ecoshare, "PaymentSplit");
+    });
+
+    it("with 0, lets any active member refer, whatever its role", async function () {
+      const w = await networkHelpers.loadFixture(anyRoleFixture);
+      expect((await w.ecoshare.agreement(w.id)).referrerRoles).to.equal(0n);
+      for (const referrer of [w.dave, w.distributor, w.referrer, w.bob]) {
+        await expect(payVia(w, w.id, referrer.address))
+          .to.emit(w.ecoshare, "PaymentSplit")
+          .withArgs(w.id, w.customer.address, referrer.address, 10_000n, h.ORDER);
+        expect(await w.ecoshare.balanceOf(referrer.address, ETH)).to.equal(500n);
+      }
+      // Still an active member of the network, though.
+      await expect(payVia(w, w.id, w.outsider.address))
+        .to.be.revertedWithCustomError(w.ecoshare, "ReferrerNotActiveMember")
+        .withArgs(w.networkId, w.outsider.address);
+    });
+
+    it("with 1 << Vendor | 1 << Distributor, refuses a referral partner", async function () {
+      const w = await networkHelpers.loadFixture(worldFixture);
+      const distributor = w.spare[0]!;
+      await h.addMembers(w.ecoshare, w.networkId, w.operator, [distributor], MemberRole.Distributor);
+      const { id } = await activeAgreement(w, { referrerRoles: (1 << MemberRole.Vendor) | (1 << MemberRole.Distributor) });
+      await expect(payVia(w, id, w.referrer.address))
+        .to.be.revertedWithCustomError(w.ecoshare, "ReferrerRoleNotAllowed")
+        .withArgs(id, w.referrer.address, MemberRole.ReferralPartner);
+      await expect(payVia(w, id, w.dave.address)).to.emit(w.ecoshare, "PaymentSplit");
+      await expect(payVia(w, id, distributor.address)).to.emit(w.ecoshare, "PaymentSplit");
+    });
+
+    it("rejects a mask naming a role that does not exist; 7 (every role) is allowed", async function () {
+      const w = await networkHelpers.loadFixture(worldFixture);
+      for (const referrerRoles of [8, 9, 15, 16, 255]) {
+        const terms = await h.makeTerms(w.ecoshare, w.networkId, threeParties(w), { referrerRoles });
+        await expect(w.ecoshare.connect(w.alice).propose(terms))
+          .to.be.revertedWithCustomError(w.ecoshare, "InvalidReferrerRoles")
+          .withArgs(referrerRoles);
+      }
+      const all = await h.makeTerms(w.ecoshare, w.networkId, threeParties(w), { referrerRoles: 7 });
+      await expect(w.ecoshare.connect(w.alice).propose(all)).to.emit(w.ecoshare, "AgreementProposed");
+      expect((await w.ecoshare.agreement(1n)).referrerRoles).to.equal(7n);
+    });
+
+    it("is part of the terms: an amendment may restrict who refers from its activation on", async function () {
+      const w = await networkHelpers.loadFixture(anyRoleFixture);
+      await expect(payVia(w, w.id, w.dave.address)).to.emit(w.ecoshare, "PaymentSplit");
+      const restricted = await h.makeTerms(w.ecoshare, w.networkId, threeParties(w), { referrerRoles: onlyReferralPartners });
+      const amendment = await h.activateAgreement(w.ecoshare, w.alice, [w.alice, w.bob, w.carol], restricted, w.id);
+      expect((await w.ecoshare.agreement(amendment)).referrerRoles).to.equal(BigInt(onlyReferralPartners));
+      await expect(payVia(w, amendment, w.dave.address))
+        .to.be.revertedWithCustomError(w.ecoshare, "ReferrerRoleNotAllowed")
+        .withArgs(amendment, w.dave.address, MemberRole.Vendor);
+      await expect(payVia(w, amendment, w.referrer.address)).to.emit(w.ecoshare, "PaymentSplit");
+    });
+
+    it("is checked for every line of an order, which then fails as a whole", async function () {
+      const w = await networkHelpers.loadFixture(onlyPartnersFixture);
+      const line = (referrer: string) => ({ agreementId: w.id, asset: ETH, amount: 1_000n, referrer });
+      const order = [line(w.referrer.address), line(w.dave.address)];
+      await expect(w.ecoshare.connect(w.customer).payOrder(order, h.ORDER, ETH, [], { value: 2_000n }))
+        .to.be.revertedWithCustomError(w.ecoshare, "ReferrerRoleNotAllowed")
+        .withArgs(w.id, w.dave.address, MemberRole.Vendor);
+      expect(await w.ecoshare.balanceOf(w.referrer.address, ETH)).to.equal(0n);
+    });
+  });
+
+  describe("operator power over agreements (admission covers entering agreements only)", function () {
+    it("a party who left the network before the last acceptance blocks activation", async function () {
+      const { ecoshare, id, bob, carol, networkId } = await networkHelpers.loadFixture(pendingFixture);
+      await ecoshare.connect(bob).accept(id);
+      await ecoshare.connect(bob).leave(networkId);
+      await expect(ecoshare.connect(carol).accept(id))
+        .to.be.revertedWithCustomError(ecoshare, "MemberNotActive")
+        .withArgs(networkId, bob.address);
+      expect((await ecoshare.agreement(id)).status).to.equal(BigInt(AgreementStatus.Pending));
+    });
+
+    it("a suspension after activation changes nothing: payments are split and every party collects", async function () {
+      const w = await networkHelpers.loadFixture(activeFixture);
+      const { ecoshare, id, operator, alice, bob, carol, networkId } = w;
+      await pay(w, id, 100_000n);
+      for (const party of [alice, bob, carol]) await ecoshare.connect(operator).suspend(networkId, party.address);
+      expect((await ecoshare.agreement(id)).status).to.equal(BigInt(AgreementStatus.Active));
+      await expect(ecoshare.connect(w.customer).pay(id, ETH, 100_000n, w.referrer.address, h.ORDER, ETH, { value: 100_000n }))
+        .to.emit(ecoshare, "PaymentSplit")
+        .withArgs(id, w.customer.address, w.referrer.address, 100_000n, h.ORDER);
+      // 200,000 wei less 1% network fee, less 5% referral fee on the second payment: 193,000 for the parties.
+      expect((await ecoshare.agreement(id)).vendorPool).to.equal(193_000n);
+      await expect(ecoshare.connect(bob).collect(id)).to.changeEtherBalances(ethers, [bob, ecoshare], [57_900n, -57_900n]);
+      await expect(ecoshare.connect(alice).collect(id)).to.emit(ecoshare, "EarningsPaid").withArgs(id, alice.address, 96_500n, 0n);
+      await expect(ecoshare.withdraw(carol.address, ETH, [id])).to.changeEtherBalance(ethers, carol, 38_600n);
+      // A suspended party may still end the agreement it is in.
+      await expect(ecoshare.connect(carol).terminate(id)).to.emit(ecoshare, "AgreementTerminated").withArgs(id, carol.address);
+    });
+
+    it("while a party is suspended the agreement cannot be amended: naming it is refused, and so is dropping it", async function () {
+      const w = await networkHelpers.loadFixture(activeFixture);
+      await w.ecoshare.connect(w.operator).suspend(w.networkId, w.carol.address);
+      const keepsCarol = await h.makeTerms(w.ecoshare, w.networkId, threeParties(w), { referralFeeBps: 0 });
+      await expect(w.ecoshare.connect(w.alice).proposeAmendment(w.id, keepsCarol))
+        .to.be.revertedWithCustomError(w.ecoshare, "MemberNotActive")
+        .withArgs(w.networkId, w.carol.address);
+      const dropsCarol = await h.makeTerms(w.ecoshare, w.networkId, [party(w.alice, 5_000), party(w.bob, 5_000)]);
+      await expect(w.ecoshare.connect(w.alice).proposeAmendment(w.id, dropsCarol))
+        .to.be.revertedWithCustomError(w.ecoshare, "AmendmentDropsParty")
+        .withArgs(w.carol.address);
+      await w.ecoshare.connect(w.operator).reinstate(w.networkId, w.carol.address);
+      await expect(w.ecoshare.connect(w.alice).proposeAmendment(w.id, keepsCarol)).to.emit(w.ecoshare, "AgreementProposed");
+    });
+  });
+
+  describe("validity window (uint32 unix seconds)", function () {
+    const MAX_UINT32 = 2n ** 32n - 1n;
+
+    it("takes a window up to 2^32 - 1 (February 2106) and reports it", async function () {
+      const w = await networkHelpers.loadFixture(worldFixture);
+      const terms = await h.makeTerms(w.ecoshare, w.networkId, threeParties(w), { validFrom: 0n, validUntil: MAX_UINT32 });
+      await expect(w.ecoshare.connect(w.alice).propose(terms))
+        .to.emit(w.ecoshare, "AgreementProposed")
+        .withArgs(1n, w.networkId, w.alice.address, 0n, 1, termsTuple(terms));
+      const a = await w.ecoshare.agreement(1n);
+      expect([a.validFrom, a.validUntil]).to.deep.equal([0n, MAX_UINT32]);
+      await w.ecoshare.connect(w.bob).accept(1n);
+      await w.ecoshare.connect(w.carol).accept(1n);
+      await expect(w.ecoshare.connect(w.customer).pay(1n, ETH, 1_000n, h.NO_REFERRER, h.ORDER, ETH, { value: 1_000n }))
+        .to.emit(w.ecoshare, "PaymentSplit")
+        .withArgs(1n, w.customer.address, h.NO_REFERRER, 1_000n, h.ORDER);
+      // And still its own window check: an empty window at the very top is refused.
+      const empty = await h.makeTerms(w.ecoshare, w.networkId, threeParties(w), { validFrom: MAX_UINT32, validUntil: MAX_UINT32 });
+      await expect(w.ecoshare.connect(w.alice).propose(empty))
+        .to.be.revertedWithCustomError(w.ecoshare, "InvalidValidityWindow")
+        .withArgs(MAX_UINT32, MAX_UINT32);
+    });
+
+    it("cannot be given a time beyond 2^32 - 1: ethers refuses to encode it, and the contract refuses such calldata", async function () {
+      const w = await networkHelpers.loadFixture(worldFixture);
+      const terms = await h.makeTerms(w.ecoshare, w.networkId, threeParties(w));
+      const tooLate = { ...terms, validUntil: MAX_UINT32 + 1n };
+      const refused = await w.ecoshare.connect(w.alice).propose(tooLate).then(
+        () => undefined,
+        (error: { code?: string; argument?: string }) => error,
+      );
+      expect([refused?.code, refused?.argument]).to.deep.equal(["INVALID_ARGUMENT", "validUntil"]);
+      // Hand-made calldata whose validUntil has bits above 32: were they cut off, the window would be `terms`'s
+      // (30 days from now) and the proposal would pass. The ABI decoder refuses the value instead.
+      const data = w.ecoshare.interface.encodeFunctionData("propose", [terms]);
+      const validUntilWord = 4 + 32 + 9 * 32; // selector, offset of the tuple, 9 head words before validUntil
+      const dirty = ethers.toBeHex((1n << 32n) + terms.validUntil, 32);
+      expect(ethers.dataSlice(data, validUntilWord, validUntilWord + 32)).to.equal(ethers.toBeHex(terms.validUntil, 32));
+      const forged = ethers.concat([ethers.dataSlice(data, 0, validUntilWord), dirty, ethers.dataSlice(data, validUntilWord + 32)]);
+      await expect(w.alice.sendTransaction({ to: w.ecoshareAddress, data: forged })).to.be.revertedWithoutReason(ethers);
+      await expect(w.alice.sendTransaction({ to: w.ecoshareAddress, data })).to.emit(w.ecoshare, "AgreementProposed");
     });
   });
 

@@ -103,6 +103,7 @@ export function termsTuple(terms: AgreementTerms): unknown[] {
     terms.parties.map((p) => [p.account, p.shareBps]),
     terms.referralFeeBps,
     terms.referralTiers.map((t) => [t.fromVolume, t.feeBps]),
+    terms.referrerRoles,
     terms.networkFeeBps,
     terms.feeRecipient,
     terms.validFrom,
