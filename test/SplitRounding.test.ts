@@ -11,6 +11,7 @@ import { network } from "hardhat";
 import type { Party } from "../scripts/lib/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 import { ETH, NO_REFERRER, ORDER } from "./helpers/ecoshare.js";
+import { REFUND_TO_PAYER } from "./helpers/payments.js";
 import { expectSolvent } from "./helpers/solvency.js";
 import { activeAgreement, deployWorld, type World } from "./helpers/world.js";
 
@@ -59,7 +60,7 @@ async function awkwardFixture() {
 }
 
 async function payEth(w: World, id: bigint, amount: bigint, referrer: string = NO_REFERRER) {
-  await (await w.ecoshare.connect(w.customer).pay(id, ETH, amount, referrer, ORDER, { value: amount })).wait();
+  await (await w.ecoshare.connect(w.customer).pay(id, ETH, amount, referrer, ORDER, REFUND_TO_PAYER, { value: amount })).wait();
 }
 
 async function collectables(w: World, id: bigint, signers: HardhatEthersSigner[]) {

@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import type { RevertingRecipient } from "../types/ethers-contracts/index.js";
 import { ETH, ORDER } from "./helpers/ecoshare.js";
 import { eventsOf } from "./helpers/events.js";
+import { REFUND_TO_PAYER } from "./helpers/payments.js";
 import { expectSolvent } from "./helpers/solvency.js";
 import { activeAgreement, deployMemberContract, deployWorld, expectedSplit, NETWORK_FEE_BPS } from "./helpers/world.js";
 
@@ -35,9 +36,9 @@ async function withdrawalsFixture() {
       [alice, dave],
     )
   ).id;
-  await ecoshare.connect(customer).pay(eth, ETH, ONE_ETH, referrer.address, ORDER, { value: ONE_ETH });
-  await ecoshare.connect(customer).pay(tok, tokenAddress, TOKENS, referrer.address, ORDER);
-  await ecoshare.connect(customer).pay(duo, ETH, HALF_ETH, bob.address, ORDER, { value: HALF_ETH });
+  await ecoshare.connect(customer).pay(eth, ETH, ONE_ETH, referrer.address, ORDER, REFUND_TO_PAYER, { value: ONE_ETH });
+  await ecoshare.connect(customer).pay(tok, tokenAddress, TOKENS, referrer.address, ORDER, REFUND_TO_PAYER);
+  await ecoshare.connect(customer).pay(duo, ETH, HALF_ETH, bob.address, ORDER, REFUND_TO_PAYER, { value: HALF_ETH });
   const split1 = expectedSplit(ONE_ETH, NETWORK_FEE_BPS, 500);
   const split2 = expectedSplit(TOKENS, NETWORK_FEE_BPS, 500);
   const split3 = expectedSplit(HALF_ETH, NETWORK_FEE_BPS, 500);
@@ -114,7 +115,7 @@ describe("Withdrawals", function () {
       const w = await networkHelpers.loadFixture(withdrawalsFixture);
       await w.ecoshare.connect(w.operator).setNetworkFee(w.networkId, w.carol.address, 1_000);
       const { id } = await activeAgreement(w);
-      await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, { value: 10_000n });
+      await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, REFUND_TO_PAYER, { value: 10_000n });
       expect(await w.ecoshare.collectable(id, w.carol.address)).to.equal(1_000n + 1_800n);
       await expect(w.ecoshare.withdraw(w.carol.address, ETH, [id]))
         .to.emit(w.ecoshare, "EarningsCollected")
@@ -244,7 +245,7 @@ describe("Withdrawals", function () {
         ],
       }, [w.alice]);
       await refuser.call(w.ecoshareAddress, w.ecoshare.interface.encodeFunctionData("accept", [id]));
-      await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, { value: 10_000n });
+      await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, REFUND_TO_PAYER, { value: 10_000n });
       const due = 4_950n;
       await expect(w.ecoshare.withdraw(refuser.address, ETH, [id]))
         .to.be.revertedWithCustomError(w.ecoshare, "NativeTransferFailed")
