@@ -158,6 +158,56 @@ describe("Adversarial", function () {
     });
   });
 
+  describe("a recipient that re-enters while collect pays it (collect takes no guard)", function () {
+    /** The attacker also referred a payment, so it has a balance besides its earnings. */
+    async function collectFixture() {
+      const w = await reentrantFixture();
+      await w.ecoshare.connect(w.customer).pay(w.id, ETH, PAYMENT, w.attacker.address, ORDER, REFUND_TO_PAYER, { value: PAYMENT });
+      return w;
+    }
+
+    it("re-entering collect finds nothing left: it is paid its due once", async function () {
+      const w = await networkHelpers.loadFixture(collectFixture);
+      const { ecoshare, attacker, id } = w;
+      const due = await ecoshare.collectable(id, attacker.address);
+      await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("collect", [id]), false);
+      const tx = attacker.call(w.ecoshareAddress, ecoshare.interface.encodeFunctionData("collect", [id]));
+      await expect(tx).to.changeEtherBalances(ethers, [attacker.address, ecoshare], [due, -due]);
+      expect(await attacker.contract.attempts()).to.equal(1n);
+      expect(await attacker.contract.lastSucceeded()).to.equal(false);
+      expect(await attacker.contract.lastResult()).to.equal(ecoshare.interface.encodeErrorResult("NothingToCollect", [id, attacker.address]));
+      expect(await ecoshare.balanceOf(attacker.address, ETH)).to.equal(500n);
+      await expectSolvent(ecoshare, ETH);
+    });
+
+    it("re-entering withdraw pays only what is still owed: its balance, not its earnings again", async function () {
+      const w = await networkHelpers.loadFixture(collectFixture);
+      const { ecoshare, attacker, id } = w;
+      const due = await ecoshare.collectable(id, attacker.address);
+      await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("withdraw", [attacker.address, ETH, [id]]), false);
+      const tx = attacker.call(w.ecoshareAddress, ecoshare.interface.encodeFunctionData("collect", [id]));
+      await expect(tx).to.emit(ecoshare, "EarningsPaid").withArgs(id, attacker.address, due, 0n);
+      await expect(tx).to.emit(ecoshare, "Withdrawn").withArgs(attacker.address, ETH, attacker.address, 500n);
+      await expect(tx).not.to.emit(ecoshare, "EarningsCollected");
+      await expect(tx).to.changeEtherBalances(ethers, [attacker.address, ecoshare], [due + 500n, -(due + 500n)]);
+      expect(await attacker.contract.lastSucceeded()).to.equal(true);
+      expect(await ecoshare.collectable(id, attacker.address)).to.equal(0n);
+      expect(await ecoshare.balanceOf(attacker.address, ETH)).to.equal(0n);
+      expect(await ecoshare.balanceOf(w.alice.address, ETH)).to.equal(500n);
+      await expectSolvent(ecoshare, ETH);
+    });
+
+    it("re-entering collect from withdraw finds nothing left either", async function () {
+      const w = await networkHelpers.loadFixture(collectFixture);
+      const { ecoshare, attacker, id } = w;
+      const due = (await ecoshare.collectable(id, attacker.address)) + 500n;
+      await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("collect", [id]), false);
+      await expect(ecoshare.withdraw(attacker.address, ETH, [id])).to.changeEtherBalance(ethers, attacker.address, due);
+      expect(await attacker.contract.lastResult()).to.equal(ecoshare.interface.encodeErrorResult("NothingToCollect", [id, attacker.address]));
+      await expectSolvent(ecoshare, ETH);
+    });
+  });
+
   describe("a recipient that burns all the gas it is sent", function () {
     it("fails its own withdrawal with NativeTransferFailed; the others are unaffected", async function () {
       const { ecoshare, ecoshareAddress, burner, id, alice, dave } = await networkHelpers.loadFixture(gasBurnerFixture);
