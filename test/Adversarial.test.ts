@@ -16,6 +16,7 @@ import type {
 } from "../types/ethers-contracts/index.js";
 import * as h from "./helpers/ecoshare.js";
 import { AgreementStatus, ETH, NO_REFERRER, ORDER } from "./helpers/ecoshare.js";
+import { REFUND_TO_PAYER } from "./helpers/payments.js";
 import { expectSolvent } from "./helpers/solvency.js";
 import { activeAgreement, deployMemberContract, deployWorld, type World } from "./helpers/world.js";
 
@@ -34,7 +35,7 @@ async function withContractParty(w: World, account: { address: `0x${string}`; ca
   const { id } = await activeAgreement(w, { parties }, [w.alice]);
   await account.call(w.ecoshareAddress, w.ecoshare.interface.encodeFunctionData("accept", [id]));
   expect((await w.ecoshare.agreement(id)).status).to.equal(BigInt(AgreementStatus.Active));
-  await w.ecoshare.connect(w.customer).pay(id, ETH, PAYMENT, NO_REFERRER, ORDER, { value: PAYMENT });
+  await w.ecoshare.connect(w.customer).pay(id, ETH, PAYMENT, NO_REFERRER, ORDER, REFUND_TO_PAYER, { value: PAYMENT });
   return id;
 }
 
@@ -43,7 +44,7 @@ async function reentrantFixture() {
   const attacker = await deployMemberContract<ReentrantRecipient>(w, "ReentrantRecipient", w.dave);
   const id = await withContractParty(w, attacker);
   // Give alice a referral balance too, so there is someone else's money to aim at.
-  await w.ecoshare.connect(w.customer).pay(id, ETH, PAYMENT, w.alice.address, ORDER, { value: PAYMENT });
+  await w.ecoshare.connect(w.customer).pay(id, ETH, PAYMENT, w.alice.address, ORDER, REFUND_TO_PAYER, { value: PAYMENT });
   return { ...w, attacker, id };
 }
 
@@ -109,15 +110,23 @@ describe("Adversarial", function () {
       });
     }
 
-    it("cannot re-enter pay with the ETH it receives", async function () {
+    it("re-entering pay with the ETH it receives is only a payment like any other (v2: ETH payments take no guard)", async function () {
       const w = await networkHelpers.loadFixture(reentrantFixture);
       const { ecoshare, attacker, id } = w;
       const due = await ecoshare.collectable(id, attacker.address);
-      const payData = ecoshare.interface.encodeFunctionData("pay", [id, ETH, due, NO_REFERRER, ORDER]);
+      const poolBefore = (await ecoshare.agreement(id)).vendorPool;
+      const payData = ecoshare.interface.encodeFunctionData("pay", [id, ETH, due, NO_REFERRER, ORDER, REFUND_TO_PAYER]);
       await attacker.contract.arm(w.ecoshareAddress, due, payData, false);
-      await expect(ecoshare.withdraw(attacker.address, ETH, [id])).to.changeEtherBalance(ethers, attacker.address, due);
-      expect(await attacker.contract.lastSucceeded()).to.equal(false);
-      expect((await ecoshare.agreement(id)).vendorPool).to.equal(2n * (PAYMENT - 100n) - 500n);
+      // Everything is recorded before the payout, so the re-entered payment finds consistent books.
+      const tx = ecoshare.withdraw(attacker.address, ETH, [id]);
+      await expect(tx).to.emit(ecoshare, "Withdrawn").withArgs(attacker.address, ETH, attacker.address, due);
+      await expect(tx).to.emit(ecoshare, "PaymentSplit").withArgs(id, attacker.address, NO_REFERRER, due, ORDER);
+      await expect(tx).to.changeEtherBalances(ethers, [attacker.address, ecoshare], [0n, 0n]);
+      expect(await attacker.contract.lastSucceeded()).to.equal(true);
+      const fee = due / 100n;
+      expect((await ecoshare.agreement(id)).vendorPool).to.equal(poolBefore + due - fee);
+      // It collected its due once; of its own re-paid money it may now collect only its half.
+      expect(await ecoshare.collectable(id, attacker.address)).to.equal((poolBefore + due - fee) / 2n - due);
       await expectSolvent(ecoshare, ETH);
     });
 
@@ -149,6 +158,56 @@ describe("Adversarial", function () {
     });
   });
 
+  describe("a recipient that re-enters while collect pays it (collect takes no guard)", function () {
+    /** The attacker also referred a payment, so it has a balance besides its earnings. */
+    async function collectFixture() {
+      const w = await reentrantFixture();
+      await w.ecoshare.connect(w.customer).pay(w.id, ETH, PAYMENT, w.attacker.address, ORDER, REFUND_TO_PAYER, { value: PAYMENT });
+      return w;
+    }
+
+    it("re-entering collect finds nothing left: it is paid its due once", async function () {
+      const w = await networkHelpers.loadFixture(collectFixture);
+      const { ecoshare, attacker, id } = w;
+      const due = await ecoshare.collectable(id, attacker.address);
+      await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("collect", [id]), false);
+      const tx = attacker.call(w.ecoshareAddress, ecoshare.interface.encodeFunctionData("collect", [id]));
+      await expect(tx).to.changeEtherBalances(ethers, [attacker.address, ecoshare], [due, -due]);
+      expect(await attacker.contract.attempts()).to.equal(1n);
+      expect(await attacker.contract.lastSucceeded()).to.equal(false);
+      expect(await attacker.contract.lastResult()).to.equal(ecoshare.interface.encodeErrorResult("NothingToCollect", [id, attacker.address]));
+      expect(await ecoshare.balanceOf(attacker.address, ETH)).to.equal(500n);
+      await expectSolvent(ecoshare, ETH);
+    });
+
+    it("re-entering withdraw pays only what is still owed: its balance, not its earnings again", async function () {
+      const w = await networkHelpers.loadFixture(collectFixture);
+      const { ecoshare, attacker, id } = w;
+      const due = await ecoshare.collectable(id, attacker.address);
+      await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("withdraw", [attacker.address, ETH, [id]]), false);
+      const tx = attacker.call(w.ecoshareAddress, ecoshare.interface.encodeFunctionData("collect", [id]));
+      await expect(tx).to.emit(ecoshare, "EarningsPaid").withArgs(id, attacker.address, due, 0n);
+      await expect(tx).to.emit(ecoshare, "Withdrawn").withArgs(attacker.address, ETH, attacker.address, 500n);
+      await expect(tx).not.to.emit(ecoshare, "EarningsCollected");
+      await expect(tx).to.changeEtherBalances(ethers, [attacker.address, ecoshare], [due + 500n, -(due + 500n)]);
+      expect(await attacker.contract.lastSucceeded()).to.equal(true);
+      expect(await ecoshare.collectable(id, attacker.address)).to.equal(0n);
+      expect(await ecoshare.balanceOf(attacker.address, ETH)).to.equal(0n);
+      expect(await ecoshare.balanceOf(w.alice.address, ETH)).to.equal(500n);
+      await expectSolvent(ecoshare, ETH);
+    });
+
+    it("re-entering collect from withdraw finds nothing left either", async function () {
+      const w = await networkHelpers.loadFixture(collectFixture);
+      const { ecoshare, attacker, id } = w;
+      const due = (await ecoshare.collectable(id, attacker.address)) + 500n;
+      await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("collect", [id]), false);
+      await expect(ecoshare.withdraw(attacker.address, ETH, [id])).to.changeEtherBalance(ethers, attacker.address, due);
+      expect(await attacker.contract.lastResult()).to.equal(ecoshare.interface.encodeErrorResult("NothingToCollect", [id, attacker.address]));
+      await expectSolvent(ecoshare, ETH);
+    });
+  });
+
   describe("a recipient that burns all the gas it is sent", function () {
     it("fails its own withdrawal with NativeTransferFailed; the others are unaffected", async function () {
       const { ecoshare, ecoshareAddress, burner, id, alice, dave } = await networkHelpers.loadFixture(gasBurnerFixture);
@@ -173,7 +232,7 @@ describe("Adversarial", function () {
       const { id } = await activeAgreement(w, { asset: address });
       await token.mint(w.customer.address, 1_000_000n);
       await token.connect(w.customer).approve(w.ecoshareAddress, 1_000_000n);
-      await expect(w.ecoshare.connect(w.customer).pay(id, address, 1_000_000n, w.referrer.address, ORDER))
+      await expect(w.ecoshare.connect(w.customer).pay(id, address, 1_000_000n, w.referrer.address, ORDER, REFUND_TO_PAYER))
         .to.be.revertedWithCustomError(w.ecoshare, "TokenDeliveryShortfall")
         .withArgs(address, 1_000_000n, 990_000n);
       expect(await token.balanceOf(w.ecoshareAddress)).to.equal(0n);
@@ -187,7 +246,7 @@ describe("Adversarial", function () {
       const { id } = await activeAgreement(w, { asset: address });
       await token.mint(w.customer.address, 1_000_000n);
       await token.connect(w.customer).approve(w.ecoshareAddress, 1_000_000n);
-      await expect(w.ecoshare.connect(w.customer).pay(id, address, 1_000_000n, NO_REFERRER, ORDER))
+      await expect(w.ecoshare.connect(w.customer).pay(id, address, 1_000_000n, NO_REFERRER, ORDER, REFUND_TO_PAYER))
         .to.be.revertedWithCustomError(w.ecoshare, "SafeERC20FailedOperation")
         .withArgs(address);
       expect((await w.ecoshare.agreement(id)).vendorPool).to.equal(0n);
@@ -200,11 +259,13 @@ describe("Adversarial", function () {
       const { id } = await activeAgreement(w, { asset: address });
       await token.mint(w.customer.address, 1_000_000n);
       await token.connect(w.customer).approve(w.ecoshareAddress, 1_000_000n);
-      const pay = w.ecoshare.connect(w.customer).pay(id, address, 1_000_000n, w.referrer.address, ORDER);
+      const pay = w.ecoshare.connect(w.customer).pay(id, address, 1_000_000n, w.referrer.address, ORDER, REFUND_TO_PAYER);
       await expect(pay)
         .to.emit(w.ecoshare, "PaymentSplit")
-        .withArgs(id, w.customer.address, w.referrer.address, address, 1_000_000n, 10_000n, 50_000n, 940_000n, ORDER);
+        .withArgs(id, w.customer.address, w.referrer.address, 1_000_000n, ORDER);
       await expect(pay).to.changeTokenBalances(ethers, token, [w.customer, w.ecoshare], [-1_000_000n, 1_000_000n]);
+      expect(await w.ecoshare.balanceOf(w.referrer.address, address)).to.equal(50_000n);
+      expect((await w.ecoshare.agreement(id)).networkFees).to.equal(10_000n);
       await expectSolvent(w.ecoshare, address);
 
       await expect(w.ecoshare.withdraw(w.alice.address, address, [id])).to.changeTokenBalances(
@@ -215,7 +276,7 @@ describe("Adversarial", function () {
       );
       await expect(w.ecoshare.withdraw(w.referrer.address, address, [])).to.changeTokenBalance(ethers, token, w.referrer, 50_000n);
       // Without an allowance the token reverts, and so does the payment.
-      await expect(w.ecoshare.connect(w.customer).pay(id, address, 1n, NO_REFERRER, ORDER)).to.be.revertedWithCustomError(
+      await expect(w.ecoshare.connect(w.customer).pay(id, address, 1n, NO_REFERRER, ORDER, REFUND_TO_PAYER)).to.be.revertedWithCustomError(
         token,
         "NoReturnTokenInsufficient",
       );

@@ -7,6 +7,7 @@ import { network } from "hardhat";
 
 import * as h from "./helpers/ecoshare.js";
 import { AgreementStatus, ETH, NO_REFERRER, ORDER } from "./helpers/ecoshare.js";
+import { REFUND_TO_PAYER } from "./helpers/payments.js";
 import { expectSolvent } from "./helpers/solvency.js";
 import { activeAgreement, deployWorld, threeParties, type World } from "./helpers/world.js";
 
@@ -24,12 +25,12 @@ const REFERRAL = 50_000n;
 async function earnedFixture() {
   const w = await deployWorld(ethers);
   const { id, terms } = await activeAgreement(w);
-  await w.ecoshare.connect(w.customer).pay(id, ETH, PAYMENT, w.referrer.address, ORDER, { value: PAYMENT });
+  await w.ecoshare.connect(w.customer).pay(id, ETH, PAYMENT, w.referrer.address, ORDER, REFUND_TO_PAYER, { value: PAYMENT });
   return { ...w, id, terms };
 }
 
 async function payAgain(w: World, id: bigint) {
-  await w.ecoshare.connect(w.customer).pay(id, ETH, PAYMENT, NO_REFERRER, ORDER, { value: PAYMENT });
+  await w.ecoshare.connect(w.customer).pay(id, ETH, PAYMENT, NO_REFERRER, ORDER, REFUND_TO_PAYER, { value: PAYMENT });
 }
 
 describe("Custody", function () {
@@ -46,13 +47,16 @@ describe("Custody", function () {
         "acceptWithSignatures",
         "admit",
         "cancelOperatorTransfer",
+        "collect",
         "counterPropose",
         "counterProposeWithSignature",
         "createNetwork",
         "decline",
+        "invalidateCounterNonce",
         "join",
         "leave",
         "pay",
+        "payOrder",
         "payWithPermit",
         "propose",
         "proposeAmendment",
@@ -121,9 +125,11 @@ describe("Custody", function () {
   it("a changed network fee does not redirect or re-rate the fees of existing agreements", async function () {
     const w = await networkHelpers.loadFixture(earnedFixture);
     await w.ecoshare.connect(w.operator).setNetworkFee(w.networkId, w.operator.address, 1_000);
-    await expect(w.ecoshare.connect(w.customer).pay(w.id, ETH, PAYMENT, NO_REFERRER, ORDER, { value: PAYMENT }))
+    await expect(w.ecoshare.connect(w.customer).pay(w.id, ETH, PAYMENT, NO_REFERRER, ORDER, REFUND_TO_PAYER, { value: PAYMENT }))
       .to.emit(w.ecoshare, "PaymentSplit")
-      .withArgs(w.id, w.customer.address, NO_REFERRER, ETH, PAYMENT, FEE, 0n, PAYMENT - FEE, ORDER);
+      .withArgs(w.id, w.customer.address, NO_REFERRER, PAYMENT, ORDER);
+    // Still rated at the agreement's 1%, not the network's new 10%.
+    expect((await w.ecoshare.agreement(w.id)).networkFees).to.equal(2n * FEE);
     await expect(w.ecoshare.withdraw(w.operator.address, ETH, [w.id]))
       .to.be.revertedWithCustomError(w.ecoshare, "NotEntitled")
       .withArgs(w.id, w.operator.address);

@@ -11,6 +11,7 @@ import { network } from "hardhat";
 import type { Party } from "../scripts/lib/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 import { ETH, NO_REFERRER, ORDER } from "./helpers/ecoshare.js";
+import { REFUND_TO_PAYER } from "./helpers/payments.js";
 import { expectSolvent } from "./helpers/solvency.js";
 import { activeAgreement, deployWorld, type World } from "./helpers/world.js";
 
@@ -59,7 +60,7 @@ async function awkwardFixture() {
 }
 
 async function payEth(w: World, id: bigint, amount: bigint, referrer: string = NO_REFERRER) {
-  await (await w.ecoshare.connect(w.customer).pay(id, ETH, amount, referrer, ORDER, { value: amount })).wait();
+  await (await w.ecoshare.connect(w.customer).pay(id, ETH, amount, referrer, ORDER, REFUND_TO_PAYER, { value: amount })).wait();
 }
 
 async function collectables(w: World, id: bigint, signers: HardhatEthersSigner[]) {
@@ -111,6 +112,76 @@ describe("Split rounding", function () {
     expect(await collectables(w, w.id, w.signers)).to.deep.equal([0n, 0n, 1n]);
     expect(await collectAll(w, w.id, w.signers)).to.deep.equal([0n, 0n, 1n]);
     expect(await ethers.provider.getBalance(w.ecoshareAddress)).to.equal(0n);
+  });
+
+  it("collect hands out the last wei once closed, as withdraw does", async function () {
+    const w = await networkHelpers.loadFixture(thirdsFixture);
+    for (let i = 0; i < 7; i++) await payEth(w, w.id, 1n);
+    await expect(w.ecoshare.connect(w.carol).collect(w.id)).to.emit(w.ecoshare, "EarningsPaid").withArgs(w.id, w.carol.address, 2n, 0n);
+    await w.ecoshare.connect(w.bob).terminate(w.id);
+    await expect(w.ecoshare.connect(w.carol).collect(w.id)).to.changeEtherBalance(ethers, w.carol, 1n);
+    await expect(w.ecoshare.connect(w.alice).collect(w.id)).to.changeEtherBalance(ethers, w.alice, 2n);
+    await expect(w.ecoshare.connect(w.bob).collect(w.id)).to.changeEtherBalance(ethers, w.bob, 2n);
+    expect(await ethers.provider.getBalance(w.ecoshareAddress)).to.equal(0n);
+  });
+
+  describe("with running totals at their uint112 / uint104 bounds", function () {
+    const MAX_POOL = 2n ** 112n - 1n;
+    const MAX_FEES = 2n ** 104n - 1n;
+
+    /** A dUSD agreement of thirds (3333/3333/3334) with no referral fee, under a network fee of `networkFeeBps`. */
+    async function thirdsInTokens(networkFeeBps: number) {
+      const w = await networkHelpers.loadFixture(thirdsFixture);
+      await w.ecoshare.connect(w.operator).setNetworkFee(w.networkId, w.feeRecipient.address, networkFeeBps);
+      const parties = w.shares.map((shareBps, i) => ({ account: w.signers[i]!.address as `0x${string}`, shareBps }));
+      const { id } = await activeAgreement(w, { parties, asset: w.tokenAddress, referralFeeBps: 0 });
+      await w.token.mint(w.customer.address, 2n ** 113n);
+      const pay = (amount: bigint) => w.ecoshare.connect(w.customer).pay(id, w.tokenAddress, amount, NO_REFERRER, ORDER, REFUND_TO_PAYER);
+      return { ...w, tokenId: id, pay };
+    }
+
+    it("a full pool of 2^112 - 1 is floored while open and shared to the wei once closed", async function () {
+      const w = await thirdsInTokens(0);
+      await w.pay(MAX_POOL - 2n);
+      await w.pay(2n);
+      expect((await w.ecoshare.agreement(w.tokenId)).vendorPool).to.equal(MAX_POOL);
+      const open = await collectables(w, w.tokenId, w.signers);
+      expect(open).to.deep.equal(w.shares.map((s) => openEntitlement(MAX_POOL, s)));
+      expect(open.reduce((a, b) => a + b, 0n) < MAX_POOL).to.equal(true);
+      // Alice collects her floor while open; the rest follows once closed.
+      await w.ecoshare.connect(w.alice).collect(w.tokenId);
+      await w.ecoshare.connect(w.bob).terminate(w.tokenId);
+      const starts = [0, 3_333, 6_666];
+      const final = w.shares.map((s, i) => finalEntitlement(MAX_POOL, starts[i]!, s));
+      expect(await collectables(w, w.tokenId, w.signers)).to.deep.equal([final[0]! - open[0]!, final[1]!, final[2]!]);
+      // The first slice starts at 0: its exact share is its floor, so alice has nothing more to collect.
+      expect(final[0]).to.equal(open[0]);
+      await expect(w.ecoshare.connect(w.alice).collect(w.tokenId))
+        .to.be.revertedWithCustomError(w.ecoshare, "NothingToCollect")
+        .withArgs(w.tokenId, w.alice.address);
+      await w.ecoshare.connect(w.bob).collect(w.tokenId);
+      await w.ecoshare.withdraw(w.carol.address, w.tokenAddress, [w.tokenId]);
+      for (const [i, s] of w.signers.entries()) expect(await w.token.balanceOf(s.address), `party ${i}`).to.equal(final[i]!);
+      expect(final.reduce((a, b) => a + b, 0n)).to.equal(MAX_POOL);
+      expect(await w.token.balanceOf(w.ecoshareAddress)).to.equal(0n);
+      await expectSolvent(w.ecoshare, w.tokenAddress);
+    });
+
+    it("network fees at 2^104 - 1 are collected to the wei, and each payment's fee still rounds down", async function () {
+      const w = await thirdsInTokens(1_000);
+      // 10% of 10 * MAX_FEES + 9 is MAX_FEES exactly: the 9 base units of fee-less remainder go to the pool.
+      const amount = 10n * MAX_FEES + 9n;
+      await w.pay(amount);
+      const a = await w.ecoshare.agreement(w.tokenId);
+      expect([a.networkFees, a.vendorPool]).to.deep.equal([MAX_FEES, amount - MAX_FEES]);
+      await expect(w.ecoshare.connect(w.feeRecipient).collect(w.tokenId))
+        .to.emit(w.ecoshare, "EarningsPaid")
+        .withArgs(w.tokenId, w.feeRecipient.address, 0n, MAX_FEES);
+      expect(await w.token.balanceOf(w.feeRecipient.address)).to.equal(MAX_FEES);
+      // Collected fees do not free room: the running total is cumulative.
+      await expect(w.pay(10n)).to.be.revertedWithCustomError(w.ecoshare, "AmountTooLarge").withArgs(MAX_FEES + 1n);
+      await expectSolvent(w.ecoshare, w.tokenAddress);
+    });
   });
 
   it("the open entitlement never exceeds the final one and never decreases as the pool grows", async function () {

@@ -5,6 +5,7 @@ import { network } from "hardhat";
 import type { RevertingRecipient } from "../types/ethers-contracts/index.js";
 import { ETH, ORDER } from "./helpers/ecoshare.js";
 import { eventsOf } from "./helpers/events.js";
+import { REFUND_TO_PAYER } from "./helpers/payments.js";
 import { expectSolvent } from "./helpers/solvency.js";
 import { activeAgreement, deployMemberContract, deployWorld, expectedSplit, NETWORK_FEE_BPS } from "./helpers/world.js";
 
@@ -35,9 +36,9 @@ async function withdrawalsFixture() {
       [alice, dave],
     )
   ).id;
-  await ecoshare.connect(customer).pay(eth, ETH, ONE_ETH, referrer.address, ORDER, { value: ONE_ETH });
-  await ecoshare.connect(customer).pay(tok, tokenAddress, TOKENS, referrer.address, ORDER);
-  await ecoshare.connect(customer).pay(duo, ETH, HALF_ETH, bob.address, ORDER, { value: HALF_ETH });
+  await ecoshare.connect(customer).pay(eth, ETH, ONE_ETH, referrer.address, ORDER, REFUND_TO_PAYER, { value: ONE_ETH });
+  await ecoshare.connect(customer).pay(tok, tokenAddress, TOKENS, referrer.address, ORDER, REFUND_TO_PAYER);
+  await ecoshare.connect(customer).pay(duo, ETH, HALF_ETH, bob.address, ORDER, REFUND_TO_PAYER, { value: HALF_ETH });
   const split1 = expectedSplit(ONE_ETH, NETWORK_FEE_BPS, 500);
   const split2 = expectedSplit(TOKENS, NETWORK_FEE_BPS, 500);
   const split3 = expectedSplit(HALF_ETH, NETWORK_FEE_BPS, 500);
@@ -114,7 +115,7 @@ describe("Withdrawals", function () {
       const w = await networkHelpers.loadFixture(withdrawalsFixture);
       await w.ecoshare.connect(w.operator).setNetworkFee(w.networkId, w.carol.address, 1_000);
       const { id } = await activeAgreement(w);
-      await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, { value: 10_000n });
+      await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, REFUND_TO_PAYER, { value: 10_000n });
       expect(await w.ecoshare.collectable(id, w.carol.address)).to.equal(1_000n + 1_800n);
       await expect(w.ecoshare.withdraw(w.carol.address, ETH, [id]))
         .to.emit(w.ecoshare, "EarningsCollected")
@@ -244,7 +245,7 @@ describe("Withdrawals", function () {
         ],
       }, [w.alice]);
       await refuser.call(w.ecoshareAddress, w.ecoshare.interface.encodeFunctionData("accept", [id]));
-      await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, { value: 10_000n });
+      await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, REFUND_TO_PAYER, { value: 10_000n });
       const due = 4_950n;
       await expect(w.ecoshare.withdraw(refuser.address, ETH, [id]))
         .to.be.revertedWithCustomError(w.ecoshare, "NativeTransferFailed")
@@ -256,6 +257,114 @@ describe("Withdrawals", function () {
       const save = refuser.call(w.ecoshareAddress, w.ecoshare.interface.encodeFunctionData("withdrawTo", [w.dave.address, ETH, [id]]));
       await expect(save).to.emit(w.ecoshare, "Withdrawn").withArgs(refuser.address, ETH, w.dave.address, due);
       await expect(save).to.changeEtherBalances(ethers, [w.ecoshare, refuser.address], [-due, 0n]);
+      await expectSolvent(w.ecoshare, ETH);
+    });
+  });
+
+  describe("collect(agreementId)", function () {
+    it("pays a party its share straight to itself, leaving its balance alone", async function () {
+      const { ecoshare, eth, bob, split1, split3 } = await networkHelpers.loadFixture(withdrawalsFixture);
+      const due = share(split1.vendorShare, 3_000n);
+      expect(await ecoshare.connect(bob).collect.staticCall(eth)).to.equal(due);
+      const tx = ecoshare.connect(bob).collect(eth);
+      await expect(tx).to.emit(ecoshare, "EarningsPaid").withArgs(eth, bob.address, due, 0n);
+      await expect(tx).not.to.emit(ecoshare, "EarningsCollected");
+      await expect(tx).not.to.emit(ecoshare, "Withdrawn");
+      await expect(tx).to.changeEtherBalances(ethers, [bob, ecoshare], [due, -due]);
+      // bob's referral fee from agreement 3 stays in his balance for withdraw.
+      expect(await ecoshare.balanceOf(bob.address, ETH)).to.equal(split3.referralFee);
+      expect(await ecoshare.collectable(eth, bob.address)).to.equal(0n);
+      await expectSolvent(ecoshare, ETH);
+    });
+
+    it("pays tokens", async function () {
+      const { ecoshare, token, tokenAddress, tok, alice, split2 } = await networkHelpers.loadFixture(withdrawalsFixture);
+      const due = share(split2.vendorShare, 5_000n);
+      const tx = ecoshare.connect(alice).collect(tok);
+      await expect(tx).to.emit(ecoshare, "EarningsPaid").withArgs(tok, alice.address, due, 0n);
+      await expect(tx).to.changeTokenBalances(ethers, token, [alice, ecoshare], [due, -due]);
+      await expectSolvent(ecoshare, tokenAddress);
+    });
+
+    it("pays the fee recipient the network fee", async function () {
+      const { ecoshare, eth, duo, feeRecipient, split1 } = await networkHelpers.loadFixture(withdrawalsFixture);
+      const tx = ecoshare.connect(feeRecipient).collect(eth);
+      await expect(tx).to.emit(ecoshare, "EarningsPaid").withArgs(eth, feeRecipient.address, 0n, split1.networkFee);
+      await expect(tx).to.changeEtherBalance(ethers, feeRecipient, split1.networkFee);
+      expect((await ecoshare.agreement(eth)).networkFeesCollected).to.equal(split1.networkFee);
+      // The other agreement's fee is still there for it.
+      expect(await ecoshare.collectable(duo, feeRecipient.address)).to.be.greaterThan(0n);
+      await expectSolvent(ecoshare, ETH);
+    });
+
+    it("pays a fee recipient who is also a party both parts at once", async function () {
+      const w = await networkHelpers.loadFixture(withdrawalsFixture);
+      await w.ecoshare.connect(w.operator).setNetworkFee(w.networkId, w.carol.address, 1_000);
+      const { id } = await activeAgreement(w);
+      await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, REFUND_TO_PAYER, { value: 10_000n });
+      const tx = w.ecoshare.connect(w.carol).collect(id);
+      await expect(tx).to.emit(w.ecoshare, "EarningsPaid").withArgs(id, w.carol.address, 1_800n, 1_000n);
+      await expect(tx).to.changeEtherBalance(ethers, w.carol, 2_800n);
+    });
+
+    it("collect then withdraw, or withdraw then collect, never pays twice", async function () {
+      const { ecoshare, eth, alice, carol, split1 } = await networkHelpers.loadFixture(withdrawalsFixture);
+      await ecoshare.connect(alice).collect(eth);
+      await expect(ecoshare.withdraw(alice.address, ETH, [eth]))
+        .to.be.revertedWithCustomError(ecoshare, "NothingToWithdraw")
+        .withArgs(alice.address, ETH);
+      await expect(ecoshare.withdraw(carol.address, ETH, [eth])).to.changeEtherBalance(ethers, carol, share(split1.vendorShare, 2_000n));
+      await expect(ecoshare.connect(carol).collect(eth))
+        .to.be.revertedWithCustomError(ecoshare, "NothingToCollect")
+        .withArgs(eth, carol.address);
+      await expectSolvent(ecoshare, ETH);
+    });
+
+    it("NothingToCollect: collected already, or nothing paid yet", async function () {
+      const w = await networkHelpers.loadFixture(withdrawalsFixture);
+      await w.ecoshare.connect(w.alice).collect(w.eth);
+      await expect(w.ecoshare.connect(w.alice).collect(w.eth))
+        .to.be.revertedWithCustomError(w.ecoshare, "NothingToCollect")
+        .withArgs(w.eth, w.alice.address);
+      const { id } = await activeAgreement(w);
+      await expect(w.ecoshare.connect(w.bob).collect(id))
+        .to.be.revertedWithCustomError(w.ecoshare, "NothingToCollect")
+        .withArgs(id, w.bob.address);
+      await expect(w.ecoshare.connect(w.feeRecipient).collect(id))
+        .to.be.revertedWithCustomError(w.ecoshare, "NothingToCollect")
+        .withArgs(id, w.feeRecipient.address);
+    });
+
+    it("NotEntitled: a stranger, the referrer, the operator", async function () {
+      const { ecoshare, eth, outsider, referrer, operator, dave } = await networkHelpers.loadFixture(withdrawalsFixture);
+      for (const who of [outsider, referrer, operator, dave]) {
+        await expect(ecoshare.connect(who).collect(eth)).to.be.revertedWithCustomError(ecoshare, "NotEntitled").withArgs(eth, who.address);
+      }
+    });
+
+    it("UnknownAgreement", async function () {
+      const { ecoshare, alice } = await networkHelpers.loadFixture(withdrawalsFixture);
+      await expect(ecoshare.connect(alice).collect(77n)).to.be.revertedWithCustomError(ecoshare, "UnknownAgreement").withArgs(77n);
+      await expect(ecoshare.connect(alice).collect(0n)).to.be.revertedWithCustomError(ecoshare, "UnknownAgreement").withArgs(0n);
+    });
+
+    it("NativeTransferFailed: a party that refuses ETH keeps its earnings and saves them with withdrawTo", async function () {
+      const w = await networkHelpers.loadFixture(withdrawalsFixture);
+      const refuser = await deployMemberContract<RevertingRecipient>(w, "RevertingRecipient", w.dave);
+      const parties = [
+        { account: w.alice.address as `0x${string}`, shareBps: 5_000 },
+        { account: refuser.address, shareBps: 5_000 },
+      ];
+      const { id } = await activeAgreement(w, { parties }, [w.alice]);
+      await refuser.call(w.ecoshareAddress, w.ecoshare.interface.encodeFunctionData("accept", [id]));
+      await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, REFUND_TO_PAYER, { value: 10_000n });
+      const due = 4_950n;
+      await expect(refuser.call(w.ecoshareAddress, w.ecoshare.interface.encodeFunctionData("collect", [id])))
+        .to.be.revertedWithCustomError(w.ecoshare, "NativeTransferFailed")
+        .withArgs(refuser.address, due);
+      expect(await w.ecoshare.collectable(id, refuser.address)).to.equal(due);
+      const save = refuser.call(w.ecoshareAddress, w.ecoshare.interface.encodeFunctionData("withdrawTo", [w.dave.address, ETH, [id]]));
+      await expect(save).to.changeEtherBalances(ethers, [w.dave, w.ecoshare], [due, -due]);
       await expectSolvent(w.ecoshare, ETH);
     });
   });
