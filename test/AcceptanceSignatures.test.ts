@@ -60,20 +60,20 @@ describe("Acceptance signatures", function () {
       expect(encoder.encodeType("ReferralTier")).to.equal(tier);
       expect(encoder.encodeType("AgreementTerms")).to.equal(terms + party + tier);
       expect(encoder.encodeType("AcceptAgreement")).to.equal(
-        "AcceptAgreement(uint256 agreementId,uint32 version,uint256 previousId,AgreementTerms terms,uint256 deadline)" +
+        "AcceptAgreement(address signer,uint256 agreementId,uint32 version,uint256 previousId,AgreementTerms terms,uint256 deadline)" +
           terms +
           party +
           tier,
       );
       expect(TypedDataEncoder.from(counterProposalTypes as unknown as Types).encodeType("CounterProposal")).to.equal(
-        "CounterProposal(uint256 counteredId,AgreementTerms terms,uint256 nonce,uint256 deadline)" + terms + party + tier,
+        "CounterProposal(address author,uint256 counteredId,AgreementTerms terms,uint256 nonce,uint256 deadline)" + terms + party + tier,
       );
     });
 
     it("ethers' digest of the TypeScript types equals the contract's acceptanceDigest", async function () {
-      const { ecoshare, id, terms, domain, deadline } = await networkHelpers.loadFixture(pendingFixture);
-      const message = await h.acceptanceMessage(ecoshare, id, terms, deadline);
-      expect(TypedDataEncoder.hash(domain, types, message)).to.equal(await ecoshare.acceptanceDigest(id, deadline));
+      const { ecoshare, id, terms, domain, deadline, bob } = await networkHelpers.loadFixture(pendingFixture);
+      const message = await h.acceptanceMessage(ecoshare, id, terms, deadline, bob.address);
+      expect(TypedDataEncoder.hash(domain, types, message)).to.equal(await ecoshare.acceptanceDigest(id, bob.address, deadline));
       expect(TypedDataEncoder.from(types).hashStruct("AgreementTerms", terms)).to.equal((await ecoshare.agreement(id)).termsDigest);
     });
 
@@ -95,16 +95,16 @@ describe("Acceptance signatures", function () {
       });
       await ecoshare.connect(alice).proposeAmendment(id, terms2);
       const deadline = 2n ** 256n - 1n;
-      const message = await h.acceptanceMessage(ecoshare, 2n, terms2, deadline);
+      const message = await h.acceptanceMessage(ecoshare, 2n, terms2, deadline, bob.address);
       expect([message.version, message.previousId]).to.deep.equal([2, id]);
-      expect(TypedDataEncoder.hash(w.domain, types, message)).to.equal(await ecoshare.acceptanceDigest(2n, deadline));
+      expect(TypedDataEncoder.hash(w.domain, types, message)).to.equal(await ecoshare.acceptanceDigest(2n, bob.address, deadline));
     });
   });
 
   describe("replay protection", function () {
     it("rejects a signature made for another chain id", async function () {
       const { ecoshare, id, terms, bob, domain, deadline } = await networkHelpers.loadFixture(pendingFixture);
-      const message = await h.acceptanceMessage(ecoshare, id, terms, deadline);
+      const message = await h.acceptanceMessage(ecoshare, id, terms, deadline, bob.address);
       const forged = await signOver({ ...domain, chainId: 1n }, bob, message);
       await expect(ecoshare.acceptWithSignatures(id, [forged]))
         .to.be.revertedWithCustomError(ecoshare, "InvalidAcceptanceSignature")
@@ -144,7 +144,7 @@ describe("Acceptance signatures", function () {
       const w = await networkHelpers.loadFixture(pendingFixture);
       const { ecoshare, id, terms, bob, domain, deadline } = w;
       const tampered = { ...terms, parties: terms.parties.map((p, i) => ({ ...p, shareBps: i === 1 ? 5_000 : p.shareBps - 1_000 })) };
-      const message = await h.acceptanceMessage(ecoshare, id, tampered, deadline);
+      const message = await h.acceptanceMessage(ecoshare, id, tampered, deadline, bob.address);
       await expect(ecoshare.acceptWithSignatures(id, [await signOver(domain, bob, message)]))
         .to.be.revertedWithCustomError(ecoshare, "InvalidAcceptanceSignature")
         .withArgs(id, bob.address);
@@ -160,11 +160,11 @@ describe("Acceptance signatures", function () {
       await expect(ecoshare.acceptWithSignatures(amendmentId, [bobsV1]))
         .to.be.revertedWithCustomError(ecoshare, "InvalidAcceptanceSignature")
         .withArgs(amendmentId, bob.address);
-      const wrongVersion = await signOver(domain, bob, { agreementId: amendmentId, version: 1, previousId: id, terms, deadline });
+      const wrongVersion = await signOver(domain, bob, { signer: bob.address, agreementId: amendmentId, version: 1, previousId: id, terms, deadline });
       await expect(ecoshare.acceptWithSignatures(amendmentId, [wrongVersion]))
         .to.be.revertedWithCustomError(ecoshare, "InvalidAcceptanceSignature")
         .withArgs(amendmentId, bob.address);
-      const wrongPrevious = await signOver(domain, bob, { agreementId: amendmentId, version: 2, previousId: 0n, terms, deadline });
+      const wrongPrevious = await signOver(domain, bob, { signer: bob.address, agreementId: amendmentId, version: 2, previousId: 0n, terms, deadline });
       await expect(ecoshare.acceptWithSignatures(amendmentId, [wrongPrevious]))
         .to.be.revertedWithCustomError(ecoshare, "InvalidAcceptanceSignature")
         .withArgs(amendmentId, bob.address);

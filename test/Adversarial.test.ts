@@ -170,12 +170,12 @@ describe("Adversarial", function () {
       const w = await networkHelpers.loadFixture(collectFixture);
       const { ecoshare, attacker, id } = w;
       const due = await ecoshare.collectable(id, attacker.address);
-      await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("collect", [id]), false);
-      const tx = attacker.call(w.ecoshareAddress, ecoshare.interface.encodeFunctionData("collect", [id]));
+      await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("claim", [id]), false);
+      const tx = attacker.call(w.ecoshareAddress, ecoshare.interface.encodeFunctionData("claim", [id]));
       await expect(tx).to.changeEtherBalances(ethers, [attacker.address, ecoshare], [due, -due]);
       expect(await attacker.contract.attempts()).to.equal(1n);
       expect(await attacker.contract.lastSucceeded()).to.equal(false);
-      expect(await attacker.contract.lastResult()).to.equal(ecoshare.interface.encodeErrorResult("NothingToCollect", [id, attacker.address]));
+      expect(await attacker.contract.lastResult()).to.equal(ecoshare.interface.encodeErrorResult("NothingToClaim", [id, attacker.address]));
       expect(await ecoshare.balanceOf(attacker.address, ETH)).to.equal(500n);
       await expectSolvent(ecoshare, ETH);
     });
@@ -185,7 +185,7 @@ describe("Adversarial", function () {
       const { ecoshare, attacker, id } = w;
       const due = await ecoshare.collectable(id, attacker.address);
       await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("withdraw", [attacker.address, ETH, [id]]), false);
-      const tx = attacker.call(w.ecoshareAddress, ecoshare.interface.encodeFunctionData("collect", [id]));
+      const tx = attacker.call(w.ecoshareAddress, ecoshare.interface.encodeFunctionData("claim", [id]));
       await expect(tx).to.emit(ecoshare, "EarningsPaid").withArgs(id, attacker.address, due, 0n);
       await expect(tx).to.emit(ecoshare, "Withdrawn").withArgs(attacker.address, ETH, attacker.address, 500n);
       await expect(tx).not.to.emit(ecoshare, "EarningsCollected");
@@ -201,9 +201,9 @@ describe("Adversarial", function () {
       const w = await networkHelpers.loadFixture(collectFixture);
       const { ecoshare, attacker, id } = w;
       const due = (await ecoshare.collectable(id, attacker.address)) + 500n;
-      await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("collect", [id]), false);
+      await attacker.contract.arm(w.ecoshareAddress, 0n, ecoshare.interface.encodeFunctionData("claim", [id]), false);
       await expect(ecoshare.withdraw(attacker.address, ETH, [id])).to.changeEtherBalance(ethers, attacker.address, due);
-      expect(await attacker.contract.lastResult()).to.equal(ecoshare.interface.encodeErrorResult("NothingToCollect", [id, attacker.address]));
+      expect(await attacker.contract.lastResult()).to.equal(ecoshare.interface.encodeErrorResult("NothingToClaim", [id, attacker.address]));
       await expectSolvent(ecoshare, ETH);
     });
   });

@@ -47,7 +47,7 @@ describe("Custody", function () {
         "acceptWithSignatures",
         "admit",
         "cancelOperatorTransfer",
-        "collect",
+        "claim",
         "counterPropose",
         "counterProposeWithSignature",
         "createNetwork",

@@ -60,7 +60,7 @@ describe("The largest agreement (50 parties)", function () {
     const w = await networkHelpers.loadFixture(fiftyPartiesFixture);
     const { ecoshare, id, wallets, shares } = w;
     for (const amount of [ethers.parseEther("3.333333333333333333"), 1n, 999_999n]) {
-      await ecoshare.connect(w.customer).pay(id, ETH, amount, w.referrer.address, ORDER, { value: amount });
+      await ecoshare.connect(w.customer).pay(id, ETH, amount, w.referrer.address, ORDER, ETH, { value: amount });
     }
     const pool = (await ecoshare.agreement(id)).vendorPool;
     const received = new Map<string, bigint>();

@@ -52,7 +52,7 @@ describe("Negotiation", function () {
     deadline: bigint,
   ) {
     const domain = domainFromErc5267(await f.ecoshare.eip712Domain());
-    return author.signTypedData(domain, counterProposalTypes as never, { counteredId, terms, nonce, deadline });
+    return author.signTypedData(domain, counterProposalTypes as never, { author: author.address, counteredId, terms, nonce, deadline });
   }
 
   it("answers a proposal with a counter in the same lineage, accepted by its author", async function () {
@@ -191,14 +191,20 @@ describe("Negotiation", function () {
       const domain = domainFromErc5267(await f.ecoshare.eip712Domain());
       const deadline = f.terms.validUntil;
       for (const nonce of [0n, 255n, 256n, randomCounterNonce(), 2n ** 256n - 1n]) {
-        expect(await f.ecoshare.counterProposalDigest(f.offerId, terms, nonce, deadline)).to.equal(
-          ethers.TypedDataEncoder.hash(domain, counterProposalTypes as never, { counteredId: f.offerId, terms, nonce, deadline }),
+        expect(await f.ecoshare.counterProposalDigest(f.offerId, terms, f.airline.address, nonce, deadline)).to.equal(
+          ethers.TypedDataEncoder.hash(domain, counterProposalTypes as never, {
+            author: f.airline.address,
+            counteredId: f.offerId,
+            terms,
+            nonce,
+            deadline,
+          }),
         );
       }
       // What an author signs with ethers is what the contract checks.
       const nonce = randomCounterNonce();
       const signature = await signCounter(f, f.airline, f.offerId, terms, nonce, deadline);
-      const digest = await f.ecoshare.counterProposalDigest(f.offerId, terms, nonce, deadline);
+      const digest = await f.ecoshare.counterProposalDigest(f.offerId, terms, f.airline.address, nonce, deadline);
       expect(ethers.recoverAddress(digest, signature)).to.equal(f.airline.address);
     });
 

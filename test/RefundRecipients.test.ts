@@ -137,6 +137,14 @@ describe("Refund recipients", function () {
       await expectSolvent(f.ecoshare, ETH);
     });
 
+    it("a customer paying through the router cannot name itself as referrer (SelfReferral sees refundTo)", async function () {
+      const f = await networkHelpers.loadFixture(refundsFixture);
+      // dave is an active member, so as his own referrer he would earn the fee on his own purchase.
+      await expect(f.router.router.connect(f.dave).checkout(f.id, f.dave.address, ORDER, { value: AMOUNT }))
+        .to.be.revertedWithCustomError(f.ecoshare, "SelfReferral")
+        .withArgs(f.dave.address);
+    });
+
     it("naming the customer in an order: each held line refunds to the customer", async function () {
       const f = await networkHelpers.loadFixture(refundsFixture);
       const { router, address } = f.router;

@@ -374,12 +374,12 @@ describe("RevenueAgreements", function () {
       const terms = await h.makeTerms(w.ecoshare, w.networkId, [party(w.alice, 6_000), { account: wallet.address, shareBps: 4_000 }]);
       const id = await h.propose(w.ecoshare, w.alice, terms);
       // The wallet's owner (dave) signs; the acceptance names the wallet as signer.
-      const byOwner = await h.signAcceptance(w.ecoshare, w.dave, id, terms, terms.validUntil);
-      const byStranger = await h.signAcceptance(w.ecoshare, w.bob, id, terms, terms.validUntil);
-      await expect(w.ecoshare.acceptWithSignatures(id, [{ ...byStranger, signer: wallet.address }]))
+      const byOwner = await h.signAcceptance(w.ecoshare, w.dave, id, terms, terms.validUntil, wallet.address);
+      const byStranger = await h.signAcceptance(w.ecoshare, w.bob, id, terms, terms.validUntil, wallet.address);
+      await expect(w.ecoshare.acceptWithSignatures(id, [byStranger]))
         .to.be.revertedWithCustomError(w.ecoshare, "InvalidAcceptanceSignature")
         .withArgs(id, wallet.address);
-      const tx = w.ecoshare.acceptWithSignatures(id, [{ ...byOwner, signer: wallet.address }]);
+      const tx = w.ecoshare.acceptWithSignatures(id, [byOwner]);
       await expect(tx).to.emit(w.ecoshare, "AgreementAccepted").withArgs(id, wallet.address, true);
       await expect(tx).to.emit(w.ecoshare, "AgreementActivated").withArgs(id, 0n);
     });
@@ -827,8 +827,8 @@ describe("RevenueAgreements", function () {
         .withArgs(id, w.customer.address, w.referrer.address, 100_000n, h.ORDER);
       // 200,000 wei less 1% network fee, less 5% referral fee on the second payment: 193,000 for the parties.
       expect((await ecoshare.agreement(id)).vendorPool).to.equal(193_000n);
-      await expect(ecoshare.connect(bob).collect(id)).to.changeEtherBalances(ethers, [bob, ecoshare], [57_900n, -57_900n]);
-      await expect(ecoshare.connect(alice).collect(id)).to.emit(ecoshare, "EarningsPaid").withArgs(id, alice.address, 96_500n, 0n);
+      await expect(ecoshare.connect(bob).claim(id)).to.changeEtherBalances(ethers, [bob, ecoshare], [57_900n, -57_900n]);
+      await expect(ecoshare.connect(alice).claim(id)).to.emit(ecoshare, "EarningsPaid").withArgs(id, alice.address, 96_500n, 0n);
       await expect(ecoshare.withdraw(carol.address, ETH, [id])).to.changeEtherBalance(ethers, carol, 38_600n);
       // A suspended party may still end the agreement it is in.
       await expect(ecoshare.connect(carol).terminate(id)).to.emit(ecoshare, "AgreementTerminated").withArgs(id, carol.address);
@@ -899,7 +899,7 @@ describe("RevenueAgreements", function () {
       const { ecoshare } = await networkHelpers.loadFixture(activeFixture);
       await expect(ecoshare.agreement(2n)).to.be.revertedWithCustomError(ecoshare, "UnknownAgreement").withArgs(2n);
       await expect(ecoshare.partiesOf(2n)).to.be.revertedWithCustomError(ecoshare, "UnknownAgreement").withArgs(2n);
-      await expect(ecoshare.acceptanceDigest(2n, 0n)).to.be.revertedWithCustomError(ecoshare, "UnknownAgreement").withArgs(2n);
+      await expect(ecoshare.acceptanceDigest(2n, ethers.ZeroAddress, 0n)).to.be.revertedWithCustomError(ecoshare, "UnknownAgreement").withArgs(2n);
     });
 
     it("hasAccepted is false for non-parties and unknown agreements", async function () {
@@ -908,9 +908,10 @@ describe("RevenueAgreements", function () {
       expect(await ecoshare.hasAccepted(42n, dave.address)).to.equal(false);
     });
 
-    it("acceptanceDigest depends on the deadline", async function () {
-      const { ecoshare, id } = await networkHelpers.loadFixture(pendingFixture);
-      expect(await ecoshare.acceptanceDigest(id, 1n)).not.to.equal(await ecoshare.acceptanceDigest(id, 2n));
+    it("acceptanceDigest depends on the deadline and on the signer", async function () {
+      const { ecoshare, id, alice, bob } = await networkHelpers.loadFixture(pendingFixture);
+      expect(await ecoshare.acceptanceDigest(id, bob.address, 1n)).not.to.equal(await ecoshare.acceptanceDigest(id, bob.address, 2n));
+      expect(await ecoshare.acceptanceDigest(id, alice.address, 1n)).not.to.equal(await ecoshare.acceptanceDigest(id, bob.address, 1n));
     });
   });
 });

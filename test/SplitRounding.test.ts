@@ -117,11 +117,11 @@ describe("Split rounding", function () {
   it("collect hands out the last wei once closed, as withdraw does", async function () {
     const w = await networkHelpers.loadFixture(thirdsFixture);
     for (let i = 0; i < 7; i++) await payEth(w, w.id, 1n);
-    await expect(w.ecoshare.connect(w.carol).collect(w.id)).to.emit(w.ecoshare, "EarningsPaid").withArgs(w.id, w.carol.address, 2n, 0n);
+    await expect(w.ecoshare.connect(w.carol).claim(w.id)).to.emit(w.ecoshare, "EarningsPaid").withArgs(w.id, w.carol.address, 2n, 0n);
     await w.ecoshare.connect(w.bob).terminate(w.id);
-    await expect(w.ecoshare.connect(w.carol).collect(w.id)).to.changeEtherBalance(ethers, w.carol, 1n);
-    await expect(w.ecoshare.connect(w.alice).collect(w.id)).to.changeEtherBalance(ethers, w.alice, 2n);
-    await expect(w.ecoshare.connect(w.bob).collect(w.id)).to.changeEtherBalance(ethers, w.bob, 2n);
+    await expect(w.ecoshare.connect(w.carol).claim(w.id)).to.changeEtherBalance(ethers, w.carol, 1n);
+    await expect(w.ecoshare.connect(w.alice).claim(w.id)).to.changeEtherBalance(ethers, w.alice, 2n);
+    await expect(w.ecoshare.connect(w.bob).claim(w.id)).to.changeEtherBalance(ethers, w.bob, 2n);
     expect(await ethers.provider.getBalance(w.ecoshareAddress)).to.equal(0n);
   });
 
@@ -149,17 +149,17 @@ describe("Split rounding", function () {
       expect(open).to.deep.equal(w.shares.map((s) => openEntitlement(MAX_POOL, s)));
       expect(open.reduce((a, b) => a + b, 0n) < MAX_POOL).to.equal(true);
       // Alice collects her floor while open; the rest follows once closed.
-      await w.ecoshare.connect(w.alice).collect(w.tokenId);
+      await w.ecoshare.connect(w.alice).claim(w.tokenId);
       await w.ecoshare.connect(w.bob).terminate(w.tokenId);
       const starts = [0, 3_333, 6_666];
       const final = w.shares.map((s, i) => finalEntitlement(MAX_POOL, starts[i]!, s));
       expect(await collectables(w, w.tokenId, w.signers)).to.deep.equal([final[0]! - open[0]!, final[1]!, final[2]!]);
       // The first slice starts at 0: its exact share is its floor, so alice has nothing more to collect.
       expect(final[0]).to.equal(open[0]);
-      await expect(w.ecoshare.connect(w.alice).collect(w.tokenId))
-        .to.be.revertedWithCustomError(w.ecoshare, "NothingToCollect")
+      await expect(w.ecoshare.connect(w.alice).claim(w.tokenId))
+        .to.be.revertedWithCustomError(w.ecoshare, "NothingToClaim")
         .withArgs(w.tokenId, w.alice.address);
-      await w.ecoshare.connect(w.bob).collect(w.tokenId);
+      await w.ecoshare.connect(w.bob).claim(w.tokenId);
       await w.ecoshare.withdraw(w.carol.address, w.tokenAddress, [w.tokenId]);
       for (const [i, s] of w.signers.entries()) expect(await w.token.balanceOf(s.address), `party ${i}`).to.equal(final[i]!);
       expect(final.reduce((a, b) => a + b, 0n)).to.equal(MAX_POOL);
@@ -174,7 +174,7 @@ describe("Split rounding", function () {
       await w.pay(amount);
       const a = await w.ecoshare.agreement(w.tokenId);
       expect([a.networkFees, a.vendorPool]).to.deep.equal([MAX_FEES, amount - MAX_FEES]);
-      await expect(w.ecoshare.connect(w.feeRecipient).collect(w.tokenId))
+      await expect(w.ecoshare.connect(w.feeRecipient).claim(w.tokenId))
         .to.emit(w.ecoshare, "EarningsPaid")
         .withArgs(w.tokenId, w.feeRecipient.address, 0n, MAX_FEES);
       expect(await w.token.balanceOf(w.feeRecipient.address)).to.equal(MAX_FEES);

@@ -265,8 +265,8 @@ describe("Withdrawals", function () {
     it("pays a party its share straight to itself, leaving its balance alone", async function () {
       const { ecoshare, eth, bob, split1, split3 } = await networkHelpers.loadFixture(withdrawalsFixture);
       const due = share(split1.vendorShare, 3_000n);
-      expect(await ecoshare.connect(bob).collect.staticCall(eth)).to.equal(due);
-      const tx = ecoshare.connect(bob).collect(eth);
+      expect(await ecoshare.connect(bob).claim.staticCall(eth)).to.equal(due);
+      const tx = ecoshare.connect(bob).claim(eth);
       await expect(tx).to.emit(ecoshare, "EarningsPaid").withArgs(eth, bob.address, due, 0n);
       await expect(tx).not.to.emit(ecoshare, "EarningsCollected");
       await expect(tx).not.to.emit(ecoshare, "Withdrawn");
@@ -280,7 +280,7 @@ describe("Withdrawals", function () {
     it("pays tokens", async function () {
       const { ecoshare, token, tokenAddress, tok, alice, split2 } = await networkHelpers.loadFixture(withdrawalsFixture);
       const due = share(split2.vendorShare, 5_000n);
-      const tx = ecoshare.connect(alice).collect(tok);
+      const tx = ecoshare.connect(alice).claim(tok);
       await expect(tx).to.emit(ecoshare, "EarningsPaid").withArgs(tok, alice.address, due, 0n);
       await expect(tx).to.changeTokenBalances(ethers, token, [alice, ecoshare], [due, -due]);
       await expectSolvent(ecoshare, tokenAddress);
@@ -288,7 +288,7 @@ describe("Withdrawals", function () {
 
     it("pays the fee recipient the network fee", async function () {
       const { ecoshare, eth, duo, feeRecipient, split1 } = await networkHelpers.loadFixture(withdrawalsFixture);
-      const tx = ecoshare.connect(feeRecipient).collect(eth);
+      const tx = ecoshare.connect(feeRecipient).claim(eth);
       await expect(tx).to.emit(ecoshare, "EarningsPaid").withArgs(eth, feeRecipient.address, 0n, split1.networkFee);
       await expect(tx).to.changeEtherBalance(ethers, feeRecipient, split1.networkFee);
       expect((await ecoshare.agreement(eth)).networkFeesCollected).to.equal(split1.networkFee);
@@ -302,50 +302,50 @@ describe("Withdrawals", function () {
       await w.ecoshare.connect(w.operator).setNetworkFee(w.networkId, w.carol.address, 1_000);
       const { id } = await activeAgreement(w);
       await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, REFUND_TO_PAYER, { value: 10_000n });
-      const tx = w.ecoshare.connect(w.carol).collect(id);
+      const tx = w.ecoshare.connect(w.carol).claim(id);
       await expect(tx).to.emit(w.ecoshare, "EarningsPaid").withArgs(id, w.carol.address, 1_800n, 1_000n);
       await expect(tx).to.changeEtherBalance(ethers, w.carol, 2_800n);
     });
 
     it("collect then withdraw, or withdraw then collect, never pays twice", async function () {
       const { ecoshare, eth, alice, carol, split1 } = await networkHelpers.loadFixture(withdrawalsFixture);
-      await ecoshare.connect(alice).collect(eth);
+      await ecoshare.connect(alice).claim(eth);
       await expect(ecoshare.withdraw(alice.address, ETH, [eth]))
         .to.be.revertedWithCustomError(ecoshare, "NothingToWithdraw")
         .withArgs(alice.address, ETH);
       await expect(ecoshare.withdraw(carol.address, ETH, [eth])).to.changeEtherBalance(ethers, carol, share(split1.vendorShare, 2_000n));
-      await expect(ecoshare.connect(carol).collect(eth))
-        .to.be.revertedWithCustomError(ecoshare, "NothingToCollect")
+      await expect(ecoshare.connect(carol).claim(eth))
+        .to.be.revertedWithCustomError(ecoshare, "NothingToClaim")
         .withArgs(eth, carol.address);
       await expectSolvent(ecoshare, ETH);
     });
 
-    it("NothingToCollect: collected already, or nothing paid yet", async function () {
+    it("NothingToClaim: collected already, or nothing paid yet", async function () {
       const w = await networkHelpers.loadFixture(withdrawalsFixture);
-      await w.ecoshare.connect(w.alice).collect(w.eth);
-      await expect(w.ecoshare.connect(w.alice).collect(w.eth))
-        .to.be.revertedWithCustomError(w.ecoshare, "NothingToCollect")
+      await w.ecoshare.connect(w.alice).claim(w.eth);
+      await expect(w.ecoshare.connect(w.alice).claim(w.eth))
+        .to.be.revertedWithCustomError(w.ecoshare, "NothingToClaim")
         .withArgs(w.eth, w.alice.address);
       const { id } = await activeAgreement(w);
-      await expect(w.ecoshare.connect(w.bob).collect(id))
-        .to.be.revertedWithCustomError(w.ecoshare, "NothingToCollect")
+      await expect(w.ecoshare.connect(w.bob).claim(id))
+        .to.be.revertedWithCustomError(w.ecoshare, "NothingToClaim")
         .withArgs(id, w.bob.address);
-      await expect(w.ecoshare.connect(w.feeRecipient).collect(id))
-        .to.be.revertedWithCustomError(w.ecoshare, "NothingToCollect")
+      await expect(w.ecoshare.connect(w.feeRecipient).claim(id))
+        .to.be.revertedWithCustomError(w.ecoshare, "NothingToClaim")
         .withArgs(id, w.feeRecipient.address);
     });
 
     it("NotEntitled: a stranger, the referrer, the operator", async function () {
       const { ecoshare, eth, outsider, referrer, operator, dave } = await networkHelpers.loadFixture(withdrawalsFixture);
       for (const who of [outsider, referrer, operator, dave]) {
-        await expect(ecoshare.connect(who).collect(eth)).to.be.revertedWithCustomError(ecoshare, "NotEntitled").withArgs(eth, who.address);
+        await expect(ecoshare.connect(who).claim(eth)).to.be.revertedWithCustomError(ecoshare, "NotEntitled").withArgs(eth, who.address);
       }
     });
 
     it("UnknownAgreement", async function () {
       const { ecoshare, alice } = await networkHelpers.loadFixture(withdrawalsFixture);
-      await expect(ecoshare.connect(alice).collect(77n)).to.be.revertedWithCustomError(ecoshare, "UnknownAgreement").withArgs(77n);
-      await expect(ecoshare.connect(alice).collect(0n)).to.be.revertedWithCustomError(ecoshare, "UnknownAgreement").withArgs(0n);
+      await expect(ecoshare.connect(alice).claim(77n)).to.be.revertedWithCustomError(ecoshare, "UnknownAgreement").withArgs(77n);
+      await expect(ecoshare.connect(alice).claim(0n)).to.be.revertedWithCustomError(ecoshare, "UnknownAgreement").withArgs(0n);
     });
 
     it("NativeTransferFailed: a party that refuses ETH keeps its earnings and saves them with withdrawTo", async function () {
@@ -359,7 +359,7 @@ describe("Withdrawals", function () {
       await refuser.call(w.ecoshareAddress, w.ecoshare.interface.encodeFunctionData("accept", [id]));
       await w.ecoshare.connect(w.customer).pay(id, ETH, 10_000n, ZeroAddress, ORDER, REFUND_TO_PAYER, { value: 10_000n });
       const due = 4_950n;
-      await expect(refuser.call(w.ecoshareAddress, w.ecoshare.interface.encodeFunctionData("collect", [id])))
+      await expect(refuser.call(w.ecoshareAddress, w.ecoshare.interface.encodeFunctionData("claim", [id])))
         .to.be.revertedWithCustomError(w.ecoshare, "NativeTransferFailed")
         .withArgs(refuser.address, due);
       expect(await w.ecoshare.collectable(id, refuser.address)).to.equal(due);

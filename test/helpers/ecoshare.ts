@@ -154,18 +154,22 @@ export async function acceptanceMessage(
   };
 }
 
-/** `signer`'s EIP-712 signature accepting `agreementId`, over the domain the contract publishes. */
+/**
+ * `signer`'s EIP-712 signature accepting `agreementId`, over the domain the contract publishes. `account` is
+ * the party it accepts for: `signer` itself, or a smart wallet whose key `signer` holds (ERC-1271).
+ */
 export async function signAcceptance(
   ecoshare: Ecoshare,
   signer: HardhatEthersSigner,
   agreementId: bigint,
   terms: AgreementTerms,
   deadline: bigint,
+  account: string = signer.address,
 ): Promise<{ signer: string; deadline: bigint; signature: string }> {
   const domain = domainFromErc5267(await ecoshare.eip712Domain());
-  const message = await acceptanceMessage(ecoshare, agreementId, terms, deadline, signer.address);
+  const message = await acceptanceMessage(ecoshare, agreementId, terms, deadline, account);
   const signature = await signer.signTypedData(domain, acceptanceTypes as never, message);
-  return { signer: signer.address, deadline, signature };
+  return { signer: account, deadline, signature };
 }
 
 /** Proposes `terms` as the first party and activates them with every other party's signature. */
