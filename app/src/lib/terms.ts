@@ -1,9 +1,17 @@
 import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
 import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
 
-/** The shared terms as viem encodes them (uint40 fields as numbers). */
+/** The shared terms as viem encodes them (the uint32 validity fields as numbers). */
 export function termsForViem(terms: AgreementTerms) {
   return { ...terms, validFrom: Number(terms.validFrom), validUntil: Number(terms.validUntil) };
+}
+
+/**
+ * Who may refer under a ledger agreement (v2 terms). Read defensively: the shared ledger gains the field with
+ * its v2 rewrite; until then an agreement without it is treated as open to any member (0), the v1 rule.
+ */
+export function referrerRolesOf(a: LedgerAgreement): number {
+  return (a as LedgerAgreement & { referrerRoles?: number }).referrerRoles ?? 0;
 }
 
 /** The full terms of a ledger agreement, as every party signed them (tiers, holdback and refunder included). */
@@ -14,6 +22,7 @@ export function termsOf(a: LedgerAgreement): AgreementTerms {
     parties: a.parties.map((p) => ({ account: p.account, shareBps: p.shareBps })),
     referralFeeBps: a.referralFeeBps,
     referralTiers: a.referralTiers.map((t) => ({ fromVolume: t.fromVolume, feeBps: t.feeBps })),
+    referrerRoles: referrerRolesOf(a),
     networkFeeBps: a.networkFeeBps,
     feeRecipient: a.feeRecipient,
     validFrom: a.validFrom,
