@@ -24,11 +24,8 @@ import { TxStatus } from "./TxStatus";
 type HeldState = LedgerHeldPayment["status"];
 const STATE_TEXT: Record<HeldState, string> = { pending: "Pending (held)", released: "Released", refunded: "Refunded" };
 
-/**
- * The record as the contract takes it back (uint40 as a number). v2 records end with `refundTo`, which the
- * app's decoder reads from the event (the shared type gains it with the v2 ledger); it is part of the hash.
- */
-export function heldForViem(r: HeldPaymentRecord & { refundTo?: Address }) {
+/** The record as the contract takes it back (uint40 as a number), `refundTo` included: it is part of the hash. */
+export function heldForViem(r: HeldPaymentRecord) {
   return {
     holdId: r.holdId,
     agreementId: r.agreementId,
@@ -40,7 +37,7 @@ export function heldForViem(r: HeldPaymentRecord & { refundTo?: Address }) {
     referralFee: r.referralFee,
     vendorShare: r.vendorShare,
     releaseAt: Number(r.releaseAt),
-    refundTo: r.refundTo ?? r.payer,
+    refundTo: r.refundTo,
   };
 }
 

@@ -2,23 +2,23 @@
  * A checkout order: lines from several active agreements (any network, ETH and tokens mixed), one referrer
  * for the whole order, paid in one `payOrder` transaction. Framework-free: the Checkout page drafts lines,
  * {@link planOrder} decides each line's referrer and exact split the way the contract will, and
- * {@link payOrderCall} / {@link tokenPulls} give what the transaction and its permits carry. After paying,
- * {@link orderReceipt} reads each line's split back from the receipt's events.
+ * {@link payOrderCall} / {@link tokenPulls} give what the transaction and its permits carry. After paying, the
+ * receipt is the shared ledger's record of the order (its `orders` and `payments`).
  *
  * The rules are the shared ones (scripts/lib/split-math.ts, referral-tiers.ts) applied line after line in
  * order, as ReferralPayments.payOrder does: a line's tier rate is the one the referrer's volume reached before
  * it (earlier non-held lines of the same lineage count), and a line's vendor share joins its agreement's pool
  * before the next line of the same agreement.
  */
-import { getAddress, hexToBytes, isHex, parseUnits, stringToHex, type Address, type Hex } from "viem";
+import { getAddress, parseUnits, type Address, type Hex } from "viem";
 
 import type { ReferralTier } from "../../../scripts/lib/eip712.js";
 import type { LedgerParty } from "../../../scripts/lib/ledger.js";
+import { orderRefFromText } from "../../../scripts/lib/order-ref.js";
 import { referralTierFor } from "../../../scripts/lib/referral-tiers.js";
 import { splitPayment, type SplitPaymentReturnType } from "../../../scripts/lib/split-math.js";
 import { AgreementStatus, MemberStatus } from "./enums";
 import { formatTimestamp, NATIVE_ASSET } from "./format";
-import type { ProtocolEvent } from "./protocolLog";
 import { allowedRoleNames, mayRefer } from "./referrerRoles";
 
 /** What the order needs to know of an agreement: its terms and live state (status, pool, referrer roles). */
@@ -209,94 +209,22 @@ export function parseAmountText(text: string, asset: { symbol: string; decimals:
   return amount > 0n ? { amount } : { error: "Enter an amount above zero." };
 }
 
-/** The longest order reference, in UTF-8 bytes: it travels as bytes32 and stays readable as text. */
+/**
+ * The longest order reference the checkout takes: printable ASCII (the shared rule, scripts/lib/order-ref.ts,
+ * so the audit shows it as text), at most 31 characters.
+ */
 export const MAX_ORDER_REF_BYTES = 31;
 
-/** The order reference as bytes32 (UTF-8, zero-padded), or why the text does not fit. */
+/** The order reference as bytes32 (shared `orderRefFromText`), or why the text does not fit. */
 export function encodeOrderRef(text: string): { orderRef: Hex } | { error: string } {
-  const bytes = new TextEncoder().encode(text).length;
   if (text.trim() === "") return { error: "Enter an order reference or leave it empty to have one generated." };
-  if (bytes > MAX_ORDER_REF_BYTES) return { error: `An order reference has at most ${MAX_ORDER_REF_BYTES} bytes; this one has ${bytes}.` };
-  return { orderRef: stringToHex(text, { size: 32 }) };
-}
-
-/** The text of a bytes32 order reference written by {@link encodeOrderRef}; the hex itself when it is not text. */
-export function decodeOrderRef(orderRef: Hex): string {
-  if (!isHex(orderRef) || orderRef.length !== 66) return orderRef;
-  const bytes = hexToBytes(orderRef);
-  let end = bytes.length;
-  while (end > 0 && bytes[end - 1] === 0) end--;
-  try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes.slice(0, end));
-    return text !== "" && !/\p{Cc}/u.test(text) ? text : orderRef;
-  } catch {
-    return orderRef;
-  }
+  if (!/^[\x20-\x7e]+$/.test(text)) return { error: "An order reference uses plain letters, digits, spaces and punctuation (ASCII) only." };
+  if (text.length > MAX_ORDER_REF_BYTES) return { error: `An order reference has at most ${MAX_ORDER_REF_BYTES} characters; this one has ${text.length}.` };
+  return { orderRef: orderRefFromText(text) };
 }
 
 /** A fresh order reference: `ORD-YYYYMMDD-` and 8 random hex digits (22 bytes). */
 export function generateOrderRef(now: Date = new Date(), random: Uint8Array = crypto.getRandomValues(new Uint8Array(4))): string {
   const day = now.toISOString().slice(0, 10).replaceAll("-", "");
   return `ORD-${day}-${Array.from(random.slice(0, 4), (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase()}`;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The receipt
-
-export interface ReceiptLine {
-  agreementId: bigint;
-  amount: bigint;
-  referrer: Address;
-  /** The rate charged: the tier event's when the agreement is tiered, else its referral fee (0 without referrer). */
-  referralFeeBps: number;
-  tier?: number;
-  split: SplitPaymentReturnType;
-  held: boolean;
-}
-
-export interface OrderReceipt {
-  payer: Address;
-  orderRef: Hex;
-  refundTo: Address;
-  lines: ReceiptLine[];
-}
-
-/**
- * The order as the transaction recorded it: `OrderPaid`, then its `lineCount` `PaymentSplit` events in order,
- * each after its `ReferralTierApplied` (tiered, with referrer) and before its `PaymentHeld` (held). The split
- * follows from the agreement's terms (`agreementOf`) by the shared rule. Undefined when there is no order.
- */
-export function orderReceipt(
-  events: readonly ProtocolEvent[],
-  agreementOf: (agreementId: bigint) => Pick<OrderAgreement, "networkFeeBps" | "referralFeeBps"> | undefined,
-): OrderReceipt | undefined {
-  const start = events.findIndex((e) => e.eventName === ("OrderPaid" as string));
-  if (start === -1) return undefined;
-  const paid = (events[start] as unknown as { args: { payer: Address; orderRef: Hex; lineCount: bigint; refundTo: Address } }).args;
-  const lines: ReceiptLine[] = [];
-  let tierApplied: { feeBps: number; tier: number } | undefined;
-  for (let i = start + 1; i < events.length && lines.length < Number(paid.lineCount); i++) {
-    const e = events[i] as unknown as { eventName: string; args: Record<string, unknown> };
-    if (e.eventName === "ReferralTierApplied") tierApplied = { feeBps: Number(e.args.feeBps), tier: Number(e.args.tier) };
-    if (e.eventName !== "PaymentSplit") continue;
-    const agreementId = e.args.agreementId as bigint;
-    const terms = agreementOf(agreementId);
-    if (!terms) throw new Error(`The receipt names agreement #${agreementId}, which the app does not know yet; reload.`);
-    const referrer = e.args.referrer as Address;
-    const amount = e.args.amount as bigint;
-    const referralFeeBps = referrer === NATIVE_ASSET ? 0 : (tierApplied?.feeBps ?? terms.referralFeeBps);
-    const next = events[i + 1] as unknown as { eventName: string; args: Record<string, unknown> } | undefined;
-    const held = next?.eventName === "PaymentHeld" && next.args.agreementId === agreementId;
-    lines.push({
-      agreementId,
-      amount,
-      referrer,
-      referralFeeBps,
-      ...(tierApplied && referrer !== NATIVE_ASSET ? { tier: tierApplied.tier } : {}),
-      split: splitPayment({ amount, networkFeeBps: terms.networkFeeBps, referralFeeBps }),
-      held,
-    });
-    tierApplied = undefined;
-  }
-  return { payer: paid.payer, orderRef: paid.orderRef, refundTo: paid.refundTo, lines };
 }

@@ -6,14 +6,6 @@ export function termsForViem(terms: AgreementTerms) {
   return { ...terms, validFrom: Number(terms.validFrom), validUntil: Number(terms.validUntil) };
 }
 
-/**
- * Who may refer under a ledger agreement (v2 terms). Read defensively: the shared ledger gains the field with
- * its v2 rewrite; until then an agreement without it is treated as open to any member (0), the v1 rule.
- */
-export function referrerRolesOf(a: LedgerAgreement): number {
-  return (a as LedgerAgreement & { referrerRoles?: number }).referrerRoles ?? 0;
-}
-
 /** The full terms of a ledger agreement, as every party signed them (tiers, holdback and refunder included). */
 export function termsOf(a: LedgerAgreement): AgreementTerms {
   return {
@@ -22,7 +14,7 @@ export function termsOf(a: LedgerAgreement): AgreementTerms {
     parties: a.parties.map((p) => ({ account: p.account, shareBps: p.shareBps })),
     referralFeeBps: a.referralFeeBps,
     referralTiers: a.referralTiers.map((t) => ({ fromVolume: t.fromVolume, feeBps: t.feeBps })),
-    referrerRoles: referrerRolesOf(a),
+    referrerRoles: a.referrerRoles,
     networkFeeBps: a.networkFeeBps,
     feeRecipient: a.feeRecipient,
     validFrom: a.validFrom,
