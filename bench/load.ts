@@ -87,6 +87,7 @@ try {
       parties,
       referralFeeBps: 300 + Math.floor(random() * 500),
       referralTiers: a % 3 === 0 ? [{ fromVolume: asset === ETH ? 10n ** 18n : 1_000n * DUSD, feeBps: 900 }] : [],
+      referrerRoles: 0,
       networkFeeBps: 100,
       feeRecipient: address(0),
       validFrom: now,
@@ -136,7 +137,7 @@ try {
       batch.push({
         from: address(payer),
         to: ecoshare,
-        data: call("pay", [id, asset, amount, referrer, keccak256(toBeHex(done + k, 32))]),
+        data: call("pay", [id, asset, amount, referrer, keccak256(toBeHex(done + k, 32)), ETH]),
         value: asset === ETH ? amount : 0n,
         gas: PAY_GAS,
       });

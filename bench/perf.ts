@@ -135,7 +135,7 @@ const lines = [
   "## Demo start-up",
   "",
   "`npm run demo` from spawn to its ready line (node started, protocol and demo stablecoin deployed, story seeded:",
-  "350 payments over 14 days).",
+  "350 payments and 3 orders of 8 lines over 14 days).",
   "",
   "| checkout | seconds |",
   "| --- | ---: |",

@@ -6,7 +6,7 @@ import { createPublicClient, http, parseAbi, type Address } from "viem";
 
 export const agreementAbi = parseAbi([
   "function agreementCount() view returns (uint256)",
-  "struct AgreementView { uint256 networkId; address asset; uint8 status; uint32 version; uint256 previousId; uint16 referralFeeBps; uint16 networkFeeBps; address feeRecipient; uint40 validFrom; uint40 validUntil; uint16 partyCount; uint16 pendingAcceptances; uint256 lineageId; uint32 holdbackPeriod; address refunder; uint32 heldPayments; bytes32 termsDigest; uint128 vendorPool; uint128 networkFees; uint128 networkFeesCollected; }",
+  "struct AgreementView { uint256 networkId; address asset; uint8 status; uint32 version; uint256 previousId; uint16 referralFeeBps; uint16 networkFeeBps; address feeRecipient; uint32 validFrom; uint32 validUntil; uint8 referrerRoles; uint16 partyCount; uint16 pendingAcceptances; uint256 lineageId; uint32 holdbackPeriod; address refunder; uint32 heldPayments; bytes32 termsDigest; uint128 vendorPool; uint128 networkFees; uint128 networkFeesCollected; }",
   "function agreement(uint256 agreementId) view returns (AgreementView)",
 ]);
 

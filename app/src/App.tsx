@@ -5,6 +5,7 @@ import { useProtocolLogWatcher } from "./hooks/useProtocolLog";
 import { useRoute } from "./hooks/useRoute";
 import { AgreementsPage } from "./pages/AgreementsPage";
 import { AuditPage } from "./pages/AuditPage";
+import { CheckoutPage } from "./pages/CheckoutPage";
 import { NetworksPage } from "./pages/NetworksPage";
 import { PayPage } from "./pages/PayPage";
 import { PayoutsPage } from "./pages/PayoutsPage";
@@ -13,6 +14,7 @@ import { LOCAL_CHAIN_ID } from "./wagmi/chains";
 const NAV = [
   { page: "networks", href: "#/networks", text: "Networks" },
   { page: "agreements", href: "#/agreements", text: "Agreements" },
+  { page: "checkout", href: "#/checkout", text: "Checkout" },
   { page: "payouts", href: "#/payouts", text: "Payouts" },
   { page: "audit", href: "#/audit", text: "Audit" },
 ] as const;
@@ -47,6 +49,7 @@ export function App() {
         {route.page === "networks" ? <NetworksPage networkId={route.networkId} /> : null}
         {route.page === "agreements" ? <AgreementsPage route={route} /> : null}
         {route.page === "pay" ? <PayPage agreementId={route.agreementId} referrer={route.referrer} /> : null}
+        {route.page === "checkout" ? <CheckoutPage referrer={route.referrer} add={route.add} /> : null}
         {route.page === "payouts" ? <PayoutsPage /> : null}
         {route.page === "audit" ? <AuditPage /> : null}
       </main>

@@ -14,7 +14,17 @@
  * signature, the organiser accepted the counter) and hold each payment for two days, during which the
  * organiser refunds one; the rest are released once their holdback is over, the last days' stay pending.
  *
- * Fast by design: payments of one time slot are sent together and mined in one block.
+ * Protocol v2 (issue 9): one customer, a team of vendors. On day 1 Alice books a room at the hotel, dinner at
+ * the restaurant and a city event as ONE order (`payOrder`) through Atlas Journeys's referral link: every
+ * vendor, the agent and the network are paid in that one transaction. Emre pays an order mixing ETH and demo
+ * dollars, the dollars pulled once with one permit. On day 2 Wanderwise Travel books for Chen and names him as
+ * refund recipient; the concert is cancelled and the organiser refunds that held line: the money goes to
+ * Chen, not to the agency. The hotel signs its counter with a random (unordered) nonce and cancels a second
+ * counter it had signed; the marketplace's craft bundle lets only referral partners refer; a vendor
+ * collects one agreement straight to its wallet (`collect`).
+ *
+ * Fast by design: payments of one time slot are sent together and mined in one block. Every transaction
+ * stays under EIP-7825's cap of 16,777,216 gas.
  */
 import { Interface, Signature, Wallet, keccak256, toUtf8Bytes, type TypedDataField } from "ethers";
 
@@ -27,11 +37,13 @@ import {
   counterProposalTypes,
   domainFromErc5267,
   permitTypes,
+  randomCounterNonce,
   type AgreementTerms,
   type Party,
   type ReferralTier,
 } from "../lib/eip712.js";
 import { fetchLogs } from "../lib/fetch-logs.js";
+import { orderRefFromText } from "../lib/order-ref.js";
 import { ETH, MemberRole, MemberStatus, NetworkKind } from "../lib/protocol.js";
 import { readContract } from "../lib/read-contract.js";
 import { DevChain, type DevTransaction } from "./dev-chain.js";
@@ -42,8 +54,14 @@ const HOUR = 3_600n;
 const DUSD = 1_000_000n; // 6 decimals
 /** Gas limits of batched transactions (not estimated, to keep the seed fast): several times what they use (bench/gas.md), so contracts instrumented for coverage fit too. */
 const PAY_GAS = 600_000n;
+const ORDER_GAS = 2_000_000n;
 const WITHDRAW_GAS = 1_500_000n;
+const RELEASE_GAS = 200_000n;
 const RELEASE_GAS_EACH = 100_000n;
+/** EIP-7825: no transaction may ask for more gas than this. */
+const TX_GAS_CAP = 16_777_216n;
+/** Held payments released per transaction, so a release stays under the cap. */
+const RELEASES_PER_TX = Number((TX_GAS_CAP - RELEASE_GAS) / RELEASE_GAS_EACH);
 const ETHER = 10n ** 18n;
 /** The concert tickets' holdback: each payment stays refundable for two days. */
 const TICKETS_HOLDBACK = 2n * DAY;
@@ -67,11 +85,26 @@ export type SeedDemoParameters = {
   onProgress?: (message: string) => void;
 };
 
+/** One order of the story. */
+export interface SeedDemoOrder {
+  /** Its reference, as text (e.g. "CS-0001"). */
+  ref: string;
+  payer: string;
+  lines: number;
+  /** What happens, in a sentence. */
+  story: string;
+}
+
 export interface SeedDemoReturnType {
   networks: Record<string, bigint>;
   agreements: Record<string, bigint>;
   members: number;
+  /** Every payment, order lines included. */
   payments: number;
+  /** The orders paid with `payOrder` (their lines are among the payments). */
+  orders: SeedDemoOrder[];
+  /** Agreements collected with `collect` (paid straight to the party). */
+  collects: number;
   referredPayments: number;
   permitPayments: number;
   /** Payments held by the concert tickets, and what became of them. */
@@ -108,10 +141,11 @@ export async function seedDemo({
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
     readContract<T>({ transport, abi: "ecoshare", address: ecoshare, functionName, args, blockTag: "latest" });
 
-  // Money for the customers: demo dollars, approved once (except Emre, who pays by permit).
+  // Money for the customers: demo dollars, approved once (except Emre, who pays by permit). Wanderwise Travel
+  // books for a customer once, so it holds some too.
   const customers = ["alice", "bob", "chen", "dana", "emre"].map(who);
   const deployer = who("deployer");
-  for (const customer of customers) {
+  for (const customer of [...customers, who("travelAgency")]) {
     await chain.send({ from: deployer.address, to: stablecoin, data: tokenData("mint", [customer.address, 1_000_000n * DUSD]) });
     if (customer.key !== "emre") {
       await chain.send({ from: customer.address, to: stablecoin, data: tokenData("approve", [ecoshare, 2n ** 256n - 1n]) });
@@ -155,20 +189,27 @@ export async function seedDemo({
     referralFeeBps: number,
     parties: [string, number][],
     title: string,
-    { referralTiers = [], holdback = 0n, refunder }: { referralTiers?: ReferralTier[]; holdback?: bigint; refunder?: string } = {},
+    {
+      referralTiers = [],
+      holdback = 0n,
+      refunder,
+      referrerRoles = 0,
+    }: { referralTiers?: ReferralTier[]; holdback?: bigint; refunder?: string; referrerRoles?: number } = {},
   ) => {
     const net = await read<{ feeRecipient: Address; feeBps: number }>("network", [networks[networkKey]]);
     const unit = asset === ETH ? "ETH" : "dUSD";
     const scale = asset === ETH ? ETHER : DUSD;
     const tiers = referralTiers.map((t) => `, ${t.feeBps / 100}% once ${Number(t.fromVolume) / Number(scale)} ${unit} referred`).join("");
     const held = holdback === 0n ? "" : ` Payments are held ${holdback / DAY} days; ${who(refunder!).name} may refund them until then.`;
-    const text = `${title}. Shares of the vendor pool: ${parties.map(([k, s]) => `${who(k).name} ${s / 100}%`).join(", ")}. Referral fee ${referralFeeBps / 100}%${tiers}.${held}`;
+    const roles = referrerRoles === 0 ? "" : " Only referral partners may refer customers.";
+    const text = `${title}. Shares of the vendor pool: ${parties.map(([k, s]) => `${who(k).name} ${s / 100}%`).join(", ")}. Referral fee ${referralFeeBps / 100}%${tiers}.${held}${roles}`;
     return {
       networkId: networks[networkKey]!,
       asset,
       parties: parties.map(([key, shareBps]): Party => ({ account: who(key).address, shareBps })),
       referralFeeBps,
       referralTiers,
+      referrerRoles,
       networkFeeBps: net.feeBps,
       feeRecipient: net.feeRecipient,
       ...window,
@@ -219,11 +260,19 @@ export async function seedDemo({
     await terms("itGuild", stablecoin, 1000, [["itAda", 4000], ["itTuring", 3500], ["itHopper", 2500]], "IT Guild managed services for small businesses"),
     { byTx: ["itAda"], bySignature: ["itHopper"] },
   );
+  // Anyone may join the marketplace, so a customer could refer itself through a second address: the bundle
+  // lets only admitted referral partners refer.
   agreements.craftBundle = await agree(
     "maker",
-    await terms("openBazaar", ETH, 300, [["maker", 7000], ["vintage", 3000]], "Open Bazaar craft bundle: a workshop piece and a vintage find"),
+    await terms("openBazaar", ETH, 300, [["maker", 7000], ["vintage", 3000]], "Open Bazaar craft bundle: a workshop piece and a vintage find", {
+      referrerRoles: 1 << MemberRole.ReferralPartner,
+    }),
     { byTx: ["vintage"] },
   );
+  // Each vendor's own offer, sold together in one order: a room, a dinner, a city event.
+  agreements.room = await agree("hotel", await terms("cityStay", ETH, 500, [["hotel", 10_000]], "City Stay room at the Grand Plaza Hotel, per night"), {});
+  agreements.dinner = await agree("restaurant", await terms("cityStay", ETH, 400, [["restaurant", 10_000]], "Dinner for two at Trattoria Centrale"), {});
+  agreements.cityEvent = await agree("events", await terms("cityStay", ETH, 400, [["events", 10_000]], "A CityPulse city event: guided night walk"), {});
   // Proposed by the hotel; the airline has not signed yet, so it stays pending.
   agreements.airportTransfer = await agree(
     "hotel",
@@ -236,17 +285,26 @@ export async function seedDemo({
   const ticketTerms = (events: number, hotel: number, title: string) =>
     terms("cityStay", stablecoin, 500, [["events", events], ["hotel", hotel]], title, { holdback: TICKETS_HOLDBACK, refunder: "events" });
   agreements.ticketsOffer = await agree("events", await ticketTerms(8500, 1500, "City Stay concert tickets"), {});
-  const counterTerms = await ticketTerms(8000, 2000, "City Stay concert tickets, countered by the hotel: 20% for selling them at the desk");
+  // Counter nonces are unordered: the hotel signs two counters (any fresh random nonce each), sends one and
+  // cancels the other.
   const hotel = who("hotel");
-  const counterMessage = {
-    counteredId: agreements.ticketsOffer,
-    terms: counterTerms,
-    nonce: await read<bigint>("nonces", [hotel.address]),
-    deadline: window.validUntil,
+  const signCounter = async (counterTerms: AgreementTerms) => {
+    const message = { counteredId: agreements.ticketsOffer!, terms: counterTerms, nonce: randomCounterNonce(), deadline: window.validUntil };
+    return { message, signature: await new Wallet(hotel.privateKey).signTypedData(domain, mutableTypes(counterProposalTypes), message) };
   };
-  const counterSignature = await new Wallet(hotel.privateKey).signTypedData(domain, mutableTypes(counterProposalTypes), counterMessage);
+  const counter = await signCounter(await ticketTerms(8000, 2000, "City Stay concert tickets, countered by the hotel: 20% for selling them at the desk"));
+  const withdrawn = await signCounter(await ticketTerms(7500, 2500, "City Stay concert tickets, countered by the hotel: 25%"));
+  await chain.send(call(hotel, "invalidateCounterNonce", [withdrawn.message.nonce]));
+  const { message: counterMessage, signature: counterSignature } = counter;
   await chain.send(
-    call(hotel, "counterProposeWithSignature", [agreements.ticketsOffer, counterTerms, hotel.address, window.validUntil, counterSignature]),
+    call(hotel, "counterProposeWithSignature", [
+      counterMessage.counteredId,
+      counterMessage.terms,
+      hotel.address,
+      counterMessage.nonce,
+      counterMessage.deadline,
+      counterSignature,
+    ]),
   );
   agreements.tickets = await read<bigint>("agreementCount");
   await chain.send(call(who("events"), "accept", [agreements.tickets]));
@@ -282,7 +340,7 @@ export async function seedDemo({
       payments++;
       referredPayments++;
       const orderRef = keccak256(toUtf8Bytes(`order-${payments}`)) as Hex;
-      return { ...call(who(key), "pay", [selling.weekend.id, ETH, amount, who("travelAgent").address, orderRef], amount), gas: PAY_GAS };
+      return { ...call(who(key), "pay", [selling.weekend.id, ETH, amount, who("travelAgent").address, orderRef, ETH], amount), gas: PAY_GAS };
     });
 
   // Held payments, read back from the log to release or refund them (only their hash is on chain).
@@ -305,7 +363,9 @@ export async function seedDemo({
     heldCount.payments = held.length + heldCount.released + heldCount.refunded;
     const txs: DevTransaction[] = [];
     if (day === Math.min(2, days)) {
-      const cancelled = held.find((h) => h.releaseAt > at);
+      // The concert Chen's ticket was for is cancelled: its refund goes to Chen, whom the agency named.
+      const pending = held.filter((h) => h.releaseAt > at);
+      const cancelled = pending.find((h) => h.refundTo.toLowerCase() !== h.payer.toLowerCase()) ?? pending[0];
       if (cancelled !== undefined) {
         txs.push({ ...call(who("events"), "refundHeldPayment", [cancelled]), gas: PAY_GAS });
         held.splice(held.indexOf(cancelled), 1);
@@ -313,11 +373,12 @@ export async function seedDemo({
       }
     }
     const due = held.filter((h) => h.releaseAt <= at);
-    if (due.length > 0) {
-      txs.push({ ...call(who("restaurant"), "releaseHeldPayments", [due]), gas: 200_000n + RELEASE_GAS_EACH * BigInt(due.length) });
-      held.splice(0, held.length, ...held.filter((h) => h.releaseAt > at));
-      heldCount.released += due.length;
+    for (let from = 0; from < due.length; from += RELEASES_PER_TX) {
+      const batch = due.slice(from, from + RELEASES_PER_TX);
+      txs.push({ ...call(who("restaurant"), "releaseHeldPayments", [batch]), gas: RELEASE_GAS + RELEASE_GAS_EACH * BigInt(batch.length) });
     }
+    held.splice(0, held.length, ...held.filter((h) => h.releaseAt > at));
+    heldCount.released += due.length;
     return txs;
   };
 
@@ -335,27 +396,98 @@ export async function seedDemo({
     const orderRef = keccak256(toUtf8Bytes(`order-${payments}`)) as Hex;
     if (offer.asset === ETH) {
       const amount = BigInt(Math.round((0.02 + random() * 0.88) * 1000)) * 10n ** 15n + BigInt(Math.floor(random() * 1_000_000));
-      return { ...call(customer, "pay", [offer.id, ETH, amount, referrer, orderRef], amount), gas: PAY_GAS };
+      return { ...call(customer, "pay", [offer.id, ETH, amount, referrer, orderRef, ETH], amount), gas: PAY_GAS };
     }
     const amount = BigInt(Math.round((5 + random() * 295) * 100)) * 10_000n + BigInt(Math.floor(random() * 10_000));
-    if (customer.key !== "emre") return { ...call(customer, "pay", [offer.id, stablecoin, amount, referrer, orderRef]), gas: PAY_GAS };
+    if (customer.key !== "emre") return { ...call(customer, "pay", [offer.id, stablecoin, amount, referrer, orderRef, ETH]), gas: PAY_GAS };
     // Emre has no allowance: every payment carries an EIP-2612 permit, signed in order of his nonces.
     permitPayments++;
-    const deadline = window.validUntil;
-    const permit = Signature.from(
-      await new Wallet(customer.privateKey).signTypedData(tokenDomain, PERMIT_TYPES, {
-        owner: customer.address,
-        spender: ecoshare,
-        value: amount,
-        nonce: emreNonce++,
-        deadline,
-      }),
-    );
+    const permit = await emrePermit(amount);
     return {
-      ...call(customer, "payWithPermit", [offer.id, stablecoin, amount, referrer, orderRef, deadline, permit.v, permit.r, permit.s]),
+      ...call(customer, "payWithPermit", [offer.id, stablecoin, amount, referrer, orderRef, ETH, permit.deadline, permit.v, permit.r, permit.s]),
       gas: PAY_GAS,
     };
   };
+  /** Emre's EIP-2612 permit for `value` demo dollars, the next of his nonces. */
+  const emrePermit = async (value: bigint) => {
+    const emre = who("emre");
+    const deadline = window.validUntil;
+    const signature = await new Wallet(emre.privateKey).signTypedData(tokenDomain, PERMIT_TYPES, {
+      owner: emre.address,
+      spender: ecoshare,
+      value,
+      nonce: emreNonce++,
+      deadline,
+    });
+    const { v, r, s } = Signature.from(signature);
+    return { token: stablecoin, value, deadline, v, r, s };
+  };
+
+  // Orders: several agreements, one customer, one transaction (the lines count among the payments).
+  const orders: SeedDemoOrder[] = [];
+  type Line = { agreement: string; asset: Address; amount: bigint };
+  const order = async (
+    payerKey: string,
+    ref: string,
+    lines: Line[],
+    { referrer, refundTo, story }: { referrer?: string; refundTo?: string; story: string },
+  ): Promise<DevTransaction> => {
+    const payer = who(payerKey);
+    const referrerAddress = referrer === undefined ? ETH : who(referrer).address;
+    const orderLines = lines.map((l) => ({ agreementId: agreements[l.agreement]!, asset: l.asset, amount: l.amount, referrer: referrerAddress }));
+    const tokens = lines.filter((l) => l.asset !== ETH).reduce((sum, l) => sum + l.amount, 0n);
+    // Emre has no allowance: the order carries one permit for the sum of its dollar lines.
+    const permits = tokens > 0n && payerKey === "emre" ? [await emrePermit(tokens)] : [];
+    if (permits.length > 0) permitPayments++;
+    const value = lines.filter((l) => l.asset === ETH).reduce((sum, l) => sum + l.amount, 0n);
+    payments += lines.length;
+    if (referrer !== undefined) referredPayments += lines.length;
+    orders.push({ ref, payer: payer.name, lines: lines.length, story });
+    const refundAddress = refundTo === undefined ? ETH : who(refundTo).address;
+    return { ...call(payer, "payOrder", [orderLines, orderRefFromText(ref), refundAddress, permits], value), gas: ORDER_GAS };
+  };
+  const milli = 10n ** 15n;
+  /** The story's orders, by day and time slot. */
+  const plannedOrders: { day: number; slot: number; payer: string; ref: string; lines: Line[]; referrer?: string; refundTo?: string; story: string }[] = [
+    {
+      day: 1,
+      slot: 1,
+      payer: "alice",
+      ref: "CS-0001",
+      lines: [
+        { agreement: "room", asset: ETH, amount: 240n * milli },
+        { agreement: "dinner", asset: ETH, amount: 95n * milli },
+        { agreement: "cityEvent", asset: ETH, amount: 40n * milli },
+      ],
+      referrer: "travelAgent",
+      story: "Alice books a room, dinner and a city event in one transaction through Atlas Journeys's referral link",
+    },
+    {
+      day: 1,
+      slot: 2,
+      payer: "emre",
+      ref: "CS-0002",
+      lines: [
+        { agreement: "room", asset: ETH, amount: 480n * milli },
+        { agreement: "diningPass", asset: stablecoin, amount: 120n * DUSD },
+        { agreement: "tickets", asset: stablecoin, amount: 65n * DUSD },
+      ],
+      referrer: "travelAgency",
+      story: "Emre pays ETH and dUSD in one order, the dollars pulled once with one permit",
+    },
+    {
+      day: Math.min(2, days),
+      slot: 0,
+      payer: "travelAgency",
+      ref: "CS-0003",
+      lines: [
+        { agreement: "room", asset: ETH, amount: 240n * milli },
+        { agreement: "tickets", asset: stablecoin, amount: 55n * DUSD },
+      ],
+      refundTo: "chen",
+      story: "Wanderwise Travel books for Chen and names him as refund recipient; the cancelled concert ticket is refunded to Chen",
+    },
+  ];
 
   /** `account` withdraws (or, with `by`, someone triggers it for them) its whole `asset` balance. */
   const withdraw = async (key: string, asset: Address, agreementKeys: string[], by?: string): Promise<DevTransaction | undefined> => {
@@ -366,7 +498,16 @@ export async function seedDemo({
     if (amount === 0n) return undefined;
     return { ...call(who(by ?? key), "withdraw", [account.address, asset, ids]), gas: WITHDRAW_GAS };
   };
+  /** `key` collects its earnings from one agreement straight to its wallet (`collect`). */
+  let collects = 0;
+  const collect = async (key: string, agreementKey: string): Promise<DevTransaction | undefined> => {
+    const id = agreements[agreementKey];
+    if (id === undefined || (await read<bigint>("collectable", [id, who(key).address])) === 0n) return undefined;
+    collects++;
+    return { ...call(who(key), "collect", [id]), gas: WITHDRAW_GAS };
+  };
   const withdrawalsOn: Record<number, () => Promise<(DevTransaction | undefined)[]>> = {
+    3: async () => [await collect("hotel", "room")],
     4: async () => [
       await withdraw("travelAgency", ETH, []),
       await withdraw("travelAgency", stablecoin, []),
@@ -397,6 +538,9 @@ export async function seedDemo({
       const count = Math.floor(paymentsPerDay / slots.length) + (slot < paymentsPerDay % slots.length ? 1 : 0);
       const txs: DevTransaction[] = [];
       for (let i = 0; i < count; i++) txs.push(await payment());
+      for (const planned of plannedOrders.filter((o) => o.day === day && o.slot === slot)) {
+        txs.push(await order(planned.payer, planned.ref, planned.lines, planned));
+      }
       if (day === 1 && slot === 0) txs.push(...groupBooking([["alice", 8n * 10n ** 17n], ["bob", 8n * 10n ** 17n], ["chen", 8n * 10n ** 17n]]));
       if (day === 1 && slot === 1) txs.push(...groupBooking([["dana", 5n * 10n ** 17n]]));
       await chain.sendInBlock(txs, dayStart + hour * HOUR + BigInt(Math.floor(random() * 3_000)));
@@ -421,7 +565,7 @@ export async function seedDemo({
     }
     const planned = withWithdrawals ? await withdrawalsOn[day]?.() : undefined;
     const txs = (planned ?? []).filter((tx): tx is DevTransaction => tx !== undefined);
-    withdrawals += txs.length;
+    withdrawals += txs.filter((tx) => !tx.data.startsWith(ecoshareInterface.getFunction("collect")!.selector)).length;
     txs.push(...(await settleHeld(day, dayStart + 21n * HOUR)));
     await chain.sendInBlock(txs, dayStart + 21n * HOUR);
     onProgress?.(`day ${day} of ${days}: ${payments} payments, ${withdrawals} withdrawals`);
@@ -432,6 +576,8 @@ export async function seedDemo({
     agreements,
     members,
     payments,
+    orders,
+    collects,
     referredPayments,
     permitPayments,
     held: { ...heldCount, pending: held.length },

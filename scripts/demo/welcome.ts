@@ -39,7 +39,9 @@ export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app,
       `(one amended, one terminated, one pending, one negotiated by counter-proposal), ${seed.payments} payments ` +
       `(${seed.referredPayments} referred, ${seed.permitPayments} by permit, ${seed.held.payments} held for refunds: ` +
       `${seed.held.released} released, ${seed.held.refunded} refunded, ${seed.held.pending} pending) ` +
-      `over ${seed.days} simulated days, ${seed.withdrawals} withdrawals.`,
+      `over ${seed.days} simulated days, ${seed.withdrawals} withdrawals and ${seed.collects} collect${seed.collects === 1 ? "" : "s"}.`,
+    `Orders (${seed.orders.length}, ${seed.orders.reduce((n, o) => n + o.lines, 0)} of the payments are their lines; one transaction each):`,
+    ...seed.orders.map((o) => `  ${o.ref}  ${o.lines} lines: ${o.story}.`),
     "",
     "Accounts: Hardhat's test mnemonic \"test test test test test test test test test test test junk\".",
     "These keys are public: never send real money to them. Import one into a wallet to act as that partner.",

@@ -36,6 +36,8 @@ export function formatMismatch({ mismatch: m, assets, labels }: FormatMismatchPa
       return `Network ${m.networkId} ${m.field}: ${said}.`;
     case "membership":
       return `Membership of ${who} in network ${m.networkId} (${m.field}): ${said}.`;
+    case "counter":
+      return `Counter-proposal nonce of ${who} (${m.field}): ${said}.`;
     case "count":
       return `${m.field}: ${said}.`;
   }
@@ -78,6 +80,14 @@ export function formatAuditSummary({ report, labels, maxLines = 40 }: FormatAudi
     lines.push(
       `  held payments in ${asset?.symbol ?? held.asset}: ${formatAmount(held.pending, asset)} pending (${held.pendingPayments}), ` +
         `${formatAmount(held.released, asset)} released (${held.releasedPayments}), ${formatAmount(held.refunded, asset)} refunded (${held.refundedPayments})`,
+    );
+  }
+  if (ledger.orders.length > 0) {
+    const orderLines = ledger.orders.reduce((n, o) => n + o.lines.length, 0);
+    const refunded = ledger.orders.reduce((n, o) => n + o.lines.filter((i) => ledger.payments[i]?.status === "refunded").length, 0);
+    lines.push(
+      `  orders: ${ledger.orders.length} order${ledger.orders.length === 1 ? "" : "s"} of ${orderLines} lines in all (each paid in one transaction)` +
+        `${refunded === 0 ? "" : `, ${refunded} held line${refunded === 1 ? "" : "s"} refunded`}`,
     );
   }
   const counters = agreements.filter((a) => a.counteredId !== 0n);

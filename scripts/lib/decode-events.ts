@@ -1,7 +1,8 @@
 /**
  * Turns the raw logs of the Ecoshare contract into typed events, decoded with the generated ABI.
  * Integers of up to 32 bits (enums, basis points, versions) come out as numbers, wider ones as bigints,
- * addresses checksummed, structs as objects: the same shapes as scripts/lib/eip712.ts.
+ * addresses checksummed, structs as objects: the same shapes as scripts/lib/eip712.ts (so an agreement's
+ * `validFrom` and `validUntil`, uint32 on chain, come out as bigints, as its `AgreementTerms` has them).
  */
 import { getAddress, Interface, type EventFragment, type ParamType } from "ethers";
 
@@ -24,6 +25,8 @@ export interface HeldPayment {
   referralFee: bigint;
   vendorShare: bigint;
   releaseAt: bigint;
+  /** Who a refund credits: the payer unless the payment (or its order) named someone else. */
+  refundTo: Address;
 }
 
 /** The arguments of every event the Ecoshare contract emits, by event name. */
@@ -46,22 +49,18 @@ export interface EcoshareEventArgs {
   AgreementSuperseded: { previousId: bigint; agreementId: bigint };
   AgreementTerminated: { agreementId: bigint; party: Address };
   AgreementCountered: { agreementId: bigint; counteredId: bigint; author: Address };
-  PaymentSplit: {
-    agreementId: bigint;
-    payer: Address;
-    referrer: Address;
-    asset: Address;
-    amount: bigint;
-    networkFee: bigint;
-    referralFee: bigint;
-    vendorShare: bigint;
-    orderRef: Hex;
-  };
+  CounterNonceInvalidated: { author: Address; nonce: bigint };
+  /** No asset and no split: both follow from the agreement's terms (scripts/lib/ledger.ts derives them). */
+  PaymentSplit: { agreementId: bigint; payer: Address; referrer: Address; amount: bigint; orderRef: Hex };
+  /** The next `lineCount` PaymentSplit events of the same transaction are the order's lines. */
+  OrderPaid: { payer: Address; orderRef: Hex; lineCount: bigint; refundTo: Address };
   ReferralTierApplied: { agreementId: bigint; referrer: Address; tier: number; feeBps: number; volumeBefore: bigint };
   PaymentHeld: { holdId: bigint; agreementId: bigint; held: HeldPayment };
   HeldPaymentReleased: { holdId: bigint; agreementId: bigint };
-  HeldPaymentRefunded: { holdId: bigint; agreementId: bigint; payer: Address; amount: bigint };
+  HeldPaymentRefunded: { holdId: bigint; agreementId: bigint; refundTo: Address; amount: bigint };
   EarningsCollected: { agreementId: bigint; account: Address; asset: Address; partyShare: bigint; networkFee: bigint };
+  /** Earnings `collect` paid straight to `account`, in the agreement's asset, without touching its balance. */
+  EarningsPaid: { agreementId: bigint; account: Address; partyShare: bigint; networkFee: bigint };
   Withdrawn: { account: Address; asset: Address; recipient: Address; amount: bigint };
   EIP712DomainChanged: Record<string, never>;
 }
@@ -120,6 +119,7 @@ export function decodeEcoshareLog({ log }: DecodeEcoshareLogParameters): DecodeE
     fragment.inputs.forEach((input, i) => {
       args[input.name] = normaliseValue(input, values[i]);
     });
+    if (fragment.name === "AgreementProposed") args.terms = asAgreementTerms(args.terms as Record<string, unknown>);
   }
   return {
     eventName: fragment.name as EcoshareEventName,
@@ -143,6 +143,11 @@ export function abiEventNames(): string[] {
   const names: string[] = [];
   ecoshareInterface.forEachEvent((event) => names.push(event.name));
   return names;
+}
+
+/** Decoded terms in the shape of eip712.ts's `AgreementTerms`: the validity window as bigints. */
+function asAgreementTerms(terms: Record<string, unknown>): AgreementTerms {
+  return { ...terms, validFrom: BigInt(terms.validFrom as number), validUntil: BigInt(terms.validUntil as number) } as unknown as AgreementTerms;
 }
 
 /** One ABI word as {@link normaliseValue} would give it. */

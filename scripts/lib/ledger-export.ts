@@ -1,11 +1,14 @@
 /**
  * The audit's full ledger as files: one CSV per table (amounts in base units, exact) and one JSON
- * document with everything, including the chain's readings and every problem found.
+ * document with everything, including the chain's readings and every problem found; orders and payments
+ * (every payment and every order line) also as JSON of their own, amounts as strings of base units.
  */
+import { formatAmount } from "./assets.js";
 import type { AuditReport } from "./audit.js";
 import { formatMismatch, type AddressLabels } from "./audit-format.js";
 import { collectable, heldTotals, networkFeeTotals, referralStanding } from "./ledger.js";
 import { nextReferralTier } from "./referral-tiers.js";
+import { formatOrderRef } from "./order-ref.js";
 import { AgreementStatus, MemberRole, MemberStatus, NetworkKind, enumName } from "./protocol.js";
 import { entitledAccounts } from "./reconcile.js";
 
@@ -13,7 +16,9 @@ export type LedgerFilesParameters = { report: AuditReport; labels?: AddressLabel
 
 /**
  * File name to content: accounts.csv, agreements.csv, positions.csv, networks.csv, members.csv, holdings.csv,
- * held.csv (held payments per asset), held-payments.csv, referrals.csv, problems.csv, ledger.json.
+ * held.csv (held payments per asset), held-payments.csv, referrals.csv, orders.csv and orders.json (one row
+ * per order), payments.csv and payments.json (one row per payment or order line, with its order and split),
+ * problems.csv, ledger.json.
  */
 export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters): Map<string, string> {
   const { ledger, assets, readings } = report;
@@ -34,6 +39,7 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
       refunds: a.refunds,
       collectedShares: a.collectedShares,
       collectedNetworkFees: a.collectedNetworkFees,
+      paidByCollect: a.paidByCollect,
       withdrawn: a.withdrawn,
     };
   });
@@ -54,6 +60,7 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
     parties: a.parties.length,
     referralFeeBps: a.referralFeeBps,
     referralTiers: a.referralTiers.map((t) => `${t.feeBps}@${t.fromVolume}`).join(" "),
+    referrerRoles: referrerRolesText(a.referrerRoles),
     networkFeeBps: a.networkFeeBps,
     feeRecipient: a.feeRecipient,
     holdbackPeriod: a.holdbackPeriod,
@@ -140,10 +147,13 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
     referralFee: h.referralFee,
     vendorShare: h.vendorShare,
     releaseAt: h.releaseAt,
+    refundTo: h.refundTo,
+    refundToLabel: label(h.refundTo),
+    payment: h.payment,
     heldIn: h.heldIn,
     settledIn: h.settledIn ?? "",
   }));
-  const heldColumns = ["holdId", "agreementId", "status", "payer", "payerLabel", "referrer", "referrerLabel", "asset", "symbol", "amount", "networkFee", "referralFee", "vendorShare", "releaseAt", "heldIn", "settledIn"];
+  const heldColumns = ["holdId", "agreementId", "status", "payer", "payerLabel", "referrer", "referrerLabel", "asset", "symbol", "amount", "networkFee", "referralFee", "vendorShare", "releaseAt", "refundTo", "refundToLabel", "payment", "heldIn", "settledIn"];
   files.set("held-payments.csv", toCsv(heldPayments, heldColumns));
 
   const referrals = [...ledger.referrals.values()].flatMap((r) => {
@@ -164,6 +174,7 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
       symbol: symbol(agreement.asset),
       volume: r.volume,
       volumeOnChain: chain?.volume ?? "",
+      pending: r.pending,
       tier: standing.tier,
       feeBps: standing.feeBps,
       nextTierFeeBps: next?.feeBps ?? "",
@@ -173,8 +184,58 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
       highestTierCharged: r.highestTier,
     }];
   });
-  const referralColumns = ["lineageId", "agreementId", "referrer", "label", "asset", "symbol", "volume", "volumeOnChain", "tier", "feeBps", "nextTierFeeBps", "toNextTier", "payments", "refunded", "highestTierCharged"];
+  const referralColumns = ["lineageId", "agreementId", "referrer", "label", "asset", "symbol", "volume", "volumeOnChain", "pending", "tier", "feeBps", "nextTierFeeBps", "toNextTier", "payments", "refunded", "highestTierCharged"];
   files.set("referrals.csv", toCsv(referrals, referralColumns));
+
+  const orders = ledger.orders.map((o) => ({
+    order: o.index,
+    transactionHash: o.transactionHash,
+    blockNumber: o.blockNumber,
+    payer: o.payer,
+    payerLabel: label(o.payer),
+    orderRef: formatOrderRef(o.orderRef),
+    orderRefHex: o.orderRef,
+    lineCount: o.lineCount,
+    refundTo: o.refundTo,
+    refundToLabel: label(o.refundTo),
+    totals: o.totals.map((t) => `${t.asset}=${t.amount}`).join(" "),
+    totalsText: o.totals.map((t) => formatAmount(t.amount, assets.get(t.asset.toLowerCase()))).join(" + "),
+  }));
+  const orderColumns = ["order", "transactionHash", "blockNumber", "payer", "payerLabel", "orderRef", "orderRefHex", "lineCount", "refundTo", "refundToLabel", "totals", "totalsText"];
+  files.set("orders.csv", toCsv(orders, orderColumns));
+  files.set(
+    "orders.json",
+    exactJson(orders.map(({ totals: _totals, ...o }, i) => ({ ...o, totals: ledger.orders[i]!.totals.map((t) => ({ ...t, symbol: symbol(t.asset) })) }))),
+  );
+
+  const payments = ledger.payments.map((p) => ({
+    payment: p.index,
+    order: p.order,
+    line: p.line,
+    transactionHash: p.transactionHash,
+    blockNumber: p.blockNumber,
+    logIndex: p.logIndex,
+    agreementId: p.agreementId,
+    payer: p.payer,
+    payerLabel: label(p.payer),
+    referrer: p.referrer,
+    referrerLabel: label(p.referrer),
+    asset: p.asset,
+    symbol: symbol(p.asset),
+    amount: p.amount,
+    networkFee: p.networkFee,
+    referralFee: p.referralFee,
+    vendorShare: p.vendorShare,
+    referralFeeBps: p.referralFeeBps,
+    tier: p.tier,
+    orderRef: formatOrderRef(p.orderRef),
+    status: p.status,
+    holdId: p.holdId,
+    refundTo: p.refundTo,
+  }));
+  const paymentColumns = ["payment", "order", "line", "transactionHash", "blockNumber", "logIndex", "agreementId", "payer", "payerLabel", "referrer", "referrerLabel", "asset", "symbol", "amount", "networkFee", "referralFee", "vendorShare", "referralFeeBps", "tier", "orderRef", "status", "holdId", "refundTo"];
+  files.set("payments.csv", toCsv(payments, paymentColumns));
+  files.set("payments.json", exactJson(payments));
 
   files.set(
     "holdings.csv",
@@ -232,15 +293,29 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
     heldPayments,
     referrals,
     lineages: [...ledger.lineages.values()],
+    orders: { count: ledger.orders.length, lines: ledger.orders.reduce((n, o) => n + o.lines.length, 0), file: "orders.json" },
+    payments: { count: ledger.payments.length, file: "payments.json" },
+    cancelledCounterNonces: ledger.cancelledCounterNonces,
     problems,
   };
-  files.set("ledger.json", JSON.stringify(json, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value), 2) + "\n");
+  files.set("ledger.json", exactJson(json));
   return files;
 }
 
-type Cell = string | number | bigint | boolean;
+/** JSON with every bigint as a string of its exact value and absent values as null. */
+export function exactJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v === undefined ? null : v), 2) + "\n";
+}
 
-/** RFC 4180 CSV with a header row; `columns` fixes the header when there may be no rows. */
+/** A referrer-roles bitmask in words: "any member", or the roles it lets refer, e.g. "ReferralPartner". */
+export function referrerRolesText(roles: number): string {
+  if (roles === 0) return "any member";
+  return Object.entries(MemberRole).filter(([, role]) => ((roles >> role) & 1) === 1).map(([name]) => name).join(" ");
+}
+
+type Cell = string | number | bigint | boolean | undefined;
+
+/** RFC 4180 CSV with a header row; `columns` fixes the header when there may be no rows. Absent cells are empty. */
 export function toCsv(rows: readonly Record<string, Cell>[], columns?: readonly string[]): string {
   const header = columns ?? Object.keys(rows[0] ?? {});
   const escape = (value: Cell | undefined) => {

@@ -3,14 +3,22 @@
  * split and entitlement rules of scripts/lib/split-math.ts. Events are applied one at a time, in chain
  * order, so the audit rebuilds it in one pass and the app can keep it up to date as new logs arrive.
  *
- * The ledger trusts no number the contract reports: a payment is split by the rules (the event's own
- * split is only cross-checked), and every inconsistency between the log and the rules is recorded as an
- * anomaly with the transaction that caused it.
+ * The ledger trusts no number the contract reports: `PaymentSplit` carries no split, so each payment is
+ * split by the rules from its agreement's terms (`networkFeeBps`, `referralFeeBps`, tiers from
+ * `AgreementProposed`) and the tier its referrer reached; the `ReferralTierApplied` just before it and the
+ * `PaymentHeld` just after are cross-checked against that, and every inconsistency between the log and the
+ * rules is recorded as an anomaly with the transaction that caused it.
  *
- * Dynamic revenue sharing (docs/architecture.md): a referrer's volume is kept per lineage and sets its
- * tier (scripts/lib/referral-tiers.ts); a payment under holdback credits nothing until its release, and a
- * refund credits its whole amount to the payer; the first version of a negotiation that activates outruns
- * the other pending versions of its lineage.
+ * Protocol v2 (docs/architecture.md):
+ * - Orders: an `OrderPaid` opens an order; the next `lineCount` `PaymentSplit` events of the same
+ *   transaction are its lines, in order (the one place this grouping rule is written).
+ * - Held payments: a payment under holdback credits nothing until its release; a refund credits its whole
+ *   amount to the refund recipient bound into the held record (`refundTo`).
+ * - Loyalty volume is earned: a referrer's volume (per lineage, tiered versions only) counts a payment when
+ *   it is credited: at once, or for a held payment on its release; a refund changes no volume.
+ * - Earnings leave by `withdraw` (`EarningsCollected` into the balance, `Withdrawn` out of it) or by
+ *   `collect` (`EarningsPaid`: collected and paid straight to the account).
+ * - The first version of a negotiation that activates outruns the other pending versions of its lineage.
  */
 import type { Address, Hex } from "./eip1193.js";
 import type { EcoshareEvent, EcoshareEventOf, HeldPayment, LogPosition } from "./decode-events.js";
@@ -69,6 +77,8 @@ export interface LedgerAgreement {
   referralFeeBps: number;
   /** Loyalty tiers above the base rate (empty: a flat rate, and no volume is tracked). */
   referralTiers: ReferralTier[];
+  /** Who may refer: a bitmask of `1 << MemberRole` (0: any active member). */
+  referrerRoles: number;
   networkFeeBps: number;
   feeRecipient: Address;
   /** Seconds each payment stays held (0: none). */
@@ -89,7 +99,7 @@ export interface LedgerAgreement {
   networkFeesCollected: bigint;
   payments: number;
   referredPayments: number;
-  /** Sum of the payments' amounts (held and refunded ones included). */
+  /** Sum of the payments' amounts (held and refunded ones included): what customers paid, not what was earned. */
   volume: bigint;
   /** Sum of the referral fees credited out of this agreement's payments. */
   referralFees: bigint;
@@ -106,21 +116,28 @@ export interface LedgerAgreement {
 /** A payment held by an agreement with a holdback period, and what became of it. */
 export interface LedgerHeldPayment extends HeldPayment {
   status: "pending" | "released" | "refunded";
+  /** The payment it holds: its index in {@link Ledger.payments}. */
+  payment?: number;
   /** The transaction that paid (and held) it. */
   heldIn: Hex;
   /** The transaction that released or refunded it. */
   settledIn?: Hex;
 }
 
-/** A referrer's loyalty in one lineage: its referred volume under tiered versions, net of refunds. */
+/** A referrer's loyalty in one lineage: the volume it earned under tiered versions. */
 export interface LedgerReferral {
   lineageId: bigint;
   referrer: Address;
-  /** What the contract's `referredVolume` returns for every version of the lineage. */
+  /**
+   * Earned volume, what the contract's `referredVolume` returns for every version of the lineage: payments
+   * credited at once, and held payments once released.
+   */
   volume: bigint;
-  /** Tiered payments that named it, refunded ones included. */
+  /** Held payments that named it and are neither released nor refunded: not counted yet. */
+  pending: bigint;
+  /** Tiered payments that named it, held and refunded ones included. */
   payments: number;
-  /** Volume taken back by refunds. */
+  /** Held payments refunded: never counted into its volume. */
   refunded: bigint;
   /** The tier and rate its last payment was charged. */
   lastTier: number;
@@ -146,11 +163,67 @@ export interface LedgerAccount {
   balance: bigint;
   /** Referral fees credited (of held payments: once released). */
   referralFees: bigint;
-  /** Held payments refunded to this account as their payer. */
+  /** Held payments refunded to this account as their refund recipient (`refundTo`, by default the payer). */
   refunds: bigint;
+  /** Party shares collected from agreements, by `withdraw` (into the balance) or `collect` (paid straight out). */
   collectedShares: bigint;
+  /** Network fees collected as fee recipient, by either route. */
   collectedNetworkFees: bigint;
+  /** Of those collected earnings, what `collect` paid straight to the account (it never was in the balance). */
+  paidByCollect: bigint;
+  /** Paid out of the balance by `withdraw` or `withdrawTo`. */
   withdrawn: bigint;
+}
+
+/** One payment: a `pay`, a `payWithPermit` or one line of an order, with the split the rules give it. */
+export interface LedgerPayment extends LogPosition {
+  /** Its place among the payments, from 0, in chain order. */
+  index: number;
+  agreementId: bigint;
+  /** The agreement's asset. */
+  asset: Address;
+  payer: Address;
+  /** address(0): none. */
+  referrer: Address;
+  amount: bigint;
+  orderRef: Hex;
+  networkFee: bigint;
+  referralFee: bigint;
+  vendorShare: bigint;
+  /** The referral rate charged: 0 without a referrer, the agreement's rate, or its tier's. */
+  referralFeeBps: number;
+  /** The loyalty tier charged (tiered agreements with a referrer only; 0 is the base rate). */
+  tier?: number;
+  /** The order it is a line of (its index in {@link Ledger.orders}) and its line number from 0. */
+  order?: number;
+  line?: number;
+  /** Credited at once, or held (then pending, released or refunded). */
+  status: "credited" | "pending" | "released" | "refunded";
+  /** Held payments: the hold id and who a refund credits. */
+  holdId?: bigint;
+  refundTo?: Address;
+}
+
+/** One order: `payOrder`'s lines, paid in one transaction under one reference. */
+export interface LedgerOrder extends LogPosition {
+  /** Its place among the orders, from 0, in chain order. */
+  index: number;
+  payer: Address;
+  orderRef: Hex;
+  lineCount: number;
+  /** Who a refund of any held line credits (the payer unless it named someone else). */
+  refundTo: Address;
+  /** Its lines: indexes in {@link Ledger.payments}, in order. */
+  lines: number[];
+  /** What its lines add up to, per asset, assets in the order of their first line. */
+  totals: { asset: Address; amount: bigint }[];
+}
+
+/** A counter-proposal nonce its author cancelled (`invalidateCounterNonce`). */
+export interface LedgerCounterNonce {
+  author: Address;
+  nonce: bigint;
+  transactionHash: Hex;
 }
 
 /** Something in the log that breaks the rules. */
@@ -172,6 +245,10 @@ export interface Ledger {
   /** Referred volumes, keyed by {@link referralKey}. */
   referrals: Map<string, LedgerReferral>;
   lineages: Map<bigint, LedgerLineage>;
+  /** Every payment and order line, in chain order. */
+  payments: LedgerPayment[];
+  orders: LedgerOrder[];
+  cancelledCounterNonces: LedgerCounterNonce[];
   anomalies: LedgerAnomaly[];
   events: number;
   lastBlock: bigint;
@@ -186,6 +263,9 @@ export function createLedger(): Ledger {
     heldPayments: new Map(),
     referrals: new Map(),
     lineages: new Map(),
+    payments: [],
+    orders: [],
+    cancelledCounterNonces: [],
     anomalies: [],
     events: 0,
     lastBlock: 0n,
@@ -216,6 +296,9 @@ export function buildLedger({ events }: BuildLedgerParameters): Ledger {
 export function applyEvent(ledger: Ledger, event: EcoshareEvent): void {
   ledger.events++;
   if (event.blockNumber > ledger.lastBlock) ledger.lastBlock = event.blockNumber;
+  const open = transients.get(ledger)?.order;
+  // An order's lines all come in its own transaction: anything else first means some are missing.
+  if (open !== undefined && (event.transactionHash !== open.transactionHash || event.eventName === "OrderPaid")) closeOrder(ledger);
   switch (event.eventName) {
     case "NetworkCreated": {
       const { networkId, operator, kind, feeRecipient, feeBps, metadataURI } = event.args;
@@ -299,6 +382,12 @@ export function applyEvent(ledger: Ledger, event: EcoshareEvent): void {
     case "AgreementCountered":
       counter(ledger, event);
       return;
+    case "CounterNonceInvalidated":
+      ledger.cancelledCounterNonces.push({ ...event.args, transactionHash: event.transactionHash });
+      return;
+    case "OrderPaid":
+      openOrder(ledger, event);
+      return;
     case "ReferralTierApplied":
       transientOf(ledger).tierApplied = event;
       return;
@@ -320,6 +409,7 @@ export function applyEvent(ledger: Ledger, event: EcoshareEvent): void {
       splitInto(ledger, event);
       return;
     case "EarningsCollected":
+    case "EarningsPaid":
       collectInto(ledger, event);
       return;
     case "Withdrawn":
@@ -451,7 +541,7 @@ export function accountEntry(ledger: Ledger, account: Address, asset: Address): 
   const key = accountKey(account, asset);
   let entry = ledger.accounts.get(key);
   if (entry === undefined) {
-    entry = { account, asset, balance: 0n, referralFees: 0n, refunds: 0n, collectedShares: 0n, collectedNetworkFees: 0n, withdrawn: 0n };
+    entry = { account, asset, balance: 0n, referralFees: 0n, refunds: 0n, collectedShares: 0n, collectedNetworkFees: 0n, paidByCollect: 0n, withdrawn: 0n };
     ledger.accounts.set(key, entry);
   }
   return entry;
@@ -467,6 +557,10 @@ function proposeAgreement(ledger: Ledger, event: EcoshareEventOf<"AgreementPropo
   // An amendment continues its previous version's lineage; a counter-proposal learns its lineage from the
   // `AgreementCountered` that follows.
   const lineageId = previousId === 0n ? agreementId : (ledger.agreements.get(previousId)?.lineageId ?? previousId);
+  const previous = ledger.agreements.get(previousId);
+  if (previous !== undefined && !sameAddress(previous.asset, terms.asset)) {
+    anomaly(ledger, event, `amendment ${agreementId} changes the asset of agreement ${previousId} from ${previous.asset} to ${terms.asset}`, { agreementId });
+  }
   ledger.agreements.set(agreementId, {
     id: agreementId,
     networkId,
@@ -479,6 +573,7 @@ function proposeAgreement(ledger: Ledger, event: EcoshareEventOf<"AgreementPropo
     asset: terms.asset,
     referralFeeBps: terms.referralFeeBps,
     referralTiers: terms.referralTiers.map((t) => ({ ...t })),
+    referrerRoles: terms.referrerRoles,
     networkFeeBps: terms.networkFeeBps,
     feeRecipient: terms.feeRecipient,
     holdbackPeriod: terms.holdbackPeriod,
@@ -535,6 +630,9 @@ function counter(ledger: Ledger, event: EcoshareEventOf<"AgreementCountered">): 
   if (!countered.parties.some((p) => sameAddress(p.account, author))) {
     anomaly(ledger, event, `${author} countered agreement ${counteredId} without being a party`, { account: author, agreementId });
   }
+  if (!sameAddress(agreement.asset, countered.asset)) {
+    anomaly(ledger, event, `counter-proposal ${agreementId} changes the asset of agreement ${counteredId} from ${countered.asset} to ${agreement.asset}`, { agreementId });
+  }
   if (agreement.lineageId === countered.lineageId) return;
   // A counter to a first proposal was filed under a lineage of its own: move it to the thread it answers.
   const own = ledger.lineages.get(agreement.lineageId);
@@ -548,49 +646,117 @@ function counter(ledger: Ledger, event: EcoshareEventOf<"AgreementCountered">): 
   if (agreement.status === AgreementStatus.Active) activate(ledger, agreement);
 }
 
+/** An `OrderPaid` opens an order: the next `lineCount` `PaymentSplit` events of its transaction are its lines. */
+function openOrder(ledger: Ledger, event: EcoshareEventOf<"OrderPaid">): void {
+  const { payer, orderRef, lineCount, refundTo } = event.args;
+  const order: LedgerOrder = {
+    index: ledger.orders.length,
+    payer,
+    orderRef,
+    lineCount: Number(lineCount),
+    refundTo,
+    lines: [],
+    totals: [],
+    blockNumber: event.blockNumber,
+    transactionHash: event.transactionHash,
+    transactionIndex: event.transactionIndex,
+    logIndex: event.logIndex,
+  };
+  ledger.orders.push(order);
+  if (lineCount === 0n) anomaly(ledger, event, `order ${order.index} by ${payer} has no lines`);
+  else transientOf(ledger).order = order;
+}
+
+/** Ends the order still waiting for lines: it has fewer than it announced. */
+function closeOrder(ledger: Ledger): void {
+  const transient = transientOf(ledger);
+  const order = transient.order;
+  transient.order = undefined;
+  if (order !== undefined && order.lines.length < order.lineCount) {
+    anomaly(ledger, order, `order ${order.index} by ${order.payer} announced ${order.lineCount} lines; its transaction has ${order.lines.length}`, {
+      account: order.payer,
+    });
+  }
+}
+
+/** Adds `payment` to the order waiting for lines, if any: the grouping rule of orders. */
+function addToOrder(ledger: Ledger, payment: LedgerPayment): void {
+  const transient = transientOf(ledger);
+  const order = transient.order;
+  if (order === undefined) return;
+  if (!sameAddress(payment.payer, order.payer) || payment.orderRef !== order.orderRef) {
+    anomaly(ledger, payment, `line ${order.lines.length} of order ${order.index} was paid by ${payment.payer} under ${payment.orderRef}, not by its payer under its reference`, {
+      account: payment.payer,
+      agreementId: payment.agreementId,
+    });
+  }
+  Object.assign(payment, { order: order.index, line: order.lines.length });
+  order.lines.push(payment.index);
+  const total = order.totals.find((t) => sameAddress(t.asset, payment.asset));
+  if (total === undefined) order.totals.push({ asset: payment.asset, amount: payment.amount });
+  else total.amount += payment.amount;
+  if (order.lines.length === order.lineCount) transient.order = undefined;
+}
+
 function splitInto(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">): void {
-  const { agreementId, payer, referrer, asset, amount } = event.args;
+  const { agreementId, payer, referrer, amount, orderRef } = event.args;
   const transient = transientOf(ledger);
   const tierApplied = transient.tierApplied;
   transient.tierApplied = undefined;
-  checkNothingAwaited(ledger);
+  checkNothingAwaited(ledger, { orders: false });
   const agreement = agreementOf(ledger, event, agreementId);
   if (agreement === undefined) return;
   if (agreement.status !== AgreementStatus.Active) {
     anomaly(ledger, event, `agreement ${agreementId} took a payment while ${statusName(agreement.status)}`, { agreementId });
   }
-  if (!sameAddress(asset, agreement.asset)) {
-    anomaly(ledger, event, `agreement ${agreementId} took a payment in ${asset}, not its asset ${agreement.asset}`, { agreementId });
-  }
   const referred = !sameAddress(referrer, ETH);
-  if (referred) {
-    const member = ledger.networks.get(agreement.networkId)?.members.get(referrer);
-    if (member?.status !== MemberStatus.Active) {
-      anomaly(ledger, event, `referrer ${referrer} of a payment to agreement ${agreementId} is not an active member`, {
-        account: referrer,
-        agreementId,
-      });
-    }
-  }
+  if (referred) checkReferrer(ledger, event, agreement);
   const tiered = referred && agreement.referralTiers.length > 0;
-  const referralFeeBps = tiered ? applyTier(ledger, event, agreement, tierApplied) : referred ? agreement.referralFeeBps : 0;
+  const { tier, feeBps } = tiered ? applyTier(ledger, event, agreement, tierApplied) : { tier: undefined, feeBps: referred ? agreement.referralFeeBps : 0 };
   if (!tiered && tierApplied !== undefined) {
     anomaly(ledger, tierApplied, `a tier was applied to a payment to agreement ${agreementId}, which has no tiers or no referrer`, { agreementId });
   }
-  const split = splitPayment({ amount, networkFeeBps: agreement.networkFeeBps, referralFeeBps });
-  for (const field of ["networkFee", "referralFee", "vendorShare"] as const) {
-    if (split[field] !== event.args[field]) {
-      anomaly(ledger, event, `payment to agreement ${agreementId}: the event says ${field} ${event.args[field]}, the rules give ${split[field]}`, {
-        agreementId,
-      });
-    }
-  }
+  const payment: LedgerPayment = {
+    index: ledger.payments.length,
+    agreementId,
+    asset: agreement.asset,
+    payer,
+    referrer,
+    amount,
+    orderRef,
+    ...splitPayment({ amount, networkFeeBps: agreement.networkFeeBps, referralFeeBps: feeBps }),
+    referralFeeBps: feeBps,
+    ...(tier === undefined ? {} : { tier }),
+    status: agreement.holdbackPeriod === 0 ? "credited" : "pending",
+    blockNumber: event.blockNumber,
+    transactionHash: event.transactionHash,
+    transactionIndex: event.transactionIndex,
+    logIndex: event.logIndex,
+  };
+  ledger.payments.push(payment);
+  addToOrder(ledger, payment);
   agreement.payments++;
   agreement.volume += amount;
   if (referred) agreement.referredPayments++;
   // Under holdback nothing is credited: the `PaymentHeld` that follows records it, its release credits it.
-  if (agreement.holdbackPeriod !== 0) transient.awaitingHold = { position: event, agreementId, payer, referrer, asset, amount, ...split };
-  else credit(ledger, agreement, referrer, split);
+  if (agreement.holdbackPeriod !== 0) transient.awaitingHold = payment;
+  else {
+    credit(ledger, agreement, referrer, payment);
+    if (tiered) referralOf(ledger, agreement, referrer).volume += amount;
+  }
+}
+
+/** A referrer must be an active member in a role the agreement lets refer, and not the payer. */
+function checkReferrer(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">, agreement: LedgerAgreement): void {
+  const { referrer, payer } = event.args;
+  const subject = { account: referrer, agreementId: agreement.id };
+  const member = ledger.networks.get(agreement.networkId)?.members.get(referrer);
+  if (member?.status !== MemberStatus.Active) {
+    anomaly(ledger, event, `referrer ${referrer} of a payment to agreement ${agreement.id} is not an active member`, subject);
+  } else if (agreement.referrerRoles !== 0 && ((agreement.referrerRoles >> member.role) & 1) === 0) {
+    anomaly(ledger, event, `referrer ${referrer} of a payment to agreement ${agreement.id} has role ${member.role}, which the agreement does not let refer`, subject);
+  }
+  if (sameAddress(referrer, payer)) anomaly(ledger, event, `${payer} referred its own payment to agreement ${agreement.id}`, subject);
 }
 
 /** Credits a split: the referral fee to the referrer's balance, the rest to the agreement's totals. */
@@ -604,20 +770,30 @@ function credit(ledger: Ledger, agreement: LedgerAgreement, referrer: Address, s
   entry.referralFees += split.referralFee;
 }
 
-/** Counts a tiered payment into its referrer's volume; returns the rate of the tier reached before it. */
+/** `referrer`'s loyalty in the lineage of `agreement`, created empty on first use. */
+function referralOf(ledger: Ledger, agreement: LedgerAgreement, referrer: Address): LedgerReferral {
+  const key = referralKey(agreement.lineageId, referrer);
+  let referral = ledger.referrals.get(key);
+  if (referral === undefined) {
+    referral = { lineageId: agreement.lineageId, referrer, volume: 0n, pending: 0n, payments: 0, refunded: 0n, lastTier: 0, lastFeeBps: 0, highestTier: 0 };
+    ledger.referrals.set(key, referral);
+  }
+  return referral;
+}
+
+/**
+ * The tier and rate a tiered payment is charged: those its referrer's earned volume reached before it, as
+ * the `ReferralTierApplied` emitted just before must say. Counting the payment in is the caller's (at once, or
+ * on release for a held payment).
+ */
 function applyTier(
   ledger: Ledger,
   event: EcoshareEventOf<"PaymentSplit">,
   agreement: LedgerAgreement,
   applied: EcoshareEventOf<"ReferralTierApplied"> | undefined,
-): number {
-  const { referrer, amount } = event.args;
-  const key = referralKey(agreement.lineageId, referrer);
-  let referral = ledger.referrals.get(key);
-  if (referral === undefined) {
-    referral = { lineageId: agreement.lineageId, referrer, volume: 0n, payments: 0, refunded: 0n, lastTier: 0, lastFeeBps: 0, highestTier: 0 };
-    ledger.referrals.set(key, referral);
-  }
+): { tier: number; feeBps: number } {
+  const { referrer } = event.args;
+  const referral = referralOf(ledger, agreement, referrer);
   const volumeBefore = referral.volume;
   const { tier, feeBps } = referralTierFor({ referralFeeBps: agreement.referralFeeBps, referralTiers: agreement.referralTiers, volume: volumeBefore });
   const subject = { account: referrer, agreementId: agreement.id };
@@ -635,29 +811,34 @@ function applyTier(
       );
     }
   }
-  referral.volume += amount;
   referral.payments++;
   Object.assign(referral, { lastTier: tier, lastFeeBps: feeBps, highestTier: Math.max(referral.highestTier, tier) });
-  return feeBps;
+  return { tier, feeBps };
 }
 
 function hold(ledger: Ledger, event: EcoshareEventOf<"PaymentHeld">): void {
   const { holdId, agreementId, held } = event.args;
   const transient = transientOf(ledger);
-  const awaited = transient.awaitingHold;
+  const payment = transient.awaitingHold;
   transient.awaitingHold = undefined;
   const agreement = agreementOf(ledger, event, agreementId);
   if (agreement === undefined) return;
   const fields = ["agreementId", "payer", "referrer", "asset", "amount", "networkFee", "referralFee", "vendorShare"] as const;
-  if (awaited === undefined || awaited.position.transactionHash !== event.transactionHash) {
+  const order = payment?.order === undefined ? undefined : ledger.orders[payment.order];
+  if (payment === undefined || payment.transactionHash !== event.transactionHash) {
     anomaly(ledger, event, `payment ${holdId} held by agreement ${agreementId} follows no payment to it`, { agreementId });
-  } else if (held.holdId !== holdId || fields.some((f) => String(held[f]).toLowerCase() !== String(awaited[f]).toLowerCase())) {
+  } else if (held.holdId !== holdId || fields.some((f) => String(held[f]).toLowerCase() !== String(payment[f]).toLowerCase())) {
     anomaly(ledger, event, `held payment ${holdId} of agreement ${agreementId} is not the payment split just before`, { agreementId });
   }
+  if (sameAddress(held.refundTo, ETH) || (order !== undefined && !sameAddress(held.refundTo, order.refundTo))) {
+    anomaly(ledger, event, `held payment ${holdId} of agreement ${agreementId} would refund ${held.refundTo}, not its order's refund recipient`, { agreementId });
+  }
   if (ledger.heldPayments.has(holdId)) anomaly(ledger, event, `hold id ${holdId} is used twice`, { agreementId });
-  ledger.heldPayments.set(holdId, { ...held, status: "pending", heldIn: event.transactionHash });
+  ledger.heldPayments.set(holdId, { ...held, status: "pending", heldIn: event.transactionHash, ...(payment === undefined ? {} : { payment: payment.index }) });
+  if (payment !== undefined) Object.assign(payment, { holdId, refundTo: held.refundTo });
   agreement.heldPayments++;
   agreement.heldAmount += held.amount;
+  if (!sameAddress(held.referrer, ETH) && agreement.referralTiers.length > 0) referralOf(ledger, agreement, held.referrer).pending += held.amount;
 }
 
 /** The held payment `holdId` of `agreementId`, if it is still pending; otherwise an anomaly. */
@@ -677,52 +858,56 @@ function takeHeld(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentReleased" |
   return [held, agreement];
 }
 
+/** Marks a held payment and its payment record `status`; its pending volume leaves the referrer's pending. */
+function settle(ledger: Ledger, held: LedgerHeldPayment, agreement: LedgerAgreement, status: "released" | "refunded"): LedgerReferral | undefined {
+  held.status = status;
+  const payment = held.payment === undefined ? undefined : ledger.payments[held.payment];
+  if (payment !== undefined) payment.status = status;
+  if (sameAddress(held.referrer, ETH) || agreement.referralTiers.length === 0) return undefined;
+  const referral = referralOf(ledger, agreement, held.referrer);
+  referral.pending -= held.amount;
+  return referral;
+}
+
 function release(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentReleased">): void {
   const taken = takeHeld(ledger, event);
   if (taken === undefined) return;
   const [held, agreement] = taken;
-  held.status = "released";
   agreement.releasedPayments++;
   agreement.releasedAmount += held.amount;
   credit(ledger, agreement, held.referrer, held);
+  // Earned now: the released payment counts into its referrer's volume.
+  const referral = settle(ledger, held, agreement, "released");
+  if (referral !== undefined) referral.volume += held.amount;
 }
 
 function refund(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentRefunded">): void {
   const taken = takeHeld(ledger, event);
   if (taken === undefined) return;
   const [held, agreement] = taken;
-  const { payer, amount } = event.args;
-  if (!sameAddress(payer, held.payer) || amount !== held.amount) {
-    anomaly(ledger, event, `held payment ${held.holdId} of ${held.amount} by ${held.payer} was refunded as ${amount} to ${payer}`, {
-      account: payer,
+  const { refundTo, amount } = event.args;
+  if (!sameAddress(refundTo, held.refundTo) || amount !== held.amount) {
+    anomaly(ledger, event, `held payment ${held.holdId} of ${held.amount} for ${held.refundTo} was refunded as ${amount} to ${refundTo}`, {
+      account: refundTo,
       agreementId: agreement.id,
     });
   }
-  held.status = "refunded";
   agreement.refundedPayments++;
   agreement.refundedAmount += held.amount;
-  // The refund reverses the referrer's volume, in tiered agreements (the only ones that count it).
-  if (!sameAddress(held.referrer, ETH) && agreement.referralTiers.length > 0) {
-    const referral = ledger.referrals.get(referralKey(agreement.lineageId, held.referrer));
-    if (referral === undefined || referral.volume < held.amount) {
-      anomaly(ledger, event, `refund of held payment ${held.holdId} takes more volume from ${held.referrer} than it referred`, {
-        account: held.referrer,
-        agreementId: agreement.id,
-      });
-    } else {
-      referral.volume -= held.amount;
-      referral.refunded += held.amount;
-    }
-  }
-  const entry = accountEntry(ledger, held.payer, held.asset);
+  // Never earned: the volume stays as it was.
+  const referral = settle(ledger, held, agreement, "refunded");
+  if (referral !== undefined) referral.refunded += held.amount;
+  const entry = accountEntry(ledger, held.refundTo, held.asset);
   entry.balance += held.amount;
   entry.refunds += held.amount;
 }
 
-/** State between the events of one payment: its tier (before the split) and its hold (after). */
+/** State between the events of one payment (its tier before the split, its hold after) and of one order. */
 interface Transient {
   tierApplied?: EcoshareEventOf<"ReferralTierApplied"> | undefined;
-  awaitingHold?: (Omit<HeldPayment, "holdId" | "releaseAt"> & { position: LogPosition }) | undefined;
+  awaitingHold?: LedgerPayment | undefined;
+  /** The order still waiting for lines. */
+  order?: LedgerOrder | undefined;
 }
 const transients = new WeakMap<Ledger, Transient>();
 
@@ -732,22 +917,24 @@ function transientOf(ledger: Ledger): Transient {
   return transient;
 }
 
-/** A payment under holdback must be followed by its `PaymentHeld`, a tier by its payment. */
-function checkNothingAwaited(ledger: Ledger): void {
+/** A payment under holdback must be followed by its `PaymentHeld`; an order by all its lines. */
+function checkNothingAwaited(ledger: Ledger, { orders = true }: { orders?: boolean } = {}): void {
   const transient = transientOf(ledger);
   if (transient.awaitingHold !== undefined) {
-    const { position, agreementId } = transient.awaitingHold;
-    anomaly(ledger, position, `a payment to agreement ${agreementId}, which has a holdback period, was not held`, { agreementId });
+    const { agreementId } = transient.awaitingHold;
+    anomaly(ledger, transient.awaitingHold, `a payment to agreement ${agreementId}, which has a holdback period, was not held`, { agreementId });
     transient.awaitingHold = undefined;
   }
+  if (orders) closeOrder(ledger);
 }
 
-function collectInto(ledger: Ledger, event: EcoshareEventOf<"EarningsCollected">): void {
-  const { agreementId, account, asset, partyShare, networkFee } = event.args;
+/** `EarningsCollected` (by `withdraw`, into the balance) and `EarningsPaid` (by `collect`, paid straight out). */
+function collectInto(ledger: Ledger, event: EcoshareEventOf<"EarningsCollected" | "EarningsPaid">): void {
+  const { agreementId, account, partyShare, networkFee } = event.args;
   const agreement = agreementOf(ledger, event, agreementId);
   if (agreement === undefined) return;
-  if (!sameAddress(asset, agreement.asset)) {
-    anomaly(ledger, event, `${account} collected ${asset} from agreement ${agreementId}, whose asset is ${agreement.asset}`, {
+  if (event.eventName === "EarningsCollected" && !sameAddress(event.args.asset, agreement.asset)) {
+    anomaly(ledger, event, `${account} collected ${event.args.asset} from agreement ${agreementId}, whose asset is ${agreement.asset}`, {
       account,
       agreementId,
     });
@@ -784,10 +971,14 @@ function collectInto(ledger: Ledger, event: EcoshareEventOf<"EarningsCollected">
     }
     agreement.networkFeesCollected += networkFee;
   }
+  if (event.eventName === "EarningsPaid" && partyShare + networkFee === 0n) {
+    anomaly(ledger, event, `${account} was paid nothing from agreement ${agreementId}`, { account, agreementId });
+  }
   const entry = accountEntry(ledger, account, agreement.asset);
-  entry.balance += partyShare + networkFee;
   entry.collectedShares += partyShare;
   entry.collectedNetworkFees += networkFee;
+  if (event.eventName === "EarningsPaid") entry.paidByCollect += partyShare + networkFee;
+  else entry.balance += partyShare + networkFee;
 }
 
 function withdrawFrom(ledger: Ledger, event: EcoshareEventOf<"Withdrawn">): void {

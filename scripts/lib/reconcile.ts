@@ -12,7 +12,7 @@ import { getBalance, type RetryOptions } from "./rpc.js";
 
 /** One difference between the log and the chain. `difference` is chain minus log. */
 export interface Mismatch {
-  kind: "balance" | "collectable" | "agreement" | "referral" | "network" | "membership" | "count" | "holdings";
+  kind: "balance" | "collectable" | "agreement" | "referral" | "network" | "membership" | "counter" | "count" | "holdings";
   /** What differs, e.g. "vendorPool", "heldPayments", "balanceOf" or "referredVolume". */
   field: string;
   account?: Address;
@@ -124,8 +124,8 @@ export async function reconcile({
   const pairs = new Map<string, { account: Address; asset: Address }>();
   const addPair = (account: Address, asset: Address) => pairs.set(`${account.toLowerCase()}/${asset.toLowerCase()}`, { account, asset });
   for (const entry of ledger.accounts.values()) addPair(entry.account, entry.asset);
-  // Payers of held payments: a refund the log lacks would credit an account the log knows nothing of.
-  for (const held of ledger.heldPayments.values()) addPair(held.payer, held.asset);
+  // Refund recipients of held payments: a refund the log lacks would credit an account the log knows nothing of.
+  for (const held of ledger.heldPayments.values()) addPair(held.refundTo, held.asset);
 
   for (const agreement of ledger.agreements.values()) {
     tasks.push(() => compareAgreement(agreement));
@@ -153,6 +153,13 @@ export async function reconcile({
         compare({ ...subject, field: "feeBps", ledger: String(expected.feeBps), chain: String(feeBps) });
       });
     }
+  }
+  // Counter-proposal nonces cancelled in the log must be used on chain.
+  for (const { author, nonce } of ledger.cancelledCounterNonces) {
+    tasks.push(async () => {
+      const used = await read<boolean>("isCounterNonceUsed", [author, nonce]);
+      compare({ kind: "counter", field: "isCounterNonceUsed", account: author, ledger: `nonce ${nonce} used: true`, chain: `nonce ${nonce} used: ${used}` });
+    });
   }
   for (const lineage of ledger.lineages.values()) {
     tasks.push(async () => {
@@ -206,6 +213,7 @@ export async function reconcile({
       feeRecipient: agreement.feeRecipient,
       validFrom: agreement.validFrom,
       validUntil: agreement.validUntil,
+      referrerRoles: agreement.referrerRoles,
       partyCount: agreement.parties.length,
       pendingAcceptances: agreement.parties.length - agreement.acceptedBy.length,
       lineageId: agreement.lineageId,
@@ -249,7 +257,7 @@ async function runWithConcurrency(tasks: readonly (() => Promise<void>)[], concu
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, worker));
 }
 
-const KIND_ORDER: Mismatch["kind"][] = ["holdings", "balance", "collectable", "agreement", "referral", "network", "membership", "count"];
+const KIND_ORDER: Mismatch["kind"][] = ["holdings", "balance", "collectable", "agreement", "referral", "network", "membership", "counter", "count"];
 
 function sortMismatches(mismatches: Mismatch[]): Mismatch[] {
   return mismatches.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));

@@ -10,7 +10,8 @@ import { ecoshareAbi } from "../../scripts/lib/abis.generated.js";
 import { formatAuditSummary, formatMismatch } from "../../scripts/lib/audit-format.js";
 import { runAudit, type AuditReport } from "../../scripts/lib/audit.js";
 import type { Address, Hex } from "../../scripts/lib/eip1193.js";
-import { buildLedger, heldTotals, lineageVersions, sameAddress } from "../../scripts/lib/ledger.js";
+import { buildLedger, heldTotals, lineageVersions, sameAddress, type LedgerOrder } from "../../scripts/lib/ledger.js";
+import { formatOrderRef } from "../../scripts/lib/order-ref.js";
 import { ledgerFiles } from "../../scripts/lib/ledger-export.js";
 import { AgreementStatus } from "../../scripts/lib/protocol.js";
 import { reconcile } from "../../scripts/lib/reconcile.js";
@@ -61,7 +62,7 @@ describe("audit", function () {
   it("writes the full ledger as CSV and JSON", async function () {
     const report = await audit();
     const files = ledgerFiles({ report, labels, chainId: 31337 });
-    expect([...files.keys()]).to.include.members(["accounts.csv", "agreements.csv", "positions.csv", "networks.csv", "holdings.csv", "problems.csv", "ledger.json"]);
+    expect([...files.keys()]).to.include.members(["accounts.csv", "agreements.csv", "positions.csv", "networks.csv", "holdings.csv", "orders.csv", "orders.json", "payments.csv", "payments.json", "problems.csv", "ledger.json"]);
     const json = JSON.parse(files.get("ledger.json")!) as { passed: boolean; agreements: unknown[] };
     expect(json.passed).to.equal(true);
     expect(json.agreements).to.have.length(report.ledger.agreements.size);
@@ -93,7 +94,10 @@ describe("audit", function () {
     expect(held!.pending > 0n && held!.released > 0n && held!.refunded > 0n).to.equal(true);
     expect(tickets.heldPayments).to.equal(chain.seed.held.pending);
     const refunded = [...ledger.heldPayments.values()].find((h) => h.status === "refunded")!;
-    expect([...ledger.accounts.values()].find((a) => sameAddress(a.account, refunded.payer) && a.refunds > 0n)?.refunds).to.equal(refunded.amount);
+    // Wanderwise Travel paid Chen's order; the refunded ticket went to Chen, the refund recipient it named.
+    expect([refunded.payer, refunded.refundTo]).to.deep.equal([who("Wanderwise Travel"), who("Chen")]);
+    expect([...ledger.accounts.values()].find((a) => sameAddress(a.account, who("Chen")) && a.refunds > 0n)?.refunds).to.equal(refunded.amount);
+    expect([...ledger.accounts.values()].find((a) => sameAddress(a.account, who("Wanderwise Travel")) && a.refunds > 0n)).to.equal(undefined);
     const summary = formatAuditSummary({ report, labels }).join("\n");
     expect(summary).to.match(/held payments in dUSD: [\d.]+ dUSD pending \(\d+\), [\d.]+ dUSD released \(\d+\), [\d.]+ dUSD refunded \(1\)/);
     expect(summary).to.include("Atlas Journeys tier 1");
@@ -102,6 +106,49 @@ describe("audit", function () {
     expect(files.get("held-payments.csv")!.trim().split("\n")).to.have.length(ledger.heldPayments.size + 1);
     expect(files.get("referrals.csv")).to.include("Atlas Journeys");
     expect(files.get("agreements.csv")!.split("\n")[0]).to.include("heldPending,releasedPayments,released,refundedPayments,refunded");
+  });
+
+  it("groups the story's orders and writes them, with every line and its split, as CSV and exact JSON", async function () {
+    const report = await audit();
+    const { ledger } = report;
+    const who = (label: string) => chain.record.demo!.accounts.find((a) => a.label === label)!.address;
+    expect(ledger.orders.map((o) => [formatOrderRef(o.orderRef), o.lineCount, o.lines.length])).to.deep.equal([["CS-0001", 3, 3], ["CS-0002", 3, 3], ["CS-0003", 2, 2]]);
+    const [stay, mixed, booked] = ledger.orders as [LedgerOrder, LedgerOrder, LedgerOrder];
+    // Room, dinner and event: three vendors' agreements, one transaction, one referrer, in ETH.
+    const lines = stay.lines.map((i) => ledger.payments[i]!);
+    expect(lines.map((p) => p.agreementId)).to.deep.equal([chain.seed.agreements.room, chain.seed.agreements.dinner, chain.seed.agreements.cityEvent]);
+    expect(new Set(lines.map((p) => p.transactionHash))).to.deep.equal(new Set([stay.transactionHash]));
+    expect(lines.every((p) => p.referrer === who("Atlas Journeys") && p.payer === who("Alice") && p.line === lines.indexOf(p))).to.equal(true);
+    expect(stay.totals).to.deep.equal([{ asset: ETH, amount: lines.reduce((s, p) => s + p.amount, 0n) }]);
+    expect(mixed.totals.map((t) => t.asset)).to.deep.equal([ETH, chain.stablecoin]);
+    expect(booked).to.include({ payer: who("Wanderwise Travel"), refundTo: who("Chen") });
+    // Payments outside orders carry no order.
+    expect(ledger.payments.filter((p) => p.order === undefined)).to.have.length(chain.seed.payments - 8);
+
+    const files = ledgerFiles({ report, labels, chainId: 31337 });
+    const orderRows = files.get("orders.csv")!.trim().split("\n");
+    expect(orderRows[0]).to.equal("order,transactionHash,blockNumber,payer,payerLabel,orderRef,orderRefHex,lineCount,refundTo,refundToLabel,totals,totalsText");
+    expect(orderRows).to.have.length(4);
+    expect(orderRows[3]).to.include(",Wanderwise Travel,CS-0003,0x43532d30303033").and.to.include(",Chen,").and.to.match(/ETH \+ [\d.]+ dUSD$/);
+    const ordersJson = JSON.parse(files.get("orders.json")!) as { orderRef: string; lineCount: number; totals: { asset: string; symbol: string; amount: string }[] }[];
+    expect(ordersJson[1]!.totals).to.deep.equal(mixed.totals.map((t) => ({ asset: t.asset, amount: t.amount.toString(), symbol: t.asset === ETH ? "ETH" : "dUSD" })));
+    const paymentRows = files.get("payments.csv")!.trim().split("\n");
+    expect(paymentRows).to.have.length(chain.seed.payments + 1);
+    expect(paymentRows[0]).to.equal("payment,order,line,transactionHash,blockNumber,logIndex,agreementId,payer,payerLabel,referrer,referrerLabel,asset,symbol,amount,networkFee,referralFee,vendorShare,referralFeeBps,tier,orderRef,status,holdId,refundTo");
+    const paymentsJson = JSON.parse(files.get("payments.json")!) as { order: number | null; amount: string; networkFee: string; referralFee: string; vendorShare: string; status: string; refundTo: string | null }[];
+    const refundedLine = paymentsJson.find((p) => p.order === booked.index && p.status === "refunded")!;
+    expect(refundedLine.refundTo).to.equal(who("Chen"));
+    for (const p of paymentsJson) expect(BigInt(p.networkFee) + BigInt(p.referralFee) + BigInt(p.vendorShare)).to.equal(BigInt(p.amount));
+    expect(paymentsJson.filter((p) => p.order === null)).to.have.length(chain.seed.payments - 8);
+  });
+
+  it("fails when an order's line is missing from the log", async function () {
+    const report = await audit();
+    const order = report.ledger.orders[0]!;
+    const line = report.events.find((e) => e.eventName === "PaymentSplit" && e.transactionHash === order.transactionHash)!;
+    const ledger = buildLedger({ events: report.events.filter((e) => e !== line) });
+    expect(ledger.anomalies.map((a) => a.message)).to.include(`order 0 by ${order.payer} announced 3 lines; its transaction has 2`);
+    expect(ledger.orders[0]!.lines).to.have.length(2);
   });
 
   it("fails when the log is missing a refund or a release the contract has", async function () {
@@ -113,9 +160,10 @@ describe("audit", function () {
       return (await reconcile({ transport: chain.transport, ecoshare: chain.ecoshare, ledger, blockNumber: report.toBlock, timestamp: report.timestamp })).mismatches;
     };
     const withoutRefund = await check(refundEvent);
-    const payer = refundEvent.eventName === "HeldPaymentRefunded" ? refundEvent.args : undefined;
-    expect(withoutRefund.find((m) => m.kind === "balance")).to.include({ account: payer!.payer, difference: payer!.amount });
-    expect(withoutRefund.find((m) => m.field === "heldPayments")).to.include({ agreementId: payer!.agreementId, ledger: String(chain.seed.held.pending + 1), chain: String(chain.seed.held.pending) });
+    const refunded = refundEvent.eventName === "HeldPaymentRefunded" ? refundEvent.args : undefined;
+    // The refund went to the customer the booking agent named, not to the agent who paid.
+    expect(withoutRefund.find((m) => m.kind === "balance")).to.include({ account: refunded!.refundTo, difference: refunded!.amount });
+    expect(withoutRefund.find((m) => m.field === "heldPayments")).to.include({ agreementId: refunded!.agreementId, ledger: String(chain.seed.held.pending + 1), chain: String(chain.seed.held.pending) });
     const withoutRelease = await check(releaseEvent);
     expect(withoutRelease.map((m) => m.field)).to.include.members(["vendorPool", "networkFees", "heldPayments"]);
     expect(withoutRelease.find((m) => m.field === "vendorPool")!.difference! > 0n).to.equal(true);

@@ -22,7 +22,13 @@ describe("decodeEcoshareLog", function () {
     for (const log of logs) {
       const ours = decodeEcoshareLog({ log });
       const parsed = iface.parseLog({ topics: [...log.topics], data: log.data })!;
-      const theirs = Object.fromEntries(parsed.fragment.inputs.map((input, i) => [input.name, normaliseValue(input, parsed.args[i])]));
+      const theirs: Record<string, unknown> = Object.fromEntries(parsed.fragment.inputs.map((input, i) => [input.name, normaliseValue(input, parsed.args[i])]));
+      // Terms come out as eip712.ts's AgreementTerms: the uint32 validity window as bigints.
+      if (parsed.name === "AgreementProposed") {
+        const terms = theirs.terms as { validFrom: number; validUntil: number };
+        expect([typeof terms.validFrom, typeof terms.validUntil]).to.deep.equal(["number", "number"]);
+        theirs.terms = { ...terms, validFrom: BigInt(terms.validFrom), validUntil: BigInt(terms.validUntil) };
+      }
       expect(ours?.eventName).to.equal(parsed.name);
       expect(ours?.args).to.deep.equal(theirs, `${parsed.name} in ${log.transactionHash}`);
       expect(ours).to.include({ blockNumber: log.blockNumber, logIndex: log.logIndex, transactionHash: log.transactionHash });
@@ -38,7 +44,15 @@ describe("decodeEcoshareLog", function () {
       "AgreementSuperseded",
       "AgreementTerminated",
       "PaymentSplit",
+      "OrderPaid",
+      "ReferralTierApplied",
+      "PaymentHeld",
+      "HeldPaymentReleased",
+      "HeldPaymentRefunded",
+      "AgreementCountered",
+      "CounterNonceInvalidated",
       "EarningsCollected",
+      "EarningsPaid",
       "Withdrawn",
     ]);
   });

@@ -4,7 +4,7 @@
  * same port, and Ctrl-C (SIGINT to the process group, as a terminal sends it) stopping everything.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -80,8 +80,12 @@ describe("npm run demo (end to end)", function () {
     expect(output).to.include("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"); // account #0's public test key
     expect(appUrl(), output).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(output).to.match(
-      /\d+ payments \(\d+ referred, \d+ by permit, \d+ held for refunds: \d+ released, \d+ refunded, \d+ pending\) over 14 simulated days, \d+ withdrawals/,
+      /\d+ payments \(\d+ referred, \d+ by permit, \d+ held for refunds: \d+ released, \d+ refunded, \d+ pending\) over 14 simulated days, \d+ withdrawals and 1 collect/,
     );
+    // The story's orders: one customer, a team of vendors, one transaction each.
+    expect(output).to.include("Orders (3, 8 of the payments are their lines; one transaction each):");
+    expect(output).to.include("CS-0001  3 lines: Alice books a room, dinner and a city event in one transaction through Atlas Journeys's referral link.");
+    expect(output).to.include("CS-0003  2 lines: Wanderwise Travel books for Chen and names him as refund recipient");
   });
 
   it("serves the web app, pointed at the demo's deployment record", async function () {
@@ -97,7 +101,14 @@ describe("npm run demo (end to end)", function () {
     const result = await runHardhat(["audit", "--rpc-url", `http://127.0.0.1:${port}`, "--records-dir", recordsDir, "--out", outDir]);
     expect(result.code, result.stdout + result.stderr).to.equal(0);
     expect(result.stdout).to.match(/Read \d+ events from blocks/).and.to.include("Audit passed");
-    expect((await readdir(outDir)).sort()).to.include.members(["accounts.csv", "ledger.json"]);
+    expect(result.stdout).to.include("orders: 3 orders of 8 lines in all (each paid in one transaction), 1 held line refunded");
+    expect((await readdir(outDir)).sort()).to.include.members(["accounts.csv", "ledger.json", "orders.csv", "orders.json", "payments.csv", "payments.json"]);
+    const orders = (await readFile(path.join(outDir, "orders.csv"), "utf8")).trim().split("\n");
+    expect(orders.slice(1).map((row) => row.split(",").slice(5, 8))).to.deep.equal([
+      ["CS-0001", "0x43532d3030303100000000000000000000000000000000000000000000000000", "3"],
+      ["CS-0002", "0x43532d3030303200000000000000000000000000000000000000000000000000", "3"],
+      ["CS-0003", "0x43532d3030303300000000000000000000000000000000000000000000000000", "2"],
+    ]);
   });
 
   it("fails the audit, naming the difference, once the contract holds less than it owes", async function () {

@@ -14,6 +14,7 @@ import { buildLedger, collectable, referralStanding } from "../../scripts/lib/le
 import { ETH, NetworkKind } from "../../scripts/lib/protocol.js";
 import { nextReferralTier, referralTierFor } from "../../scripts/lib/referral-tiers.js";
 import { seededRandom } from "../../scripts/lib/seeded-random.js";
+import { deployEcoshare } from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";
 
 const { ethers } = await network.create();
@@ -34,13 +35,83 @@ describe("loyalty tiers and held payments match the contract", function () {
     expect(nextReferralTier({ referralTiers, volume: 250n })).to.equal(undefined);
   });
 
+  it("counts a held payment into its referrer's volume only once released, and a refund never", async function () {
+    const [operator, vendor, referrer, customer, guest] = await ethers.getSigners();
+    const ecoshare = await deployEcoshare(ethers);
+    const address = (await ecoshare.getAddress()) as Address;
+    const startBlock = await ethers.provider.getBlockNumber();
+    await (await ecoshare.connect(operator!).createNetwork(NetworkKind.VendorLed, operator!.address, 100, "")).wait();
+    for (const member of [vendor!, referrer!]) {
+      await (await ecoshare.connect(member).join(1n, 0, "")).wait();
+      await (await ecoshare.connect(operator!).admit(1n, member.address)).wait();
+    }
+    const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    const terms: AgreementTerms = {
+      networkId: 1n,
+      asset: ETH,
+      parties: [{ account: vendor!.address as Address, shareBps: 10_000 }],
+      referralFeeBps: 500,
+      referralTiers: [{ fromVolume: 10n ** 18n, feeBps: 900 }],
+      referrerRoles: 0,
+      networkFeeBps: 100,
+      feeRecipient: operator!.address as Address,
+      validFrom: now,
+      validUntil: now + 365n * DAY,
+      holdbackPeriod: Number(DAY),
+      refunder: vendor!.address as Address,
+      termsHash: `0x${"33".repeat(32)}` as Hex,
+      termsURI: "",
+    };
+    await (await ecoshare.connect(vendor!).propose(terms)).wait();
+    const held: HeldPayment[] = [];
+    const pay = async (amount: bigint) => {
+      const receipt = await (await ecoshare.connect(customer!).pay(1n, ETH, amount, referrer!.address, `0x${"00".repeat(32)}`, guest!.address, { value: amount })).wait();
+      for (const log of receipt!.logs) {
+        const event = decodeEcoshareLog({ log: rawLog(log) });
+        if (event?.eventName === "PaymentHeld") held.push(event.args.held);
+      }
+    };
+    const ledger = async () => {
+      const logs = await ethers.provider.getLogs({ address, fromBlock: startBlock, toBlock: "latest" });
+      const rebuilt = buildLedger({ events: logs.map((log) => decodeEcoshareLog({ log: rawLog(log) })!) });
+      expect(rebuilt.anomalies).to.deep.equal([]);
+      const [volume, tier, feeBps] = await ecoshare.referredVolume(1n, referrer!.address);
+      expect(referralStanding({ ledger: rebuilt, agreementId: 1n, referrer: referrer!.address as Address })).to.deep.equal({ volume, tier: Number(tier), feeBps: Number(feeBps) });
+      return { rebuilt, referral: rebuilt.referrals.get(`1/${referrer!.address.toLowerCase()}`)! };
+    };
+
+    // 2 ETH held: past the 1 ETH threshold, yet not earned, so the next payment is still charged 5%.
+    await pay(2n * 10n ** 18n);
+    await pay(10n ** 18n);
+    let { rebuilt, referral } = await ledger();
+    expect([referral.volume, referral.pending]).to.deep.equal([0n, 3n * 10n ** 18n]);
+    expect(rebuilt.payments.map((p) => [p.tier, p.referralFeeBps, p.status, p.refundTo])).to.deep.equal([
+      [0, 500, "pending", guest!.address],
+      [0, 500, "pending", guest!.address],
+    ]);
+    // The second is refunded (to the guest the customer named): no volume either way.
+    await (await ecoshare.connect(vendor!).refundHeldPayment(held[1]!)).wait();
+    ({ rebuilt, referral } = await ledger());
+    expect([referral.volume, referral.pending, referral.refunded]).to.deep.equal([0n, 2n * 10n ** 18n, 10n ** 18n]);
+    expect(rebuilt.accounts.get(`${guest!.address.toLowerCase()}/${ETH}`)?.refunds).to.equal(10n ** 18n);
+    expect(await ecoshare.balanceOf(guest!.address, ETH)).to.equal(10n ** 18n);
+    // Released after its holdback: now earned, and the next payment is charged the 9% tier.
+    await ethers.provider.send("evm_increaseTime", [Number(DAY)]);
+    await (await ecoshare.connect(customer!).releaseHeldPayments([held[0]!])).wait();
+    await pay(10n ** 17n);
+    ({ rebuilt, referral } = await ledger());
+    expect([referral.volume, referral.pending]).to.deep.equal([2n * 10n ** 18n, 10n ** 17n]);
+    expect(rebuilt.payments.map((p) => p.status)).to.deep.equal(["released", "refunded", "pending"]);
+    expect(rebuilt.payments[2]).to.include({ tier: 1, referralFeeBps: 900, referralFee: 9n * 10n ** 15n });
+  });
+
   for (const seed of [Number(process.env.ECOSHARE_TIERS_SEED ?? 11), 12]) {
     it(`on a random sequence (seed ${seed}): tiers, volumes, held, released and refunded amounts equal the contract's`, async function () {
       const random = seededRandom(seed);
       const [operator, vendor, partner, ...rest] = await ethers.getSigners();
       const customers = rest.slice(0, 3);
       const referrers = rest.slice(3, 6);
-      const ecoshare = await ethers.deployContract("Ecoshare");
+      const ecoshare = await deployEcoshare(ethers);
       const address = (await ecoshare.getAddress()) as Address;
       const startBlock = await ethers.provider.getBlockNumber();
       const feeBps = Math.floor(random() * 500);
@@ -56,6 +127,7 @@ describe("loyalty tiers and held payments match the contract", function () {
         parties: [{ account: vendor!.address as Address, shareBps: 6_000 }, { account: partner!.address as Address, shareBps: 4_000 }],
         referralFeeBps: Math.floor(random() * 1_000),
         referralTiers,
+        referrerRoles: 0,
         networkFeeBps: feeBps,
         feeRecipient: operator!.address as Address,
         validFrom: now,
@@ -111,7 +183,7 @@ describe("loyalty tiers and held payments match the contract", function () {
         const customer = customers[Math.floor(random() * customers.length)]!;
         const referrer = random() < 0.85 ? referrers[Math.floor(random() * referrers.length)]!.address : ETH;
         const amount = 1n + BigInt(Math.floor(random() * 3e6)) * 10n ** 12n;
-        const receipt = await (await ecoshare.connect(customer).pay(id, ETH, amount, referrer, `0x${"00".repeat(32)}`, { value: amount })).wait();
+        const receipt = await (await ecoshare.connect(customer).pay(id, ETH, amount, referrer, `0x${"00".repeat(32)}`, ETH, { value: amount })).wait();
         for (const log of receipt!.logs) {
           const event = decodeEcoshareLog({ log: rawLog(log) });
           if (event?.eventName === "PaymentHeld") held.push(event.args.held);

@@ -1,7 +1,8 @@
 /**
  * The TypeScript ledger rules (scripts/lib/split-math.ts, scripts/lib/ledger.ts) against the contract on
- * random payments: every split, every collectable amount (open and, once terminated, final) and every
- * rebuilt total must equal the contract's, to the wei.
+ * random payments: every split the ledger derives from the terms (PaymentSplit carries none) must be what
+ * the contract credited, to the wei (its balances and running totals before and after each payment), and
+ * every collectable amount (open and, once terminated, final) and every rebuilt total must equal the contract's.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -13,6 +14,7 @@ import { buildLedger, collectable } from "../../scripts/lib/ledger.js";
 import { ETH, NetworkKind } from "../../scripts/lib/protocol.js";
 import { finalEntitlement, openEntitlement, shareStarts, splitPayment } from "../../scripts/lib/split-math.js";
 import { seededRandom } from "../../scripts/lib/seeded-random.js";
+import { deployEcoshare } from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";
 
 const { ethers } = await network.create();
@@ -35,7 +37,7 @@ describe("ledger rules match the contract", function () {
     const random = seededRandom(Number(process.env.ECOSHARE_RULES_SEED ?? 7));
     const signers = await ethers.getSigners();
     const [operator, customer, ...others] = signers;
-    const ecoshare = await ethers.deployContract("Ecoshare");
+    const ecoshare = await deployEcoshare(ethers);
     const address = (await ecoshare.getAddress()) as Address;
     const startBlock = await ethers.provider.getBlockNumber();
 
@@ -57,6 +59,7 @@ describe("ledger rules match the contract", function () {
         parties: parties.map((p, i) => ({ account: p.address as Address, shareBps: shares[i]! })),
         referralFeeBps: [5_000, 0, Math.floor(random() * 5_001)][n]!,
         referralTiers: [],
+        referrerRoles: 0,
         networkFeeBps: feeBps,
         feeRecipient: operator!.address as Address,
         validFrom: now,
@@ -72,17 +75,26 @@ describe("ledger rules match the contract", function () {
       agreements.push({ id, terms, parties });
     }
 
+    // What the contract credited for each payment: its balances and running totals just before and after.
+    const credited: { networkFee: bigint; referralFee: bigint; vendorShare: bigint }[] = [];
+    const referrerAddress = others[17]!.address;
     for (let i = 0; i < 150; i++) {
       const { id, terms } = agreements[Math.floor(random() * agreements.length)]!;
       const amount = randomAmount(random);
-      const referrer = random() < 0.5 ? others[17]!.address : ETH;
-      const receipt = await (await ecoshare.connect(customer!).pay(id, ETH, amount, referrer, `0x${"00".repeat(32)}`, { value: amount })).wait();
+      const referrer = random() < 0.5 ? referrerAddress : ETH;
+      const before = await ecoshare.agreement(id);
+      const referrerBefore = await ecoshare.balanceOf(referrerAddress, ETH);
+      const receipt = await (await ecoshare.connect(customer!).pay(id, ETH, amount, referrer, `0x${"00".repeat(32)}`, ETH, { value: amount })).wait();
+      const after = await ecoshare.agreement(id);
+      const split = {
+        networkFee: after.networkFees - before.networkFees,
+        referralFee: (await ecoshare.balanceOf(referrerAddress, ETH)) - referrerBefore,
+        vendorShare: after.vendorPool - before.vendorPool,
+      };
+      credited.push(split);
+      expect(splitPayment({ amount, networkFeeBps: terms.networkFeeBps, referralFeeBps: referrer === ETH ? 0 : terms.referralFeeBps })).to.deep.equal(split, `payment ${i} of ${amount}`);
       const event = decodeEcoshareLog({ log: rawLog(receipt!.logs.at(-1)!) });
       expect(event?.eventName).to.equal("PaymentSplit");
-      const expected = splitPayment({ amount, networkFeeBps: terms.networkFeeBps, referralFeeBps: referrer === ETH ? 0 : terms.referralFeeBps });
-      if (event?.eventName === "PaymentSplit") {
-        expect({ networkFee: event.args.networkFee, referralFee: event.args.referralFee, vendorShare: event.args.vendorShare }).to.deep.equal(expected, `payment ${i} of ${amount}`);
-      }
       // Now and then a party collects, so `collected` is exercised too.
       if (random() < 0.1) {
         const { parties } = agreements.find((a) => a.id === id)!;
@@ -112,6 +124,9 @@ describe("ledger rules match the contract", function () {
       for (const entry of ledger.accounts.values()) expect(entry.balance).to.equal(await ecoshare.balanceOf(entry.account, entry.asset));
     };
     await compareAll();
+    // The ledger derived each payment's split from the terms alone: the same, wei for wei.
+    const derived = buildLedger({ events: await ledgerEvents(startBlock) }).payments;
+    expect(derived.map(({ networkFee, referralFee, vendorShare }) => ({ networkFee, referralFee, vendorShare }))).to.deep.equal(credited);
 
     // Once terminated the pool is final: each party may take its exact slice, the last wei included.
     for (const { id, parties } of agreements) await (await ecoshare.connect(parties[0]!).terminate(id)).wait();

@@ -24,7 +24,7 @@ import { TxStatus } from "./TxStatus";
 type HeldState = LedgerHeldPayment["status"];
 const STATE_TEXT: Record<HeldState, string> = { pending: "Pending (held)", released: "Released", refunded: "Refunded" };
 
-/** The record as the contract takes it back (uint40 as a number). */
+/** The record as the contract takes it back (uint40 as a number), `refundTo` included: it is part of the hash. */
 export function heldForViem(r: HeldPaymentRecord) {
   return {
     holdId: r.holdId,
@@ -37,6 +37,7 @@ export function heldForViem(r: HeldPaymentRecord) {
     referralFee: r.referralFee,
     vendorShare: r.vendorShare,
     releaseAt: Number(r.releaseAt),
+    refundTo: r.refundTo,
   };
 }
 

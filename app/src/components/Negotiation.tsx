@@ -17,6 +17,7 @@ import { forgetCounter, parseCounter, readCounters, saveCounter, serializeCounte
 import { formatAmount, formatTimestamp, shortAddress } from "../lib/format";
 import { termsForViem, termsOf } from "../lib/terms";
 import { useWalletReady } from "./ChainGuard";
+import { CounterNonceStatus } from "./CounterNonceStatus";
 import { PasteShared } from "./PasteShared";
 import { TxStatus } from "./TxStatus";
 
@@ -58,7 +59,7 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
       address: deployment.ecoshare,
       abi: ecoshareAbi,
       functionName: "counterProposeWithSignature",
-      args: [BigInt(c.counteredId), termsForViem(c.terms), c.author, BigInt(c.deadline), c.signature],
+      args: [BigInt(c.counteredId), termsForViem(c.terms), c.author, BigInt(c.nonce), BigInt(c.deadline), c.signature],
     });
     if (receipt) forgetCounter(deployment.chainId, deployment.ecoshare, c);
   };
@@ -158,7 +159,8 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
                     </button>{" "}
                     <button type="button" className="secondary" onClick={() => void navigator.clipboard.writeText(serializeCounter(c))}>
                       Copy
-                    </button>
+                    </button>{" "}
+                    <CounterNonceStatus counter={c} onForget={() => forgetCounter(deployment.chainId, deployment.ecoshare, c)} />
                   </li>
                 ))}
               </ul>

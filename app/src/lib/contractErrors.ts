@@ -5,7 +5,7 @@
 import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, type Address } from "viem";
 
 import { shortAddress } from "./format";
-import { AGREEMENT_STATUSES, MEMBER_STATUSES, label } from "./enums";
+import { AGREEMENT_STATUSES, MEMBER_ROLES, MEMBER_STATUSES, label } from "./enums";
 
 type Args = readonly unknown[];
 const addr = (value: unknown) => (typeof value === "string" ? shortAddress(value as Address) : String(value));
@@ -46,6 +46,10 @@ export const ERROR_SENTENCES: Record<string, (args: Args) => string> = {
     `${addr(proposer)} may not propose in network #${num(id)}: only active members and the operator can.`,
   AmendmentChangesNetwork: ([previous, next]) =>
     `An amendment must stay in network #${num(previous)}, not move to #${num(next)}.`,
+  AmendmentChangesAsset: ([previous, asset]) =>
+    `An amendment or counter-proposal must keep the payment asset ${addr(previous)}, not switch to ${addr(asset)}: referral volumes are counted in one asset.`,
+  InvalidReferrerRoles: ([roles]) =>
+    `"Who may refer" (${num(roles)}) names a role that does not exist: choose among vendors, referral partners and distributors.`,
   AmendmentDropsParty: ([party]) =>
     `The amendment leaves out ${addr(party)}; give it a 0% share instead so it consents to leaving.`,
   UnexpectedAgreementStatus: ([id, status]) =>
@@ -63,6 +67,8 @@ export const ERROR_SENTENCES: Record<string, (args: Args) => string> = {
     `The counter-proposal is not validly signed by ${addr(author)} (or that signature was already used).`,
   CounterSignatureExpired: ([author, deadline]) =>
     `${addr(author)}'s signed counter-proposal expired on ${date(deadline)}; ask for a new one.`,
+  CounterNonceUsed: ([author, nonce]) =>
+    `${addr(author)}'s signed counter-proposal (nonce ${num(nonce).slice(0, 10)}…) was already submitted or cancelled by its author; it cannot be used.`,
   AlreadyAccepted: ([id, party]) => `${addr(party)} has already accepted agreement #${num(id)}.`,
   AcceptanceExpired: ([id, signer, deadline]) =>
     `${addr(signer)}'s signature for agreement #${num(id)} expired on ${date(deadline)}; ask for a new one.`,
@@ -81,12 +87,16 @@ export const ERROR_SENTENCES: Record<string, (args: Args) => string> = {
   SelfReferral: ([customer]) => `${addr(customer)} cannot be its own referrer.`,
   ReferrerNotActiveMember: ([id, referrer]) =>
     `The referrer ${addr(referrer)} is not an active member of network #${num(id)}, so it cannot earn a referral fee.`,
+  ReferrerRoleNotAllowed: ([id, referrer, role]) =>
+    `Agreement #${num(id)} does not let ${addr(referrer)} refer customers in its role (${label(MEMBER_ROLES, Number(role)).toLowerCase()}); pay without this referrer.`,
+  EmptyOrder: () => "The order has no lines: add at least one agreement and amount.",
   TokenDeliveryShortfall: ([token, expected, received]) =>
     `The token ${addr(token)} delivered ${num(received)} instead of ${num(expected)} base units: fee-on-transfer tokens are not accepted.`,
   AmountTooLarge: ([amount]) => `The amount ${num(amount)} is larger than the ledger can hold.`,
   AgreementAssetMismatch: ([id, expected, asset]) =>
     `Agreement #${num(id)} pays out ${addr(expected)}, not ${addr(asset)}.`,
   NotEntitled: ([id, account]) => `${addr(account)} has nothing to collect from agreement #${num(id)}.`,
+  NothingToCollect: ([id, account]) => `${addr(account)} has nothing to collect from agreement #${num(id)} right now.`,
   NothingToWithdraw: ([account]) => `${addr(account)} has nothing to withdraw in this asset.`,
   UnknownHeldPayment: ([holdId]) =>
     `Held payment #${num(holdId)} is not pending: it was already released or refunded, or its details do not match.`,

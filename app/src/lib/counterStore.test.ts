@@ -7,6 +7,7 @@ const counter: SignedCounter = {
   counteredId: "4",
   author: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
   deadline: "1800000000",
+  nonce: "91343852333181432387730302044767688728495783936",
   signature: `0x${"12".repeat(65)}`,
   terms: {
     networkId: 1n,
@@ -14,6 +15,7 @@ const counter: SignedCounter = {
     parties: [{ account: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", shareBps: 10_000 }],
     referralFeeBps: 500,
     referralTiers: [{ fromVolume: 2n * 10n ** 18n, feeBps: 700 }],
+    referrerRoles: 2,
     networkFeeBps: 150,
     feeRecipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
     validFrom: 1_700_000_000n,

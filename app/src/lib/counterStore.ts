@@ -1,7 +1,8 @@
 /**
  * Signed counter-proposals collected in this browser, waiting for anyone to submit them with
  * `counterProposeWithSignature`. Kept in localStorage per chain, contract and countered version; shared
- * between browsers as JSON.
+ * between browsers as JSON. Each carries its unordered nonce, so its author can cancel it and anyone can see
+ * whether it was already used (`isCounterNonceUsed`).
  */
 import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
 
@@ -11,6 +12,8 @@ export interface SignedCounter {
   counteredId: string;
   author: Address;
   deadline: string;
+  /** The author's unordered counter nonce (decimal): cancelled with `invalidateCounterNonce`, spent on submission. */
+  nonce: string;
   signature: Hex;
   terms: AgreementTerms;
 }
@@ -24,7 +27,7 @@ export function serializeCounter(counter: SignedCounter): string {
 
 export function parseCounter(text: string): SignedCounter {
   const value = JSON.parse(text, (_, v: unknown) => (typeof v === "string" && /^\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v)) as Partial<SignedCounter> | null;
-  if (!value || typeof value.author !== "string" || !isAddress(value.author) || typeof value.signature !== "string" || !isHex(value.signature) || !value.terms || typeof value.deadline !== "string" || typeof value.counteredId !== "string") {
+  if (!value || typeof value.author !== "string" || !isAddress(value.author) || typeof value.signature !== "string" || !isHex(value.signature) || !value.terms || typeof value.deadline !== "string" || typeof value.counteredId !== "string" || typeof value.nonce !== "string" || !/^\d+$/.test(value.nonce)) {
     throw new Error("No signed counter-proposal found: paste the JSON its author shared.");
   }
   return { ...(value as SignedCounter), author: getAddress(value.author) };

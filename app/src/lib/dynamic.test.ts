@@ -22,6 +22,7 @@ const terms = (hotel: number, extra: Partial<AgreementTerms> = {}): AgreementTer
   ],
   referralFeeBps: 500,
   referralTiers: [],
+  referrerRoles: 0,
   networkFeeBps: 100,
   feeRecipient: HOTEL,
   validFrom: 1_700_000_000n,

@@ -10,6 +10,7 @@ import type { AgreementTerms, ReferralTier } from "../../../scripts/lib/eip712.j
 import { lineageVersions, type Ledger, type LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { nextReferralTier, referralTierFor } from "../../../scripts/lib/referral-tiers.js";
 import { AgreementStatus } from "./enums";
+import { describeReferrerRoles } from "./referrerRoles";
 import type { ProtocolEvent } from "./protocolLog";
 
 type LooseEvent = { eventName: string; args: Record<string, unknown>; transactionHash: Hex };
@@ -88,6 +89,7 @@ export function diffTerms(versions: readonly AgreementTerms[], f: DiffFormat): D
       field: "Tiers",
       values: versions.map((t) => (t.referralTiers.length === 0 ? "none" : t.referralTiers.map((x) => `${pct(x.feeBps)} from ${f.amount(x.fromVolume)}`).join(", "))),
     },
+    { field: "Who may refer", values: versions.map((t) => describeReferrerRoles(t.referrerRoles)) },
     { field: "Network fee", values: versions.map((t) => pct(t.networkFeeBps)) },
     { field: "Window", values: versions.map((t) => `${f.date(t.validFrom)} to ${f.date(t.validUntil)}`) },
     { field: "Holdback", values: versions.map((t) => describeHoldback(t.holdbackPeriod)) },

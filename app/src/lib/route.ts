@@ -3,6 +3,7 @@ export type Route =
   | { page: "networks"; networkId?: bigint }
   | { page: "agreements"; agreementId?: bigint; create?: boolean; amend?: bigint; counter?: bigint }
   | { page: "pay"; agreementId: bigint; referrer?: string }
+  | { page: "checkout"; referrer?: string; add?: bigint[] }
   | { page: "payouts" }
   | { page: "audit" };
 
@@ -32,6 +33,12 @@ export function parseRoute(hash: string): Route {
       const referrer = params.get("ref") ?? undefined;
       return referrer ? { page: "pay", agreementId, referrer } : { page: "pay", agreementId };
     }
+    case "checkout": {
+      // `?ref=0x…` names the order's referrer; `?add=3,5` opens the order with lines for these agreements.
+      const referrer = params.get("ref") ?? undefined;
+      const add = (params.get("add") ?? "").split(",").map((v) => id(v.trim())).filter((v): v is bigint => v !== undefined);
+      return { page: "checkout", ...(referrer ? { referrer } : {}), ...(add.length > 0 ? { add } : {}) };
+    }
     case "payouts":
       return { page: "payouts" };
     case "audit":
@@ -39,6 +46,11 @@ export function parseRoute(hash: string): Route {
     default:
       return { page: "networks" };
   }
+}
+
+/** The shareable referral link to the checkout, crediting `referrer` on every line it may refer. */
+export function checkoutLink(origin: string, referrer: string, agreementIds: readonly bigint[] = []): string {
+  return `${origin}#/checkout?ref=${referrer}${agreementIds.length > 0 ? `&add=${agreementIds.join(",")}` : ""}`;
 }
 
 /** The shareable referral link to pay agreement `agreementId`, crediting `referrer`. */

@@ -1,7 +1,7 @@
 import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
 import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
 
-/** The shared terms as viem encodes them (uint40 fields as numbers). */
+/** The shared terms as viem encodes them (the uint32 validity fields as numbers). */
 export function termsForViem(terms: AgreementTerms) {
   return { ...terms, validFrom: Number(terms.validFrom), validUntil: Number(terms.validUntil) };
 }
@@ -14,6 +14,7 @@ export function termsOf(a: LedgerAgreement): AgreementTerms {
     parties: a.parties.map((p) => ({ account: p.account, shareBps: p.shareBps })),
     referralFeeBps: a.referralFeeBps,
     referralTiers: a.referralTiers.map((t) => ({ fromVolume: t.fromVolume, feeBps: t.feeBps })),
+    referrerRoles: a.referrerRoles,
     networkFeeBps: a.networkFeeBps,
     feeRecipient: a.feeRecipient,
     validFrom: a.validFrom,

@@ -107,8 +107,18 @@ describe("the proposal form's checks", () => {
     expect(none).toMatchObject({ holdbackPeriod: 0, refunder: "0x0000000000000000000000000000000000000000", referralTiers: [] });
   });
 
+  it("lets the proposer choose who may refer, as the contract's role mask, and keeps validity within uint32", () => {
+    expect(checkTerms(input, network, limits).terms!.referrerRoles).toBe(0);
+    expect(checkTerms({ ...input, referrerRoles: "2" }, network, limits).terms!.referrerRoles).toBe(2);
+    expect(checkTerms({ ...input, referrerRoles: "8" }, network, limits).errors.referrerRoles).toBe("Choose who may refer customers.");
+    expect(checkTerms({ ...input, referrerRoles: "x" }, network, limits).errors.referrerRoles).toBe("Choose who may refer customers.");
+    expect(checkTerms({ ...input, validUntil: "2106-02-08T00:00" }, network, limits).errors.validUntil).toMatch(/at most 7 February 2106/);
+    expect(checkTerms({ ...input, validUntil: "2106-02-06T00:00" }, network, limits).errors.validUntil).toBeUndefined();
+  });
+
   it("prefills a counter-proposal from the version it answers, and gives the same terms back", () => {
-    const terms = checkTerms({ ...input, tiers: [{ fromVolume: "10", fee: "12" }], holdbackDays: "2", refunder: AIRLINE }, network, limits).terms!;
+    const terms = checkTerms({ ...input, tiers: [{ fromVolume: "10", fee: "12" }], holdbackDays: "2", refunder: AIRLINE, referrerRoles: "6" }, network, limits).terms!;
+    expect(terms.referrerRoles).toBe(6);
     const toLocal = (s: number) => {
       const d = new Date(s * 1000);
       const pad = (n: number) => String(n).padStart(2, "0");

@@ -8,6 +8,7 @@ import { formatUnits, getAddress, isAddress, keccak256, parseUnits, stringToHex,
 import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
 import { MemberStatus } from "./enums";
 import { NATIVE_ASSET } from "./format";
+import { ALL_REFERRER_ROLES } from "./referrerRoles";
 import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
 
 export interface PartyInput {
@@ -34,6 +35,8 @@ export interface TermsFormInput {
   holdbackDays: string;
   /** The party that may refund held payments; required exactly when there is a holdback. */
   refunder: string;
+  /** Who may refer customers: a `referrerRoles` mask as text ("0" = anyone in the network; see lib/referrerRoles.ts). */
+  referrerRoles?: string;
 }
 
 export interface TierInput {
@@ -53,7 +56,7 @@ export interface TermsLimits {
   now: number;
 }
 
-export type TermsErrors = Partial<Record<"networkId" | "asset" | "parties" | "referralFee" | "validFrom" | "validUntil" | "terms" | "tiers" | "holdback" | "refunder", string>> & {
+export type TermsErrors = Partial<Record<"networkId" | "asset" | "parties" | "referralFee" | "validFrom" | "validUntil" | "terms" | "tiers" | "holdback" | "refunder" | "referrerRoles", string>> & {
   partyRows?: Record<number, string>;
   tierRows?: Record<number, string>;
 };
@@ -64,6 +67,9 @@ export interface TermsCheck {
   shareSumBps: number;
   terms?: AgreementTerms;
 }
+
+/** The largest validity bound the contract stores (uint32 seconds). */
+const MAX_UINT32 = 2 ** 32 - 1;
 
 /** Percent text with at most two decimals → basis points, or undefined when it is not one. */
 export function percentToBps(text: string): number | undefined {
@@ -175,12 +181,21 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
     errors.refunder = "Without a holdback there is nothing to refund: clear the refunder or set a holdback.";
   }
 
+  // Who may refer: a mask of the three roles (the contract refuses anything above with InvalidReferrerRoles).
+  const rolesText = (input.referrerRoles ?? "0").trim();
+  const referrerRoles = /^\d+$/.test(rolesText) ? Number(rolesText) : NaN;
+  if (!(referrerRoles >= 0 && referrerRoles <= ALL_REFERRER_ROLES)) errors.referrerRoles = "Choose who may refer customers.";
+
+  // Validity is uint32 seconds in the contract: up to 2106-02-07.
   const validFrom = localDateTimeToSeconds(input.validFrom);
   const validUntil = localDateTimeToSeconds(input.validUntil);
   if (validFrom === undefined) errors.validFrom = "Choose when the agreement starts.";
   if (validUntil === undefined) errors.validUntil = "Choose when the agreement ends.";
   else if (validFrom !== undefined && validUntil <= validFrom) errors.validUntil = "The end must be after the start.";
   else if (validUntil <= limits.now) errors.validUntil = "The end must be in the future.";
+  else if (validUntil > MAX_UINT32) errors.validUntil = "The end can be at most 7 February 2106 (the contract stores seconds in 32 bits).";
+  if (validFrom !== undefined && !errors.validFrom && validFrom < 0) errors.validFrom = "The start must be after 1 January 1970.";
+  else if (validFrom !== undefined && validFrom > MAX_UINT32) errors.validFrom = "The start can be at most 7 February 2106.";
 
   if (input.termsText.trim() === "" && input.termsURI.trim() === "") {
     errors.terms = "Describe the agreement or link to its text.";
@@ -199,6 +214,7 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
       parties,
       referralFeeBps,
       referralTiers,
+      referrerRoles,
       networkFeeBps: network.feeBps,
       feeRecipient: network.feeRecipient,
       validFrom: BigInt(validFrom),
@@ -229,5 +245,6 @@ export function inputFromTerms(terms: AgreementTerms, decimals: number, toLocal:
     tiers: terms.referralTiers.map((t) => ({ fromVolume: formatUnits(t.fromVolume, decimals), fee: String(t.feeBps / 100) })),
     holdbackDays: terms.holdbackPeriod === 0 ? "" : String(terms.holdbackPeriod / 86400),
     refunder: terms.holdbackPeriod === 0 ? "" : terms.refunder,
+    referrerRoles: String(terms.referrerRoles),
   };
 }

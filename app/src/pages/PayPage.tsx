@@ -108,8 +108,9 @@ function Checkout({
     const ref = orderRefOf(orderRef);
     const who = referrer ?? NATIVE_ASSET;
     const common = { address: deployment.ecoshare, abi: ecoshareAbi } as const;
+    // refundTo address(0): a refund of a held payment is credited to the payer, the customer paying here.
     if (isNative(a.asset)) {
-      await tx.send({ ...common, functionName: "pay", args: [a.id, a.asset, amount, who, ref], value: amount });
+      await tx.send({ ...common, functionName: "pay", args: [a.id, a.asset, amount, who, ref, NATIVE_ASSET], value: amount });
       return;
     }
     if (permit.data) {
@@ -121,14 +122,14 @@ function Checkout({
           value: amount,
           deadline: BigInt(Math.floor(Date.now() / 1000) + 3600),
         });
-        await tx.send({ ...common, functionName: "payWithPermit", args: [a.id, a.asset, amount, who, ref, signed.deadline, signed.v, signed.r, signed.s] });
+        await tx.send({ ...common, functionName: "payWithPermit", args: [a.id, a.asset, amount, who, ref, NATIVE_ASSET, signed.deadline, signed.v, signed.r, signed.s] });
       } catch (error) {
         setPermitFailure(describeFailure(error));
       }
       return;
     }
     const approved = await tx.send({ address: a.asset, abi: erc20Abi, functionName: "approve", args: [deployment.ecoshare, amount] });
-    if (approved !== undefined) await tx.send({ ...common, functionName: "pay", args: [a.id, a.asset, amount, who, ref] });
+    if (approved !== undefined) await tx.send({ ...common, functionName: "pay", args: [a.id, a.asset, amount, who, ref, NATIVE_ASSET] });
   };
 
   const open = a.status === AgreementStatus.Active;

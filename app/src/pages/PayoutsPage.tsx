@@ -15,6 +15,7 @@ import { useLedger } from "../hooks/useProtocolLog";
 import { isNamedIn } from "../lib/agreements";
 import { cumulativeEarnings, earningsOf, type Earning } from "../lib/earnings";
 import { formatAmount, type AssetInfo } from "../lib/format";
+import { payoutCall } from "../lib/payoutCall";
 import { HeldPaymentsPanel, MyTiers, RefundsCredited } from "../components/HeldPayments";
 
 const FEED_PAGE = 50;
@@ -66,12 +67,11 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
     return { asset, balance, refunds, perAgreement, total: balance + uncollected };
   });
 
-  const withdraw = (asset: Address, perAgreement: { agreement: LedgerAgreement; amount: bigint }[]) =>
+  const withdraw = (asset: Address, perAgreement: { agreement: LedgerAgreement; amount: bigint }[], balance: bigint) =>
     tx.send({
       address: deployment.ecoshare,
       abi: ecoshareAbi,
-      functionName: "withdraw",
-      args: [account, asset, perAgreement.filter((p) => p.amount > 0n).map((p) => p.agreement.id)],
+      ...payoutCall({ account, asset, balance, collectable: perAgreement.map((p) => ({ agreementId: p.agreement.id, amount: p.amount })) }),
     });
 
   const feed = [...earnings].reverse();
@@ -101,7 +101,7 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
                   ))}
                 </ul>
               ) : null}
-              <button type="button" disabled={!ready || tx.busy || total === 0n} onClick={() => withdraw(asset, perAgreement)}>
+              <button type="button" disabled={!ready || tx.busy || total === 0n} onClick={() => withdraw(asset, perAgreement, balance)}>
                 Withdraw {info.symbol}
               </button>
             </article>

@@ -21,6 +21,7 @@ import { signCounterProposal } from "../actions/signCounterProposal";
 import { useAssetInfo } from "../hooks/useAssetInfo";
 import { describeFailure, type Failure } from "../lib/contractErrors";
 import { saveCounter } from "../lib/counterStore";
+import { ReferrerRolesField } from "../components/ReferrerRolesField";
 
 function toLocalInput(seconds: number): string {
   const d = new Date(seconds * 1000);
@@ -109,8 +110,8 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
     setSignFailure(undefined);
     try {
       const deadline = BigInt(Math.floor(Date.now() / 1000) + 7 * 24 * 3600);
-      const signature = await signCounterProposal(config, { ecoshare: deployment.ecoshare, counteredId: counter, terms: check.terms, deadline, account: getAddress(address) });
-      const entry = { counteredId: counter.toString(), author: getAddress(address), deadline: deadline.toString(), signature, terms: check.terms };
+      const { signature, nonce } = await signCounterProposal(config, { ecoshare: deployment.ecoshare, counteredId: counter, terms: check.terms, deadline, account: getAddress(address) });
+      const entry = { counteredId: counter.toString(), author: getAddress(address), deadline: deadline.toString(), nonce: nonce.toString(), signature, terms: check.terms };
       saveCounter(deployment.chainId, deployment.ecoshare, entry);
       setSigned(signature);
     } catch (error) {
@@ -237,6 +238,7 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
         <small>At most {constants ? formatBps(constants.maxReferralFeeBps) : "…"} (contract cap).</small>
         {errors.referralFee ? <small className="field-error">{errors.referralFee}</small> : null}
       </label>
+      <ReferrerRolesField value={input.referrerRoles} onChange={(v) => set("referrerRoles", v)} error={errors.referrerRoles} />
       <fieldset>
         <legend>Loyalty tiers (optional)</legend>
         <p className="muted small">

@@ -1,0 +1,81 @@
+/**
+ * Before an order is paid: checks the payer holds enough of every asset (so nothing is signed for an order
+ * that cannot succeed), then decides each token's step (lib/order.ts `tokenStep`) from its live allowance and
+ * EIP-2612 support, and signs the permits (no gas, no transaction). Tokens without a permit come back as
+ * approvals the caller sends first.
+ */
+import { erc20Abi, type Address } from "viem";
+import { getBalance, readContract } from "wagmi/actions";
+
+import { formatAmount } from "../lib/format";
+import { tokenStep, type TokenStep } from "../lib/order";
+import type { AppConfig } from "../wagmi/config";
+import { signPermit, supportsPermit } from "./signPermit";
+
+/** IReferralPayments.TokenPermit, as viem encodes it. */
+export interface TokenPermit {
+  token: Address;
+  value: bigint;
+  deadline: bigint;
+  v: number;
+  r: `0x${string}`;
+  s: `0x${string}`;
+}
+
+export interface PrepareOrderTokensParameters {
+  owner: Address;
+  /** The Ecoshare contract. */
+  spender: Address;
+  /** The ETH the order carries. */
+  value: bigint;
+  /** Each token once, with the sum of its lines. */
+  pulls: readonly { token: Address; amount: bigint; symbol: string; decimals: number }[];
+  /** Seconds since the epoch after which the permits are void. */
+  deadline: bigint;
+}
+
+export interface PrepareOrderTokensReturnType {
+  permits: TokenPermit[];
+  /** Tokens to approve (one transaction each) before paying. */
+  approvals: { token: Address; amount: bigint; symbol: string }[];
+  steps: { token: Address; step: TokenStep }[];
+}
+
+/** Thrown when the payer lacks the funds: a plain sentence, shown as is. */
+export class InsufficientFundsError extends Error {
+  override name = "InsufficientFundsError";
+}
+
+export async function prepareOrderTokens(config: AppConfig, p: PrepareOrderTokensParameters): Promise<PrepareOrderTokensReturnType> {
+  if (p.value > 0n) {
+    const { value: balance } = await getBalance(config, { address: p.owner });
+    if (balance < p.value) {
+      throw new InsufficientFundsError(`The order needs ${formatAmount(p.value, { symbol: "ETH", decimals: 18 })} and you hold ${formatAmount(balance, { symbol: "ETH", decimals: 18 })} (plus gas).`);
+    }
+  }
+  const facts = await Promise.all(
+    p.pulls.map(async (pull) => {
+      const [balance, allowance, permit] = await Promise.all([
+        readContract(config, { address: pull.token, abi: erc20Abi, functionName: "balanceOf", args: [p.owner] }),
+        readContract(config, { address: pull.token, abi: erc20Abi, functionName: "allowance", args: [p.owner, p.spender] }),
+        supportsPermit(config, pull.token, p.owner),
+      ]);
+      if (balance < pull.amount) {
+        throw new InsufficientFundsError(`The order needs ${formatAmount(pull.amount, pull)} and you hold ${formatAmount(balance, pull)}.`);
+      }
+      return { pull, step: tokenStep({ amount: pull.amount, allowance, permit }) };
+    }),
+  );
+  const permits: TokenPermit[] = [];
+  // One signature at a time: a wallet shows one request at once.
+  for (const { pull, step } of facts) {
+    if (step !== "permit") continue;
+    const signed = await signPermit(config, { token: pull.token, owner: p.owner, spender: p.spender, value: pull.amount, deadline: p.deadline });
+    permits.push({ token: pull.token, value: pull.amount, deadline: signed.deadline, v: signed.v, r: signed.r, s: signed.s });
+  }
+  return {
+    permits,
+    approvals: facts.filter((f) => f.step === "approve").map(({ pull }) => ({ token: pull.token, amount: pull.amount, symbol: pull.symbol })),
+    steps: facts.map(({ pull, step }) => ({ token: pull.token, step })),
+  };
+}
