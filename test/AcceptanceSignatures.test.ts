@@ -160,11 +160,11 @@ describe("Acceptance signatures", function () {
       await expect(ecoshare.acceptWithSignatures(amendmentId, [bobsV1]))
         .to.be.revertedWithCustomError(ecoshare, "InvalidAcceptanceSignature")
         .withArgs(amendmentId, bob.address);
-      const wrongVersion = await signOver(domain, bob, { signer: bob.address, agreementId: amendmentId, version: 1, previousId: id, terms, deadline });
+      const wrongVersion = await signOver(domain, bob, { signer: bob.address as `0x${string}`, agreementId: amendmentId, version: 1, previousId: id, terms, deadline });
       await expect(ecoshare.acceptWithSignatures(amendmentId, [wrongVersion]))
         .to.be.revertedWithCustomError(ecoshare, "InvalidAcceptanceSignature")
         .withArgs(amendmentId, bob.address);
-      const wrongPrevious = await signOver(domain, bob, { signer: bob.address, agreementId: amendmentId, version: 2, previousId: 0n, terms, deadline });
+      const wrongPrevious = await signOver(domain, bob, { signer: bob.address as `0x${string}`, agreementId: amendmentId, version: 2, previousId: 0n, terms, deadline });
       await expect(ecoshare.acceptWithSignatures(amendmentId, [wrongPrevious]))
         .to.be.revertedWithCustomError(ecoshare, "InvalidAcceptanceSignature")
         .withArgs(amendmentId, bob.address);

@@ -221,7 +221,7 @@ export async function seedDemo({
   };
   const signAcceptance = async (signer: DemoAccount, agreementId: bigint, agreementTerms: AgreementTerms) => {
     const view = await read<{ version: number; previousId: bigint }>("agreement", [agreementId]);
-    const message = { agreementId, version: view.version, previousId: view.previousId, terms: agreementTerms, deadline: agreementTerms.validUntil };
+    const message = { signer: signer.address, agreementId, version: view.version, previousId: view.previousId, terms: agreementTerms, deadline: agreementTerms.validUntil };
     const signature = await new Wallet(signer.privateKey).signTypedData(domain, mutableTypes(acceptanceTypes), message);
     return { signer: signer.address, deadline: agreementTerms.validUntil, signature };
   };
@@ -289,7 +289,7 @@ export async function seedDemo({
   // cancels the other.
   const hotel = who("hotel");
   const signCounter = async (counterTerms: AgreementTerms) => {
-    const message = { counteredId: agreements.ticketsOffer!, terms: counterTerms, nonce: randomCounterNonce(), deadline: window.validUntil };
+    const message = { author: hotel.address, counteredId: agreements.ticketsOffer!, terms: counterTerms, nonce: randomCounterNonce(), deadline: window.validUntil };
     return { message, signature: await new Wallet(hotel.privateKey).signTypedData(domain, mutableTypes(counterProposalTypes), message) };
   };
   const counter = await signCounter(await ticketTerms(8000, 2000, "City Stay concert tickets, countered by the hotel: 20% for selling them at the desk"));
@@ -504,7 +504,7 @@ export async function seedDemo({
     const id = agreements[agreementKey];
     if (id === undefined || (await read<bigint>("collectable", [id, who(key).address])) === 0n) return undefined;
     collects++;
-    return { ...call(who(key), "collect", [id]), gas: WITHDRAW_GAS };
+    return { ...call(who(key), "claim", [id]), gas: WITHDRAW_GAS };
   };
   const withdrawalsOn: Record<number, () => Promise<(DevTransaction | undefined)[]>> = {
     3: async () => [await collect("hotel", "room")],
@@ -565,7 +565,7 @@ export async function seedDemo({
     }
     const planned = withWithdrawals ? await withdrawalsOn[day]?.() : undefined;
     const txs = (planned ?? []).filter((tx): tx is DevTransaction => tx !== undefined);
-    withdrawals += txs.filter((tx) => !tx.data.startsWith(ecoshareInterface.getFunction("collect")!.selector)).length;
+    withdrawals += txs.filter((tx) => !tx.data.startsWith(ecoshareInterface.getFunction("claim")!.selector)).length;
     txs.push(...(await settleHeld(day, dayStart + 21n * HOUR)));
     await chain.sendInBlock(txs, dayStart + 21n * HOUR);
     onProgress?.(`day ${day} of ${days}: ${payments} payments, ${withdrawals} withdrawals`);

@@ -129,7 +129,7 @@ describe("orders in the ledger", function () {
     // The event is cancelled: its line is refunded to the guest, not to the booker who paid.
     await (await ecoshare.connect(events!).refundHeldPayment(held[0] as HeldPayment)).wait();
     // The hotel collects the room straight to its wallet.
-    await (await ecoshare.connect(hotel!).collect(room)).wait();
+    await (await ecoshare.connect(hotel!).claim(room)).wait();
     ledger = await ledgerOf(address, startBlock);
     expect(ledger.anomalies).to.deep.equal([]);
     expect(ledger.payments[eventLine.index]!.status).to.equal("refunded");

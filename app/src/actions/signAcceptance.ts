@@ -29,10 +29,12 @@ export async function signAcceptance(config: AppConfig, p: SignAcceptanceParamet
     types: acceptanceTypes,
     primaryType: acceptancePrimaryType,
     message: {
+      // The message names the account accepting, so one key's signature never accepts for two accounts.
+      signer: p.account,
       agreementId: p.agreementId,
       version: p.version,
       previousId: p.previousId,
-      // viem types uint40 as a number; the shared terms carry it as a bigint.
+      // viem types uint32 as a number; the shared terms carry it as a bigint.
       terms: { ...p.terms, validFrom: Number(p.terms.validFrom), validUntil: Number(p.terms.validUntil) },
       deadline: p.deadline,
     },
@@ -41,7 +43,7 @@ export async function signAcceptance(config: AppConfig, p: SignAcceptanceParamet
     address: p.ecoshare,
     abi: ecoshareAbi,
     functionName: "acceptanceDigest",
-    args: [p.agreementId, p.deadline],
+    args: [p.agreementId, p.account, p.deadline],
   });
   if (hashTypedData(typedData) !== expected) {
     throw new Error("The terms shown here differ from the agreement on-chain; reload before signing.");

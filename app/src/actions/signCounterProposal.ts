@@ -34,13 +34,13 @@ export async function signCounterProposal(config: AppConfig, p: SignCounterPropo
     domain: { ...domain, chainId: Number(domain.chainId) },
     types: counterProposalTypes,
     primaryType: counterProposalPrimaryType,
-    message: { counteredId: p.counteredId, terms, nonce, deadline: p.deadline },
+    message: { author: p.account, counteredId: p.counteredId, terms, nonce, deadline: p.deadline },
   } as const;
   const expected = await readContract(config, {
     address: p.ecoshare,
     abi: ecoshareAbi,
     functionName: "counterProposalDigest",
-    args: [p.counteredId, terms, nonce, p.deadline],
+    args: [p.counteredId, terms, p.account, nonce, p.deadline],
   });
   if (hashTypedData(typedData) !== expected) {
     throw new Error("The counter-proposal shown here differs from what the contract would check; reload before signing.");

@@ -96,7 +96,7 @@ export const ERROR_SENTENCES: Record<string, (args: Args) => string> = {
   AgreementAssetMismatch: ([id, expected, asset]) =>
     `Agreement #${num(id)} pays out ${addr(expected)}, not ${addr(asset)}.`,
   NotEntitled: ([id, account]) => `${addr(account)} has nothing to collect from agreement #${num(id)}.`,
-  NothingToCollect: ([id, account]) => `${addr(account)} has nothing to collect from agreement #${num(id)} right now.`,
+  NothingToClaim: ([id, account]) => `${addr(account)} has nothing to collect from agreement #${num(id)} right now.`,
   NothingToWithdraw: ([account]) => `${addr(account)} has nothing to withdraw in this asset.`,
   UnknownHeldPayment: ([holdId]) =>
     `Held payment #${num(holdId)} is not pending: it was already released or refunded, or its details do not match.`,

@@ -8,7 +8,7 @@ const ETH = "0x0000000000000000000000000000000000000000";
 describe("the payout call", () => {
   it("collects one agreement directly when it is all that is waiting", () => {
     expect(payoutCall({ account: ME, asset: ETH, balance: 0n, collectable: [{ agreementId: 4n, amount: 10n }, { agreementId: 5n, amount: 0n }] })).toEqual({
-      functionName: "collect",
+      functionName: "claim",
       args: [4n],
     });
   });

@@ -1,5 +1,5 @@
 /**
- * Which call pays an account out in one asset: `collect(agreementId)` when everything waiting is one
+ * Which call pays an account out in one asset: `claim(agreementId)` when everything waiting is one
  * agreement's earnings (the cheap path: paid straight out, the balance untouched), else
  * `withdraw(account, asset, agreementIds)`, which collects several agreements and the balance at once.
  */
@@ -15,11 +15,11 @@ export interface PayoutCallParameters {
 }
 
 export type PayoutCallReturnType =
-  | { functionName: "collect"; args: readonly [bigint] }
+  | { functionName: "claim"; args: readonly [bigint] }
   | { functionName: "withdraw"; args: readonly [Address, Address, readonly bigint[]] };
 
 export function payoutCall({ account, asset, balance, collectable }: PayoutCallParameters): PayoutCallReturnType {
   const owing = collectable.filter((c) => c.amount > 0n).map((c) => c.agreementId);
-  if (balance === 0n && owing.length === 1) return { functionName: "collect", args: [owing[0]!] };
+  if (balance === 0n && owing.length === 1) return { functionName: "claim", args: [owing[0]!] };
   return { functionName: "withdraw", args: [account, asset, owing] };
 }
