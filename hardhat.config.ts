@@ -5,6 +5,41 @@ import { configVariable, defineConfig } from "hardhat/config";
 
 import { ecoshareTasks } from "./scripts/tasks/definitions.js";
 
+/**
+ * The public chains partners use. Each network `<name>` reads its RPC URL and deployer key from the
+ * configuration variables ECOSHARE_<NAME>_RPC_URL and ECOSHARE_<NAME>_DEPLOYER_KEY (name in upper snake
+ * case: base-sepolia -> ECOSHARE_BASE_SEPOLIA_RPC_URL), from Hardhat's keystore or the environment,
+ * only when a command uses that network. The app lists the same chains (app/src/wagmi/chains.ts).
+ */
+const PUBLIC_CHAINS = {
+  ethereum: { chainId: 1, chainType: "l1" },
+  sepolia: { chainId: 11_155_111, chainType: "l1" },
+  base: { chainId: 8453, chainType: "op" },
+  "base-sepolia": { chainId: 84_532, chainType: "op" },
+  optimism: { chainId: 10, chainType: "op" },
+  "optimism-sepolia": { chainId: 11_155_420, chainType: "op" },
+  arbitrum: { chainId: 42_161, chainType: "generic" },
+  "arbitrum-sepolia": { chainId: 421_614, chainType: "generic" },
+} as const;
+
+/** The configuration variable prefix of network `name`: ECOSHARE_BASE_SEPOLIA for base-sepolia. */
+export function variablePrefixOf(name: string): string {
+  return `ECOSHARE_${name.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
+}
+
+const publicNetworks = Object.fromEntries(
+  Object.entries(PUBLIC_CHAINS).map(([name, { chainId, chainType }]) => [
+    name,
+    {
+      type: "http",
+      chainType,
+      chainId,
+      url: configVariable(`${variablePrefixOf(name)}_RPC_URL`),
+      accounts: [configVariable(`${variablePrefixOf(name)}_DEPLOYER_KEY`)],
+    } as const,
+  ]),
+);
+
 // Hardhat cannot download compilers on these machines: compile with the exact npm `solc` pinned in package.json.
 const SOLC_VERSION = "0.8.30";
 const solcPath = createRequire(import.meta.url).resolve("solc/soljson.js");
@@ -28,17 +63,23 @@ export default defineConfig({
     },
   },
   networks: {
+    ...publicNetworks,
     localhost: {
       type: "http",
       chainType: "l1",
       url: "http://127.0.0.1:8545",
     },
+    // Any other EVM chain (one with the CreateX factory, for the same address as everywhere else).
     remote: {
       type: "http",
       chainType: "l1",
       url: configVariable("ECOSHARE_RPC_URL"),
       accounts: [configVariable("ECOSHARE_DEPLOYER_KEY")],
     },
+  },
+  // npm run verify -- --network <name>: one Etherscan key (API v2) serves every chain above.
+  verify: {
+    etherscan: { apiKey: configVariable("ECOSHARE_ETHERSCAN_API_KEY") },
   },
   coverage: {
     // Test-only helpers (a demo token, hostile contracts) are not part of the protocol.
