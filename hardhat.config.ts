@@ -3,30 +3,12 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { PUBLIC_CHAINS, variablePrefixOf } from "./scripts/deploy/public-chains.js";
 import { ecoshareTasks } from "./scripts/tasks/definitions.js";
 
-/**
- * The public chains partners use. Each network `<name>` reads its RPC URL and deployer key from the
- * configuration variables ECOSHARE_<NAME>_RPC_URL and ECOSHARE_<NAME>_DEPLOYER_KEY (name in upper snake
- * case: base-sepolia -> ECOSHARE_BASE_SEPOLIA_RPC_URL), from Hardhat's keystore or the environment,
- * only when a command uses that network. The app lists the same chains (app/src/wagmi/chains.ts).
- */
-const PUBLIC_CHAINS = {
-  ethereum: { chainId: 1, chainType: "l1" },
-  sepolia: { chainId: 11_155_111, chainType: "l1" },
-  base: { chainId: 8453, chainType: "op" },
-  "base-sepolia": { chainId: 84_532, chainType: "op" },
-  optimism: { chainId: 10, chainType: "op" },
-  "optimism-sepolia": { chainId: 11_155_420, chainType: "op" },
-  arbitrum: { chainId: 42_161, chainType: "generic" },
-  "arbitrum-sepolia": { chainId: 421_614, chainType: "generic" },
-} as const;
-
-/** The configuration variable prefix of network `name`: ECOSHARE_BASE_SEPOLIA for base-sepolia. */
-export function variablePrefixOf(name: string): string {
-  return `ECOSHARE_${name.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
-}
-
+// The public chains partners use (scripts/deploy/public-chains.ts): network <name> reads its RPC URL and
+// deployer key from the configuration variables ECOSHARE_<NAME>_RPC_URL and ECOSHARE_<NAME>_DEPLOYER_KEY
+// (base-sepolia: ECOSHARE_BASE_SEPOLIA_RPC_URL), from the keystore or the environment, only when used.
 const publicNetworks = Object.fromEntries(
   Object.entries(PUBLIC_CHAINS).map(([name, { chainId, chainType }]) => [
     name,
