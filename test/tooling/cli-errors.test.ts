@@ -92,7 +92,7 @@ describe("command errors: one sentence, non-zero exit, no stack trace", function
   }
 
   it("unknown network", async function () {
-    expect(await sentence("unknownNetworkAudit")).to.match(/^Unknown network "nope": use one of (\w+, )*localhost(, \w+)* \(hardhat\.config\.ts\)\.$/);
+    expect(await sentence("unknownNetworkAudit")).to.match(/^Unknown network "nope": use one of ([\w-]+, )*localhost(, [\w-]+)* \(hardhat\.config\.ts\)\.$/);
     expect(await sentence("unknownNetworkDeploy")).to.match(/^Unknown network "nope"/);
   });
 
