@@ -117,7 +117,7 @@ describe("npm run demo (end to end)", function () {
   });
 
   it("refuses a second demo on the same port with one sentence", async function () {
-    const second = spawn("npm", ["run", "demo", "--", "--port", String(port), "--app-port", String(appPort), "--records-dir", recordsDir], {
+    const second = spawn("npm", ["run", "demo", "--", "--port", String(port), "--records-dir", recordsDir], {
       cwd: checkout,
       env: childEnv(),
       stdio: ["ignore", "pipe", "pipe"],
