@@ -3,7 +3,24 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { PUBLIC_CHAINS, variablePrefixOf } from "./scripts/deploy/public-chains.js";
 import { ecoshareTasks } from "./scripts/tasks/definitions.js";
+
+// The public chains partners use (scripts/deploy/public-chains.ts): network <name> reads its RPC URL and
+// deployer key from the configuration variables ECOSHARE_<NAME>_RPC_URL and ECOSHARE_<NAME>_DEPLOYER_KEY
+// (base-sepolia: ECOSHARE_BASE_SEPOLIA_RPC_URL), from the keystore or the environment, only when used.
+const publicNetworks = Object.fromEntries(
+  Object.entries(PUBLIC_CHAINS).map(([name, { chainId, chainType }]) => [
+    name,
+    {
+      type: "http",
+      chainType,
+      chainId,
+      url: configVariable(`${variablePrefixOf(name)}_RPC_URL`),
+      accounts: [configVariable(`${variablePrefixOf(name)}_DEPLOYER_KEY`)],
+    } as const,
+  ]),
+);
 
 // Hardhat cannot download compilers on these machines: compile with the exact npm `solc` pinned in package.json.
 const SOLC_VERSION = "0.8.30";
@@ -28,17 +45,23 @@ export default defineConfig({
     },
   },
   networks: {
+    ...publicNetworks,
     localhost: {
       type: "http",
       chainType: "l1",
       url: "http://127.0.0.1:8545",
     },
+    // Any other EVM chain (one with the CreateX factory, for the same address as everywhere else).
     remote: {
       type: "http",
       chainType: "l1",
       url: configVariable("ECOSHARE_RPC_URL"),
       accounts: [configVariable("ECOSHARE_DEPLOYER_KEY")],
     },
+  },
+  // npm run verify -- --network <name>: one Etherscan key (API v2) serves every chain above.
+  verify: {
+    etherscan: { apiKey: configVariable("ECOSHARE_ETHERSCAN_API_KEY") },
   },
   coverage: {
     // Test-only helpers (a demo token, hostile contracts) are not part of the protocol.

@@ -33,6 +33,14 @@ export interface NetworkDescription {
 export function explainError(error: unknown, network?: NetworkDescription): string {
   if (error instanceof CliError || error instanceof DeploymentRecordError) return error.message;
   const where = network === undefined ? "the RPC" : `the RPC of network "${network.name}"${network.endpoint ? ` (${network.endpoint})` : ""}`;
+  const code = hardhatErrorCode(error);
+  const message = firstMessage(error);
+  // HHE7: no value anywhere; HHE50002: missing from the (development) keystore. Checked before the RPC's
+  // errors: Hardhat resolves a network's accounts on its first request, so a missing key surfaces there.
+  if (code === "HHE7" || code === "HHE50002") {
+    const variable = /(?:Variable|Key) "([^"]+)"/i.exec(firstMessage(causeWithCode(error) ?? error))?.[1] ?? "?";
+    return `Configuration variable ${variable} is not set: set it with "npx hardhat keystore set ${variable}" or as an environment variable (export ${variable}=...).`;
+  }
   if (error instanceof RpcRequestError) {
     const tries = `${error.attempts} attempt${error.attempts === 1 ? "" : "s"}`;
     switch (error.kind) {
@@ -48,31 +56,29 @@ export function explainError(error: unknown, network?: NetworkDescription): stri
         return `${capitalise(where)} rejected ${error.method}: ${oneLine(firstMessage(error.cause))}.`;
     }
   }
-  const code = hardhatErrorCode(error);
-  const message = firstMessage(error);
   if (code === "HHE705") {
     const name = /network "([^"]+)"/.exec(message)?.[1] ?? network?.name ?? "?";
     const known = network?.known?.length ? `: use one of ${network.known.join(", ")} (hardhat.config.ts)` : "";
     return `Unknown network "${name}"${known}.`;
-  }
-  // HHE7: no value anywhere; HHE50002: missing from the (development) keystore.
-  if (code === "HHE7" || code === "HHE50002") {
-    const variable = /(?:Variable|Key) "([^"]+)"/i.exec(message)?.[1] ?? "?";
-    return `Configuration variable ${variable} is not set: set it with "npx hardhat keystore set ${variable}" or as an environment variable.`;
   }
   if (code === "HHE703") return `Cannot reach ${where}: is the node running? (npm run demo starts a local one.)`;
   if (code === "HHE704") return `${capitalise(where)} timed out: retry later.`;
   return `Unexpected error: ${oneLine(message)}${process.env.ECOSHARE_DEBUG ? "" : " (set ECOSHARE_DEBUG=1 to see the stack trace)"}`;
 }
 
-function hardhatErrorCode(error: unknown): string | undefined {
+/** The first error along `error`'s cause chain that carries a Hardhat error code (HHE...). */
+function causeWithCode(error: unknown): { errorCode: string; message?: string } | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
     const e = current as { errorCode?: unknown; cause?: unknown };
-    if (typeof e.errorCode === "string") return e.errorCode;
+    if (typeof e.errorCode === "string") return e as { errorCode: string };
     current = e.cause;
   }
   return undefined;
+}
+
+function hardhatErrorCode(error: unknown): string | undefined {
+  return causeWithCode(error)?.errorCode;
 }
 
 function capitalise(text: string): string {

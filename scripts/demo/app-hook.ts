@@ -14,6 +14,8 @@ export type StartDemoAppParameters = {
   record: DeploymentRecord;
   recordPath: string;
   accounts: readonly DemoAccount[];
+  /** The app's port, already checked free; default 5173, or the next free one. */
+  port?: number | undefined;
 };
 
 /** A running app: where to open it, and how to stop it. */
@@ -26,5 +28,9 @@ export interface DemoApp {
 export async function startDemoApp(parameters: StartDemoAppParameters): Promise<DemoApp | undefined> {
   if (process.env.ECOSHARE_DEMO_NO_APP === "1") return undefined;
   const { startApp } = await import("../../app/demo-hook.js");
-  return startApp({ rpcUrl: parameters.rpcUrl, recordPath: parameters.recordPath });
+  return startApp({
+    rpcUrl: parameters.rpcUrl,
+    recordPath: parameters.recordPath,
+    ...(parameters.port === undefined ? {} : { port: parameters.port }),
+  });
 }

@@ -41,21 +41,28 @@ export async function startLocalNode({ hre, port, initialDate }: StartLocalNodeP
   return { url: `http://${LOOPBACK}:${address.port}`, port: address.port, close: () => server.close() };
 }
 
-/** Throws one sentence when nothing may listen on `port` at 127.0.0.1. */
-export async function assertPortFree(port: number): Promise<void> {
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`--port ${port} is not a TCP port (0 to 65535).`);
+/** `value` as a TCP port, or one sentence naming `flag`. */
+export function parsePort(value: string, flag: string): number {
+  const port = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new CliError(`${flag} ${value} is not a TCP port (1 to 65535).`);
+  return port;
+}
+
+/** Throws one sentence when nothing may listen on `port` at 127.0.0.1; `flag` is the option that chose it. */
+export async function assertPortFree(port: number, flag = "--port"): Promise<void> {
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError(`${flag} ${port} is not a TCP port (0 to 65535).`);
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
-    probe.once("error", (error) => reject(portError(port, error)));
+    probe.once("error", (error) => reject(portError(port, error, flag)));
     probe.listen({ port, host: LOOPBACK, exclusive: true }, () => probe.close(() => resolve()));
   });
 }
 
-function portError(port: number, error: unknown): Error {
+function portError(port: number, error: unknown, flag = "--port"): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "EADDRINUSE") {
-    return new CliError(`Port ${port} on ${LOOPBACK} is already in use (another demo or node?): stop it, or pick another port with npm run demo -- --port <port>.`);
+    return new CliError(`Port ${port} on ${LOOPBACK} is already in use (another demo or node?): stop it, or pick another port with npm run demo -- ${flag} <port>.`);
   }
-  if (code === "EACCES") return new CliError(`Not allowed to listen on port ${port}: pick a port above 1023 with npm run demo -- --port <port>.`);
+  if (code === "EACCES") return new CliError(`Not allowed to listen on port ${port}: pick a port above 1023 with npm run demo -- ${flag} <port>.`);
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -2,11 +2,15 @@
  * Deploys an Ignition module and writes the chain's deployment record. The one place that learns
  * contract addresses: everything else reads them from the record.
  *
+ * Every contract is deployed with Ignition's create2 strategy (./create2.ts): the same build has the same
+ * address on every chain.
+ *
  * On a development chain (id 31337: a Hardhat node or the in-process network, thrown away when it
  * stops) Ignition journals into a temporary folder, so every run is a fresh deployment. On any other
  * chain it journals into ignition/deployments/chain-<id>/, so an interrupted deployment resumes and a
  * repeated one reuses what is already there.
  */
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -22,10 +26,13 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import { CliError } from "../cli/cli-error.js";
 import type { Address, Eip1193Transport, Hex } from "../lib/eip1193.js";
-import { DEFAULT_RECORDS_DIR, writeDeploymentRecord } from "../lib/deployment-record-file.js";
-import { DEPLOYMENT_RECORD_FORMAT, type DeployedContract, type DeploymentRecord } from "../lib/deployment-record.js";
-import { getBlockHeader, getChainId, rpcRequest } from "../lib/rpc.js";
+import { createHttpTransport } from "../lib/http-transport.js";
+import { DEFAULT_RECORDS_DIR, isSameChain, occupiedError, readExistingRecord, writeDeploymentRecord } from "../lib/deployment-record-file.js";
+import { DEPLOYMENT_RECORD_FORMAT, recordFileName, type DeployedContract, type DeploymentRecord } from "../lib/deployment-record.js";
+import { getBlockHeader, getChainId, getCode, rpcRequest } from "../lib/rpc.js";
 import { compilerOf, gitCommitOf } from "./build-info.js";
+import { withoutKnownWarnings } from "./compiler-warnings.js";
+import { create2AddressOf, CREATEX_ADDRESS, ECOSHARE_SALT } from "./create2.js";
 
 /** Hardhat's (and anvil's) development chain id. */
 export const DEV_CHAIN_ID = 31337;
@@ -43,9 +50,18 @@ export type DeployProtocolParameters = {
   displayUi?: boolean;
   /** Demo accounts to name in the record (the demo only). */
   demo?: DeploymentRecord["demo"];
+  /** The node's URL when it is a loopback one, kept in the record to tell local nodes apart. */
+  localRpcUrl?: string | undefined;
+  /** Overwrite the record of another chain with the same id even when that chain still runs (--force). */
+  force?: boolean;
 };
 
-export type DeployProtocolReturnType = { record: DeploymentRecord; recordPath: string };
+export type DeployProtocolReturnType = {
+  record: DeploymentRecord;
+  recordPath: string;
+  /** The record of another chain with the same id that this one replaced (it had stopped, or --force). */
+  replaced?: DeploymentRecord;
+};
 
 /** Deploys `ignitionModule` through `connection` and writes the record. */
 export async function deployProtocol({
@@ -57,13 +73,26 @@ export async function deployProtocol({
   build = "production",
   displayUi = false,
   demo,
+  localRpcUrl,
+  force = false,
 }: DeployProtocolParameters): Promise<DeployProtocolReturnType> {
   const transport: Eip1193Transport = connection.provider;
   const chainId = await getChainId({ transport });
   const devChain = chainId === DEV_CHAIN_ID;
+  const genesisHash = (await getBlockHeader({ transport, blockTag: 0n })).hash;
+  const recordPath = path.join(recordsDir, recordFileName(chainId));
+  // Fail before deploying anything when the record could not be written.
+  const existing = await readExistingRecord(recordPath);
+  const replaced = existing !== undefined && !isSameChain(existing, { ...existing, genesisHash }) ? existing : undefined;
+  // Another chain's record is replaced only with --force, or when it describes a local node that has stopped.
+  if (replaced !== undefined && !force && !(replaced.chainId === DEV_CHAIN_ID && (await hasStopped(replaced)))) {
+    throw occupiedError(recordPath, replaced);
+  }
   if (!devChain) await confirmDeployment(networkName, chainId);
 
-  if (build !== false) await hre.tasks.getTask("build").run({ quiet: true, noTests: true, defaultBuildProfile: build });
+  if (build !== false) {
+    await withoutKnownWarnings(() => hre.tasks.getTask("build").run({ quiet: true, noTests: true, defaultBuildProfile: build }));
+  }
 
   const accounts = await rpcRequest<string[]>({ transport, method: "eth_accounts" });
   if (accounts.length === 0) {
@@ -78,6 +107,7 @@ export async function deployProtocol({
   const artifactResolver = new HardhatArtifactResolver(hre.artifacts);
   const networkIgnition = connection.networkConfig.ignition;
   try {
+    if (!existsSync(path.join(deploymentDir, "journal.jsonl"))) await assertNotDeployedYet({ hre, transport, ignitionModule, chainId });
     const result = await deploy({
       config: hre.config.ignition,
       provider: connection.provider,
@@ -87,6 +117,8 @@ export async function deployProtocol({
       ignitionModule,
       deploymentParameters: {},
       accounts,
+      strategy: "create2",
+      strategyConfig: { salt: ECOSHARE_SALT },
       maxFeePerGasLimit: networkIgnition.maxFeePerGasLimit,
       maxFeePerGas: networkIgnition.maxFeePerGas,
       maxPriorityFeePerGas: networkIgnition.maxPriorityFeePerGas,
@@ -105,6 +137,10 @@ export async function deployProtocol({
       if (sent === undefined) throw new Error(`Ignition's journal has no transaction creating ${deployed.contractName}.`);
       const receipt = await rpcRequest<{ blockNumber: Hex } | null>({ transport, method: "eth_getTransactionReceipt", params: [sent.txHash] });
       if (receipt === null) throw new Error(`No receipt for ${deployed.contractName}'s deployment ${sent.txHash}.`);
+      const expected = create2AddressOf({ initCode: (await hre.artifacts.readArtifact(deployed.contractName)).bytecode as Hex });
+      if (expected.toLowerCase() !== deployed.address.toLowerCase()) {
+        throw new Error(`${deployed.contractName} was deployed at ${deployed.address}, not at its CREATE2 address ${expected}.`);
+      }
       contracts[deployed.contractName] = {
         address: deployed.address as Address,
         blockNumber: Number(BigInt(receipt.blockNumber)),
@@ -119,7 +155,10 @@ export async function deployProtocol({
     const record: DeploymentRecord = {
       format: DEPLOYMENT_RECORD_FORMAT,
       chainId,
+      genesisHash,
+      ...(localRpcUrl === undefined ? {} : { localRpcUrl }),
       network: networkName,
+      deployment: { strategy: "create2", factory: CREATEX_ADDRESS, salt: ECOSHARE_SALT },
       contracts,
       deployBlock,
       deployedAt: new Date(Number(timestamp) * 1000).toISOString(),
@@ -128,11 +167,51 @@ export async function deployProtocol({
       ignitionDeploymentId,
       ...(demo === undefined ? {} : { demo }),
     };
-    const recordPath = await writeDeploymentRecord({ dir: recordsDir, record });
-    return { record, recordPath };
+    // Checked above; a record that appeared meanwhile is another deployment's and is not overwritten.
+    await writeDeploymentRecord({ dir: recordsDir, record, replace: (current) => Promise.resolve(current.genesisHash === replaced?.genesisHash) });
+    return { record, recordPath, ...(replaced === undefined ? {} : { replaced }) };
   } finally {
     if (ignitionDeploymentId === null) await rm(deploymentDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether the local chain a record describes has stopped: its node no longer answers at the recorded URL
+ * with the recorded genesis block. A record without a URL (Hardhat's in-process chain) has always stopped.
+ */
+async function hasStopped(record: DeploymentRecord): Promise<boolean> {
+  if (record.localRpcUrl === undefined) return true;
+  try {
+    const transport = createHttpTransport({ url: record.localRpcUrl, timeoutMs: 2_000 });
+    const genesis = await getBlockHeader({ transport, blockTag: 0n, retry: { retries: 0 } });
+    return genesis.hash !== record.genesisHash;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * CREATE2 puts a build at one address per chain, once: when the module's Ecoshare is already there (on a
+ * local node deployed before, or by anyone on a real chain), deploying again would only revert in CreateX.
+ */
+async function assertNotDeployedYet({
+  hre,
+  transport,
+  ignitionModule,
+  chainId,
+}: {
+  hre: HardhatRuntimeEnvironment;
+  transport: Eip1193Transport;
+  ignitionModule: IgnitionModule;
+  chainId: number;
+}): Promise<void> {
+  const artifact = await hre.artifacts.readArtifact("Ecoshare");
+  const address = create2AddressOf({ initCode: artifact.bytecode as Hex });
+  if ((await getCode({ transport, address, blockTag: "latest" })) === "0x") return;
+  throw new CliError(
+    `This build of Ecoshare is already deployed at ${address} on chain ${chainId} (CREATE2: one address per build and chain), ` +
+      `so ${ignitionModule.id} cannot deploy it again: use that deployment's record, or deploy to a fresh chain.`,
+  );
 }
 
 /**

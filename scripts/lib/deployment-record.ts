@@ -27,9 +27,24 @@ export interface RecordDemoAccount {
   roles: string[];
 }
 
+/**
+ * How the contracts were deployed: `create2` through the CreateX factory with one salt (the same address
+ * on every chain for the same build), or `basic` (plain CREATE from the deployer: the address depends on
+ * the deployer's nonce). Records written before this field existed have none.
+ */
+export type DeploymentMethod = { strategy: "create2"; factory: Address; salt: Hex } | { strategy: "basic" };
+
 export interface DeploymentRecord {
   format: typeof DEPLOYMENT_RECORD_FORMAT;
   chainId: number;
+  /**
+   * Hash of the chain's block 0: tells apart two chains with the same id (every local node is 31337).
+   * Absent from records written before it existed.
+   */
+  genesisHash?: Hex;
+  /** The RPC it was deployed through, only when that is a loopback URL (local nodes; never a remote URL, which may hold a key). */
+  localRpcUrl?: string;
+  deployment?: DeploymentMethod;
   /** The Hardhat network name it was deployed through. */
   network: string;
   /** By contract name; always has `Ecoshare`. */
@@ -55,7 +70,8 @@ export function recordFileName(chainId: number): string {
 /** Why a record cannot be used: its path and a sentence. */
 export class DeploymentRecordError extends Error {
   override readonly name = "DeploymentRecordError";
-  readonly kind: "missing" | "invalid" | "wrong-chain";
+  /** `occupied`: the file holds the record of another deployment, which a write would overwrite. */
+  readonly kind: "missing" | "invalid" | "wrong-chain" | "occupied";
   constructor(kind: DeploymentRecordError["kind"], message: string) {
     super(message);
     this.kind = kind;
@@ -89,7 +105,7 @@ export function parseDeploymentRecord({ json, source, expectedChainId }: ParseDe
     if (!isAddress(value.address)) fail(`"contracts.${name}.address" is not an address`);
     const blockNumber = nonNegativeInteger(value.blockNumber) ?? fail(`"contracts.${name}.blockNumber" is not a block number`);
     const hash = value.transactionHash;
-    if (hash !== null && !(typeof hash === "string" && /^0x[0-9a-fA-F]{64}$/.test(hash))) fail(`"contracts.${name}.transactionHash" is not a hash`);
+    if (hash !== null && !isHash(hash)) fail(`"contracts.${name}.transactionHash" is not a hash`);
     contracts[name] = { address: value.address as Address, blockNumber, transactionHash: hash as Hex | null };
   }
   if (contracts.Ecoshare === undefined) fail('"contracts" has no Ecoshare');
@@ -105,6 +121,17 @@ export function parseDeploymentRecord({ json, source, expectedChainId }: ParseDe
   }
   if (json.ignitionDeploymentId !== null && typeof json.ignitionDeploymentId !== "string") fail('"ignitionDeploymentId" is not a string or null');
   if (json.demo !== undefined && !(isObject(json.demo) && Array.isArray(json.demo.accounts))) fail('"demo" has no accounts list');
+  if (json.genesisHash !== undefined && !isHash(json.genesisHash)) fail('"genesisHash" is not a block hash');
+  if (json.localRpcUrl !== undefined && !(typeof json.localRpcUrl === "string" && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(json.localRpcUrl))) {
+    fail('"localRpcUrl" is not a loopback http URL');
+  }
+  const deployment = json.deployment;
+  if (deployment !== undefined) {
+    const valid =
+      isObject(deployment) &&
+      (deployment.strategy === "basic" || (deployment.strategy === "create2" && isAddress(deployment.factory) && isHash(deployment.salt)));
+    if (!valid) fail('"deployment" is neither { strategy: "basic" } nor { strategy: "create2", factory, salt }');
+  }
   if (expectedChainId !== undefined && chainId !== expectedChainId) {
     throw new DeploymentRecordError(
       "wrong-chain",
@@ -125,6 +152,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isAddress(value: unknown): boolean {
   return typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value);
+}
+
+function isHash(value: unknown): boolean {
+  return typeof value === "string" && /^0x[0-9a-fA-F]{64}$/.test(value);
 }
 
 function positiveInteger(value: unknown): number | undefined {

@@ -3,7 +3,8 @@
  * lazily and reports any failure as one sentence with a non-zero exit code.
  *
  *   npm run deploy -- --network <name>     deploy Ecoshare, write ignition/records/chain-<id>.json
- *   npm run demo [-- --port 8545]          local node + deployment + seeded story, until Ctrl-C
+ *   npm run verify -- --network <name>     verify the deployed sources on a block explorer, from the record
+ *   npm run demo [-- --port 8545 --app-port 5173]   local node + deployment + seeded story + app, until Ctrl-C
  *   npm run audit [-- --network localhost --out <folder>]   rebuild the ledger from the log and compare
  */
 import { task } from "hardhat/config";
@@ -17,6 +18,11 @@ const recordsDirOption = {
   defaultValue: DEFAULT_RECORDS_DIR,
 } as const;
 
+const forceFlag = {
+  name: "force",
+  description: "Replace the record of another chain with the same id (e.g. another local node on 31337) even while it runs",
+} as const;
+
 const rpcUrlOption = {
   name: "rpcUrl",
   description: "Use this RPC URL instead of the network's own (http networks), e.g. a demo on another port",
@@ -28,11 +34,30 @@ export const ecoshareTasks = [
   task("deploy", "Deploys Ecoshare with Hardhat Ignition and writes the chain's deployment record")
     .addOption(rpcUrlOption)
     .addOption(recordsDirOption)
+    .addFlag(forceFlag)
     .setAction(() => import("./deploy.js"))
+    .build(),
+  task("verify-deployment", "Verifies the sources of the chain's deployed contracts on a block explorer, from its deployment record")
+    .addOption({
+      name: "provider",
+      description: "Where to verify: etherscan (needs ECOSHARE_ETHERSCAN_API_KEY), blockscout or sourcify",
+      defaultValue: "etherscan",
+    })
+    .addOption({
+      name: "inputOut",
+      description: "Also write the standard-JSON compiler input submitted for each contract to this folder",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption(rpcUrlOption)
+    .addOption(recordsDirOption)
+    .setAction(() => import("./verify.js"))
     .build(),
   task("demo", "Starts a local node on 127.0.0.1, deploys, seeds the demo ecosystem and waits for Ctrl-C")
     .addOption({ name: "port", description: "Port of the local node", type: ArgumentType.INT, defaultValue: 8545 })
+    .addOption({ name: "appPort", description: "Port of the web app; fails when taken (default: 5173, or the next free port)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
     .addOption(recordsDirOption)
+    .addFlag(forceFlag)
     .setAction(() => import("./demo.js"))
     .build(),
   task("audit", "Rebuilds every balance from the event log and compares it with the contract (default network: localhost)")

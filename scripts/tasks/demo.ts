@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- --port 8545]`: one command from a fresh checkout to a living ecosystem. Starts a
+ * `npm run demo [-- --port 8545 --app-port 5173]`: one command from a fresh checkout to a living ecosystem. Starts a
  * local Hardhat node on 127.0.0.1, deploys the protocol and the demo stablecoin, seeds the City Stay
  * story, starts the web app (once it exists) and prints what a newcomer needs. Ctrl-C stops it all.
  */
@@ -11,23 +11,28 @@ import { openNetwork } from "../cli/open-network.js";
 import { cliAction } from "../cli/run-action.js";
 import { deployProtocol } from "../deploy/deploy-protocol.js";
 import { startDemoApp, type DemoApp } from "../demo/app-hook.js";
-import { startLocalNode } from "../demo/local-node.js";
+import { assertPortFree, parsePort, startLocalNode } from "../demo/local-node.js";
 import { seedDemo } from "../demo/seed.js";
 import { formatWelcome } from "../demo/welcome.js";
 import { demoAccounts } from "../lib/demo-cast.js";
-import { DEFAULT_RECORDS_DIR } from "../lib/deployment-record-file.js";
+import { DEFAULT_RECORDS_DIR, describeRecord } from "../lib/deployment-record-file.js";
 import { rpcRequest } from "../lib/rpc.js";
 
 interface DemoArgs {
   port: number;
+  appPort: string | undefined;
   recordsDir: string;
+  force: boolean;
 }
 
 /** The simulated history: the chain starts this long ago so the seeded days end today. */
 const HISTORY_MS = 15 * 24 * 3_600 * 1_000;
 
-export default cliAction<DemoArgs>(async ({ port, recordsDir }, hre, context) => {
+export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force }, hre, context) => {
   const started = performance.now();
+  const appPortNumber = appPort === undefined ? undefined : parsePort(appPort, "--app-port");
+  // Checked before anything starts, so a taken port costs no deployment.
+  if (appPortNumber !== undefined) await assertPortFree(appPortNumber, "--app-port");
   const records = path.resolve(hre.config.paths.root, recordsDir);
   const cleanups: (() => Promise<void>)[] = [];
   /** Stops what was started, last first; safe to call twice. */
@@ -61,7 +66,7 @@ export default cliAction<DemoArgs>(async ({ port, recordsDir }, hre, context) =>
       throw new CliError("The node's accounts are not those of Hardhat's test mnemonic: remove any accounts setting from the \"node\" network.");
     }
 
-    const { record, recordPath } = await deployProtocol({
+    const { record, recordPath, replaced } = await deployProtocol({
       hre,
       connection,
       networkName: "localhost",
@@ -69,11 +74,14 @@ export default cliAction<DemoArgs>(async ({ port, recordsDir }, hre, context) =>
       // The test profile's settings are the production ones: reuse what `npm test` compiled.
       build: "default",
       recordsDir: records,
+      localRpcUrl: node.url,
+      force,
       demo: { accounts: accounts.map((a) => ({ index: a.index, address: a.address, label: a.name, roles: a.roles })) },
     });
     const ecoshare = record.contracts.Ecoshare!.address;
     const stablecoin = record.contracts.MockStablecoin!.address;
     console.log(`Deployed Ecoshare at ${ecoshare} and the demo stablecoin at ${stablecoin}; seeding the story…`);
+    if (replaced !== undefined) console.log(`  (replaced the record of another chain with id ${chainId}: ${describeRecord(replaced)})`);
 
     const seed = await seedDemo({
       transport,
@@ -89,7 +97,7 @@ export default cliAction<DemoArgs>(async ({ port, recordsDir }, hre, context) =>
     await rpcRequest({ transport, method: "evm_setNextBlockTimestamp", params: [Math.max(Math.floor(Date.now() / 1000), Number(seed.lastTimestamp) + 1)] });
     await rpcRequest({ transport, method: "evm_mine" });
 
-    const app: DemoApp | undefined = await startDemoApp({ rpcUrl: node.url, chainId, record, recordPath, accounts });
+    const app: DemoApp | undefined = await startDemoApp({ rpcUrl: node.url, chainId, record, recordPath, accounts, port: appPortNumber });
     if (app !== undefined) cleanups.push(() => app.stop());
 
     const seconds = (performance.now() - started) / 1000;

@@ -20,6 +20,7 @@ import { connect, startNode, type TestNode } from "./helpers/nodes.js";
 describe("command errors: one sentence, non-zero exit, no stack trace", function () {
   this.timeout(120_000);
   let node: TestNode;
+  let otherChain: TestNode;
   let proxy: FaultyProxy;
   let record: DeploymentRecord;
   let dirs: { deployed: string; empty: string; other: string; stale: string };
@@ -29,6 +30,7 @@ describe("command errors: one sentence, non-zero exit, no stack trace", function
 
   before(async function () {
     node = await startNode();
+    otherChain = await startNode({ chainId: 4242 });
     const connection = await connect(node.url);
     const mk = (name: string) => mkdtemp(path.join(tmpdir(), `ecoshare-cli-${name}-`));
     dirs = { deployed: await mk("deployed"), empty: await mk("empty"), other: await mk("other"), stale: await mk("stale") };
@@ -53,14 +55,28 @@ describe("command errors: one sentence, non-zero exit, no stack trace", function
       staleRecord: ["audit", "--rpc-url", node.url, "--records-dir", dirs.stale],
       rateLimited: ["audit", "--rpc-url", proxy.url, "--records-dir", dirs.deployed, "--retries", "1"],
       portTaken: ["demo", "--port", String(busyPort), "--records-dir", dirs.empty],
+      appPortTaken: ["demo", "--port", String(closed), "--app-port", String(busyPort), "--records-dir", dirs.empty],
+      appPortInvalid: ["demo", "--app-port", "51a73", "--records-dir", dirs.empty],
+      missingDeployerKey: ["deploy", "--network", "remote", "--records-dir", dirs.empty],
+      verifyWithoutKey: ["verify-deployment", "--network", "base"],
+      verifyWithoutRecord: ["verify-deployment", "--network", "remote", "--records-dir", dirs.empty],
+      verifyLocalChain: ["verify-deployment", "--rpc-url", node.url, "--network", "localhost", "--records-dir", dirs.deployed],
+      verifyUnknownProvider: ["verify-deployment", "--network", "base", "--provider", "snowtrace"],
     };
-    for (const [name, args] of Object.entries(cases)) results.set(name, runHardhat(args));
+    // Each case's configuration variables, as a user would export them.
+    const envs: Record<string, Record<string, string>> = {
+      missingDeployerKey: { ECOSHARE_RPC_URL: otherChain.url },
+      verifyWithoutRecord: { ECOSHARE_RPC_URL: otherChain.url, ECOSHARE_ETHERSCAN_API_KEY: "not-a-real-key" },
+      verifyLocalChain: { ECOSHARE_ETHERSCAN_API_KEY: "not-a-real-key" },
+    };
+    for (const [name, args] of Object.entries(cases)) results.set(name, runHardhat(args, { env: envs[name] ?? {} }));
     await Promise.all(results.values());
   });
 
   after(async function () {
     await proxy?.close();
     await node?.close();
+    await otherChain?.close();
     busy?.close();
     for (const dir of Object.values(dirs ?? {})) await rm(dir, { recursive: true, force: true });
   });
@@ -76,14 +92,29 @@ describe("command errors: one sentence, non-zero exit, no stack trace", function
   }
 
   it("unknown network", async function () {
-    expect(await sentence("unknownNetworkAudit")).to.match(/^Unknown network "nope": use one of (\w+, )*localhost(, \w+)* \(hardhat\.config\.ts\)\.$/);
+    expect(await sentence("unknownNetworkAudit")).to.match(/^Unknown network "nope": use one of ([\w-]+, )*localhost(, [\w-]+)* \(hardhat\.config\.ts\)\.$/);
     expect(await sentence("unknownNetworkDeploy")).to.match(/^Unknown network "nope"/);
   });
 
   it("remote network without its configuration variables", async function () {
     expect(await sentence("missingVariable")).to.equal(
-      'Configuration variable ECOSHARE_RPC_URL is not set: set it with "npx hardhat keystore set ECOSHARE_RPC_URL" or as an environment variable.',
+      'Configuration variable ECOSHARE_RPC_URL is not set: set it with "npx hardhat keystore set ECOSHARE_RPC_URL" or as an environment variable (export ECOSHARE_RPC_URL=...).',
     );
+    // Hardhat resolves the deployer key on the first request through the network: named, not an RPC error.
+    expect(await sentence("missingDeployerKey")).to.equal(
+      'Configuration variable ECOSHARE_DEPLOYER_KEY is not set: set it with "npx hardhat keystore set ECOSHARE_DEPLOYER_KEY" or as an environment variable (export ECOSHARE_DEPLOYER_KEY=...).',
+    );
+  });
+
+  it("verify: no explorer key, no record for the network, a local chain, an unknown explorer", async function () {
+    expect(await sentence("verifyWithoutKey")).to.equal(
+      'Configuration variable ECOSHARE_ETHERSCAN_API_KEY is not set: set it with "npx hardhat keystore set ECOSHARE_ETHERSCAN_API_KEY" or as an environment variable (export ECOSHARE_ETHERSCAN_API_KEY=...).',
+    );
+    expect(await sentence("verifyWithoutRecord")).to.match(/^No deployment record for chain 4242 at .*chain-4242\.json: deploy first with npm run deploy -- --network remote\.$/);
+    expect(await sentence("verifyLocalChain")).to.equal(
+      'Network "localhost" is a local development chain (id 31337): no block explorer can see it. Verify after deploying to a public network, e.g. npm run verify -- --network base.',
+    );
+    expect(await sentence("verifyUnknownProvider")).to.equal("--provider snowtrace is not one of etherscan, blockscout, sourcify.");
   });
 
   it("RPC down", async function () {
@@ -111,5 +142,9 @@ describe("command errors: one sentence, non-zero exit, no stack trace", function
     expect(await sentence("portTaken")).to.equal(
       `Port ${busyPort} on 127.0.0.1 is already in use (another demo or node?): stop it, or pick another port with npm run demo -- --port <port>.`,
     );
+    expect(await sentence("appPortTaken")).to.equal(
+      `Port ${busyPort} on 127.0.0.1 is already in use (another demo or node?): stop it, or pick another port with npm run demo -- --app-port <port>.`,
+    );
+    expect(await sentence("appPortInvalid")).to.equal("--app-port 51a73 is not a TCP port (1 to 65535).");
   });
 });

@@ -17,7 +17,8 @@ import { createHttpTransport } from "../../scripts/lib/http-transport.js";
 import { getCode } from "../../scripts/lib/rpc.js";
 import { meaningfulLines, runHardhat } from "./helpers/cli.js";
 import { sharedCheckout } from "./helpers/checkout.js";
-import { startNode, type TestNode } from "./helpers/nodes.js";
+import { installCreateX, startAnvil, startNode, type TestNode } from "./helpers/nodes.js";
+import { create2AddressOf, CREATEX_ADDRESS, ECOSHARE_SALT } from "../../scripts/deploy/create2.js";
 
 describe("deploy", function () {
   this.timeout(90_000);
@@ -38,6 +39,9 @@ describe("deploy", function () {
       expect(record.compiler.version).to.match(/^0\.8\.30\+commit\./);
       expect(record.commit?.hash).to.equal(execFileSync("git", ["rev-parse", "HEAD"], { cwd: hre.config.paths.root }).toString().trim());
       expect(record.ignitionDeploymentId).to.equal(null);
+      expect(record.deployment).to.deep.equal({ strategy: "create2", factory: CREATEX_ADDRESS, salt: ECOSHARE_SALT });
+      expect(ecoshare.address).to.equal(create2AddressOf({ initCode: (await hre.artifacts.readArtifact("Ecoshare")).bytecode as `0x${string}` }));
+      expect(record.genesisHash).to.match(/^0x[0-9a-f]{64}$/);
     } finally {
       await connection.close();
       await rm(recordsDir, { recursive: true, force: true });
@@ -58,6 +62,8 @@ describe("deploy", function () {
     before(async function () {
       checkout = await sharedCheckout(hre.config.paths.root);
       node = await startNode({ chainId });
+      // Like any chain partners use, this one has CreateX (Ignition installs it by itself only on 31337).
+      await installCreateX(node.url);
       recordsDir = await mkdtemp(path.join(tmpdir(), "ecoshare-remote-"));
       env = { ECOSHARE_RPC_URL: node.url, ECOSHARE_DEPLOYER_KEY: deployer.privateKey };
     });
@@ -85,6 +91,7 @@ describe("deploy", function () {
 
       const record = await readDeploymentRecord({ dir: recordsDir, chainId });
       expect(record).to.deep.include({ chainId, network: "remote", ignitionDeploymentId: `chain-${chainId}` });
+      expect(record.localRpcUrl, "a URL from a configuration variable may hold a key: never recorded").to.equal(undefined);
       expect(await getCode({ transport: createHttpTransport({ url: node.url }), address: record.contracts.Ecoshare!.address, blockTag: "latest" })).to.not.equal("0x");
       // Deployed from the configured key's account, not one of the node's.
       const journal = path.join(checkout, "ignition", "deployments", `chain-${chainId}`);
@@ -95,6 +102,65 @@ describe("deploy", function () {
       expect(second.code, second.stderr).to.equal(0);
       const again = await readDeploymentRecord({ dir: recordsDir, chainId });
       expect(again.contracts).to.deep.equal(record.contracts);
+    });
+  });
+
+  describe("the same address on every chain, and one record per chain", function () {
+    this.timeout(300_000);
+    let hardhatNode: TestNode;
+    let anvil: TestNode;
+    let checkout: string;
+    let recordsDir: string;
+    const deploy = (url: string, ...extra: string[]) =>
+      runHardhat(["deploy", "--network", "localhost", "--rpc-url", url, "--build-profile", "default", "--records-dir", recordsDir, ...extra], {
+        cwd: checkout,
+        timeoutMs: 240_000,
+      });
+
+    before(async function () {
+      checkout = await sharedCheckout(hre.config.paths.root);
+      [hardhatNode, anvil] = await Promise.all([startNode(), startAnvil()]);
+      recordsDir = await mkdtemp(path.join(tmpdir(), "ecoshare-two-nodes-"));
+    });
+    after(async function () {
+      await Promise.all([hardhatNode?.close(), anvil?.close()]);
+      await rm(recordsDir, { recursive: true, force: true });
+    });
+
+    it("deploys Ecoshare to a Hardhat node and to anvil (both chain 31337) at the same address, without one record clobbering the other", async function () {
+      const first = await deploy(hardhatNode.url);
+      expect(first.code, first.stderr + first.stdout).to.equal(0);
+      const onHardhat = await readDeploymentRecord({ dir: recordsDir, chainId: 31337 });
+      expect(onHardhat).to.deep.include({ localRpcUrl: hardhatNode.url, deployment: { strategy: "create2", factory: CREATEX_ADDRESS, salt: ECOSHARE_SALT } });
+
+      // Anvil is another chain with the same id: its record would overwrite the running node's.
+      const refused = await deploy(anvil.url);
+      expect(refused.code, refused.stdout).to.equal(2);
+      const file = path.join(recordsDir, "chain-31337.json");
+      expect(meaningfulLines(refused.stderr)).to.deep.equal([
+        `${file} already holds the record of another chain with id 31337 (network "localhost" at ${hardhatNode.url}, Ecoshare ${onHardhat.contracts.Ecoshare!.address}, deployed ${onHardhat.deployedAt}): keep both by writing this one elsewhere with --records-dir <folder>, or replace it with --force.`,
+      ]);
+      const anvilTransport = createHttpTransport({ url: anvil.url });
+      expect(await getCode({ transport: anvilTransport, address: onHardhat.contracts.Ecoshare!.address, blockTag: "latest" }), "refused before deploying").to.equal("0x");
+      expect(await readDeploymentRecord({ dir: recordsDir, chainId: 31337 })).to.deep.equal(onHardhat);
+
+      const forced = await deploy(anvil.url, "--force");
+      expect(forced.code, forced.stderr + forced.stdout).to.equal(0);
+      expect(forced.stdout).to.include(`Replaced the record of another chain with id 31337 (network "localhost" at ${hardhatNode.url}`);
+      const onAnvil = await readDeploymentRecord({ dir: recordsDir, chainId: 31337 });
+      expect(onAnvil.localRpcUrl).to.equal(anvil.url);
+      expect(onAnvil.genesisHash).to.not.equal(onHardhat.genesisHash);
+      expect(onAnvil.contracts.Ecoshare!.address).to.equal(onHardhat.contracts.Ecoshare!.address);
+      expect(await getCode({ transport: anvilTransport, address: onAnvil.contracts.Ecoshare!.address, blockTag: "latest" })).to.equal(
+        await getCode({ transport: createHttpTransport({ url: hardhatNode.url }), address: onHardhat.contracts.Ecoshare!.address, blockTag: "latest" }),
+      );
+
+      // CREATE2 gives one address per build and chain: a second deploy there says so instead of reverting.
+      const again = await deploy(anvil.url, "--force");
+      expect(again.code).to.equal(2);
+      expect(meaningfulLines(again.stderr)).to.deep.equal([
+        `This build of Ecoshare is already deployed at ${onAnvil.contracts.Ecoshare!.address} on chain 31337 (CREATE2: one address per build and chain), so Ecoshare cannot deploy it again: use that deployment's record, or deploy to a fresh chain.`,
+      ]);
     });
   });
 });

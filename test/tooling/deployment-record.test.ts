@@ -62,4 +62,32 @@ describe("deployment record", function () {
     const error = await writeDeploymentRecord({ dir, record: { ...record, deployBlock: -1 } }).catch((e: unknown) => e);
     expect((error as Error).message).to.include('"deployBlock" is not a block number');
   });
+
+  it("never overwrites the record of another chain with the same id unless told to, and says where it is", async function () {
+    const genesis = (byte: string) => `0x${byte.repeat(32)}` as const;
+    const first = { ...record, chainId: 31337, genesisHash: genesis("aa"), localRpcUrl: "http://127.0.0.1:18501" };
+    const file = await writeDeploymentRecord({ dir, record: first });
+    // Same chain (same genesis block): a newer deployment there replaces it.
+    await writeDeploymentRecord({ dir, record: { ...first, deployBlock: 9 } });
+    expect((await readDeploymentRecord({ dir, chainId: 31337 })).deployBlock).to.equal(9);
+
+    const other = { ...first, genesisHash: genesis("bb"), localRpcUrl: "http://127.0.0.1:18502" };
+    const error = await writeDeploymentRecord({ dir, record: other }).catch((e: unknown) => e);
+    expect((error as DeploymentRecordError).kind).to.equal("occupied");
+    expect((error as Error).message).to.equal(
+      `${file} already holds the record of another chain with id 31337 (network "remote" at http://127.0.0.1:18501, Ecoshare ${first.contracts.Ecoshare!.address}, deployed ${first.deployedAt}): ` +
+        "keep both by writing this one elsewhere with --records-dir <folder>, or replace it with --force.",
+    );
+    expect((await readDeploymentRecord({ dir, chainId: 31337 })).genesisHash).to.equal(genesis("aa"));
+    await writeDeploymentRecord({ dir, record: other, replace: async (existing) => existing.genesisHash === genesis("aa") });
+    expect((await readDeploymentRecord({ dir, chainId: 31337 })).genesisHash).to.equal(genesis("bb"));
+  });
+
+  it("validates how the contracts were deployed and which chain they are on", function () {
+    const create2 = { strategy: "create2", factory: "0xba5Ed099633D3B313e4D5F7bdc1305d3c28ba5Ed", salt: `0x${"12".repeat(32)}` };
+    expect(parseDeploymentRecord({ json: { ...record, deployment: create2 }, source: "x.json" }).deployment).to.deep.equal(create2);
+    expect(() => parseDeploymentRecord({ json: { ...record, deployment: { ...create2, salt: "0x12" } }, source: "x.json" })).to.throw(/"deployment" is neither/);
+    expect(() => parseDeploymentRecord({ json: { ...record, genesisHash: "0x1" }, source: "x.json" })).to.throw(/"genesisHash" is not a block hash/);
+    expect(() => parseDeploymentRecord({ json: { ...record, localRpcUrl: "https://rpc.example.org/key" }, source: "x.json" })).to.throw(/"localRpcUrl" is not a loopback/);
+  });
 });

@@ -2,9 +2,12 @@
  * Real Hardhat nodes for the tooling tests: Hardhat's simulated chain served over HTTP on 127.0.0.1
  * (the same server `hardhat node` runs), started inside the test process on a free port.
  */
+import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
@@ -15,6 +18,7 @@ import { demoAccounts } from "../../../scripts/lib/demo-cast.js";
 import type { DeploymentRecord } from "../../../scripts/lib/deployment-record.js";
 import type { Address, Eip1193Transport } from "../../../scripts/lib/eip1193.js";
 import { createHttpTransport } from "../../../scripts/lib/http-transport.js";
+import { freePort } from "./cli.js";
 
 export interface TestNode {
   url: string;
@@ -105,4 +109,49 @@ async function deployAndSeed({
     seed,
     close,
   };
+}
+
+/** Anvil (Foundry's node, from the npm package @foundry-rs/anvil) on a free loopback port: chain 31337 too. */
+export async function startAnvil(): Promise<TestNode> {
+  const port = await freePort();
+  const bin = path.join(hre.config.paths.root, "node_modules", "@foundry-rs", "anvil", "bin.mjs");
+  const child = spawn(process.execPath, [bin, "--host", "127.0.0.1", "--port", String(port), "--silent"], { stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
+  const transport = createHttpTransport({ url });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await transport.request({ method: "eth_chainId" });
+      break;
+    } catch (error) {
+      if (attempt >= 100 || child.exitCode !== null) {
+        child.kill("SIGKILL");
+        throw new Error(`anvil did not start on ${url}: ${String(error)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return {
+    url,
+    port,
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/**
+ * Puts the CreateX factory on a node whose chain id is not 31337 (Ignition installs it itself on 31337),
+ * the way it reaches any new chain: its presigned, chain-independent deployment transaction, broadcast by
+ * anyone once its one-time deployer has the gas money.
+ */
+export async function installCreateX(url: string): Promise<void> {
+  const ignitionCore = path.dirname(createRequire(import.meta.url).resolve("@nomicfoundation/ignition-core/package.json"));
+  const artifactFile = path.join(ignitionCore, "dist", "src", "internal", "execution", "strategy", "createx-artifact.js");
+  const { presignedTx } = (await import(pathToFileURL(artifactFile).href)) as { presignedTx: string };
+  const transport = createHttpTransport({ url });
+  await transport.request({ method: "hardhat_setBalance", params: ["0xeD456e05CaAb11d66C4c797dD6c1D6f9A7F352b5", "0x58d15e176280000"] });
+  await transport.request({ method: "eth_sendRawTransaction", params: [presignedTx] });
 }
