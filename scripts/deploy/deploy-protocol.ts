@@ -137,7 +137,7 @@ export async function deployProtocol({
       if (sent === undefined) throw new Error(`Ignition's journal has no transaction creating ${deployed.contractName}.`);
       const receipt = await rpcRequest<{ blockNumber: Hex } | null>({ transport, method: "eth_getTransactionReceipt", params: [sent.txHash] });
       if (receipt === null) throw new Error(`No receipt for ${deployed.contractName}'s deployment ${sent.txHash}.`);
-      const expected = create2AddressOf({ initCode: (await hre.artifacts.readArtifact(deployed.contractName)).bytecode as Hex });
+      const expected = create2AddressOf({ initCode: await create2InitCode(hre, deployed.contractName) });
       if (expected.toLowerCase() !== deployed.address.toLowerCase()) {
         throw new Error(`${deployed.contractName} was deployed at ${deployed.address}, not at its CREATE2 address ${expected}.`);
       }
@@ -205,13 +205,30 @@ async function assertNotDeployedYet({
   ignitionModule: IgnitionModule;
   chainId: number;
 }): Promise<void> {
-  const artifact = await hre.artifacts.readArtifact("Ecoshare");
-  const address = create2AddressOf({ initCode: artifact.bytecode as Hex });
+  const address = create2AddressOf({ initCode: await create2InitCode(hre, "Ecoshare") });
   if ((await getCode({ transport, address, blockTag: "latest" })) === "0x") return;
   throw new CliError(
     `This build of Ecoshare is already deployed at ${address} on chain ${chainId} (CREATE2: one address per build and chain), ` +
       `so ${ignitionModule.id} cannot deploy it again: use that deployment's record, or deploy to a fresh chain.`,
   );
+}
+
+/**
+ * `contractName`'s init code as CREATE2 deploys it: linked to its libraries at their own CREATE2 addresses
+ * (Ecoshare links AgreementProposals), so the address of every contract follows from the build alone.
+ */
+export async function create2InitCode(hre: HardhatRuntimeEnvironment, contractName: string): Promise<Hex> {
+  const artifact = await hre.artifacts.readArtifact(contractName);
+  let code = artifact.bytecode;
+  for (const libraries of Object.values(artifact.linkReferences ?? {})) {
+    for (const [libraryName, references] of Object.entries(libraries)) {
+      const library = create2AddressOf({ initCode: await create2InitCode(hre, libraryName) }).slice(2).toLowerCase();
+      for (const { start, length } of references) {
+        code = code.slice(0, 2 + start * 2) + library + code.slice(2 + (start + length) * 2);
+      }
+    }
+  }
+  return code as Hex;
 }
 
 /**

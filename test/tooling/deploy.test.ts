@@ -10,7 +10,7 @@ import { expect } from "chai";
 import hre, { network } from "hardhat";
 
 import EcoshareModule from "../../ignition/modules/Ecoshare.js";
-import { deployProtocol } from "../../scripts/deploy/deploy-protocol.js";
+import { create2InitCode, deployProtocol } from "../../scripts/deploy/deploy-protocol.js";
 import { demoAccounts } from "../../scripts/lib/demo-cast.js";
 import { readDeploymentRecord } from "../../scripts/lib/deployment-record-file.js";
 import { createHttpTransport } from "../../scripts/lib/http-transport.js";
@@ -31,16 +31,21 @@ describe("deploy", function () {
       expect(path.basename(recordPath)).to.equal("chain-31337.json");
       expect(await readDeploymentRecord({ dir: recordsDir, chainId: 31337 })).to.deep.equal(record);
       const ecoshare = record.contracts.Ecoshare!;
-      expect(record.deployBlock).to.equal(ecoshare.blockNumber);
-      const code = (block: number) => getCode({ transport: connection.provider, address: ecoshare.address, blockTag: BigInt(block) });
-      expect(await code(record.deployBlock)).to.not.equal("0x");
-      expect(await code(record.deployBlock - 1)).to.equal("0x");
+      const library = record.contracts.AgreementProposals!;
+      // History starts at the first contract deployed: the linked library, then Ecoshare.
+      expect(record.deployBlock).to.equal(Math.min(library.blockNumber, ecoshare.blockNumber));
+      const code = (address: string, block: number) => getCode({ transport: connection.provider, address: address as `0x${string}`, blockTag: BigInt(block) });
+      expect(await code(ecoshare.address, ecoshare.blockNumber)).to.not.equal("0x");
+      expect(await code(library.address, library.blockNumber)).to.not.equal("0x");
+      expect(await code(ecoshare.address, record.deployBlock - 1)).to.equal("0x");
+      expect(await code(library.address, record.deployBlock - 1)).to.equal("0x");
       expect(record.compiler).to.deep.include({ evmVersion: "cancun" });
       expect(record.compiler.version).to.match(/^0\.8\.30\+commit\./);
       expect(record.commit?.hash).to.equal(execFileSync("git", ["rev-parse", "HEAD"], { cwd: hre.config.paths.root }).toString().trim());
       expect(record.ignitionDeploymentId).to.equal(null);
       expect(record.deployment).to.deep.equal({ strategy: "create2", factory: CREATEX_ADDRESS, salt: ECOSHARE_SALT });
-      expect(ecoshare.address).to.equal(create2AddressOf({ initCode: (await hre.artifacts.readArtifact("Ecoshare")).bytecode as `0x${string}` }));
+      expect(ecoshare.address).to.equal(create2AddressOf({ initCode: await create2InitCode(hre, "Ecoshare") }));
+      expect(library.address).to.equal(create2AddressOf({ initCode: await create2InitCode(hre, "AgreementProposals") }));
       expect(record.genesisHash).to.match(/^0x[0-9a-f]{64}$/);
     } finally {
       await connection.close();
