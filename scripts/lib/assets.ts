@@ -1,18 +1,25 @@
 /**
  * Names and decimals of the assets agreements use, for people-facing output: ETH for address(0), and
- * the token's own `symbol()` and `decimals()` otherwise (with safe fallbacks for tokens that lack them).
+ * the token's own `symbol()` and `decimals()` otherwise. A token that does not answer them is marked
+ * unreadable (with the reason), so nothing guesses its decimals.
  */
 import { formatUnits } from "ethers";
 
 import type { Address, BlockTag, Eip1193Transport } from "./eip1193.js";
 import { ETH } from "./protocol.js";
 import { readContract } from "./read-contract.js";
+import { firstMessage } from "./rpc-error.js";
 import type { RetryOptions } from "./rpc.js";
 
 export interface AssetInfo {
   address: Address;
   symbol: string;
   decimals: number;
+  /**
+   * Why `symbol()` or `decimals()` could not be read (a revert, or the RPC failed), in plain words; then
+   * `symbol` is a placeholder, `decimals` is not known, and amounts are shown in base units only.
+   */
+  unreadable?: string;
 }
 
 export const ETH_INFO: AssetInfo = { address: ETH, symbol: "ETH", decimals: 18 };
@@ -33,15 +40,37 @@ export async function describeAssets({ transport, assets, blockTag, retry }: Des
       infos.set(ETH, ETH_INFO);
       continue;
     }
-    const read = <T>(functionName: string) => readContract<T>({ transport, abi: "erc20", address, functionName, blockTag, retry }).catch(() => undefined);
+    const failures: string[] = [];
+    const read = <T>(functionName: string) =>
+      readContract<T>({ transport, abi: "erc20", address, functionName, blockTag, retry }).catch((error: unknown) => {
+        failures.push(`${functionName}() failed: ${firstMessage(error)}`);
+        return undefined;
+      });
     const [symbol, decimals] = await Promise.all([read<string>("symbol"), read<number>("decimals")]);
-    infos.set(address.toLowerCase(), { address, symbol: symbol ?? `token ${address.slice(0, 10)}…`, decimals: decimals ?? 18 });
+    const info: AssetInfo = { address, symbol: symbol ?? `token ${address.slice(0, 10)}…`, decimals: decimals ?? 0 };
+    if (symbol === undefined || decimals === undefined) {
+      info.unreadable = `The token ${address} did not tell its symbol or decimals (${failures.join("; ")}); its amounts are written in base units only.`;
+    }
+    infos.set(address.toLowerCase(), info);
   }
   return infos;
 }
 
 /** `amount` of `asset` for people, e.g. "12.5 dUSD"; signed amounts keep their sign. */
 export function formatAmount(amount: bigint, asset: AssetInfo | undefined): string {
-  const info = asset ?? { symbol: "units", decimals: 0 };
-  return `${formatUnits(amount, info.decimals)} ${info.symbol}`;
+  if (asset === undefined) return `${amount} units`;
+  if (asset.unreadable !== undefined) return `${amount} base units of ${asset.symbol}`;
+  return `${formatUnits(amount, asset.decimals)} ${asset.symbol}`;
+}
+
+/**
+ * `amount` in whole units with every one of the asset's decimals, e.g. "35.813524000039835871" (ETH) or
+ * "12.500000" (a 6-decimal token): exact, and a number to a spreadsheet. Undefined when the decimals are not known.
+ */
+export function decimalAmount(amount: bigint, asset: AssetInfo | undefined): string | undefined {
+  if (asset === undefined || asset.unreadable !== undefined) return undefined;
+  const sign = amount < 0n ? "-" : "";
+  const digits = (amount < 0n ? -amount : amount).toString().padStart(asset.decimals + 1, "0");
+  if (asset.decimals === 0) return `${sign}${digits}`;
+  return `${sign}${digits.slice(0, -asset.decimals)}.${digits.slice(-asset.decimals)}`;
 }

@@ -102,6 +102,7 @@ export function formatAuditSummary({ report, labels, maxLines = 40 }: FormatAudi
         `${tiered.length} above the base rate${tiered.length === 0 ? "" : ` (${tiered.map((r) => `${labels?.get(r.referrer.toLowerCase()) ?? r.referrer} tier ${r.highestTier}`).join(", ")})`}`,
     );
   }
+  for (const warning of report.warnings) lines.push(`Warning: ${warning}`);
   lines.push(`Compared ${report.checks} values with the contract at block ${report.toBlock}.`);
   const problems = [
     ...report.mismatches.map((mismatch) => formatMismatch({ mismatch, assets, ...(labels ? { labels } : {}) })),
@@ -128,7 +129,8 @@ function holdingLine(h: Holding, asset: AssetInfo | undefined): string {
   return `${asset?.symbol ?? h.asset}: the contract holds ${formatAmount(h.held, asset)} and owes ${formatAmount(h.owed, asset)}: ${state}.`;
 }
 
-function isMoney(m: Mismatch): boolean {
+/** Whether the mismatch's values are amounts of an asset (in base units). */
+export function isMoney(m: Mismatch): boolean {
   return (
     m.kind === "balance" ||
     m.kind === "collectable" ||

@@ -4,6 +4,7 @@
  * Hardhat: give it any EIP-1193 transport.
  */
 import { describeAssets, type AssetInfo } from "./assets.js";
+import { readBlockTimes } from "./block-times.js";
 import { decodeEcoshareLog, type EcoshareEvent } from "./decode-events.js";
 import type { Address, Eip1193Transport } from "./eip1193.js";
 import { fetchLogs, type FetchLogsProgress } from "./fetch-logs.js";
@@ -31,6 +32,8 @@ export interface AuditReport {
   toBlock: bigint;
   /** Timestamp of `toBlock`, which decides which agreements' windows are over. */
   timestamp: bigint;
+  /** Timestamp (unix seconds) of every block an event came from, and of `toBlock`. */
+  blockTimes: Map<bigint, bigint>;
   logs: number;
   events: EcoshareEvent[];
   /** Logs of the contract that are none of its events (there should be none). */
@@ -38,6 +41,8 @@ export interface AuditReport {
   ledger: Ledger;
   readings: ChainReadings;
   assets: Map<string, AssetInfo>;
+  /** What the audit could not read but worked around, in plain words (e.g. a token without `symbol()`). */
+  warnings: string[];
   mismatches: Mismatch[];
   anomalies: LedgerAnomaly[];
   holdings: Holding[];
@@ -86,8 +91,14 @@ export async function runAudit({
 
   started = performance.now();
   const { mismatches, holdings, readings, checks } = await reconcile({ transport, ecoshare, ledger, blockNumber: head, timestamp, retry });
-  const assetAddresses = new Set<Address>([...holdings.map((h) => h.asset), ...[...ledger.accounts.values()].map((a) => a.asset)]);
+  const assetAddresses = new Set<Address>([
+    ...holdings.map((h) => h.asset),
+    ...[...ledger.accounts.values()].map((a) => a.asset),
+    ...[...ledger.agreements.values()].map((a) => a.asset),
+  ]);
   const assets = await describeAssets({ transport, assets: assetAddresses, blockTag: head, retry });
+  const blockTimes = await readBlockTimes({ transport, blocks: events.map((e) => e.blockNumber), known: new Map([[head, timestamp]]), retry });
+  const warnings = [...assets.values()].flatMap((a) => (a.unreadable === undefined ? [] : [a.unreadable]));
   const reconcileMs = performance.now() - started;
 
   return {
@@ -95,12 +106,14 @@ export async function runAudit({
     fromBlock,
     toBlock: head,
     timestamp,
+    blockTimes,
     logs: logs.length,
     events,
     unknownLogs,
     ledger,
     readings,
     assets,
+    warnings,
     mismatches,
     anomalies: ledger.anomalies,
     holdings,

@@ -67,7 +67,7 @@ describe("audit", function () {
     expect(json.passed).to.equal(true);
     expect(json.agreements).to.have.length(report.ledger.agreements.size);
     const accounts = files.get("accounts.csv")!.trim().split("\n");
-    expect(accounts[0]).to.match(/^account,label,asset,symbol,balance,balanceOnChain/);
+    expect(accounts[0]).to.match(/^account,label,asset,assetSymbol,assetDecimals,balance,balanceBaseUnits,balanceOnChain,balanceOnChainBaseUnits,/);
     expect(accounts).to.have.length(report.ledger.accounts.size + 1);
     expect(files.get("accounts.csv")).to.include("Wanderwise Travel");
   });
@@ -102,10 +102,12 @@ describe("audit", function () {
     expect(summary).to.match(/held payments in dUSD: [\d.]+ dUSD pending \(\d+\), [\d.]+ dUSD released \(\d+\), [\d.]+ dUSD refunded \(1\)/);
     expect(summary).to.include("Atlas Journeys tier 1");
     const files = ledgerFiles({ report, labels, chainId: 31337 });
-    expect(files.get("held.csv")).to.match(/^asset,symbol,pending,pendingPayments,released,releasedPayments,refunded,refundedPayments\n0x[0-9a-fA-F]{40},dUSD,/);
+    expect(files.get("held.csv")).to.match(
+      /^asset,assetSymbol,assetDecimals,pending,pendingBaseUnits,pendingPayments,released,releasedBaseUnits,releasedPayments,refunded,refundedBaseUnits,refundedPayments,asOfBlock,asOfTime\n0x[0-9a-fA-F]{40},dUSD,6,\d+\.\d{6},'\d+,/,
+    );
     expect(files.get("held-payments.csv")!.trim().split("\n")).to.have.length(ledger.heldPayments.size + 1);
     expect(files.get("referrals.csv")).to.include("Atlas Journeys");
-    expect(files.get("agreements.csv")!.split("\n")[0]).to.include("heldPending,releasedPayments,released,refundedPayments,refunded");
+    expect(files.get("agreements.csv")!.split("\n")[0]).to.include("heldPayments,heldPending,heldPendingBaseUnits,releasedPayments,released,releasedBaseUnits,refundedPayments,refunded,refundedBaseUnits");
   });
 
   it("groups the story's orders and writes them, with every line and its split, as CSV and exact JSON", async function () {
@@ -127,14 +129,20 @@ describe("audit", function () {
 
     const files = ledgerFiles({ report, labels, chainId: 31337 });
     const orderRows = files.get("orders.csv")!.trim().split("\n");
-    expect(orderRows[0]).to.equal("order,transactionHash,blockNumber,payer,payerLabel,orderRef,orderRefHex,lineCount,refundTo,refundToLabel,totals,totalsText");
-    expect(orderRows).to.have.length(4);
-    expect(orderRows[3]).to.include(",Wanderwise Travel,CS-0003,0x43532d30303033").and.to.include(",Chen,").and.to.match(/ETH \+ [\d.]+ dUSD$/);
+    expect(orderRows[0]).to.equal(
+      "order,transactionHash,blockNumber,blockTime,payer,payerLabel,orderRef,orderRefHex,lineCount,refundTo,refundToLabel,asset,assetSymbol,assetDecimals,assetLines,total,totalBaseUnits,totalsText",
+    );
+    // One row per order and asset: CS-0001 in ETH, CS-0002 and CS-0003 in ETH and dUSD.
+    expect(orderRows).to.have.length(1 + ledger.orders.reduce((n, o) => n + o.totals.length, 0));
+    expect(orderRows.at(-1)).to.include(",Wanderwise Travel,CS-0003,0x43532d30303033").and.to.include(",Chen,").and.to.match(/,dUSD,6,\d+,\d+\.\d{6},'\d+,[\d.]+ ETH \+ [\d.]+ dUSD$/);
     const ordersJson = JSON.parse(files.get("orders.json")!) as { orderRef: string; lineCount: number; totals: { asset: string; symbol: string; amount: string }[] }[];
-    expect(ordersJson[1]!.totals).to.deep.equal(mixed.totals.map((t) => ({ asset: t.asset, amount: t.amount.toString(), symbol: t.asset === ETH ? "ETH" : "dUSD" })));
+    expect(ordersJson[1]!.totals).to.deep.equal(mixed.totals.map((t) => ({ asset: t.asset, amount: t.amount.toString(), symbol: t.asset === ETH ? "ETH" : "dUSD", decimals: t.asset === ETH ? 18 : 6 })));
     const paymentRows = files.get("payments.csv")!.trim().split("\n");
     expect(paymentRows).to.have.length(chain.seed.payments + 1);
-    expect(paymentRows[0]).to.equal("payment,order,line,transactionHash,blockNumber,logIndex,agreementId,payer,payerLabel,referrer,referrerLabel,asset,symbol,amount,networkFee,referralFee,vendorShare,referralFeeBps,tier,orderRef,status,holdId,refundTo");
+    expect(paymentRows[0]).to.equal(
+      "payment,order,line,transactionHash,blockNumber,blockTime,logIndex,agreementId,payer,payerLabel,referrer,referrerLabel,asset,assetSymbol,assetDecimals," +
+        "amount,amountBaseUnits,networkFee,networkFeeBaseUnits,referralFee,referralFeeBaseUnits,vendorShare,vendorShareBaseUnits,referralFeeBps,tier,orderRef,orderRefHex,status,holdId,refundTo",
+    );
     const paymentsJson = JSON.parse(files.get("payments.json")!) as { order: number | null; amount: string; networkFee: string; referralFee: string; vendorShare: string; status: string; refundTo: string | null }[];
     const refundedLine = paymentsJson.find((p) => p.order === booked.index && p.status === "refunded")!;
     expect(refundedLine.refundTo).to.equal(who("Chen"));

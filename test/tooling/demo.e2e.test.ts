@@ -16,6 +16,7 @@ import { rpcRequest } from "../../scripts/lib/rpc.js";
 import type { Hex } from "../../scripts/lib/eip1193.js";
 import { sharedCheckout } from "./helpers/checkout.js";
 import { childEnv, collect, freePort, isListening, meaningfulLines, runHardhat } from "./helpers/cli.js";
+import { parseCsv } from "./helpers/csv.js";
 
 describe("npm run demo (end to end)", function () {
   this.timeout(180_000);
@@ -107,8 +108,11 @@ describe("npm run demo (end to end)", function () {
     expect(result.stdout).to.match(/Read \d+ events from blocks/).and.to.include("Audit passed");
     expect(result.stdout).to.include("orders: 3 orders of 8 lines in all (each paid in one transaction), 1 held line refunded");
     expect((await readdir(outDir)).sort()).to.include.members(["accounts.csv", "ledger.json", "orders.csv", "orders.json", "payments.csv", "payments.json"]);
-    const orders = (await readFile(path.join(outDir, "orders.csv"), "utf8")).trim().split("\n");
-    expect(orders.slice(1).map((row) => row.split(",").slice(5, 8))).to.deep.equal([
+    // One row per order and asset: the order's columns repeat on each of its rows.
+    const { rows: orders } = parseCsv(await readFile(path.join(outDir, "orders.csv"), "utf8"));
+    const byOrder = [...new Map(orders.map((r) => [r.order, [r.orderRef!, r.orderRefHex!, r.lineCount!]])).values()];
+    expect(orders.every((r) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(r.blockTime!))).to.equal(true);
+    expect(byOrder).to.deep.equal([
       ["CS-0001", "0x43532d3030303100000000000000000000000000000000000000000000000000", "3"],
       ["CS-0002", "0x43532d3030303200000000000000000000000000000000000000000000000000", "3"],
       ["CS-0003", "0x43532d3030303300000000000000000000000000000000000000000000000000", "2"],
