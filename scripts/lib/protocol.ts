@@ -7,6 +7,12 @@ import type { Address } from "./eip1193.js";
 /** address(0): the asset id of native ETH, and "no referrer". */
 export const ETH = "0x0000000000000000000000000000000000000000" as const satisfies Address;
 
+/**
+ * The contracts a deployment record lists that are the protocol itself (Ecoshare and the library it is
+ * linked to), as opposed to tokens deployed beside it (the demo stablecoin).
+ */
+export const PROTOCOL_CONTRACTS = ["Ecoshare", "AgreementProposals"] as const;
+
 /** INetworkRegistry.NetworkKind. */
 export const NetworkKind = { PeerToPeer: 0, VendorLed: 1, DistributorLed: 2, Marketplace: 3 } as const;
 export type NetworkKind = (typeof NetworkKind)[keyof typeof NetworkKind];

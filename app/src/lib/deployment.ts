@@ -8,6 +8,8 @@
  */
 import { getAddress, type Address } from "viem";
 
+import { PROTOCOL_CONTRACTS } from "../../../scripts/lib/protocol.js";
+
 /** What the app needs from one deployment record. */
 export interface Deployment {
   chainId: number;
@@ -60,7 +62,7 @@ export function parseDeploymentRecord(json: unknown): Deployment {
   const tokens: Record<string, Address> = {};
   for (const [name, value] of Object.entries(contracts)) {
     const address = addressOf(value);
-    if (name !== "Ecoshare" && address) tokens[name] = address;
+    if (!(PROTOCOL_CONTRACTS as readonly string[]).includes(name) && address) tokens[name] = address;
   }
   const demo = (record.demo ?? {}) as { accounts?: unknown };
   const demoAccounts = Array.isArray(demo.accounts ?? record.demoAccounts)
