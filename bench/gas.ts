@@ -23,8 +23,8 @@ const VALID_UNTIL = 2n ** 32n - 1n;
  * the report says so and why (docs/architecture.md, "Gas").
  */
 const BUDGETS = {
-  ethPayment: { target: 40_000, ceiling: 41_877 },
-  tokenPayment: { target: 60_000, ceiling: 62_041 },
+  ethPayment: { target: 40_000, ceiling: 41_871 },
+  tokenPayment: { target: 60_000, ceiling: 62_035 },
   collect: { target: 40_000, ceiling: 39_496 },
   threeLineOrderShare: 0.6,
 } as const;

@@ -236,6 +236,8 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         (held.networkFee, held.referralFee, held.vendorShare) =
             SplitMath.splitPayment(amount, networkFeeBps, referralFeeBps);
         held.releaseAt = uint40(block.timestamp + _book.agreements[agreementId].holdbackPeriod);
+        // A refund credited to this contract's own balance could never be withdrawn.
+        if (refundTo == address(this)) revert InvalidRefundRecipient(refundTo);
         held.refundTo = refundTo == address(0) ? msg.sender : refundTo;
     }
 

@@ -59,6 +59,13 @@ describe("Refund recipients", function () {
     expect(await f.ecoshare.balanceOf(f.customer.address, ETH)).to.equal(AMOUNT);
   });
 
+  it("refuses Ecoshare itself as refund recipient, where a refund could never be withdrawn", async function () {
+    const f = await networkHelpers.loadFixture(refundsFixture);
+    await expect(f.ecoshare.connect(f.customer).pay(f.id, ETH, AMOUNT, NO_REFERRER, ORDER, f.ecoshareAddress, { value: AMOUNT }))
+      .to.be.revertedWithCustomError(f.ecoshare, "InvalidRefundRecipient")
+      .withArgs(f.ecoshareAddress);
+  });
+
   it("the refund recipient is bound into the record: the refunder cannot redirect a refund", async function () {
     const f = await networkHelpers.loadFixture(refundsFixture);
     const tx = f.ecoshare.connect(f.outsider).pay(f.id, ETH, AMOUNT, NO_REFERRER, ORDER, f.customer.address, { value: AMOUNT });

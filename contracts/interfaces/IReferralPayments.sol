@@ -124,6 +124,10 @@ interface IReferralPayments {
     /// @notice Thrown when an order has no lines.
     error EmptyOrder();
 
+    /// @notice Thrown when a held payment names this contract as its refund recipient: a refund credited there
+    /// could never be withdrawn. Name the customer, or address(0) for the payer.
+    error InvalidRefundRecipient(address refundTo);
+
     /// @notice Thrown when a token delivered `received` instead of `expected` (fee-on-transfer tokens are refused).
     error TokenDeliveryShortfall(address token, uint256 expected, uint256 received);
 
@@ -169,7 +173,8 @@ interface IReferralPayments {
     /// @param orderRef An external reference (an order id) carried in {PaymentSplit}.
     /// @param refundTo Who is credited if a held payment is refunded; address(0) for the caller. IMPORTANT: a
     /// contract paying for a customer (a checkout router) names the customer here, or a refund is credited to
-    /// the router, where the customer cannot reach it.
+    /// the router, where the customer cannot reach it. The recipient must be able to withdraw (an account, or a
+    /// contract that can call {withdrawTo}); Ecoshare itself is refused (InvalidRefundRecipient).
     function pay(
         uint256 agreementId,
         address asset,

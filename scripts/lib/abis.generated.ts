@@ -365,6 +365,17 @@ export const ecoshareAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "refundTo",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidRefundRecipient",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "refunder",
         "type": "address"
       }

@@ -90,6 +90,7 @@ export const ERROR_SENTENCES: Record<string, (args: Args) => string> = {
   ReferrerRoleNotAllowed: ([id, referrer, role]) =>
     `Agreement #${num(id)} does not let ${addr(referrer)} refer customers in its role (${label(MEMBER_ROLES, Number(role)).toLowerCase()}); pay without this referrer.`,
   EmptyOrder: () => "The order has no lines: add at least one agreement and amount.",
+  InvalidRefundRecipient: ([refundTo]) => `${addr(refundTo)} cannot receive refunds: a refund there could never be withdrawn. Name the customer instead.`,
   TokenDeliveryShortfall: ([token, expected, received]) =>
     `The token ${addr(token)} delivered ${num(received)} instead of ${num(expected)} base units: fee-on-transfer tokens are not accepted.`,
   AmountTooLarge: ([amount]) => `The amount ${num(amount)} is larger than the ledger can hold.`,
