@@ -48,7 +48,7 @@ contract EcoshareInvariantTest is TestBase {
     /// that a run spends most of its depth with money in play. {EcoshareHandler.settleEverything} is left out:
     /// it closes every agreement and would end the interesting part of a run; nor {EcoshareHandler.bootstrap}.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[29] memory actions = [
+        bytes4[32] memory actions = [
             EcoshareHandler.createNetwork.selector,
             EcoshareHandler.setNetworkFee.selector,
             EcoshareHandler.setMetadata.selector,
@@ -77,10 +77,13 @@ contract EcoshareInvariantTest is TestBase {
             EcoshareHandler.counterProposeBySignature.selector,
             EcoshareHandler.acceptCompeting.selector,
             EcoshareHandler.releaseHeld.selector,
-            EcoshareHandler.refundHeld.selector
+            EcoshareHandler.refundHeld.selector,
+            EcoshareHandler.payOrder.selector,
+            EcoshareHandler.collect.selector,
+            EcoshareHandler.invalidateCounterNonce.selector
         ];
-        uint8[29] memory weights =
-            [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 3, 2, 3, 2, 1, 4, 3, 2, 3, 2, 2, 1, 2, 2, 1, 3, 3];
+        uint8[32] memory weights =
+            [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 3, 2, 3, 2, 1, 4, 3, 2, 3, 2, 2, 1, 2, 2, 1, 3, 3, 4, 2, 1];
         uint256 total;
         for (uint256 i; i < actions.length; ++i) {
             total += weights[i];
@@ -132,9 +135,10 @@ contract EcoshareInvariantTest is TestBase {
         }
     }
 
-    /// @notice No account ever withdraws more than it was credited: what was paid out for it plus what it
-    /// still has is exactly its referral fees plus what it collected plus its refunds, and what it collected never exceeds
-    /// what the agreements' pools (as the model computes them) can ever owe it.
+    /// @notice No account ever withdraws more than it was credited: what was paid out for it (by withdraw,
+    /// withdrawTo and collect) plus what it still has is exactly its referral fees plus what it collected plus
+    /// the refunds credited to it as a refund recipient, and what it collected never exceeds what the
+    /// agreements' pools (as the model computes them) can ever owe it.
     function invariant_noAccountWithdrawsMoreThanCredited() public view {
         address[] memory accounts = _accounts();
         address[2] memory assets = handler.assets();
@@ -185,8 +189,9 @@ contract EcoshareInvariantTest is TestBase {
         }
     }
 
-    /// @notice Loyalty: every referrer's volume in every lineage (tiered payments, net of refunds), and the tier
-    /// and rate each version would charge it next, are the model's.
+    /// @notice Loyalty: every referrer's earned volume in every lineage (tiered payments credited at once, held
+    /// ones once released, refunded ones never), and the tier and rate each version would charge it next, are
+    /// the model's.
     function invariant_referralTiersMatchModel() public view {
         address[] memory actors = handler.actors();
         for (uint256 id = 1; id <= handler.agreementCount(); ++id) {

@@ -33,15 +33,15 @@ contract EcoshareHandler is EcoshareModel {
     bytes32 internal constant TIER_TYPEHASH = keccak256("ReferralTier(uint128 fromVolume,uint16 feeBps)");
     bytes32 internal constant TERMS_TYPEHASH = keccak256(
         "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps,"
-        "ReferralTier[] referralTiers,uint16 networkFeeBps,address feeRecipient,uint40 validFrom,uint40 validUntil,"
-        "uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)"
+        "ReferralTier[] referralTiers,uint8 referrerRoles,uint16 networkFeeBps,address feeRecipient,uint32 validFrom,"
+        "uint32 validUntil,uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)"
         "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps)"
     );
     bytes32 internal constant COUNTER_TYPEHASH = keccak256(
         "CounterProposal(uint256 counteredId,AgreementTerms terms,uint256 nonce,uint256 deadline)"
         "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps,"
-        "ReferralTier[] referralTiers,uint16 networkFeeBps,address feeRecipient,uint40 validFrom,uint40 validUntil,"
-        "uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)"
+        "ReferralTier[] referralTiers,uint8 referrerRoles,uint16 networkFeeBps,address feeRecipient,uint32 validFrom,"
+        "uint32 validUntil,uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)"
         "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps)"
     );
     bytes32 internal constant DOMAIN_TYPEHASH =
@@ -58,8 +58,10 @@ contract EcoshareHandler is EcoshareModel {
     /// @notice A payout address that refuses ETH: withdrawals of ETH to it must revert and leave the balance.
     RevertingRecipient public refuser;
 
-    /// @dev The model's count of each author's used counter-proposal nonces (OpenZeppelin Nonces).
-    mapping(address author => uint256) internal _counterNonces;
+    /// @dev The model of each author's unordered counter-proposal nonces: used by a counter or cancelled.
+    mapping(address author => mapping(uint256 nonce => bool)) internal _counterNonceUsed;
+    /// @dev Each author's last nonce used or cancelled, so that drafted nonces land next to it (same bitmap word).
+    mapping(address author => uint256) internal _lastCounterNonce;
     /// @dev The last counterProposeWithSignature call that went through, for replays, and its deadline.
     bytes internal _lastCounterCall;
     uint256 internal _lastCounterDeadline;
@@ -200,6 +202,7 @@ contract EcoshareHandler is EcoshareModel {
 
         _memberStatus[networkId][account] =
             admittedAtOnce ? INetworkRegistry.MemberStatus.Active : INetworkRegistry.MemberStatus.Pending;
+        _memberRole[networkId][account] = role;
         _checkMembership(networkId, account);
         vm.assertEq(uint256(ecoshare.membership(networkId, account).role), uint256(role), "join: role not stored");
     }
@@ -281,6 +284,7 @@ contract EcoshareHandler is EcoshareModel {
         uint256 networkId = _chance(agreementSeed, 3, 32) ? _pickNetwork(_rand(agreementSeed, 3)) : previous.networkId;
         IRevenueAgreements.AgreementTerms memory terms =
             _draftTerms(networkId, previous.parties, partySeed, shareSeed, feeSeed, windowSeed);
+        terms.asset = _followingAsset(previous.asset, agreementSeed);
         _propose(_pickProposer(terms, proposerSeed, previousId), previousId, terms);
     }
 
@@ -375,9 +379,10 @@ contract EcoshareHandler is EcoshareModel {
         );
     }
 
-    /// @notice A party signs an EIP-712 CounterProposal that anyone submits. One call in four carries a bad
-    /// signature: expired, signed by another key, or signed for another countered version; one in eight
-    /// replays the last counter signature that went through (its nonce is spent: refused).
+    /// @notice A party signs an EIP-712 CounterProposal with an unordered nonce (random, or next to one it
+    /// used) that anyone submits. One call in four is faulty: expired, signed by another key, signed for another
+    /// countered version, or cancelled by the author (invalidateCounterNonce) before it is submitted; one in
+    /// eight replays the last counter signature that went through (its nonce is spent: refused).
     function counterProposeBySignature(
         uint256 agreementSeed,
         uint256 authorSeed,
@@ -387,11 +392,7 @@ contract EcoshareHandler is EcoshareModel {
         if (agreementCount >= MAX_AGREEMENTS || agreementCount == 0) return;
         address submitter = _actor(_rand(faultSeed, 1));
         if (_chance(faultSeed, 2, 8) && _lastCounterCall.length != 0) {
-            bytes4 replayExpected = _lastCounterDeadline < block.timestamp
-                ? IRevenueAgreements.CounterSignatureExpired.selector
-                : IRevenueAgreements.InvalidCounterSignature.selector;
-            (bool ok, bytes memory ret) = _callAs(submitter, _lastCounterCall, 0);
-            _outcome("counterBySignatureReplay", ok, ret, replayExpected);
+            _replayLastCounter(submitter);
             return;
         }
         uint256 counteredId = _pickCounterable(agreementSeed);
@@ -399,32 +400,109 @@ contract EcoshareHandler is EcoshareModel {
             counteredId, agreementSeed, _rand(termsSeed, 1), _rand(termsSeed, 2), _rand(termsSeed, 3), _rand(termsSeed, 4)
         );
         address author = _pickParty(counteredId, authorSeed, false);
-        uint256 fault = _chance(faultSeed, 3, 4) ? 1 + _rand(faultSeed, 4) % 3 : 0;
+        uint256 fault = _chance(faultSeed, 3, 4) ? 1 + _rand(faultSeed, 4) % 4 : 0;
         uint256 deadline = fault == 1
             ? block.timestamp - 1 - _bound(_rand(faultSeed, 5), 0, 1 days)
             : block.timestamp + _bound(_rand(faultSeed, 5), 0, 30 days);
-        vm.assertEq(ecoshare.nonces(author), _counterNonces[author], "counter: nonce differs from the model");
-        bytes32 digest = _counterDigest(counteredId, terms, _counterNonces[author], deadline);
+        uint256 nonce = _draftCounterNonce(author, _rand(faultSeed, 6));
+        bytes32 digest = _counterDigest(counteredId, terms, nonce, deadline);
         vm.assertEq(
-            ecoshare.counterProposalDigest(counteredId, terms, author, deadline),
+            ecoshare.counterProposalDigest(counteredId, terms, nonce, deadline),
             digest,
             "counter: digest differs from the EIP-712 CounterProposal hash"
         );
         // A signature for another countered version does not match this one's digest.
-        if (fault == 3) digest = _counterDigest(counteredId + 1, terms, _counterNonces[author], deadline);
-        uint256 key = _keyOf[fault == 2 ? _actor(_indexOf(author) + 1) : author];
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
-        bytes4 expected = fault == 1
-            ? IRevenueAgreements.CounterSignatureExpired.selector
-            : fault != 0 ? IRevenueAgreements.InvalidCounterSignature.selector : _predictPropose(author, counteredId, true, terms);
+        if (fault == 3) digest = _counterDigest(counteredId + 1, terms, nonce, deadline);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(_keyOf[fault == 2 ? _actor(_indexOf(author) + 1) : author], digest);
+        // The author cancels the nonce of a counter it signed but no longer wants submitted.
+        if (fault == 4) _invalidateCounterNonce(author, nonce);
         bytes memory data = abi.encodeCall(
-            ecoshare.counterProposeWithSignature, (counteredId, terms, author, deadline, abi.encodePacked(r, s, v))
+            ecoshare.counterProposeWithSignature, (counteredId, terms, author, nonce, deadline, abi.encodePacked(r, s, v))
         );
-        if (_counter(author, counteredId, terms, Submission(submitter, data, expected, "counterBySignature"))) {
-            ++_counterNonces[author];
+        if (
+            _counter(
+                author,
+                counteredId,
+                terms,
+                Submission(submitter, data, _predictSignedCounter(author, counteredId, terms, nonce, fault), "counterBySignature")
+            )
+        ) {
+            _useCounterNonce(author, nonce);
             _lastCounterCall = data;
             _lastCounterDeadline = deadline;
         }
+        vm.assertTrue(
+            ecoshare.isCounterNonceUsed(author, nonce) == _counterNonceUsed[author][nonce], "counter: nonce use differs"
+        );
+    }
+
+    /// @dev The last counter signature that went through, submitted again: its nonce is spent.
+    function _replayLastCounter(address submitter) private {
+        bytes4 expected = _lastCounterDeadline < block.timestamp
+            ? IRevenueAgreements.CounterSignatureExpired.selector
+            : IRevenueAgreements.CounterNonceUsed.selector;
+        (bool ok, bytes memory ret) = _callAs(submitter, _lastCounterCall, 0);
+        _outcome("counterBySignatureReplay", ok, ret, expected);
+    }
+
+    /// @dev In the contract's order: the deadline, the nonce, then the counter itself, and the signature last.
+    function _predictSignedCounter(
+        address author,
+        uint256 counteredId,
+        IRevenueAgreements.AgreementTerms memory terms,
+        uint256 nonce,
+        uint256 fault
+    ) private view returns (bytes4) {
+        if (fault == 1) return IRevenueAgreements.CounterSignatureExpired.selector;
+        if (_counterNonceUsed[author][nonce]) return IRevenueAgreements.CounterNonceUsed.selector;
+        bytes4 err = _predictPropose(author, counteredId, true, terms);
+        if (err == 0 && (fault == 2 || fault == 3)) err = IRevenueAgreements.InvalidCounterSignature.selector;
+        return err;
+    }
+
+    /// @notice An actor cancels one of its counter-proposal nonces: mostly a fresh one, now and then one already
+    /// used or cancelled (CounterNonceUsed).
+    function invalidateCounterNonce(uint256 actorSeed, uint256 nonceSeed) external {
+        address author = _actor(actorSeed);
+        _invalidateCounterNonce(author, _draftCounterNonce(author, nonceSeed));
+    }
+
+    function _invalidateCounterNonce(address author, uint256 nonce) private {
+        bytes4 expected = _counterNonceUsed[author][nonce] ? IRevenueAgreements.CounterNonceUsed.selector : bytes4(0);
+        vm.recordLogs();
+        (bool ok, bytes memory ret) = _callAs(author, abi.encodeCall(ecoshare.invalidateCounterNonce, (nonce)), 0);
+        IVm.Log[] memory logs = vm.getRecordedLogs();
+        if (!_outcome("invalidateCounterNonce", ok, ret, expected)) return;
+
+        _useCounterNonce(author, nonce);
+        vm.assertEq(logs.length, 1, "invalidateCounterNonce: one event");
+        vm.assertEq(logs[0].topics[0], IRevenueAgreements.CounterNonceInvalidated.selector, "CounterNonceInvalidated");
+        vm.assertEq(address(uint160(uint256(logs[0].topics[1]))), author, "CounterNonceInvalidated: author");
+        vm.assertEq(abi.decode(logs[0].data, (uint256)), nonce, "CounterNonceInvalidated: nonce");
+        vm.assertTrue(ecoshare.isCounterNonceUsed(author, nonce), "invalidateCounterNonce: nonce still usable");
+        // The bitmap marks this nonce alone: its neighbours in the same word keep the model's state.
+        uint256 neighbour = nonce ^ 1;
+        vm.assertTrue(
+            ecoshare.isCounterNonceUsed(author, neighbour) == _counterNonceUsed[author][neighbour],
+            "invalidateCounterNonce: a neighbouring nonce changed"
+        );
+    }
+
+    function _useCounterNonce(address author, uint256 nonce) private {
+        _counterNonceUsed[author][nonce] = true;
+        _lastCounterNonce[author] = nonce;
+    }
+
+    /// @dev Mostly a random nonce; else one next to the author's last (the same bitmap word), the last itself
+    /// (used), or a small one (apt to collide across calls).
+    function _draftCounterNonce(address author, uint256 seed) private view returns (uint256) {
+        uint256 pick = seed % 8;
+        uint256 last = _lastCounterNonce[author];
+        if (pick < 4) return _rand(seed, 7);
+        if (pick == 4) return last ^ (1 + _rand(seed, 8) % 255);
+        if (pick == 5) return last;
+        if (pick == 6) return last + 256;
+        return _rand(seed, 9) % 4;
     }
 
     /// @notice A party of a version outrun by a competing one (its thread settled on another version) tries to
@@ -504,7 +582,17 @@ contract EcoshareHandler is EcoshareModel {
         uint256 networkId = !_agreementExists(counteredId) || _chance(agreementSeed, 23, 32)
             ? _pickNetwork(_rand(agreementSeed, 3))
             : countered.networkId;
-        return _draftTerms(networkId, countered.parties, partySeed, shareSeed, feeSeed, windowSeed);
+        IRevenueAgreements.AgreementTerms memory terms =
+            _draftTerms(networkId, countered.parties, partySeed, shareSeed, feeSeed, windowSeed);
+        if (_agreementExists(counteredId)) terms.asset = _followingAsset(countered.asset, agreementSeed);
+        return terms;
+    }
+
+    /// @dev The asset of a version that follows one in `asset`: the same, now and then the other one
+    /// (AmendmentChangesAsset).
+    function _followingAsset(address asset, uint256 seed) private view returns (address) {
+        if (!_chance(seed, 41, 16)) return asset;
+        return asset == ETH ? address(token) : ETH;
     }
 
     /// @dev Mostly a pending version that can still be countered; else {_pickAgreement}'s choice (maybe
@@ -527,7 +615,7 @@ contract EcoshareHandler is EcoshareModel {
         uint256 deadline
     ) private view returns (bytes32) {
         bytes32 domainSeparator = keccak256(
-            abi.encode(DOMAIN_TYPEHASH, keccak256("Ecoshare"), keccak256("1"), block.chainid, address(ecoshare))
+            abi.encode(DOMAIN_TYPEHASH, keccak256("Ecoshare"), keccak256("2"), block.chainid, address(ecoshare))
         );
         bytes32 structHash = keccak256(abi.encode(COUNTER_TYPEHASH, counteredId, _termsDigestOf(terms), nonce, deadline));
         return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
@@ -551,9 +639,45 @@ contract EcoshareHandler is EcoshareModel {
         _pay(address(token), agreementSeed, payerSeed, amountSeed, referrerSeed, true);
     }
 
+    /// @notice A customer pays an order of 1 to 4 lines across agreements (both assets, maybe the same agreement
+    /// twice, maybe one that does not take the payment), all or nothing: ETH lines with the call's value, the
+    /// token's lines pulled once for their sum by allowance or by permit. Now and then the order is empty, the
+    /// value is one wei off, the allowance one short, or a permit names ETH.
+    function payOrder(uint256 linesSeed, uint256 payerSeed, uint256 fundingSeed, uint256 refundSeed) external {
+        PaymentCall memory c;
+        c.payer = _actor(payerSeed);
+        c.action = "payOrder";
+        c.isOrder = true;
+        c.refundTo = _draftRefundTo(c.payer, refundSeed);
+        c.orderRef = keccak256(abi.encode("order", linesSeed, block.timestamp));
+        uint256 count = _chance(linesSeed, 1, 32) ? 0 : 1 + linesSeed % 4;
+        c.lines = new IReferralPayments.OrderLine[](count);
+        uint256 ethTotal;
+        uint256 tokenTotal;
+        for (uint256 i; i < count; ++i) {
+            uint256 seed = _rand(linesSeed, 100 + i);
+            address asset = _chance(seed, 1, 2) ? ETH : address(token);
+            // Now and then the same agreement as the line before, to sum two lines into one pool.
+            uint256 agreementId = i != 0 && _chance(seed, 2, 4) ? c.lines[i - 1].agreementId : _pickOpenAgreement(seed, asset);
+            if (i != 0 && agreementId == c.lines[i - 1].agreementId) asset = c.lines[i - 1].asset;
+            c.lines[i] = IReferralPayments.OrderLine({
+                agreementId: agreementId,
+                asset: asset,
+                amount: _draftAmount(asset, _rand(seed, 3)),
+                referrer: _pickReferrer(agreementId, c.payer, _rand(seed, 4))
+            });
+            if (asset == ETH) ethTotal += c.lines[i].amount;
+            else tokenTotal += c.lines[i].amount;
+        }
+        c.value = ethTotal + (_chance(fundingSeed, 1, 32) ? 1 : 0);
+        c.call = _fundOrder(c, tokenTotal, fundingSeed);
+        _executePayment(c);
+    }
+
     /// @notice Anyone releases 1 to 3 held payments: mostly ones past their holdback (some still in it:
-    /// HoldbackNotOver), now and then one already released or refunded, a tampered record or a repeat in the
-    /// batch (UnknownHeldPayment). Each release must credit exactly the split recorded at payment.
+    /// HoldbackNotOver), now and then a tampered record (UnknownHeldPayment), one already released or refunded
+    /// or a repeat in the batch (skipped), or the same batch again (all skipped). Each release must credit
+    /// exactly the split recorded at payment, and count its amount into the referrer's earned volume.
     function releaseHeld(uint256 holdSeed, uint256 callerSeed, uint256 shapeSeed) external {
         uint256 count = 1 + shapeSeed % 3;
         IReferralPayments.HeldPayment[] memory records = new IReferralPayments.HeldPayment[](count);
@@ -561,8 +685,12 @@ contract EcoshareHandler is EcoshareModel {
             records[i] = _pickHeld(_rand(holdSeed, i), true);
         }
         if (_chance(shapeSeed, 1, 16)) ++records[0].vendorShare;
+        if (_chance(shapeSeed, 5, 16)) records[0].refundTo = _actor(callerSeed);
         if (count > 1 && _chance(shapeSeed, 2, 16)) records[count - 1] = records[0];
-        if (_release(_actor(callerSeed), records, "releaseHeld") && _chance(shapeSeed, 3, 4)) {
+        bool released = _release(_actor(callerSeed), records, "releaseHeld");
+        // Someone else submits the same batch again: every record is settled now, so it is all skipped.
+        if (released && _chance(shapeSeed, 4, 4)) _release(_actor(shapeSeed), records, "releaseAgain");
+        if (released && _chance(shapeSeed, 3, 4)) {
             // A released payment can no longer be refunded, even by its refunder within what was its holdback.
             IReferralPayments.HeldPayment memory r = records[0];
             address refunder = _agreements[r.agreementId].refunder;
@@ -572,10 +700,12 @@ contract EcoshareHandler is EcoshareModel {
 
     /// @notice A held payment's refund: mostly by its agreement's refunder within the holdback, now and then
     /// by someone else (NotRefunder), too late (HoldbackOver) or for a tampered record; a refund that went
-    /// through is now and then tried again (UnknownHeldPayment), or followed by a release attempt.
+    /// through is now and then tried again (UnknownHeldPayment), or followed by a release attempt (skipped).
     function refundHeld(uint256 holdSeed, uint256 callerSeed) external {
         IReferralPayments.HeldPayment memory r = _pickHeld(holdSeed, false);
         if (_chance(holdSeed, 30, 16)) ++r.amount;
+        // The refund recipient is bound into the record: naming another one (the caller, say) is refused.
+        if (_chance(holdSeed, 32, 16)) r.refundTo = _actor(callerSeed);
         address refunder = _agreements[r.agreementId].refunder;
         address caller = refunder != address(0) && !_chance(callerSeed, 1, 4) ? refunder : _actor(callerSeed);
         if (!_refund(caller, r, "refundHeld")) return;
@@ -606,6 +736,54 @@ contract EcoshareHandler is EcoshareModel {
             : pick < 9 ? _actor(recipientSeed) : pick < 12 ? COLD_WALLET : pick < 15 ? address(refuser) : address(0);
         address asset = assets()[assetSeed % 2];
         _withdraw(Withdrawal(account, account, recipient, asset, _draftIds(account, asset, idsSeed), true));
+    }
+
+    /// @notice An earner collects one agreement's earnings straight to itself (collect): mostly one it is
+    /// entitled to, now and then any id (NotEntitled, UnknownAgreement) or one with nothing left
+    /// (NothingToCollect); the smart wallet cannot take ETH (NativeTransferFailed).
+    function collect(uint256 agreementSeed, uint256 callerSeed) external {
+        address asset = assets()[agreementSeed % 2];
+        address caller = _pickEarner(callerSeed, asset);
+        uint256[] memory ids = _entitledIds(caller, asset);
+        uint256 agreementId = ids.length != 0 && !_chance(agreementSeed, 1, 8)
+            ? ids[_rand(agreementSeed, 2) % ids.length]
+            : 1 + _rand(agreementSeed, 3) % (agreementCount + 1);
+        _collect(caller, agreementId);
+    }
+
+    function _collect(address caller, uint256 agreementId) private {
+        (bytes4 expected, uint256 partyShare, uint256 fee) = _predictCollect(agreementId, caller);
+        address asset = _agreements[agreementId].asset;
+        if (expected == 0 && asset == ETH && caller == smartWallet()) {
+            expected = IReferralPayments.NativeTransferFailed.selector;
+        }
+        if (_agreementExists(agreementId)) {
+            vm.assertEq(ecoshare.collectable(agreementId, caller), partyShare + fee, "collect: collectable differs");
+        }
+        uint256 holdingsBefore = _holdings(asset);
+        uint256 callerBefore = _balanceOfAsset(asset, caller);
+        uint256 balanceBefore = ecoshare.balanceOf(caller, asset);
+        vm.recordLogs();
+        (bool ok, bytes memory ret) = _callAs(caller, abi.encodeCall(ecoshare.collect, (agreementId)), 0);
+        IVm.Log[] memory logs = vm.getRecordedLogs();
+        if (!_outcome("collect", ok, ret, expected)) return;
+
+        uint256 amount = partyShare + fee;
+        vm.assertEq(abi.decode(ret, (uint256)), amount, "collect: paid out another amount than the model's");
+        vm.assertEq(_balanceOfAsset(asset, caller) - callerBefore, amount, "collect: caller got another amount");
+        vm.assertEq(holdingsBefore - _holdings(asset), amount, "collect: holdings fell by another amount");
+        vm.assertEq(ecoshare.balanceOf(caller, asset), balanceBefore, "collect: the balance moved");
+        uint256 i = _ecoshareLog(logs, 0);
+        vm.assertTrue(i < logs.length, "collect: no EarningsPaid event");
+        vm.assertEq(logs[i].topics[0], IReferralPayments.EarningsPaid.selector, "collect: EarningsPaid");
+        vm.assertEq(uint256(logs[i].topics[1]), agreementId, "EarningsPaid: agreement id");
+        vm.assertEq(address(uint160(uint256(logs[i].topics[2]))), caller, "EarningsPaid: account");
+        (uint256 paidShare, uint256 paidFee) = abi.decode(logs[i].data, (uint256, uint256));
+        vm.assertEq(paidShare, partyShare, "EarningsPaid: party share");
+        vm.assertEq(paidFee, fee, "EarningsPaid: network fee");
+        vm.assertEq(_ecoshareLog(logs, i + 1), logs.length, "collect: one event");
+        _commitCollect(caller, agreementId, partyShare, fee);
+        vm.assertEq(ecoshare.collectable(agreementId, caller), 0, "collect: earnings left uncollected");
     }
 
     // ================================================================================================
@@ -664,8 +842,8 @@ contract EcoshareHandler is EcoshareModel {
             terms.referralFeeBps = 1_000;
             terms.networkFeeBps = _networks[1].feeBps;
             terms.feeRecipient = _networks[1].feeRecipient;
-            terms.validFrom = uint40(block.timestamp);
-            terms.validUntil = uint40(block.timestamp + 30 days);
+            terms.validFrom = uint32(block.timestamp);
+            terms.validUntil = uint32(block.timestamp + 30 days);
             terms.termsURI = "ipfs://terms";
             _propose(terms.parties[0].account, 0, terms);
             uint256 agreementId = agreementCount;
@@ -859,23 +1037,40 @@ contract EcoshareHandler is EcoshareModel {
         _checkAgreement(agreementId);
     }
 
-    struct PaymentCheck {
-        uint256 holdings;
-        uint256 referrerBalance;
-        uint256 vendorPool;
-        uint256 networkFees;
-        bool openBefore;
+    /// @notice One payment call as the handler makes it: a single payment (one line) or an order.
+    struct PaymentCall {
+        address payer;
+        IReferralPayments.OrderLine[] lines;
+        /// As passed to the contract: address(0) means the payer.
+        address refundTo;
+        uint256 value;
+        bytes32 orderRef;
+        bytes32 action;
+        bool isOrder;
+        /// What must fail before any line is split (value, permit, allowance), or 0.
+        bytes4 fundingError;
+        bytes call;
     }
 
-    struct Payment {
-        uint256 agreementId;
-        address asset;
-        address payer;
-        uint256 amount;
-        address referrer;
-        uint256 value;
-        bytes32 action;
-        bytes call;
+    /// @notice The contract's state before a payment call, per line where it is per agreement or referrer.
+    struct PaymentBefore {
+        uint256[2] holdings;
+        uint256[] vendorPools;
+        uint256[] networkFees;
+        uint256[] referrerBalances;
+        bool[] openBefore;
+    }
+
+    /// @notice One line as the model split it, with the tier it paid at.
+    struct LineSplit {
+        uint256 networkFee;
+        uint256 referralFee;
+        uint256 vendorShare;
+        uint256 tier;
+        uint256 rate;
+        uint256 volumeBefore;
+        bool tiered;
+        bool held;
     }
 
     function _pay(
@@ -886,180 +1081,264 @@ contract EcoshareHandler is EcoshareModel {
         uint256 referrerSeed,
         bool withPermit
     ) private {
-        Payment memory p;
-        p.asset = asset;
-        p.agreementId = _pickOpenAgreement(agreementSeed, asset);
-        p.payer = _actor(payerSeed);
-        p.amount = _draftAmount(asset, amountSeed);
-        p.referrer = _pickReferrer(p.agreementId, p.payer, referrerSeed);
+        PaymentCall memory c;
+        c.payer = _actor(payerSeed);
+        c.lines = new IReferralPayments.OrderLine[](1);
+        uint256 agreementId = _pickOpenAgreement(agreementSeed, asset);
+        c.lines[0] = IReferralPayments.OrderLine({
+            agreementId: agreementId,
+            asset: asset,
+            amount: _draftAmount(asset, amountSeed),
+            referrer: _pickReferrer(agreementId, c.payer, referrerSeed)
+        });
+        c.refundTo = _draftRefundTo(c.payer, _rand(referrerSeed, 50));
+        c.orderRef = keccak256(abi.encode(agreementId, c.lines[0].amount, block.timestamp));
         // Now and then a wallet sends one wei too many (never to payWithPermit, which is not payable).
         uint256 excess = !withPermit && _chance(amountSeed, 7, 64) ? 1 : 0;
-        p.value = (asset == ETH ? p.amount : 0) + excess;
-        p.action = withPermit ? bytes32("payWithPermit") : asset == ETH ? bytes32("payEth") : bytes32("payToken");
+        c.value = (asset == ETH ? c.lines[0].amount : 0) + excess;
+        c.action = withPermit ? bytes32("payWithPermit") : asset == ETH ? bytes32("payEth") : bytes32("payToken");
         // Now and then a permit payment names ETH, which has no permits.
-        if (withPermit && _chance(amountSeed, 9, 32)) p.asset = ETH;
-        p.call = _fundPayment(p, withPermit);
-        _executePayment(p);
+        if (withPermit && _chance(amountSeed, 9, 32)) c.lines[0].asset = ETH;
+        c.call = _fundPayment(c, withPermit);
+        _executePayment(c);
     }
 
-    function _executePayment(Payment memory p) private {
-        bytes4 expected = _predictPayment(p);
-        PaymentCheck memory before = _paymentState(p.agreementId, p.asset, p.referrer);
+    /// @dev The refund recipient a payment names: half the time none (the payer), else the payer itself or
+    /// another actor (a customer paid for by someone else).
+    function _draftRefundTo(address payer, uint256 seed) private view returns (address) {
+        uint256 pick = seed % 4;
+        if (pick < 2) return address(0);
+        if (pick == 2) return payer;
+        return _actor(_rand(seed, 1));
+    }
+
+    /// @dev Makes the call, then checks it against the model: the exact error when it had to fail (and nothing
+    /// moved), else every line's split, credits, held record and events, in order.
+    function _executePayment(PaymentCall memory c) private {
+        bytes4 expected = c.fundingError != 0 ? c.fundingError : _predictLines(c.payer, c.lines);
+        PaymentBefore memory before = _paymentState(c.lines);
         vm.recordLogs();
-        (bool ok, bytes memory ret) = _callAs(p.payer, p.call, p.value);
+        (bool ok, bytes memory ret) = _callAs(c.payer, c.call, c.value);
         IVm.Log[] memory logs = vm.getRecordedLogs();
-        // The ghost window check: whatever the model says, a payment the contract took must have found its
-        // agreement active and inside its window, by the contract's own view just before the call.
-        if (ok) {
-            vm.assertTrue(before.openBefore, "pay: an agreement took a payment while not active or outside its window");
+        // The ghost window check: whatever the model says, a payment the contract took must have found each
+        // line's agreement active and inside its window, by the contract's own view just before the call.
+        for (uint256 i; ok && i < c.lines.length; ++i) {
+            vm.assertTrue(before.openBefore[i], "pay: an agreement took a payment while not active or outside its window");
         }
-        if (!_outcome(p.action, ok, ret, expected)) return;
-        _checkSplit(p, before, logs);
+        if (!_outcome(c.action, ok, ret, expected)) {
+            vm.assertEq(_holdings(ETH), before.holdings[0], "pay: a refused payment moved ETH");
+            vm.assertEq(_holdings(address(token)), before.holdings[1], "pay: a refused payment moved dUSD");
+            return;
+        }
+        if (c.isOrder) _count(c.lines.length > 1 ? bytes32("payOrder:multiLine") : bytes32("payOrder:oneLine"), true);
+
+        uint256 cursor = _ecoshareLog(logs, 0);
+        if (c.isOrder) cursor = _checkOrderEvent(c, logs, cursor);
+        LineSplit[] memory splits = new LineSplit[](c.lines.length);
+        for (uint256 i; i < c.lines.length; ++i) {
+            (splits[i], cursor) = _commitLine(c, i, logs, cursor);
+        }
+        vm.assertEq(cursor, logs.length, "pay: events after the last line");
+        _checkPaymentCredits(c, before, splits);
     }
 
-    /// @dev The model's prediction, plus what only payWithPermit checks, before anything else: the asset must be
-    /// a token, and a permit that fails (the smart wallet cannot sign one) is ignored, so the allowance decides
-    /// and the token refuses the pull before any check of the agreement.
-    function _predictPayment(Payment memory p) private view returns (bytes4) {
-        if (p.action == "payWithPermit") {
-            if (p.asset == ETH) return IReferralPayments.PermitNeedsToken.selector;
-            if (
-                p.amount != 0 && p.payer.code.length != 0 && token.allowance(p.payer, address(ecoshare)) < p.amount
-            ) return IERC20Errors.ERC20InsufficientAllowance.selector;
-        }
-        return _predictPay(p.agreementId, p.asset, p.amount, p.value, p.payer, p.referrer);
+    /// @dev OrderPaid comes first and names the payer, the reference, the line count and the effective refund
+    /// recipient. Returns the position of the next Ecoshare event.
+    function _checkOrderEvent(PaymentCall memory c, IVm.Log[] memory logs, uint256 cursor) private view returns (uint256) {
+        vm.assertTrue(cursor < logs.length, "payOrder: no OrderPaid event");
+        IVm.Log memory log = logs[cursor];
+        vm.assertEq(log.topics[0], IReferralPayments.OrderPaid.selector, "payOrder: OrderPaid must come first");
+        vm.assertEq(address(uint160(uint256(log.topics[1]))), c.payer, "OrderPaid: payer");
+        vm.assertEq(log.topics[2], c.orderRef, "OrderPaid: order ref");
+        (uint256 lineCount, address refundTo) = abi.decode(log.data, (uint256, address));
+        vm.assertEq(lineCount, c.lines.length, "OrderPaid: line count");
+        vm.assertEq(refundTo, _effectiveRefundTo(c), "OrderPaid: refund recipient");
+        return _ecoshareLog(logs, cursor + 1);
     }
 
-    /// @dev The ghost split check: the parts add up to the payment exactly, each fee is at most its rate (the
-    /// tier the referrer had reached before the payment), and the contract moved exactly those parts (and said
-    /// so in PaymentSplit): into the running totals and the referrer's balance, or, under holdback, into a
-    /// PaymentHeld record that credits nobody yet.
-    function _checkSplit(Payment memory p, PaymentCheck memory before, IVm.Log[] memory logs) private {
-        GhostAgreement storage g = _agreements[p.agreementId];
-        (uint256 tier, uint256 rate) = _tierOf(p.agreementId, p.referrer);
-        uint256 volumeBefore = _lineages[g.lineageId].referredVolume[p.referrer];
-        bool tiered = p.referrer != address(0) && g.tiers.length != 0;
-        (uint256 networkFee, uint256 referralFee, uint256 vendorShare) =
-            _commitPayment(p.agreementId, p.amount, p.referrer);
-        vm.assertEq(networkFee + referralFee + vendorShare, p.amount, "pay: split does not add up to the payment");
-        vm.assertLe(networkFee * BPS, p.amount * g.networkFeeBps, "pay: network fee above its rate");
-        vm.assertLe(referralFee * BPS, p.amount * rate, "pay: referral fee above its tier's rate");
-        IRevenueAgreements.AgreementView memory a = ecoshare.agreement(p.agreementId);
-        bool held = g.holdbackPeriod != 0;
-        vm.assertEq(a.vendorPool - before.vendorPool, held ? 0 : vendorShare, "pay: vendor pool grew wrongly");
-        vm.assertEq(a.networkFees - before.networkFees, held ? 0 : networkFee, "pay: network fees grew wrongly");
-        vm.assertEq(_holdings(p.asset) - before.holdings, p.amount, "pay: Ecoshare did not receive the exact amount");
-        if (p.referrer != address(0)) {
-            vm.assertEq(
-                ecoshare.balanceOf(p.referrer, p.asset) - before.referrerBalance,
-                held ? 0 : referralFee,
-                "pay: referrer credited wrongly"
-            );
-        }
-        _checkPaymentEvent(logs, p, networkFee, referralFee, vendorShare);
-        _checkTierEvent(logs, p, tiered, tier, rate, volumeBefore);
-        if (held) {
-            _checkHeldRecord(p, logs, [networkFee, referralFee, vendorShare], g.holdbackPeriod);
-        } else {
-            vm.assertTrue(!_hasEvent(logs, IReferralPayments.PaymentHeld.selector), "pay: unheld payment was held");
-        }
-        vm.assertEq(ecoshare.agreement(p.agreementId).heldPayments, g.heldPayments, "pay: held count differs");
+    function _effectiveRefundTo(PaymentCall memory c) private pure returns (address) {
+        return c.refundTo == address(0) ? c.payer : c.refundTo;
     }
 
-    /// @dev The PaymentHeld record is exactly the payment and the model's split, due a holdback from now; the
-    /// handler keeps it (from the event) for releases and refunds.
-    function _checkHeldRecord(Payment memory p, IVm.Log[] memory logs, uint256[3] memory parts, uint32 period)
+    /// @dev Commits line `i` to the model (after the lines before it, as the contract splits them) and checks
+    /// its events at `cursor`: [ReferralTierApplied] PaymentSplit [PaymentHeld]. Returns the split and the
+    /// position of the next Ecoshare event.
+    function _commitLine(PaymentCall memory c, uint256 i, IVm.Log[] memory logs, uint256 cursor)
         private
+        returns (LineSplit memory split, uint256)
     {
+        split = _splitLine(c.lines[i]);
+        return (split, _checkLineEvents(c, c.lines[i], split, logs, cursor));
+    }
+
+    /// @dev The model's split of `line` at the tier its referrer has earned so far, committed.
+    function _splitLine(IReferralPayments.OrderLine memory line) private returns (LineSplit memory split) {
+        GhostAgreement storage g = _agreements[line.agreementId];
+        (split.tier, split.rate) = _tierOf(line.agreementId, line.referrer);
+        split.volumeBefore = _lineages[g.lineageId].referredVolume[line.referrer];
+        split.tiered = line.referrer != address(0) && g.tiers.length != 0;
+        split.held = g.holdbackPeriod != 0;
+        (split.networkFee, split.referralFee, split.vendorShare) = _commitPayment(line.agreementId, line.amount, line.referrer);
+        vm.assertEq(split.networkFee + split.referralFee + split.vendorShare, line.amount, "pay: split does not add up to the payment");
+        vm.assertLe(split.networkFee * BPS, line.amount * g.networkFeeBps, "pay: network fee above its rate");
+        vm.assertLe(split.referralFee * BPS, line.amount * split.rate, "pay: referral fee above its tier's rate");
+    }
+
+    function _checkLineEvents(
+        PaymentCall memory c,
+        IReferralPayments.OrderLine memory line,
+        LineSplit memory split,
+        IVm.Log[] memory logs,
+        uint256 cursor
+    ) private returns (uint256) {
+        if (split.tiered) {
+            vm.assertTrue(cursor < logs.length, "pay: no ReferralTierApplied event for a tiered payment");
+            _checkTierEvent(logs[cursor], line, split);
+            cursor = _ecoshareLog(logs, cursor + 1);
+        }
+        vm.assertTrue(cursor < logs.length, "pay: no PaymentSplit event");
+        _checkPaymentEvent(logs[cursor], c, line);
+        cursor = _ecoshareLog(logs, cursor + 1);
+        if (split.held) {
+            vm.assertTrue(cursor < logs.length, "pay: no PaymentHeld event for a payment under holdback");
+            _checkHeldRecord(c, line, split, logs[cursor], _agreements[line.agreementId].holdbackPeriod);
+            cursor = _ecoshareLog(logs, cursor + 1);
+        }
+        return cursor;
+    }
+
+    /// @dev The contract moved exactly what the lines' splits say: each agreement's running totals by its
+    /// credited (unheld) lines, each referrer's balance by its credited referral fees, the holdings by every
+    /// line; the held counts and the referrers' earned volumes are the model's.
+    function _checkPaymentCredits(PaymentCall memory c, PaymentBefore memory before, LineSplit[] memory splits)
+        private
+        view
+    {
+        uint256[2] memory paid;
+        for (uint256 i; i < c.lines.length; ++i) {
+            IReferralPayments.OrderLine memory line = c.lines[i];
+            paid[line.asset == ETH ? 0 : 1] += line.amount;
+            uint256 poolGrowth;
+            uint256 feeGrowth;
+            uint256 referralGrowth;
+            for (uint256 j; j < c.lines.length; ++j) {
+                if (splits[j].held) continue;
+                if (c.lines[j].agreementId == line.agreementId) {
+                    poolGrowth += splits[j].vendorShare;
+                    feeGrowth += splits[j].networkFee;
+                }
+                if (c.lines[j].referrer == line.referrer && c.lines[j].asset == line.asset) {
+                    referralGrowth += splits[j].referralFee;
+                }
+            }
+            IRevenueAgreements.AgreementView memory a = ecoshare.agreement(line.agreementId);
+            vm.assertEq(a.vendorPool - before.vendorPools[i], poolGrowth, "pay: vendor pool grew wrongly");
+            vm.assertEq(a.networkFees - before.networkFees[i], feeGrowth, "pay: network fees grew wrongly");
+            vm.assertEq(a.heldPayments, _agreements[line.agreementId].heldPayments, "pay: held count differs");
+            if (line.referrer != address(0)) {
+                vm.assertEq(
+                    ecoshare.balanceOf(line.referrer, line.asset) - before.referrerBalances[i],
+                    referralGrowth,
+                    "pay: referrer credited wrongly"
+                );
+                (uint256 volume,,) = ecoshare.referredVolume(line.agreementId, line.referrer);
+                vm.assertEq(
+                    volume,
+                    _lineages[_agreements[line.agreementId].lineageId].referredVolume[line.referrer],
+                    "pay: earned volume differs from the model (held payments count on release only)"
+                );
+            }
+        }
+        vm.assertEq(_holdings(ETH) - before.holdings[0], paid[0], "pay: Ecoshare did not receive the exact ETH");
+        vm.assertEq(_holdings(address(token)) - before.holdings[1], paid[1], "pay: Ecoshare did not receive the exact dUSD");
+    }
+
+    /// @dev The PaymentHeld record is exactly the line, the model's split and the effective refund recipient,
+    /// due a holdback from now; the handler keeps it (from the event) for releases and refunds.
+    function _checkHeldRecord(
+        PaymentCall memory c,
+        IReferralPayments.OrderLine memory line,
+        LineSplit memory split,
+        IVm.Log memory log,
+        uint32 period
+    ) private {
         IReferralPayments.HeldPayment memory expected = IReferralPayments.HeldPayment({
             holdId: _holds.length + 1,
-            agreementId: p.agreementId,
-            payer: p.payer,
-            referrer: p.referrer,
-            asset: p.asset,
-            amount: p.amount,
-            networkFee: parts[0],
-            referralFee: parts[1],
-            vendorShare: parts[2],
-            releaseAt: uint40(block.timestamp + period)
+            agreementId: line.agreementId,
+            payer: c.payer,
+            referrer: line.referrer,
+            asset: line.asset,
+            amount: line.amount,
+            networkFee: split.networkFee,
+            referralFee: split.referralFee,
+            vendorShare: split.vendorShare,
+            releaseAt: uint40(block.timestamp + period),
+            refundTo: _effectiveRefundTo(c)
         });
-        IReferralPayments.HeldPayment memory recorded = _heldPaymentEvent(logs);
+        vm.assertEq(log.topics[0], IReferralPayments.PaymentHeld.selector, "pay: PaymentHeld must follow PaymentSplit");
+        IReferralPayments.HeldPayment memory recorded = abi.decode(log.data, (IReferralPayments.HeldPayment));
+        vm.assertEq(uint256(log.topics[1]), recorded.holdId, "PaymentHeld: hold id topic");
+        vm.assertEq(uint256(log.topics[2]), recorded.agreementId, "PaymentHeld: agreement id topic");
         vm.assertEq(keccak256(abi.encode(recorded)), keccak256(abi.encode(expected)), "pay: PaymentHeld record differs");
         _commitHold(recorded);
-        _count("payHeld", true);
+        _count(c.refundTo == address(0) || c.refundTo == c.payer ? bytes32("payHeld") : bytes32("payHeld:refundToOther"), true);
     }
 
-    function _checkTierEvent(
-        IVm.Log[] memory logs,
-        Payment memory p,
-        bool tiered,
-        uint256 tier,
-        uint256 rate,
-        uint256 volumeBefore
-    ) private {
-        if (!tiered) {
-            vm.assertTrue(
-                !_hasEvent(logs, IReferralPayments.ReferralTierApplied.selector), "pay: tier event without tiers"
-            );
-            return;
-        }
-        _count(tier == 0 ? bytes32("payTier0") : bytes32("payTierAbove0"), true);
-        for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics.length == 0 || logs[i].topics[0] != IReferralPayments.ReferralTierApplied.selector) {
-                continue;
-            }
-            vm.assertEq(uint256(logs[i].topics[1]), p.agreementId, "ReferralTierApplied: agreement id");
-            vm.assertEq(address(uint160(uint256(logs[i].topics[2]))), p.referrer, "ReferralTierApplied: referrer");
-            (uint8 t, uint16 feeBps, uint256 volume) = abi.decode(logs[i].data, (uint8, uint16, uint256));
-            vm.assertEq(t, tier, "ReferralTierApplied: tier differs from the model");
-            vm.assertEq(feeBps, rate, "ReferralTierApplied: rate differs from the model");
-            vm.assertEq(volume, volumeBefore, "ReferralTierApplied: volume before differs from the model");
-            (uint256 volumeAfter,,) = ecoshare.referredVolume(p.agreementId, p.referrer);
-            vm.assertEq(volumeAfter, volumeBefore + p.amount, "pay: referred volume did not grow by the payment");
-            return;
-        }
-        vm.assertTrue(false, "pay: no ReferralTierApplied event for a tiered payment");
+    function _checkTierEvent(IVm.Log memory log, IReferralPayments.OrderLine memory line, LineSplit memory split) private {
+        _count(split.tier == 0 ? bytes32("payTier0") : bytes32("payTierAbove0"), true);
+        vm.assertEq(log.topics[0], IReferralPayments.ReferralTierApplied.selector, "pay: ReferralTierApplied first");
+        vm.assertEq(uint256(log.topics[1]), line.agreementId, "ReferralTierApplied: agreement id");
+        vm.assertEq(address(uint160(uint256(log.topics[2]))), line.referrer, "ReferralTierApplied: referrer");
+        (uint8 t, uint16 feeBps, uint256 volume) = abi.decode(log.data, (uint8, uint16, uint256));
+        vm.assertEq(t, split.tier, "ReferralTierApplied: tier differs from the model");
+        vm.assertEq(feeBps, split.rate, "ReferralTierApplied: rate differs from the model");
+        vm.assertEq(volume, split.volumeBefore, "ReferralTierApplied: volume before differs from the model");
     }
 
-    function _heldPaymentEvent(IVm.Log[] memory logs) private view returns (IReferralPayments.HeldPayment memory) {
-        for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics.length == 0 || logs[i].topics[0] != IReferralPayments.PaymentHeld.selector) continue;
-            vm.assertEq(logs[i].emitter, address(ecoshare), "PaymentHeld: emitter");
-            IReferralPayments.HeldPayment memory r = abi.decode(logs[i].data, (IReferralPayments.HeldPayment));
-            vm.assertEq(uint256(logs[i].topics[1]), r.holdId, "PaymentHeld: hold id topic");
-            vm.assertEq(uint256(logs[i].topics[2]), r.agreementId, "PaymentHeld: agreement id topic");
-            return r;
-        }
-        vm.assertTrue(false, "pay: no PaymentHeld event for a payment under holdback");
-        return IReferralPayments.HeldPayment(0, 0, address(0), address(0), address(0), 0, 0, 0, 0, 0);
+    /// @dev PaymentSplit names the line's agreement, payer, referrer, amount and the call's order reference.
+    function _checkPaymentEvent(IVm.Log memory log, PaymentCall memory c, IReferralPayments.OrderLine memory line)
+        private
+        pure
+    {
+        vm.assertEq(log.topics[0], IReferralPayments.PaymentSplit.selector, "pay: PaymentSplit expected");
+        vm.assertEq(uint256(log.topics[1]), line.agreementId, "PaymentSplit: agreement id");
+        vm.assertEq(address(uint160(uint256(log.topics[2]))), c.payer, "PaymentSplit: payer");
+        vm.assertEq(address(uint160(uint256(log.topics[3]))), line.referrer, "PaymentSplit: referrer");
+        (uint256 amount, bytes32 orderRef) = abi.decode(log.data, (uint256, bytes32));
+        vm.assertEq(amount, line.amount, "PaymentSplit: amount");
+        vm.assertEq(orderRef, c.orderRef, "PaymentSplit: order ref");
     }
 
-    function _hasEvent(IVm.Log[] memory logs, bytes32 topic) private pure returns (bool) {
-        for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics.length != 0 && logs[i].topics[0] == topic) return true;
+    /// @dev The position of the first event at or after `from` that Ecoshare emitted (the token's own Transfer
+    /// and Approval events are skipped), or `logs.length`.
+    function _ecoshareLog(IVm.Log[] memory logs, uint256 from) private view returns (uint256 i) {
+        for (i = from; i < logs.length; ++i) {
+            if (logs[i].emitter == address(ecoshare)) return i;
         }
-        return false;
     }
 
     struct ReleaseCheck {
         uint256 vendorPool;
         uint256 networkFees;
         uint256 referrerBalance;
+        uint256 volume;
     }
 
     function _release(address caller, IReferralPayments.HeldPayment[] memory records, bytes32 action)
         private
         returns (bool)
     {
-        bytes4 expected = _predictRelease(records);
+        (bytes4 expected, bool[] memory skipped) = _predictRelease(records);
         ReleaseCheck[] memory before = new ReleaseCheck[](records.length);
         for (uint256 i; i < records.length; ++i) {
-            if (_agreementExists(records[i].agreementId)) {
-                IRevenueAgreements.AgreementView memory a = ecoshare.agreement(records[i].agreementId);
+            IReferralPayments.HeldPayment memory r = records[i];
+            if (_agreementExists(r.agreementId)) {
+                IRevenueAgreements.AgreementView memory a = ecoshare.agreement(r.agreementId);
                 before[i].vendorPool = a.vendorPool;
                 before[i].networkFees = a.networkFees;
+                (before[i].volume,,) = ecoshare.referredVolume(r.agreementId, r.referrer);
             }
-            before[i].referrerBalance = ecoshare.balanceOf(records[i].referrer, records[i].asset);
+            before[i].referrerBalance = ecoshare.balanceOf(r.referrer, r.asset);
         }
         uint256[2] memory holdingsBefore = [_holdings(ETH), _holdings(address(token))];
         vm.recordLogs();
@@ -1067,93 +1346,112 @@ contract EcoshareHandler is EcoshareModel {
         IVm.Log[] memory logs = vm.getRecordedLogs();
         if (!_outcome(action, ok, ret, expected)) return false;
 
+        // One HeldPaymentReleased per record released, in order; none for the records skipped.
         uint256 n;
-        for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics.length == 0 || logs[i].topics[0] != IReferralPayments.HeldPaymentReleased.selector) {
+        for (uint256 i; i < records.length; ++i) {
+            if (skipped[i]) {
+                _count("releaseHeld:skipped", true);
                 continue;
             }
-            vm.assertEq(uint256(logs[i].topics[1]), records[n].holdId, "HeldPaymentReleased: hold id");
-            vm.assertEq(uint256(logs[i].topics[2]), records[n].agreementId, "HeldPaymentReleased: agreement id");
-            _holds[records[n].holdId - 1].releasedSeen = true;
+            while (n < logs.length && logs[n].topics[0] != IReferralPayments.HeldPaymentReleased.selector) ++n;
+            vm.assertTrue(n < logs.length, "release: no HeldPaymentReleased for a released record");
+            vm.assertEq(uint256(logs[n].topics[1]), records[i].holdId, "HeldPaymentReleased: hold id");
+            vm.assertEq(uint256(logs[n].topics[2]), records[i].agreementId, "HeldPaymentReleased: agreement id");
+            _holds[records[i].holdId - 1].releasedSeen = true;
+            _commitRelease(records[i]);
             ++n;
         }
-        vm.assertEq(n, records.length, "release: one HeldPaymentReleased per record");
-        for (uint256 i; i < records.length; ++i) {
-            _commitRelease(records[i]);
-        }
-        _checkReleaseCredits(records, before);
+        while (n < logs.length && logs[n].topics[0] != IReferralPayments.HeldPaymentReleased.selector) ++n;
+        vm.assertEq(n, logs.length, "release: an event for a skipped record");
+        _checkReleaseCredits(records, skipped, before);
         vm.assertEq(_holdings(ETH), holdingsBefore[0], "release: ETH holdings moved");
         vm.assertEq(_holdings(address(token)), holdingsBefore[1], "release: dUSD holdings moved");
         return true;
     }
 
-    /// @dev Each agreement and referrer gained exactly the recorded parts of the released records naming it.
-    function _checkReleaseCredits(IReferralPayments.HeldPayment[] memory records, ReleaseCheck[] memory before)
-        private
-        view
-    {
+    /// @dev Each agreement and referrer gained exactly the recorded parts of the records released naming it (the
+    /// skipped ones add nothing), and each referrer's tiered volume grew by their amounts: earned on release.
+    function _checkReleaseCredits(
+        IReferralPayments.HeldPayment[] memory records,
+        bool[] memory skipped,
+        ReleaseCheck[] memory before
+    ) private view {
         for (uint256 i; i < records.length; ++i) {
+            IReferralPayments.HeldPayment memory r = records[i];
             uint256 poolGrowth;
             uint256 feeGrowth;
             uint256 referralGrowth;
+            uint256 volumeGrowth;
             for (uint256 j; j < records.length; ++j) {
-                if (records[j].agreementId == records[i].agreementId) {
-                    poolGrowth += records[j].vendorShare;
-                    feeGrowth += records[j].networkFee;
+                if (skipped[j]) continue;
+                IReferralPayments.HeldPayment memory o = records[j];
+                if (o.agreementId == r.agreementId) {
+                    poolGrowth += o.vendorShare;
+                    feeGrowth += o.networkFee;
                 }
-                if (records[j].referrer == records[i].referrer && records[j].asset == records[i].asset) {
-                    referralGrowth += records[j].referralFee;
+                if (o.referrer == r.referrer && o.asset == r.asset) referralGrowth += o.referralFee;
+                bool tiered = o.referrer != address(0) && _agreements[o.agreementId].tiers.length != 0;
+                if (tiered && o.referrer == r.referrer && _sameLineage(o.agreementId, r.agreementId)) {
+                    volumeGrowth += o.amount;
                 }
             }
-            IRevenueAgreements.AgreementView memory a = ecoshare.agreement(records[i].agreementId);
+            if (!_agreementExists(r.agreementId)) continue;
+            IRevenueAgreements.AgreementView memory a = ecoshare.agreement(r.agreementId);
             vm.assertEq(a.vendorPool - before[i].vendorPool, poolGrowth, "release: vendor pool != recorded shares");
             vm.assertEq(a.networkFees - before[i].networkFees, feeGrowth, "release: network fees != recorded fees");
             vm.assertEq(
-                ecoshare.balanceOf(records[i].referrer, records[i].asset) - before[i].referrerBalance,
-                records[i].referrer == address(0) ? 0 : referralGrowth,
+                ecoshare.balanceOf(r.referrer, r.asset) - before[i].referrerBalance,
+                r.referrer == address(0) ? 0 : referralGrowth,
                 "release: referrer credited another amount than its recorded fees"
             );
-            _checkAgreement(records[i].agreementId);
+            (uint256 volume,,) = ecoshare.referredVolume(r.agreementId, r.referrer);
+            vm.assertEq(volume - before[i].volume, volumeGrowth, "release: earned volume did not grow by the amounts");
+            _checkAgreement(r.agreementId);
         }
     }
 
+    function _sameLineage(uint256 a, uint256 b) private view returns (bool) {
+        return _agreements[a].lineageId == _agreements[b].lineageId;
+    }
+
+    /// @dev A refund credits the whole amount to the record's refund recipient (not necessarily the payer), moves
+    /// no holdings, no running total and no earned volume.
     function _refund(address caller, IReferralPayments.HeldPayment memory r, bytes32 action) private returns (bool) {
         bytes4 expected = _predictRefund(r, caller);
+        uint256 recipientBefore = ecoshare.balanceOf(r.refundTo, r.asset);
         uint256 payerBefore = ecoshare.balanceOf(r.payer, r.asset);
         uint256 holdingsBefore = _holdings(r.asset);
         IRevenueAgreements.AgreementView memory a;
         uint256 volumeBefore;
-        bool tiered = _agreementExists(r.agreementId) && _agreements[r.agreementId].tiers.length != 0
-            && r.referrer != address(0);
-        if (_agreementExists(r.agreementId)) a = ecoshare.agreement(r.agreementId);
-        if (tiered) (volumeBefore,,) = ecoshare.referredVolume(r.agreementId, r.referrer);
+        if (_agreementExists(r.agreementId)) {
+            a = ecoshare.agreement(r.agreementId);
+            (volumeBefore,,) = ecoshare.referredVolume(r.agreementId, r.referrer);
+        }
         vm.recordLogs();
         (bool ok, bytes memory ret) = _callAs(caller, abi.encodeCall(ecoshare.refundHeldPayment, (r)), 0);
         IVm.Log[] memory logs = vm.getRecordedLogs();
         if (!_outcome(action, ok, ret, expected)) return false;
 
         _commitRefund(r);
-        vm.assertEq(ecoshare.balanceOf(r.payer, r.asset) - payerBefore, r.amount, "refund: payer not credited the amount");
+        _count(r.refundTo == r.payer ? bytes32("refund:toPayer") : bytes32("refund:toOther"), true);
+        vm.assertEq(
+            ecoshare.balanceOf(r.refundTo, r.asset) - recipientBefore, r.amount, "refund: refundTo not credited the amount"
+        );
+        if (r.refundTo != r.payer) {
+            vm.assertEq(ecoshare.balanceOf(r.payer, r.asset), payerBefore, "refund: the payer was credited, not refundTo");
+        }
         vm.assertEq(_holdings(r.asset), holdingsBefore, "refund: holdings moved");
         IRevenueAgreements.AgreementView memory after_ = ecoshare.agreement(r.agreementId);
         vm.assertEq(after_.vendorPool, a.vendorPool, "refund: vendor pool moved");
         vm.assertEq(after_.networkFees, a.networkFees, "refund: network fees moved");
-        if (tiered) {
-            (uint256 volume,,) = ecoshare.referredVolume(r.agreementId, r.referrer);
-            vm.assertEq(volumeBefore - volume, r.amount, "refund: referred volume not reversed by the amount");
-        }
-        bool seen;
-        for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics.length == 0 || logs[i].topics[0] != IReferralPayments.HeldPaymentRefunded.selector) {
-                continue;
-            }
-            vm.assertEq(uint256(logs[i].topics[1]), r.holdId, "HeldPaymentRefunded: hold id");
-            vm.assertEq(uint256(logs[i].topics[2]), r.agreementId, "HeldPaymentRefunded: agreement id");
-            vm.assertEq(address(uint160(uint256(logs[i].topics[3]))), r.payer, "HeldPaymentRefunded: payer");
-            vm.assertEq(abi.decode(logs[i].data, (uint256)), r.amount, "HeldPaymentRefunded: amount");
-            seen = true;
-        }
-        vm.assertTrue(seen, "refund: no HeldPaymentRefunded event");
+        (uint256 volume,,) = ecoshare.referredVolume(r.agreementId, r.referrer);
+        vm.assertEq(volume, volumeBefore, "refund: earned volume moved (a held payment never counted)");
+        vm.assertEq(logs.length, 1, "refund: one event");
+        vm.assertEq(logs[0].topics[0], IReferralPayments.HeldPaymentRefunded.selector, "refund: HeldPaymentRefunded");
+        vm.assertEq(uint256(logs[0].topics[1]), r.holdId, "HeldPaymentRefunded: hold id");
+        vm.assertEq(uint256(logs[0].topics[2]), r.agreementId, "HeldPaymentRefunded: agreement id");
+        vm.assertEq(address(uint160(uint256(logs[0].topics[3]))), r.refundTo, "HeldPaymentRefunded: refundTo");
+        vm.assertEq(abi.decode(logs[0].data, (uint256)), r.amount, "HeldPaymentRefunded: amount");
         _holds[r.holdId - 1].refundedSeen = true;
         _checkAgreement(r.agreementId);
         return true;
@@ -1165,7 +1463,17 @@ contract EcoshareHandler is EcoshareModel {
         uint256 count = _holds.length;
         if (count == 0) {
             return IReferralPayments.HeldPayment(
-                1, 1 + seed % (agreementCount + 1), _actor(seed), address(0), ETH, 1, 0, 0, 1, uint40(block.timestamp)
+                1,
+                1 + seed % (agreementCount + 1),
+                _actor(seed),
+                address(0),
+                ETH,
+                1,
+                0,
+                0,
+                1,
+                uint40(block.timestamp),
+                _actor(seed)
             );
         }
         uint256 start = seed % count;
@@ -1262,6 +1570,7 @@ contract EcoshareHandler is EcoshareModel {
         t.termsHash = keccak256(abi.encode(partySeed, shareSeed));
         t.termsURI = "ipfs://terms";
         t.referralTiers = _draftTiers(t.asset, _rand(feeSeed, 20));
+        t.referrerRoles = _draftReferrerRoles(_rand(feeSeed, 21));
         (t.holdbackPeriod, t.refunder) = _draftHoldback(t.parties, _rand(windowSeed, 20));
     }
 
@@ -1291,6 +1600,14 @@ contract EcoshareHandler is EcoshareModel {
         }
     }
 
+    /// @dev Half the time any active member may refer (0), else a non-empty set of the three roles; one time in
+    /// 32 a bit for a role that does not exist (InvalidReferrerRoles).
+    function _draftReferrerRoles(uint256 seed) private pure returns (uint8) {
+        if (_chance(seed, 1, 32)) return uint8(8 + seed % 248);
+        if (_chance(seed, 2, 2)) return 0;
+        return uint8(1 + seed % 7);
+    }
+
     /// @dev Half the time no holdback, else a minute to three days with a random party as refunder; one time in
     /// 32 the pair is wrong (too long, no refunder, a refunder without holdback, or one that is no party).
     function _draftHoldback(IRevenueAgreements.Party[] memory parties, uint256 seed)
@@ -1313,7 +1630,7 @@ contract EcoshareHandler is EcoshareModel {
 
     /// @dev Windows that start in the past or the future and last an hour to two months; now and then an empty
     /// or already-over one.
-    function _draftWindow(uint256 seed) private view returns (uint40 validFrom, uint40 validUntil) {
+    function _draftWindow(uint256 seed) private view returns (uint32 validFrom, uint32 validUntil) {
         uint256 from = _chance(seed, 1, 2)
             ? block.timestamp - _bound(_rand(seed, 1), 0, 10 days)
             : block.timestamp + _bound(_rand(seed, 1), 0, 5 days);
@@ -1323,7 +1640,7 @@ contract EcoshareHandler is EcoshareModel {
         if (pick == 1) (from, until) = (block.timestamp - 2 days, block.timestamp); // already over
         if (pick == 2) until = block.timestamp + 1; // closes a second from now
         if (from >= until && pick > 1) from = until - 1;
-        return (uint40(from), uint40(until));
+        return (uint32(from), uint32(until));
     }
 
     /// @dev 1 to 6 parties including `mustInclude`, mostly active members of the network, in shuffled order,
@@ -1384,13 +1701,13 @@ contract EcoshareHandler is EcoshareModel {
 
     /// @dev Amounts from 1 wei to a million ETH (or a billion dUSD), spread over the orders of magnitude so
     /// that rounding at small amounts is exercised as much as large sums; now and then zero, and now and then
-    /// a token amount near 2^128.
+    /// a token amount near the running totals' caps (2^104 for network fees, 2^112 for vendor pools).
     /// Held payments get them too: the contract must refuse one whose later release would not fit the totals.
     function _draftAmount(address asset, uint256 seed) private pure returns (uint256) {
         if (_chance(seed, 6, 64)) return 0;
-        // Token amounts near the ledger's uint128 cap: two of them overflow an agreement's running total.
+        // Token amounts near the caps: one or two of them overflow an agreement's running totals.
         if (asset != ETH && _chance(seed, 8, 64)) {
-            return _bound(seed, 2 ** 126, 2 ** 128 - 1);
+            return _chance(seed, 10, 2) ? _bound(seed, 2 ** 110, 2 ** 112 - 1) : _bound(seed, 2 ** 104, 2 ** 106);
         }
         uint256 maxExponent = asset == ETH ? 24 : 15;
         uint256 exponent = _rand(seed, 1) % (maxExponent + 1);
@@ -1425,36 +1742,95 @@ contract EcoshareHandler is EcoshareModel {
     }
 
     /// @dev Makes sure the payer can pay and returns the call to make: ETH comes with the call, tokens are
-    /// minted to the payer and approved, or authorised by an EIP-2612 permit signed with the payer's key.
-    function _fundPayment(Payment memory p, bool withPermit) private returns (bytes memory) {
-        bytes32 orderRef = keccak256(abi.encode(p.agreementId, p.amount, block.timestamp));
-        if (withPermit && p.asset == ETH) {
+    /// minted to the payer and approved, or authorised by an EIP-2612 permit signed with the payer's key. Sets
+    /// what must fail before the line is split: the value, a permit naming ETH, an allowance the permit could
+    /// not give (the smart wallet cannot sign one, so the allowance decides).
+    function _fundPayment(PaymentCall memory c, bool withPermit) private returns (bytes memory) {
+        IReferralPayments.OrderLine memory line = c.lines[0];
+        if (withPermit && line.asset == ETH) {
+            c.fundingError = IReferralPayments.PermitNeedsToken.selector;
             return abi.encodeCall(
-                ecoshare.payWithPermit, (p.agreementId, ETH, p.amount, p.referrer, orderRef, 0, 0, 0, 0)
+                ecoshare.payWithPermit, (line.agreementId, ETH, line.amount, line.referrer, c.orderRef, c.refundTo, 0, 0, 0, 0)
             );
         }
-        if (p.asset == ETH) {
-            return abi.encodeCall(ecoshare.pay, (p.agreementId, p.asset, p.amount, p.referrer, orderRef));
+        if (line.asset == ETH ? c.value != line.amount : c.value != 0) {
+            c.fundingError = IReferralPayments.WrongPaymentValue.selector;
         }
-        token.mint(p.payer, p.amount);
+        if (line.asset == ETH) {
+            return abi.encodeCall(
+                ecoshare.pay, (line.agreementId, line.asset, line.amount, line.referrer, c.orderRef, c.refundTo)
+            );
+        }
+        token.mint(c.payer, line.amount);
         if (!withPermit) {
-            vm.prank(p.payer);
-            token.approve(address(ecoshare), p.amount);
-            return abi.encodeCall(ecoshare.pay, (p.agreementId, p.asset, p.amount, p.referrer, orderRef));
+            vm.prank(c.payer);
+            token.approve(address(ecoshare), line.amount);
+            return abi.encodeCall(
+                ecoshare.pay, (line.agreementId, line.asset, line.amount, line.referrer, c.orderRef, c.refundTo)
+            );
         }
-        uint256 deadline = block.timestamp + 1 hours;
-        bytes32 structHash = keccak256(
-            abi.encode(PERMIT_TYPEHASH, p.payer, address(ecoshare), p.amount, token.nonces(p.payer), deadline)
-        );
-        (uint8 v, bytes32 r, bytes32 s) =
-            vm.sign(_keyOf[p.payer], keccak256(abi.encodePacked("\x19\x01", token.DOMAIN_SEPARATOR(), structHash)));
-        // Now and then a front-runner submits the permit first: the payment must go through all the same.
-        if (_chance(uint256(orderRef), 1, 4) && p.payer.code.length == 0) {
-            token.permit(p.payer, address(ecoshare), p.amount, deadline, v, r, s);
+        (uint256 deadline, uint8 v, bytes32 r, bytes32 s) = _signPermit(c.payer, line.amount, uint256(c.orderRef));
+        if (_allowanceAfterPermit(c.payer, line.amount) < line.amount) {
+            c.fundingError = IERC20Errors.ERC20InsufficientAllowance.selector;
         }
         return abi.encodeCall(
-            ecoshare.payWithPermit, (p.agreementId, p.asset, p.amount, p.referrer, orderRef, deadline, v, r, s)
+            ecoshare.payWithPermit,
+            (line.agreementId, line.asset, line.amount, line.referrer, c.orderRef, c.refundTo, deadline, v, r, s)
         );
+    }
+
+    /// @dev Funds an order whose token lines sum to `tokenTotal`: the token is minted, then approved or permitted
+    /// for the sum (now and then one short); now and then the order carries a permit naming ETH. Sets what must
+    /// fail before the lines are split, in the contract's order.
+    function _fundOrder(PaymentCall memory c, uint256 tokenTotal, uint256 seed) private returns (bytes memory) {
+        uint256 ethTotal;
+        for (uint256 i; i < c.lines.length; ++i) {
+            if (c.lines[i].asset == ETH) ethTotal += c.lines[i].amount;
+        }
+        uint256 allowed = tokenTotal != 0 && _chance(seed, 2, 16) ? tokenTotal - 1 : tokenTotal;
+        bool badPermit = _chance(seed, 3, 32);
+        bool withPermit = _chance(seed, 4, 2);
+        IReferralPayments.TokenPermit[] memory permits =
+            new IReferralPayments.TokenPermit[]((withPermit ? 1 : 0) + (badPermit ? 1 : 0));
+        token.mint(c.payer, tokenTotal);
+        uint256 allowance;
+        if (withPermit) {
+            (uint256 deadline, uint8 v, bytes32 r, bytes32 s) = _signPermit(c.payer, allowed, seed);
+            permits[0] = IReferralPayments.TokenPermit(address(token), allowed, deadline, v, r, s);
+            allowance = _allowanceAfterPermit(c.payer, allowed);
+        } else {
+            vm.prank(c.payer);
+            token.approve(address(ecoshare), allowed);
+            allowance = allowed;
+        }
+        if (badPermit) permits[permits.length - 1].token = ETH;
+
+        if (c.lines.length == 0) c.fundingError = IReferralPayments.EmptyOrder.selector;
+        else if (badPermit) c.fundingError = IReferralPayments.PermitNeedsToken.selector;
+        else if (c.value != ethTotal) c.fundingError = IReferralPayments.WrongPaymentValue.selector;
+        else if (tokenTotal != 0 && allowance < tokenTotal) {
+            c.fundingError = IERC20Errors.ERC20InsufficientAllowance.selector;
+        }
+        return abi.encodeCall(ecoshare.payOrder, (c.lines, c.orderRef, c.refundTo, permits));
+    }
+
+    /// @dev `owner`'s EIP-2612 permit for Ecoshare to take `value`, signed with its key. Now and then a
+    /// front-runner submits it first: the payment must go through all the same.
+    function _signPermit(address owner, uint256 value, uint256 seed)
+        private
+        returns (uint256 deadline, uint8 v, bytes32 r, bytes32 s)
+    {
+        deadline = block.timestamp + 1 hours;
+        bytes32 structHash =
+            keccak256(abi.encode(PERMIT_TYPEHASH, owner, address(ecoshare), value, token.nonces(owner), deadline));
+        (v, r, s) = vm.sign(_keyOf[owner], keccak256(abi.encodePacked("\x19\x01", token.DOMAIN_SEPARATOR(), structHash)));
+        if (_chance(seed, 1, 4) && owner.code.length == 0) token.permit(owner, address(ecoshare), value, deadline, v, r, s);
+    }
+
+    /// @dev The allowance Ecoshare has once `owner`'s permit for `value` is used: `value`, unless the owner is the
+    /// smart wallet, whose permit is invalid (ignored), so the allowance it had decides.
+    function _allowanceAfterPermit(address owner, uint256 value) private view returns (uint256) {
+        return owner.code.length == 0 ? value : token.allowance(owner, address(ecoshare));
     }
 
     /// @dev `signer`'s acceptance of `agreementId` until `deadline`; a forged one is the right digest signed by
@@ -1751,47 +2127,28 @@ contract EcoshareHandler is EcoshareModel {
         vm.assertEq(a.feeRecipient, g.feeRecipient, "agreement: fee recipient differs from the model");
         vm.assertEq(a.networkFeeBps, g.networkFeeBps, "agreement: network fee differs from the model");
         vm.assertEq(a.referralFeeBps, g.referralFeeBps, "agreement: referral fee differs from the model");
+        vm.assertEq(a.referrerRoles, g.referrerRoles, "agreement: referrer roles differ from the model");
+        vm.assertEq(a.asset, g.asset, "agreement: asset differs from the model");
+        vm.assertEq(a.validFrom, g.validFrom, "agreement: validFrom differs from the model");
+        vm.assertEq(a.validUntil, g.validUntil, "agreement: validUntil differs from the model");
     }
 
-    function _checkPaymentEvent(
-        IVm.Log[] memory logs,
-        Payment memory p,
-        uint256 networkFee,
-        uint256 referralFee,
-        uint256 vendorShare
-    ) private view {
-        for (uint256 i; i < logs.length; ++i) {
-            if (logs[i].topics.length == 0 || logs[i].topics[0] != IReferralPayments.PaymentSplit.selector) continue;
-            vm.assertEq(logs[i].emitter, address(ecoshare), "PaymentSplit: emitter");
-            vm.assertEq(uint256(logs[i].topics[1]), p.agreementId, "PaymentSplit: agreement id");
-            vm.assertEq(address(uint160(uint256(logs[i].topics[2]))), p.payer, "PaymentSplit: payer");
-            vm.assertEq(address(uint160(uint256(logs[i].topics[3]))), p.referrer, "PaymentSplit: referrer");
-            (address asset, uint256 amount, uint256 nf, uint256 rf, uint256 vs,) =
-                abi.decode(logs[i].data, (address, uint256, uint256, uint256, uint256, bytes32));
-            vm.assertEq(asset, p.asset, "PaymentSplit: asset");
-            vm.assertEq(amount, p.amount, "PaymentSplit: amount");
-            vm.assertEq(nf + rf + vs, amount, "PaymentSplit: parts do not add up to the amount");
-            vm.assertEq(nf, networkFee, "PaymentSplit: network fee");
-            vm.assertEq(rf, referralFee, "PaymentSplit: referral fee");
-            vm.assertEq(vs, vendorShare, "PaymentSplit: vendor share");
-            return;
-        }
-        vm.assertTrue(false, "pay: no PaymentSplit event");
-    }
-
-    function _paymentState(uint256 agreementId, address asset, address referrer)
-        private
-        view
-        returns (PaymentCheck memory s)
-    {
-        s.holdings = _holdings(asset);
-        if (referrer != address(0)) s.referrerBalance = ecoshare.balanceOf(referrer, asset);
-        if (agreementId != 0 && agreementId <= ecoshare.agreementCount()) {
-            IRevenueAgreements.AgreementView memory a = ecoshare.agreement(agreementId);
-            s.vendorPool = a.vendorPool;
-            s.networkFees = a.networkFees;
-            s.openBefore = a.status == IRevenueAgreements.AgreementStatus.Active && block.timestamp >= a.validFrom
-                && block.timestamp <= a.validUntil;
+    function _paymentState(IReferralPayments.OrderLine[] memory lines) private view returns (PaymentBefore memory s) {
+        s.holdings = [_holdings(ETH), _holdings(address(token))];
+        s.vendorPools = new uint256[](lines.length);
+        s.networkFees = new uint256[](lines.length);
+        s.referrerBalances = new uint256[](lines.length);
+        s.openBefore = new bool[](lines.length);
+        for (uint256 i; i < lines.length; ++i) {
+            IReferralPayments.OrderLine memory line = lines[i];
+            if (line.referrer != address(0)) s.referrerBalances[i] = ecoshare.balanceOf(line.referrer, line.asset);
+            if (line.agreementId != 0 && line.agreementId <= ecoshare.agreementCount()) {
+                IRevenueAgreements.AgreementView memory a = ecoshare.agreement(line.agreementId);
+                s.vendorPools[i] = a.vendorPool;
+                s.networkFees[i] = a.networkFees;
+                s.openBefore[i] = a.status == IRevenueAgreements.AgreementStatus.Active
+                    && block.timestamp >= a.validFrom && block.timestamp <= a.validUntil;
+            }
         }
     }
 
@@ -1813,6 +2170,7 @@ contract EcoshareHandler is EcoshareModel {
             keccak256(abi.encodePacked(partyHashes)),
             t.referralFeeBps,
             keccak256(abi.encodePacked(tierHashes)),
+            t.referrerRoles,
             t.networkFeeBps
         );
         return keccak256(

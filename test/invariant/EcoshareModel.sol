@@ -17,11 +17,17 @@ import {TestBase} from "../utils/TestBase.sol";
 /// @dev Written from the interfaces' documented rules and docs/architecture.md, not from the implementation:
 /// where the model and the contract disagree, one of them misreads the spec. Even the rounding formulas are
 /// restated here rather than taken from SplitMath, whose own fuzz tests (test/fuzz) pin them down.
+// The model keeps one variable per thing the contract keeps (networks, memberships, roles, agreements...).
+// solhint-disable-next-line max-states-count
 abstract contract EcoshareModel is TestBase {
     uint256 internal constant BPS = 10_000;
     address internal constant ETH = address(0);
     uint16 internal constant MAX_NETWORK_FEE_BPS = 1_000;
     uint16 internal constant MAX_REFERRAL_FEE_BPS = 5_000;
+    uint8 internal constant ALL_REFERRER_ROLES = 7;
+    /// @dev The running totals' widths: vendor pools (and held vendor shares) in 112 bits, network fees in 104.
+    uint256 internal constant MAX_VENDOR_POOL = type(uint112).max;
+    uint256 internal constant MAX_NETWORK_FEES = type(uint104).max;
     uint256 internal constant MAX_REFERRAL_TIERS = 8;
     uint32 internal constant MAX_HOLDBACK_PERIOD = 180 days;
 
@@ -42,8 +48,10 @@ abstract contract EcoshareModel is TestBase {
         uint16 referralFeeBps;
         uint16 networkFeeBps;
         address feeRecipient;
-        uint40 validFrom;
-        uint40 validUntil;
+        uint32 validFrom;
+        uint32 validUntil;
+        /// Bitmask of the member roles that may refer (0: any active member).
+        uint8 referrerRoles;
         uint256 pendingAcceptances;
         address[] parties;
         uint256 vendorPool;
@@ -64,7 +72,8 @@ abstract contract EcoshareModel is TestBase {
         uint32 latestVersion;
         /// The version active now (0: none yet; a terminated one stays named).
         uint256 activeVersion;
-        /// Per referrer: the gross amount referred under tiered versions, net of refunds.
+        /// Per referrer: the volume earned under tiered versions: a payment counts when credited (at once, or
+        /// for a held payment once released; a refunded one never counts).
         mapping(address referrer => uint256) referredVolume;
     }
 
@@ -104,6 +113,8 @@ abstract contract EcoshareModel is TestBase {
     mapping(uint256 networkId => mapping(address account => INetworkRegistry.MemberStatus)) internal _memberStatus;
     /// @dev Accounts that left while suspended: only the operator may let them back in.
     mapping(uint256 networkId => mapping(address account => bool)) internal _awaitsReinstatement;
+    /// @dev The role each account named when it last joined (a referrer's role decides whether it may refer).
+    mapping(uint256 networkId => mapping(address account => INetworkRegistry.MemberRole)) internal _memberRole;
 
     uint256 public agreementCount;
     mapping(uint256 agreementId => GhostAgreement) internal _agreements;
@@ -123,7 +134,7 @@ abstract contract EcoshareModel is TestBase {
         uint256 collected;
         /// Everything ever paid out for it (to itself or where it said).
         uint256 withdrawn;
-        /// Every held payment of its own ever refunded to its balance.
+        /// Every held payment ever refunded to its balance as the payment's refund recipient.
         uint256 refunded;
     }
 
@@ -391,11 +402,10 @@ abstract contract EcoshareModel is TestBase {
                     return IRevenueAgreements.UnexpectedAgreementStatus.selector;
                 }
             }
-            if (_agreements[baseId].networkId != t.networkId) {
-                return IRevenueAgreements.AmendmentChangesNetwork.selector;
-            }
         }
         if (!_networkExists(t.networkId)) return INetworkRegistry.UnknownNetwork.selector;
+        bytes4 lineageErr = _predictLineage(baseId, t);
+        if (lineageErr != 0) return lineageErr;
         GhostNetwork storage net = _networks[t.networkId];
         if (proposer != net.operator && !_isActive(t.networkId, proposer)) {
             return IRevenueAgreements.NotAllowedToPropose.selector;
@@ -404,6 +414,7 @@ abstract contract EcoshareModel is TestBase {
             return IRevenueAgreements.NetworkFeeTermsChanged.selector;
         }
         if (t.referralFeeBps > MAX_REFERRAL_FEE_BPS) return IRevenueAgreements.ReferralFeeTooHigh.selector;
+        if (t.referrerRoles > ALL_REFERRER_ROLES) return IRevenueAgreements.InvalidReferrerRoles.selector;
         if (t.validFrom >= t.validUntil || t.validUntil <= block.timestamp) {
             return IRevenueAgreements.InvalidValidityWindow.selector;
         }
@@ -421,6 +432,19 @@ abstract contract EcoshareModel is TestBase {
                 if (!_contains(t.parties, baseParties[i])) return IRevenueAgreements.AmendmentDropsParty.selector;
             }
         }
+        return 0;
+    }
+
+    /// @dev A version that follows another keeps its network and its asset (the lineage's volumes are in one
+    /// asset).
+    function _predictLineage(uint256 baseId, IRevenueAgreements.AgreementTerms memory t)
+        internal
+        view
+        returns (bytes4)
+    {
+        if (baseId == 0) return 0;
+        if (_agreements[baseId].networkId != t.networkId) return IRevenueAgreements.AmendmentChangesNetwork.selector;
+        if (_agreements[baseId].asset != t.asset) return IRevenueAgreements.AmendmentChangesAsset.selector;
         return 0;
     }
 
@@ -521,72 +545,167 @@ abstract contract EcoshareModel is TestBase {
         return 0;
     }
 
-    function _predictPay(
-        uint256 agreementId,
-        address asset,
-        uint256 amount,
-        uint256 value,
-        address payer,
-        address referrer
-    ) internal view returns (bytes4) {
-        if (asset == ETH ? value != amount : value != 0) return IReferralPayments.WrongPaymentValue.selector;
-        if (amount == 0) return IReferralPayments.ZeroPayment.selector;
-        bytes4 err = _predictPaymentWindow(agreementId, asset);
-        if (err != 0) return err;
-        GhostAgreement storage a = _agreements[agreementId];
-        if (referrer != address(0)) {
-            if (referrer == payer) return IReferralPayments.SelfReferral.selector;
-            if (!_isActive(a.networkId, referrer)) return IReferralPayments.ReferrerNotActiveMember.selector;
+    /// @notice What the earlier lines of one order add before a later line is split: the vendor shares and
+    /// network fees each agreement took (credited or held, both count toward the running totals' caps) and the
+    /// volume each referrer earned at once in each lineage.
+    struct OrderGrowth {
+        uint256[] vendorShares;
+        uint256[] networkFees;
+        uint256[] volumeLineages;
+        address[] volumeReferrers;
+        uint256[] volumes;
+        uint256 volumeCount;
+    }
+
+    function _newOrderGrowth(uint256 lineCount) internal view returns (OrderGrowth memory) {
+        return OrderGrowth({
+            vendorShares: new uint256[](agreementCount + 1),
+            networkFees: new uint256[](agreementCount + 1),
+            volumeLineages: new uint256[](lineCount),
+            volumeReferrers: new address[](lineCount),
+            volumes: new uint256[](lineCount),
+            volumeCount: 0
+        });
+    }
+
+    /// @dev The first error the lines of one payment or order hit when split in order by `payer`, or 0. Nothing
+    /// is committed: the growth of earlier lines is carried in memory (all or nothing).
+    function _predictLines(address payer, IReferralPayments.OrderLine[] memory lines) internal view returns (bytes4) {
+        OrderGrowth memory growth = _newOrderGrowth(lines.length);
+        for (uint256 i; i < lines.length; ++i) {
+            bytes4 err = _predictLine(payer, lines[i], growth);
+            if (err != 0) return err;
         }
-        // The running totals are uint128: a payment that would overflow either, counting what the payments
-        // still held will add once released, is refused (so a held payment can never be stuck).
-        uint256 networkFee = amount * a.networkFeeBps / BPS;
-        uint256 referralFee = amount * _referralRate(agreementId, referrer) / BPS;
-        if (
-            a.vendorPool + a.heldVendorShares + (amount - networkFee - referralFee) > type(uint128).max
-                || a.networkFees + a.heldNetworkFees + networkFee > type(uint128).max
-        ) return IReferralPayments.AmountTooLarge.selector;
         return 0;
     }
 
+    /// @dev One line: a non-zero amount, an agreement open for payments in that asset, a referrer allowed to
+    /// refer (not the payer, an active member, in a role the agreement accepts), and running totals that still
+    /// fit once this line (and, for a held one, every payment still held) is credited.
+    function _predictLine(address payer, IReferralPayments.OrderLine memory line, OrderGrowth memory growth)
+        internal
+        view
+        returns (bytes4)
+    {
+        if (line.amount == 0) return IReferralPayments.ZeroPayment.selector;
+        bytes4 err = _predictPaymentWindow(line.agreementId, line.asset);
+        if (err != 0) return err;
+        GhostAgreement storage a = _agreements[line.agreementId];
+        address referrer = line.referrer;
+        if (referrer != address(0)) {
+            if (referrer == payer) return IReferralPayments.SelfReferral.selector;
+            if (!_isActive(a.networkId, referrer)) return IReferralPayments.ReferrerNotActiveMember.selector;
+            if (!_mayRefer(line.agreementId, referrer)) return IReferralPayments.ReferrerRoleNotAllowed.selector;
+        }
+        uint256 volume = _lineages[a.lineageId].referredVolume[referrer] + _grownVolume(growth, a.lineageId, referrer);
+        (, uint256 rate) = _tierAt(line.agreementId, referrer, volume);
+        uint256 networkFee = line.amount * a.networkFeeBps / BPS;
+        uint256 vendorShare = line.amount - networkFee - line.amount * rate / BPS;
+        uint256 id = line.agreementId;
+        if (
+            a.vendorPool + a.heldVendorShares + growth.vendorShares[id] + vendorShare > MAX_VENDOR_POOL
+                || a.networkFees + a.heldNetworkFees + growth.networkFees[id] + networkFee > MAX_NETWORK_FEES
+        ) return IReferralPayments.AmountTooLarge.selector;
+        growth.vendorShares[id] += vendorShare;
+        growth.networkFees[id] += networkFee;
+        if (referrer != address(0) && a.tiers.length != 0 && a.holdbackPeriod == 0) {
+            _growVolume(growth, a.lineageId, referrer, line.amount);
+        }
+        return 0;
+    }
+
+    /// @dev Whether `referrer`'s role (the one it joined with) is among those `agreementId` lets refer.
+    function _mayRefer(uint256 agreementId, address referrer) internal view returns (bool) {
+        GhostAgreement storage a = _agreements[agreementId];
+        uint256 role = uint256(_memberRole[a.networkId][referrer]);
+        return a.referrerRoles == 0 || (uint256(a.referrerRoles) >> role) & 1 == 1;
+    }
+
+    function _grownVolume(OrderGrowth memory growth, uint256 lineageId, address referrer)
+        internal
+        pure
+        returns (uint256)
+    {
+        for (uint256 i; i < growth.volumeCount; ++i) {
+            if (growth.volumeLineages[i] == lineageId && growth.volumeReferrers[i] == referrer) return growth.volumes[i];
+        }
+        return 0;
+    }
+
+    function _growVolume(OrderGrowth memory growth, uint256 lineageId, address referrer, uint256 amount)
+        internal
+        pure
+    {
+        for (uint256 i; i < growth.volumeCount; ++i) {
+            if (growth.volumeLineages[i] == lineageId && growth.volumeReferrers[i] == referrer) {
+                growth.volumes[i] += amount;
+                return;
+            }
+        }
+        uint256 n = growth.volumeCount;
+        ++growth.volumeCount;
+        (growth.volumeLineages[n], growth.volumeReferrers[n], growth.volumes[n]) = (lineageId, referrer, amount);
+    }
+
     /// @dev The referral rate a payment naming `referrer` pays now (0 without a referrer): the base rate, or
-    /// with tiers the rate of the highest tier whose threshold the referrer's lineage volume had reached
+    /// with tiers the rate of the highest tier whose threshold the referrer's earned lineage volume had reached
     /// before this payment. Restated from docs/architecture.md ("Loyalty tiers").
     function _referralRate(uint256 agreementId, address referrer) internal view returns (uint256 rate) {
         (, rate) = _tierOf(agreementId, referrer);
     }
 
     function _tierOf(uint256 agreementId, address referrer) internal view returns (uint256 tier, uint256 rate) {
+        return _tierAt(agreementId, referrer, _lineages[_agreements[agreementId].lineageId].referredVolume[referrer]);
+    }
+
+    function _tierAt(uint256 agreementId, address referrer, uint256 volume)
+        internal
+        view
+        returns (uint256 tier, uint256 rate)
+    {
         if (referrer == address(0)) return (0, 0);
         GhostAgreement storage a = _agreements[agreementId];
         rate = a.referralFeeBps;
-        uint256 volume = _lineages[a.lineageId].referredVolume[referrer];
         for (uint256 i; i < a.tiers.length; ++i) {
             if (volume >= a.tiers[i].fromVolume) (tier, rate) = (i + 1, a.tiers[i].feeBps);
         }
     }
 
-    /// @dev Releasing `records` in order from `caller` (anyone): each must still be held exactly as recorded
-    /// and past its releaseAt, and crediting it must fit the agreement's uint128 running totals.
-    function _predictRelease(IReferralPayments.HeldPayment[] memory records) internal view returns (bytes4) {
+    /// @dev Releasing `records` in order from anyone: a record whose payment was already released or refunded
+    /// (before, or earlier in this batch) is skipped, whatever else it says; every other one must still be held
+    /// exactly as recorded and past its releaseAt, and crediting it must fit the agreement's running totals.
+    /// Returns which records are skipped.
+    function _predictRelease(IReferralPayments.HeldPayment[] memory records)
+        internal
+        view
+        returns (bytes4, bool[] memory skipped)
+    {
+        skipped = new bool[](records.length);
         uint256[] memory poolGrowth = new uint256[](agreementCount + 1);
         uint256[] memory feeGrowth = new uint256[](agreementCount + 1);
         for (uint256 i; i < records.length; ++i) {
             IReferralPayments.HeldPayment memory r = records[i];
-            if (!_isHeldAsRecorded(r)) return IReferralPayments.UnknownHeldPayment.selector;
-            for (uint256 j; j < i; ++j) {
-                if (records[j].holdId == r.holdId) return IReferralPayments.UnknownHeldPayment.selector;
+            skipped[i] = _isSettled(r.holdId);
+            for (uint256 j; j < i && !skipped[i]; ++j) {
+                skipped[i] = !skipped[j] && records[j].holdId == r.holdId;
             }
-            if (block.timestamp < r.releaseAt) return IReferralPayments.HoldbackNotOver.selector;
+            if (skipped[i]) continue;
+            if (!_isHeldAsRecorded(r)) return (IReferralPayments.UnknownHeldPayment.selector, skipped);
+            if (block.timestamp < r.releaseAt) return (IReferralPayments.HoldbackNotOver.selector, skipped);
             GhostAgreement storage a = _agreements[r.agreementId];
             poolGrowth[r.agreementId] += r.vendorShare;
             feeGrowth[r.agreementId] += r.networkFee;
             if (
-                a.vendorPool + poolGrowth[r.agreementId] > type(uint128).max
-                    || a.networkFees + feeGrowth[r.agreementId] > type(uint128).max
-            ) return IReferralPayments.AmountTooLarge.selector;
+                a.vendorPool + poolGrowth[r.agreementId] > MAX_VENDOR_POOL
+                    || a.networkFees + feeGrowth[r.agreementId] > MAX_NETWORK_FEES
+            ) return (IReferralPayments.AmountTooLarge.selector, skipped);
         }
-        return 0;
+        return (0, skipped);
+    }
+
+    /// @dev Whether `holdId` names a payment that was held and has since been released or refunded.
+    function _isSettled(uint256 holdId) internal view returns (bool) {
+        return holdId != 0 && holdId <= _holds.length && _holds[holdId - 1].state != HoldState.Held;
     }
 
     /// @dev Refunding `r` from `caller`: only the refunder of the agreement the record names, only a payment
@@ -625,6 +744,21 @@ abstract contract EcoshareModel is TestBase {
         }
         if (amount == 0) return (IReferralPayments.NothingToWithdraw.selector, 0);
         return (0, amount);
+    }
+
+    /// @dev What `caller`'s collect(agreementId) must pay it (its party share and fee, straight out), or why it
+    /// must fail. Its balance is not touched.
+    function _predictCollect(uint256 agreementId, address caller)
+        internal
+        view
+        returns (bytes4 err, uint256 partyShare, uint256 fee)
+    {
+        if (!_agreementExists(agreementId)) return (IRevenueAgreements.UnknownAgreement.selector, 0, 0);
+        if (!_positions[agreementId][caller].isParty && _agreements[agreementId].feeRecipient != caller) {
+            return (IReferralPayments.NotEntitled.selector, 0, 0);
+        }
+        (partyShare, fee) = ghostOwed(agreementId, caller);
+        if (partyShare + fee == 0) return (IReferralPayments.NothingToCollect.selector, 0, 0);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -674,6 +808,7 @@ abstract contract EcoshareModel is TestBase {
         a.feeRecipient = t.feeRecipient;
         a.validFrom = t.validFrom;
         a.validUntil = t.validUntil;
+        a.referrerRoles = t.referrerRoles;
         a.pendingAcceptances = t.parties.length;
         uint256 shareStart;
         for (uint256 i; i < t.parties.length; ++i) {
@@ -698,8 +833,8 @@ abstract contract EcoshareModel is TestBase {
     }
 
     /// @dev The model's own split of a payment (fees round down at the rate the referrer had reached, the
-    /// vendor share takes the rest), counted into the referrer's volume under a tiered version; credited at
-    /// once without holdback, else left for {_commitHold}.
+    /// vendor share takes the rest). Without holdback it is credited at once and, under a tiered version,
+    /// counted into the referrer's volume; a held payment is left for {_commitHold} and counts on release.
     function _commitPayment(uint256 agreementId, uint256 amount, address referrer)
         internal
         returns (uint256 networkFee, uint256 referralFee, uint256 vendorShare)
@@ -708,9 +843,11 @@ abstract contract EcoshareModel is TestBase {
         networkFee = amount * a.networkFeeBps / BPS;
         referralFee = amount * _referralRate(agreementId, referrer) / BPS;
         vendorShare = amount - networkFee - referralFee;
-        if (referrer != address(0) && a.tiers.length != 0) _lineages[a.lineageId].referredVolume[referrer] += amount;
         _totals[a.asset].deposited += amount;
-        if (a.holdbackPeriod == 0) _commitCredit(agreementId, referrer, networkFee, referralFee, vendorShare);
+        if (a.holdbackPeriod == 0) {
+            if (referrer != address(0) && a.tiers.length != 0) _lineages[a.lineageId].referredVolume[referrer] += amount;
+            _commitCredit(agreementId, referrer, networkFee, referralFee, vendorShare);
+        }
     }
 
     function _commitCredit(
@@ -745,9 +882,12 @@ abstract contract EcoshareModel is TestBase {
         _totals[r.asset].held -= r.amount;
         _totals[r.asset].released += r.amount;
         _commitCredit(r.agreementId, r.referrer, r.networkFee, r.referralFee, r.vendorShare);
+        // Earned now: the referrer's volume grows only once the payment is credited.
+        if (r.referrer != address(0) && a.tiers.length != 0) _lineages[a.lineageId].referredVolume[r.referrer] += r.amount;
     }
 
-    /// @dev The whole amount back to the payer's balance; the referrer's volume forgets it.
+    /// @dev The whole amount to the refund recipient's balance (the payer unless the payment named another); the
+    /// referrer's volume never counted it.
     function _commitRefund(IReferralPayments.HeldPayment memory r) internal {
         GhostAgreement storage a = _agreements[r.agreementId];
         _holds[r.holdId - 1].state = HoldState.Refunded;
@@ -756,9 +896,8 @@ abstract contract EcoshareModel is TestBase {
         a.heldNetworkFees -= r.networkFee;
         _totals[r.asset].held -= r.amount;
         _totals[r.asset].refunded += r.amount;
-        if (r.referrer != address(0) && a.tiers.length != 0) _lineages[a.lineageId].referredVolume[r.referrer] -= r.amount;
-        _ledger[r.payer][r.asset].balance += r.amount;
-        _ledger[r.payer][r.asset].refunded += r.amount;
+        _ledger[r.refundTo][r.asset].balance += r.amount;
+        _ledger[r.refundTo][r.asset].refunded += r.amount;
     }
 
     function _commitWithdrawal(address account, address asset, uint256[] memory ids, uint256 amount) internal {
@@ -772,6 +911,16 @@ abstract contract EcoshareModel is TestBase {
         _ledger[account][asset].balance = 0;
         _ledger[account][asset].withdrawn += amount;
         _totals[asset].paidOut += amount;
+    }
+
+    /// @dev collect: the earnings leave at once, the balance stays.
+    function _commitCollect(address account, uint256 agreementId, uint256 partyShare, uint256 fee) internal {
+        address asset = _agreements[agreementId].asset;
+        _positions[agreementId][account].collected += partyShare;
+        _agreements[agreementId].networkFeesCollected += fee;
+        _ledger[account][asset].collected += partyShare + fee;
+        _ledger[account][asset].withdrawn += partyShare + fee;
+        _totals[asset].paidOut += partyShare + fee;
     }
 
     // ------------------------------------------------------------------------------------------------
