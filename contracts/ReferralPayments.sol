@@ -7,7 +7,8 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IReferralPayments} from "./interfaces/IReferralPayments.sol";
-import {Agreement, AgreementFlags, AgreementSlots, Position} from "./libraries/AgreementBook.sol";
+import {Agreement, AgreementFlags, Position} from "./libraries/AgreementBook.sol";
+import {AgreementSlots} from "./libraries/AgreementSlots.sol";
 import {SplitMath} from "./libraries/SplitMath.sol";
 import {RevenueAgreements} from "./RevenueAgreements.sol";
 
@@ -348,7 +349,10 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
             }
             uint256 j;
             while (j < tokenCount && tokens[j] != asset) ++j;
-            if (j == tokenCount) tokens[tokenCount++] = asset;
+            if (j == tokenCount) {
+                tokens[j] = asset;
+                ++tokenCount;
+            }
             totals[j] += lines[i].amount;
         }
         if (msg.value != ethTotal) revert WrongPaymentValue(ethTotal, msg.value);
@@ -440,6 +444,7 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
             bool ok;
             // A plain call that copies no return data: cheaper, and a recipient cannot make the payout pay
             // for a huge return buffer. The recipient gets all remaining gas, as with `call{value:}`.
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 ok := call(gas(), recipient, amount, 0, 0, 0, 0)
             }

@@ -2,16 +2,18 @@
  * Finds the deployment to work against and builds the wagmi config for its chain. The development wallet's
  * module (with the public test mnemonic) is loaded only when that chain is the local one.
  */
-import { getAddress, type Address } from "viem";
+import { getAddress, type Address, type Chain } from "viem";
 
 import { loadDeployments, type Deployment } from "./lib/deployment";
-import { chainFor, LOCAL_CHAIN_ID } from "./wagmi/chains";
+import { chainFor, deployedChains, LOCAL_CHAIN_ID } from "./wagmi/chains";
 import { createAppConfig, type AppConfig } from "./wagmi/config";
 
 export interface BootstrappedApp {
   config: AppConfig;
   deployment: Deployment;
   labels: Map<Address, string>;
+  /** Every chain that has a deployment record, for the chain picker. */
+  chains: Chain[];
 }
 
 export async function bootstrap(): Promise<BootstrappedApp> {
@@ -31,5 +33,6 @@ export async function bootstrap(): Promise<BootstrappedApp> {
     devWallet = dev.devWallet({ chain, accounts });
   }
   const config = createAppConfig({ chain, devWallet });
-  return { config, deployment: chosen.deployment, labels };
+  const chains = deployedChains(deployments.map((d) => ({ chainId: d.deployment.chainId, rpcUrl: d.entry.rpcUrl })));
+  return { config, deployment: chosen.deployment, labels, chains };
 }

@@ -38,7 +38,7 @@ contract EcoshareHandler is EcoshareModel {
         "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps)"
     );
     bytes32 internal constant COUNTER_TYPEHASH = keccak256(
-        "CounterProposal(uint256 counteredId,AgreementTerms terms,uint256 nonce,uint256 deadline)"
+        "CounterProposal(address author,uint256 counteredId,AgreementTerms terms,uint256 nonce,uint256 deadline)"
         "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps,"
         "ReferralTier[] referralTiers,uint8 referrerRoles,uint16 networkFeeBps,address feeRecipient,uint32 validFrom,"
         "uint32 validUntil,uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)"
@@ -405,14 +405,14 @@ contract EcoshareHandler is EcoshareModel {
             ? block.timestamp - 1 - _bound(_rand(faultSeed, 5), 0, 1 days)
             : block.timestamp + _bound(_rand(faultSeed, 5), 0, 30 days);
         uint256 nonce = _draftCounterNonce(author, _rand(faultSeed, 6));
-        bytes32 digest = _counterDigest(counteredId, terms, nonce, deadline);
+        bytes32 digest = _counterDigest(author, counteredId, terms, nonce, deadline);
         vm.assertEq(
-            ecoshare.counterProposalDigest(counteredId, terms, nonce, deadline),
+            ecoshare.counterProposalDigest(counteredId, terms, author, nonce, deadline),
             digest,
             "counter: digest differs from the EIP-712 CounterProposal hash"
         );
         // A signature for another countered version does not match this one's digest.
-        if (fault == 3) digest = _counterDigest(counteredId + 1, terms, nonce, deadline);
+        if (fault == 3) digest = _counterDigest(author, counteredId + 1, terms, nonce, deadline);
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(_keyOf[fault == 2 ? _actor(_indexOf(author) + 1) : author], digest);
         // The author cancels the nonce of a counter it signed but no longer wants submitted.
         if (fault == 4) _invalidateCounterNonce(author, nonce);
@@ -609,6 +609,7 @@ contract EcoshareHandler is EcoshareModel {
 
     /// @dev The EIP-712 digest of a CounterProposal, built here from the domain's parts.
     function _counterDigest(
+        address author,
         uint256 counteredId,
         IRevenueAgreements.AgreementTerms memory terms,
         uint256 nonce,
@@ -617,7 +618,8 @@ contract EcoshareHandler is EcoshareModel {
         bytes32 domainSeparator = keccak256(
             abi.encode(DOMAIN_TYPEHASH, keccak256("Ecoshare"), keccak256("2"), block.chainid, address(ecoshare))
         );
-        bytes32 structHash = keccak256(abi.encode(COUNTER_TYPEHASH, counteredId, _termsDigestOf(terms), nonce, deadline));
+        bytes32 structHash =
+            keccak256(abi.encode(COUNTER_TYPEHASH, author, counteredId, _termsDigestOf(terms), nonce, deadline));
         return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
     }
 
@@ -740,7 +742,7 @@ contract EcoshareHandler is EcoshareModel {
 
     /// @notice An earner collects one agreement's earnings straight to itself (collect): mostly one it is
     /// entitled to, now and then any id (NotEntitled, UnknownAgreement) or one with nothing left
-    /// (NothingToCollect); the smart wallet cannot take ETH (NativeTransferFailed).
+    /// (NothingToClaim); the smart wallet cannot take ETH (NativeTransferFailed).
     function collect(uint256 agreementSeed, uint256 callerSeed) external {
         address asset = assets()[agreementSeed % 2];
         address caller = _pickEarner(callerSeed, asset);
@@ -764,7 +766,7 @@ contract EcoshareHandler is EcoshareModel {
         uint256 callerBefore = _balanceOfAsset(asset, caller);
         uint256 balanceBefore = ecoshare.balanceOf(caller, asset);
         vm.recordLogs();
-        (bool ok, bytes memory ret) = _callAs(caller, abi.encodeCall(ecoshare.collect, (agreementId)), 0);
+        (bool ok, bytes memory ret) = _callAs(caller, abi.encodeCall(ecoshare.claim, (agreementId)), 0);
         IVm.Log[] memory logs = vm.getRecordedLogs();
         if (!_outcome("collect", ok, ret, expected)) return;
 
@@ -1115,7 +1117,7 @@ contract EcoshareHandler is EcoshareModel {
     /// @dev Makes the call, then checks it against the model: the exact error when it had to fail (and nothing
     /// moved), else every line's split, credits, held record and events, in order.
     function _executePayment(PaymentCall memory c) private {
-        bytes4 expected = c.fundingError != 0 ? c.fundingError : _predictLines(c.payer, c.lines);
+        bytes4 expected = c.fundingError != 0 ? c.fundingError : _predictLines(c.payer, c.refundTo, c.lines);
         PaymentBefore memory before = _paymentState(c.lines);
         vm.recordLogs();
         (bool ok, bytes memory ret) = _callAs(c.payer, c.call, c.value);
@@ -1844,7 +1846,7 @@ contract EcoshareHandler is EcoshareModel {
         acceptance.deadline = deadline;
         if (!_agreementExists(agreementId)) return acceptance;
         uint256 key = _keyOf[forged ? _actor(_indexOf(signer) + 1) : signer];
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, ecoshare.acceptanceDigest(agreementId, deadline));
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, ecoshare.acceptanceDigest(agreementId, signer, deadline));
         acceptance.signature = abi.encodePacked(r, s, v);
     }
 

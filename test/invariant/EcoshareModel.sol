@@ -570,30 +570,36 @@ abstract contract EcoshareModel is TestBase {
 
     /// @dev The first error the lines of one payment or order hit when split in order by `payer`, or 0. Nothing
     /// is committed: the growth of earlier lines is carried in memory (all or nothing).
-    function _predictLines(address payer, IReferralPayments.OrderLine[] memory lines) internal view returns (bytes4) {
+    function _predictLines(address payer, address refundTo, IReferralPayments.OrderLine[] memory lines)
+        internal
+        view
+        returns (bytes4)
+    {
         OrderGrowth memory growth = _newOrderGrowth(lines.length);
         for (uint256 i; i < lines.length; ++i) {
-            bytes4 err = _predictLine(payer, lines[i], growth);
+            bytes4 err = _predictLine(payer, refundTo, lines[i], growth);
             if (err != 0) return err;
         }
         return 0;
     }
 
     /// @dev One line: a non-zero amount, an agreement open for payments in that asset, a referrer allowed to
-    /// refer (not the payer, an active member, in a role the agreement accepts), and running totals that still
+    /// refer (neither the payer nor the refund recipient it names, an active member, in a role the agreement
+    /// accepts), and running totals that still
     /// fit once this line (and, for a held one, every payment still held) is credited.
-    function _predictLine(address payer, IReferralPayments.OrderLine memory line, OrderGrowth memory growth)
-        internal
-        view
-        returns (bytes4)
-    {
+    function _predictLine(
+        address payer,
+        address refundTo,
+        IReferralPayments.OrderLine memory line,
+        OrderGrowth memory growth
+    ) internal view returns (bytes4) {
         if (line.amount == 0) return IReferralPayments.ZeroPayment.selector;
         bytes4 err = _predictPaymentWindow(line.agreementId, line.asset);
         if (err != 0) return err;
         GhostAgreement storage a = _agreements[line.agreementId];
         address referrer = line.referrer;
         if (referrer != address(0)) {
-            if (referrer == payer) return IReferralPayments.SelfReferral.selector;
+            if (referrer == payer || referrer == refundTo) return IReferralPayments.SelfReferral.selector;
             if (!_isActive(a.networkId, referrer)) return IReferralPayments.ReferrerNotActiveMember.selector;
             if (!_mayRefer(line.agreementId, referrer)) return IReferralPayments.ReferrerRoleNotAllowed.selector;
         }
@@ -758,7 +764,7 @@ abstract contract EcoshareModel is TestBase {
             return (IReferralPayments.NotEntitled.selector, 0, 0);
         }
         (partyShare, fee) = ghostOwed(agreementId, caller);
-        if (partyShare + fee == 0) return (IReferralPayments.NothingToCollect.selector, 0, 0);
+        if (partyShare + fee == 0) return (IReferralPayments.NothingToClaim.selector, 0, 0);
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /** The deployment the app works against, provided once at the root. */
 import { createContext, useContext } from "react";
-import type { Address } from "viem";
+import type { Address, Chain } from "viem";
 
 import type { Deployment } from "../lib/deployment";
 
@@ -8,6 +8,8 @@ export interface DeploymentContextValue {
   deployment: Deployment;
   /** Names for known addresses (demo roles on the local chain). */
   labels: Map<Address, string>;
+  /** Every chain that has a deployment record (the picker offers them); the current one when not given. */
+  chains?: readonly Chain[];
 }
 
 export const DeploymentContext = createContext<DeploymentContextValue | null>(null);
