@@ -20,7 +20,7 @@ export function ChainPicker() {
   }
   return (
     <label className="chain-picker">
-      <span className="visually-hidden">Chain</span>
+      <span className="sr-only">Chain</span>
       <select
         aria-label="Chain"
         value={deployment.chainId}
