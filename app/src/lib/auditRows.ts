@@ -1,5 +1,8 @@
 /** The audit table's rows: each event with what it concerns (network, agreement, accounts, asset), filters and CSV. */
+import { isoTime } from "../../../scripts/lib/block-times.js";
+import { amountCells, ASSET_COLUMNS, assetCells, toCsv as sharedToCsv, type Cell } from "../../../scripts/lib/csv.js";
 import type { Ledger } from "../../../scripts/lib/ledger.js";
+import { formatOrderRef } from "../../../scripts/lib/order-ref.js";
 import type { ProtocolEvent } from "./protocolLog";
 
 export interface AuditRow {
@@ -67,24 +70,53 @@ function stringify(value: unknown, key: string, formatAmount?: (value: bigint) =
   return String(value);
 }
 
-const csvCell = (value: string) => (/[",\n;]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+/** What the CSV needs beyond the rows: each asset's symbol and decimals, and each block's time. */
+export interface AuditCsvContext {
+  /** By lower-case asset address. */
+  assets: ReadonlyMap<string, { symbol: string; decimals: number }>;
+  /** Unix seconds by block number. */
+  blockTimes: ReadonlyMap<bigint, bigint>;
+}
 
-/** The rows as CSV (RFC 4180), amounts in base units so nothing is rounded. */
-export function toCsv(rows: readonly AuditRow[]): string {
-  const header = ["block", "logIndex", "transaction", "event", "networkId", "agreementId", "asset", "arguments"];
-  const lines = rows.map((r) =>
-    [
-      r.event.blockNumber.toString(),
-      String(r.event.logIndex),
-      r.event.transactionHash,
-      r.event.eventName,
-      r.networkId?.toString() ?? "",
-      r.agreementId?.toString() ?? "",
-      r.asset ?? "",
-      describeArgs(r.event),
-    ]
-      .map(csvCell)
-      .join(","),
-  );
-  return [header.join(","), ...lines].join("\n") + "\n";
+const FIXED_COLUMNS = ["block", "blockTime", "logIndex", "transaction", "event", "networkId", "agreementId", ...ASSET_COLUMNS];
+
+/**
+ * The rows as CSV for a spreadsheet, by the shared rules (scripts/lib/csv.ts): one column per event argument
+ * (a held payment's record flattened as `held.amount`...), every amount of the event's asset as a decimal
+ * column with its symbol and an exact base-units column kept as text, the block's time in ISO 8601 UTC, and
+ * order references as text when they are text.
+ */
+export function toCsv(rows: readonly AuditRow[], context: AuditCsvContext): string {
+  const argColumns: string[] = [];
+  const records = rows.map((r) => {
+    const asset = r.asset === undefined ? undefined : context.assets.get(r.asset);
+    const info = r.asset === undefined || asset === undefined ? undefined : { address: r.asset as `0x${string}`, ...asset };
+    const time = context.blockTimes.get(r.event.blockNumber);
+    const record: Record<string, Cell> = {
+      block: r.event.blockNumber,
+      blockTime: time === undefined ? "" : isoTime(time),
+      logIndex: r.event.logIndex,
+      transaction: r.event.transactionHash,
+      event: r.event.eventName,
+      networkId: r.networkId,
+      agreementId: r.agreementId,
+      ...(r.asset === undefined ? {} : assetCells(r.asset, info)),
+    };
+    const add = (name: string, cells: Record<string, Cell>) => {
+      if (!argColumns.includes(name)) argColumns.push(...Object.keys(cells).filter((c) => !argColumns.includes(c)));
+      Object.assign(record, cells);
+    };
+    const walk = (prefix: string, args: Record<string, unknown>) => {
+      for (const [key, value] of Object.entries(args)) {
+        const name = prefix + key;
+        if (typeof value === "bigint" && AMOUNT_ARGS.has(key)) add(name, amountCells(name, value, info));
+        else if (key === "orderRef" && typeof value === "string") add(name, { [name]: formatOrderRef(value as `0x${string}`) });
+        else if (typeof value === "object" && value !== null && !Array.isArray(value)) walk(`${name}.`, value as Record<string, unknown>);
+        else add(name, { [name]: typeof value === "bigint" || typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : stringify(value, key) });
+      }
+    };
+    walk("", r.event.args as Record<string, unknown>);
+    return record;
+  });
+  return sharedToCsv(records, [...FIXED_COLUMNS, ...argColumns]);
 }

@@ -2,6 +2,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
+import { getPublicClient } from "wagmi/actions";
+
+import { readBlockTimes } from "../../../scripts/lib/block-times.js";
 
 import { heldTotals, owedByAsset } from "../../../scripts/lib/ledger.js";
 import { ETH } from "../../../scripts/lib/protocol.js";
@@ -22,6 +25,7 @@ export function AuditPage() {
   const { ledger, data, isPending, error } = useLedger();
   const [filter, setFilter] = useState<AuditFilter>({});
   const [page, setPage] = useState(0);
+  const [exportState, setExport] = useState<{ busy: boolean; error?: string }>({ busy: false });
 
   const rows = useMemo(() => (ledger && data ? auditRows(data.events, ledger) : []), [ledger, data]);
   const filtered = useMemo(() => filterRows(rows, filter).reverse(), [rows, filter]);
@@ -50,8 +54,21 @@ export function AuditPage() {
     setFilter((f) => ({ ...f, ...patch }));
     setPage(0);
   };
-  const download = () => {
-    const blob = new Blob([toCsv(filtered)], { type: "text/csv" });
+  const download = async () => {
+    setExport({ busy: true });
+    let csv: string;
+    try {
+      // Each block's time is read once, a few at a time, only for the rows exported.
+      const client = getPublicClient(config);
+      const blockTimes = await readBlockTimes({ transport: client as never, blocks: filtered.map((r) => r.event.blockNumber) });
+      const known = new Map([...infos].map(([address, info]) => [address.toLowerCase(), info]));
+      csv = toCsv(filtered, { assets: known, blockTimes });
+    } catch (cause) {
+      setExport({ busy: false, error: `The CSV could not be made: the node did not give the blocks' times (${cause instanceof Error ? cause.message : String(cause)}). Try again.` });
+      return;
+    }
+    setExport({ busy: false });
+    const blob = new Blob([csv], { type: "text/csv" });
     const url = URL.createObjectURL(blob);
     const link = document.createElement("a");
     link.href = url;
@@ -207,10 +224,15 @@ export function AuditPage() {
             ))}
           </select>
         </label>
-        <button type="button" className="secondary" onClick={download} disabled={filtered.length === 0}>
-          Export CSV ({filtered.length})
+        <button type="button" className="secondary" onClick={() => void download()} disabled={filtered.length === 0 || exportState.busy}>
+          {exportState.busy ? "Preparing the CSV…" : `Export CSV (${filtered.length})`}
         </button>
       </div>
+      {exportState.error ? (
+        <p className="notice notice-error" role="alert">
+          {exportState.error}
+        </p>
+      ) : null}
       {filtered.length === 0 ? (
         <Empty>No event matches these filters.</Empty>
       ) : (
