@@ -6,7 +6,7 @@ import { orderRefOf } from "../actions/payAgreement";
 import { paymentReceiptOf } from "./paymentReceipt";
 import { AIRLINE, HOTEL, ZERO } from "./issue13.fixtures";
 
-function log(eventName: string, args: Record<string, unknown>, logIndex: number): Log {
+function log(eventName: string, args: Record<string, unknown>, logIndex: number): Log<bigint, number, false> {
   const event = ecoshareAbi.find((item) => item.type === "event" && item.name === eventName) as AbiEvent;
   const unindexed = event.inputs.filter((i) => !i.indexed);
   return {
@@ -24,7 +24,7 @@ function log(eventName: string, args: Record<string, unknown>, logIndex: number)
 
 describe("the receipt shown after a payment (issue 13, point 3)", () => {
   const split = { agreementId: 7n, payer: AIRLINE, referrer: HOTEL, asset: ZERO, amount: 1000n, networkFee: 15n, referralFee: 100n, vendorShare: 885n, orderRef: orderRefOf("Booking 4711") };
-  const receipt = (logs: Log[]) => ({ logs, transactionHash: `0x${"22".repeat(32)}` as Hex, blockNumber: 40n });
+  const receipt = (logs: Log<bigint, number, false>[]) => ({ logs, transactionHash: `0x${"22".repeat(32)}` as Hex, blockNumber: 40n });
 
   it("reads the split, the transaction and the order reference from the transaction's own events", () => {
     expect(paymentReceiptOf(receipt([log("PaymentSplit", split, 0)]), 7n)).toEqual({
