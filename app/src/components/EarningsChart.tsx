@@ -12,6 +12,16 @@ export function CumulativeChart({ points, info, label, testId }: { points: Chart
   // Recomputed only when another block's time arrives, so the chart is not rebuilt on every render.
   const series = useMemo(() => timeSeriesOf(points, times, info.decimals), [points, known, info.decimals]);
   if (points.length === 0) return null;
+  // Drawn once every point's time is known, so the chart is built once rather than at every block read.
+  if (known < points.length) {
+    return (
+      <figure className="chart" data-testid={testId} data-loading="true">
+        <div className="chart-placeholder" role="status">
+          Loading the chart…
+        </div>
+      </figure>
+    );
+  }
   const last = points[points.length - 1]!;
   const first = series.times[0];
   const end = series.times[series.times.length - 1];
