@@ -427,7 +427,11 @@ describe("Ecoshare app in Chromium against the demo", () => {
       await page.getByLabel("Network").selectOption("1");
       await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
       await page.getByLabel("Party 1 share in percent").fill("100");
-      await page.getByRole("button", { name: "Remove party 2" }).click();
+      await page.getByRole("button", { name: "Remove party 2" }).click({ timeout: 10_000 }).catch(async (error: unknown) => {
+        await shot(page, "debug-propose-remove");
+        console.error(await page.locator("fieldset").first().innerHTML());
+        throw error;
+      });
       const local = (seconds: number) =>
         page.evaluate((t) => {
           const d = new Date(t * 1000);
@@ -521,6 +525,10 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await page.getByText("This party is already named above").waitFor();
     await page.getByLabel("Holdback (days)").fill("1");
     await shot(page, "propose-errors");
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), false, "the propose form scrolls sideways on a phone");
+    await shot(page, "mobile-propose-errors");
+    await page.setViewportSize({ width: 1280, height: 900 });
     assert.equal(consoleErrors.filter((e) => /same key/.test(e)).length, 0, `React key errors: ${consoleErrors.join(" | ")}`);
 
     // Terms whose encoding is broken: the agreement still opens and its parties can act.
@@ -538,6 +546,8 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await page.getByRole("button", { name: "Terminate" }).waitFor();
     await page.getByRole("button", { name: `Accept #${spamId}` }).waitFor();
     await shot(page, "agreement-bad-terms-uri");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, "mobile-agreement-accept");
     await page.close();
   });
 

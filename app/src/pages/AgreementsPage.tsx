@@ -337,7 +337,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
       {isParty(a, me) && (status === AgreementStatus.Pending || a.status === AgreementStatus.Active) ? (
         <div className="panel">
           <h2>Change or end</h2>
-          {a.status === AgreementStatus.Active ? (
+          {a.status === AgreementStatus.Active && phase !== "expired" ? (
             <a className="button secondary" href={`#/agreements/new?amend=${a.id}`}>
               Propose an amendment
             </a>
