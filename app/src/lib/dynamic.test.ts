@@ -79,6 +79,15 @@ describe("negotiation threads", () => {
     expect(byField["Holdback"]!.values).toEqual(["none", "1 day"]);
     expect(byField["Referral rate"]!.changed).toBe(false);
   });
+
+  it("compares versions by the terms' text, not by their hash (issue 13, point 9)", () => {
+    const rows = diffTerms([terms(6000, { termsURI: "data:text/plain,Weekend%20packages" }), terms(6000, { termsURI: "data:text/plain,Weekend%20packages%2C%20refundable", termsHash: `0x${"22".repeat(32)}` })], {
+      amount: String,
+      name: String,
+      date: String,
+    });
+    expect(rows.find((r) => r.field === "Terms text")).toEqual({ field: "Terms text", values: ["Weekend packages", "Weekend packages, refundable"], changed: true });
+  });
 });
 
 describe("held payments in the payouts feed", () => {

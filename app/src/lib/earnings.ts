@@ -3,7 +3,7 @@
  * it is a party of (the rise of its open entitlement, by the shared split rules), network fees it collects,
  * and its withdrawals. Feeds the Payouts page's live feed and chart.
  */
-import type { Address } from "viem";
+import { formatUnits, type Address } from "viem";
 
 import type { Ledger } from "../../../scripts/lib/ledger.js";
 import { sameAddress } from "../../../scripts/lib/ledger.js";
@@ -97,4 +97,40 @@ export function cumulativeEarnings(earnings: readonly Earning[], asset: Address,
   for (let i = 0; i < maxPoints - 1; i++) sampled.push(points[Math.floor(i * step)]!);
   sampled.push(points[points.length - 1]!);
   return sampled;
+}
+
+/** Payments received by the agreements of network `networkId`, per event: the network's volume, for its operator. */
+export function networkPayments(events: readonly ProtocolEvent[], ledger: Ledger, networkId: bigint): Earning[] {
+  const out: Earning[] = [];
+  for (const event of events) {
+    if (event.eventName !== "PaymentSplit") continue;
+    // v2's PaymentSplit names no asset: a payment is in its agreement's asset.
+    const { agreementId, amount } = event.args;
+    const agreement = ledger.agreements.get(agreementId);
+    if (agreement?.networkId !== networkId) continue;
+    out.push({ key: `${event.transactionHash}:${event.logIndex}`, kind: "share", agreementId, asset: agreement.asset, amount, blockNumber: event.blockNumber, transactionHash: event.transactionHash });
+  }
+  return out;
+}
+
+/** One chart series: unix seconds and values in whole units of the asset, aligned. */
+export interface TimeSeries {
+  times: number[];
+  values: number[];
+}
+
+/**
+ * `points` placed in time by their blocks' timestamps (points whose block time is not known yet are left
+ * out), the values in whole units of an asset with `decimals` (a chart's axis needs numbers, not base units).
+ */
+export function timeSeriesOf(points: readonly ChartPoint[], blockTimes: ReadonlyMap<bigint, bigint>, decimals: number): TimeSeries {
+  const times: number[] = [];
+  const values: number[] = [];
+  for (const p of points) {
+    const t = blockTimes.get(p.blockNumber);
+    if (t === undefined) continue;
+    times.push(Number(t));
+    values.push(Number(formatUnits(p.total, decimals)));
+  }
+  return { times, values };
 }
