@@ -27,14 +27,21 @@ export const PHASE_TEXT: Record<AgreementPhase, string> = {
  */
 export function agreementPhase(ledger: Ledger, a: LedgerAgreement, now: bigint): AgreementPhase {
   const thread = threadStatus(ledger, a);
-  if (thread !== "active") return thread;
+  return thread === "active" ? clockPhase(a, now) : thread;
+}
+
+/**
+ * The phase of an active agreement by the chain's clock alone: for callers that know the agreement is
+ * active (the checkout reads the status from the contract) and only need its validity window judged.
+ */
+export function clockPhase(a: Pick<LedgerAgreement, "validFrom" | "validUntil">, now: bigint): "active" | "not-yet-valid" | "expired" {
   if (now < a.validFrom) return "not-yet-valid";
   if (now >= a.validUntil) return "expired";
   return "active";
 }
 
 /** Why `a` takes no payment in this phase, in a sentence; undefined when it takes payments. */
-export function paymentBlocker(a: LedgerAgreement, phase: AgreementPhase): string | undefined {
+export function paymentBlocker(a: Pick<LedgerAgreement, "id" | "validFrom" | "validUntil"> & { supersededBy?: bigint }, phase: AgreementPhase): string | undefined {
   const id = `Agreement #${a.id}`;
   switch (phase) {
     case "active":
@@ -46,9 +53,9 @@ export function paymentBlocker(a: LedgerAgreement, phase: AgreementPhase): strin
     case "pending":
       return `${id} is not active yet: it takes payments once every party has accepted it.`;
     case "superseded":
-      return `${id} was replaced by an amendment (#${a.supersededBy}): pay the current version instead.`;
+      return `${id} was replaced by an amendment (#${a.supersededBy ?? "?"}): pay the current version instead.`;
     case "closed":
-      return `${id} was outrun: version #${a.supersededBy} of the same negotiation was accepted first.`;
+      return `${id} was outrun: version #${a.supersededBy ?? "?"} of the same negotiation was accepted first.`;
     case "terminated":
       return `${id} was terminated: it takes no more payments.`;
   }
