@@ -1,6 +1,7 @@
-/** Small event logs for the unit tests of the pages' rules: an offer, a counter, an amendment. */
+/** Small fixtures for the unit tests of the pages' rules: terms, event logs (an offer, a counter, an amendment), a signed counter. */
 import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
 import { buildLedger, type Ledger } from "../../../scripts/lib/ledger.js";
+import type { SignedCounter } from "./counterStore";
 import type { ProtocolEvent } from "./protocolLog";
 
 export const HOTEL = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -35,3 +36,19 @@ export function eventFactory() {
 }
 
 export const build = (events: ProtocolEvent[]): Ledger => buildLedger({ events: events as never });
+
+/** A signed counter as the app shares it: numbers past 2^53 (network id, tier threshold, the random uint256 nonce). */
+export const signedCounter: SignedCounter = {
+  counteredId: "4",
+  author: AIRLINE,
+  deadline: "1800000000",
+  nonce: "98765432109876543210987654321098765432109876543210",
+  signature: `0x${"12".repeat(65)}`,
+  terms: terms(5000, {
+    networkId: 12345678901234567890n,
+    referralTiers: [{ fromVolume: 2n * 10n ** 24n, feeBps: 700 }],
+    referrerRoles: 5,
+    holdbackPeriod: 86400,
+    refunder: AIRLINE,
+  }),
+};

@@ -1,19 +1,11 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
 
-import { parseCounter, serializeCounter, type SignedCounter } from "./counterStore";
-import { terms } from "./issue13.fixtures";
+import { parseCounter, serializeCounter } from "./counterStore";
+import { signedCounter } from "./issue13.fixtures";
 import { termsFromJson, termsToJson } from "./termsJson";
 
-const counter: SignedCounter = {
-  counteredId: "4",
-  author: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
-  deadline: "1800000000",
-  // A random unordered nonce is a uint256: far past what a JSON number keeps.
-  nonce: "98765432109876543210987654321098765432109876543210",
-  signature: `0x${"12".repeat(65)}`,
-  terms: terms(5000, { networkId: 12345678901234567890n, referralTiers: [{ fromVolume: 2n * 10n ** 24n, feeBps: 700 }], referrerRoles: 5 }),
-};
+const counter = signedCounter;
 
 describe("copied counter-proposals are plain JSON that round-trips (issue 13, point 9)", () => {
   it("writes bigints as decimal strings, with no `n` suffix, and reads back the same terms", () => {
