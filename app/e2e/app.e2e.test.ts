@@ -121,7 +121,7 @@ describe("Ecoshare app in Chromium against the demo", () => {
   test("a party signs an agreement and it activates", async () => {
     const page = await browser.context.newPage();
     await openAs(page, "#/agreements/new", HOTEL);
-    await page.getByLabel("Network").selectOption("1");
+    await page.getByLabel(/^Network/).selectOption("1");
     await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
     await page.getByLabel("Party 2 address").fill(ADDRESSES[AIRLINE]);
     await page.getByLabel("Party 1 share in percent").fill("60");
@@ -244,7 +244,7 @@ describe("Ecoshare app in Chromium against the demo", () => {
   test("a counter-proposal activates and the original shows closed", async () => {
     const page = await browser.context.newPage();
     await openAs(page, "#/agreements/new", HOTEL);
-    await page.getByLabel("Network").selectOption("1");
+    await page.getByLabel(/^Network/).selectOption("1");
     await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
     await page.getByLabel("Party 2 address").fill(ADDRESSES[AIRLINE]);
     await page.getByLabel("Party 1 share in percent").fill("60");
@@ -387,7 +387,7 @@ describe("Ecoshare app in Chromium against the demo", () => {
   test("a counter-proposal signed with EIP-712 by one party is submitted by another", async () => {
     const page = await browser.context.newPage();
     await openAs(page, "#/agreements/new", HOTEL);
-    await page.getByLabel("Network").selectOption("1");
+    await page.getByLabel(/^Network/).selectOption("1");
     await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
     await page.getByLabel("Party 2 address").fill(ADDRESSES[AIRLINE]);
     await page.getByLabel("Party 1 share in percent").fill("70");
@@ -424,7 +424,7 @@ describe("Ecoshare app in Chromium against the demo", () => {
     /** Proposes a one-party agreement (the hotel's alone: active at once) with the given window, in chain seconds. */
     const propose = async (from: number, until: number, text: string) => {
       await openAs(page, "#/agreements/new", HOTEL);
-      await page.getByLabel("Network").selectOption("1");
+      await page.getByLabel(/^Network/).selectOption("1");
       await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
       await page.getByLabel("Party 1 share in percent").fill("100");
       await page.getByRole("button", { name: "Remove party 2" }).click();
@@ -509,7 +509,7 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await page.getByLabel("Network").waitFor();
     assert.equal(await page.locator(".field-error").count(), 0, "no red errors on a fresh form");
     await shot(page, "propose-fresh");
-    await page.getByLabel("Network").selectOption("1");
+    await page.getByLabel(/^Network/).selectOption("1");
     await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
     await page.getByLabel("Party 2 address").fill("0x123");
     await page.getByText("0x123 is not a valid address").waitFor();
