@@ -316,11 +316,13 @@ describe("Ecoshare app in Chromium against the demo", () => {
     assert.equal(await customer.locator('[data-split="referralFee"]').innerText(), "0.075 ETH");
     await customer.getByRole("button", { name: /^Pay 1.5 ETH/ }).click();
     await txConfirmed(customer);
-    // Now at tier 1: the preview uses the referrer's new rate, and 3.5 ETH remain to the next tier.
-    await customer.waitForFunction(() => document.querySelector('[data-testid="tier-progress"]')?.getAttribute("data-tier") === "1", undefined, { timeout: 20_000 });
-    assert.match(await customer.getByTestId("tier-distance").innerText(), /^3\.5 ETH to the next tier \(10%\)/);
+    // v2 counts loyalty volume when earned: the held 1.5 ETH lifts no tier until released, so the referrer
+    // stays at the base tier, 1 ETH from the next, and the next payment is charged the base rate (5%).
+    await customer.getByTestId("receipt").waitFor({ timeout: 20_000 });
+    assert.equal(await customer.getByTestId("tier-progress").getAttribute("data-tier"), "0");
+    assert.match(await customer.getByTestId("tier-distance").innerText(), /^1 ETH to the next tier \(8%\)/);
     await customer.getByLabel(/^Amount/).fill("0.4");
-    await customer.waitForFunction(() => document.querySelector('[data-split="referralFee"]')?.textContent === "0.032 ETH", undefined, { timeout: 10_000 });
+    await customer.waitForFunction(() => document.querySelector('[data-split="referralFee"]')?.textContent === "0.02 ETH", undefined, { timeout: 10_000 });
     await shot(customer, "pay-tier-preview");
     await customer.getByRole("button", { name: /^Pay 0.4 ETH/ }).click();
     await txConfirmed(customer);
@@ -334,7 +336,7 @@ describe("Ecoshare app in Chromium against the demo", () => {
     // A refund asks first, naming the amount and the customer it goes back to (issue 13, point 5).
     await refund.click();
     const confirm = hotel.getByTestId("confirm");
-    assert.match(await confirm.innerText(), /Refund 0\.4 ETH to the customer .*0xdF3e…7097/s);
+    assert.match(await confirm.innerText(), /Refund 0\.4 ETH to .*0xdF3e…7097.* \(the customer who paid\)/s);
     await hotel.screenshot({ path: `${SHOTS}payouts-refund-confirm.png` });
     await confirm.getByRole("button", { name: "Yes, refund 0.4 ETH" }).click();
     await txConfirmed(hotel);
@@ -362,10 +364,11 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await increaseTime(stack.rpcUrl, 24 * 3600 + 60);
     const page = await browser.context.newPage();
     await openAs(page, "#/payouts", TRAVEL_AGENCY);
-    // The tier progress of the negotiated agreement: 1.5 ETH referred (the refunded 0.4 ETH no longer counts).
+    // The tier progress of the negotiated agreement: nothing earned yet (the 1.5 ETH is still held, the refunded
+    // 0.4 ETH never counts), so still 1 ETH to the next tier.
     const tier = page.locator(`[data-tier-agreement="${negotiatedId}"] [data-testid="tier-distance"]`);
     await tier.waitFor({ timeout: 20_000 });
-    assert.match(await tier.innerText(), /^3\.5 ETH to the next tier/);
+    assert.match(await tier.innerText(), /^1 ETH to the next tier/);
     const release = page.getByRole("button", { name: /^Release \d+ held payments? whose holdback is over/ });
     await release.waitFor({ timeout: 20_000 });
     await shot(page, "payouts-held-releasable");
@@ -374,6 +377,8 @@ describe("Ecoshare app in Chromium against the demo", () => {
     const row = page.locator('tr[data-held-state="released"]', { hasText: "1.5 ETH" }).filter({ has: page.locator(`a[href="#/agreements/${negotiatedId}"]`) });
     await row.first().waitFor({ timeout: 20_000 });
     await page.locator('[data-testid="payout-feed"] li', { hasText: "(released)" }).first().waitFor();
+    // Released, the 1.5 ETH is earned volume: tier 1, 3.5 ETH from the next.
+    await page.waitForFunction((id) => /^3\.5 ETH to the next tier/.test(document.querySelector(`[data-tier-agreement="${id}"] [data-testid="tier-distance"]`)?.textContent ?? ""), String(negotiatedId), { timeout: 20_000 });
     await shot(page, "payouts-held-released");
 
     // The audit shows the held, released and refunded payments, and the conservation check holds.
@@ -506,7 +511,7 @@ describe("Ecoshare app in Chromium against the demo", () => {
     const consoleErrors: string[] = [];
     page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
     await openAs(page, "#/agreements/new", HOTEL);
-    await page.getByLabel("Network").waitFor();
+    await page.getByLabel(/^Network/).waitFor();
     assert.equal(await page.locator(".field-error").count(), 0, "no red errors on a fresh form");
     await shot(page, "propose-fresh");
     await page.getByLabel(/^Network/).selectOption("1");
