@@ -121,7 +121,7 @@ describe("Ecoshare app in Chromium against the demo", () => {
   test("a party signs an agreement and it activates", async () => {
     const page = await browser.context.newPage();
     await openAs(page, "#/agreements/new", HOTEL);
-    await page.getByLabel("Network").selectOption("1");
+    await page.getByLabel(/^Network/).selectOption("1");
     await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
     await page.getByLabel("Party 2 address").fill(ADDRESSES[AIRLINE]);
     await page.getByLabel("Party 1 share in percent").fill("60");
@@ -152,10 +152,16 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await openAs(page, "#/agreements", AIRLINE);
     await page.getByRole("heading", { name: "Waiting for my acceptance" }).waitFor();
     await page.getByRole("link", { name: `Agreement #${agreementId}` }).first().click();
-    await page.getByRole("button", { name: "Sign my acceptance (no gas)" }).click();
+    // One act, one button (issue 13, point 6): the way to accept is a choice, the act is "Accept #N".
+    await page.getByRole("button", { name: `Accept #${agreementId}` }).waitFor();
+    assert.equal(await page.getByRole("button", { name: /^(Accept|Sign)/ }).count(), 1, "one button accepts");
+    await page.getByRole("radio", { name: /Sign, no gas/ }).check();
+    await shot(page, "agreement-accept-choice");
+    await page.getByRole("button", { name: `Accept #${agreementId}` }).click();
     await page.locator(`[data-party="${ADDRESSES[AIRLINE]}"] [data-acceptance="signed"]`).waitFor();
     await shot(page, "agreement-signed");
-    await page.getByRole("button", { name: "Submit 1 signature" }).click();
+    // Submitting costs gas, and the button says so.
+    await page.getByRole("button", { name: "Submit 1 signature (a transaction: you pay the gas)" }).click();
     await txConfirmed(page);
     await page.locator("h1 .status-active").waitFor();
     await shot(page, "agreement-active");
@@ -215,24 +221,30 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await page.close();
   });
 
-  test("a failing payment shows its reason in plain words", async () => {
+  test("a referral link naming a non-member warns, and the customer pays without a referrer (issue 13, point 4)", async () => {
     const page = await browser.context.newPage();
-    // A referral link naming someone who is not a member: the contract refuses the payment.
+    // A referral link naming someone who is not a member: the contract would refuse the payment naming it.
     await openAs(page, `#/pay/${agreementId}?ref=${NOT_A_MEMBER}`, ALICE);
-    await page.getByText("not an active member of the network").first().waitFor();
+    await page.getByTestId("referrer-problem").waitFor();
+    assert.match(await page.getByTestId("referrer-problem").innerText(), /not an active member of the network/);
     await page.getByLabel(/^Amount/).fill("0.2");
+    assert.equal(await page.getByRole("button", { name: /^Pay 0.2 ETH/ }).isDisabled(), true, "Pay is disabled while the referrer is refused");
+    assert.match(await page.getByTestId("pay-reason").innerText(), /not an active member/);
+    await shot(page, "pay-referrer-problem");
+    await page.getByRole("button", { name: "Pay without a referrer" }).click();
+    await page.getByTestId("without-referrer").waitFor();
+    assert.equal(await page.locator('[data-split="referralFee"]').innerText(), "0 ETH");
     await page.getByRole("button", { name: /^Pay 0.2 ETH/ }).click();
-    const failed = page.locator('[data-tx-status="failed"]');
-    await failed.waitFor({ timeout: 20_000 });
-    assert.match(await failed.innerText(), /is not an active member of network #1, so it cannot earn a referral fee/);
-    await shot(page, "pay-failed");
+    await txConfirmed(page);
+    assert.match(await page.locator('[data-receipt="referralFee"]').innerText(), /0 ETH \(no referrer\)/);
+    await shot(page, "pay-without-referrer");
     await page.close();
   });
 
   test("a counter-proposal activates and the original shows closed", async () => {
     const page = await browser.context.newPage();
     await openAs(page, "#/agreements/new", HOTEL);
-    await page.getByLabel("Network").selectOption("1");
+    await page.getByLabel(/^Network/).selectOption("1");
     await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
     await page.getByLabel("Party 2 address").fill(ADDRESSES[AIRLINE]);
     await page.getByLabel("Party 1 share in percent").fill("60");
@@ -284,7 +296,9 @@ describe("Ecoshare app in Chromium against the demo", () => {
 
     // The offer it outran is closed: it can no longer be accepted.
     await page.goto(`${stack.appUrl}#/agreements/${offerId}`);
-    await page.locator("h1 .status-superseded").waitFor();
+    // One word for one state (issue 13, point 9): the same on its page and in its thread.
+    await page.locator('h1 [data-phase="closed"]').waitFor();
+    assert.equal(await page.locator("h1 .status").innerText(), await page.locator(`[data-version="${offerId}"] .status`).innerText());
     await page.locator(`[data-version="${offerId}"][data-thread-status="closed"]`).waitFor();
     await page.getByText(`version #${negotiatedId} of the same negotiation was accepted by everyone first`).waitFor();
     await shot(page, "negotiation-closed");
@@ -302,11 +316,13 @@ describe("Ecoshare app in Chromium against the demo", () => {
     assert.equal(await customer.locator('[data-split="referralFee"]').innerText(), "0.075 ETH");
     await customer.getByRole("button", { name: /^Pay 1.5 ETH/ }).click();
     await txConfirmed(customer);
-    // Now at tier 1: the preview uses the referrer's new rate, and 3.5 ETH remain to the next tier.
-    await customer.waitForFunction(() => document.querySelector('[data-testid="tier-progress"]')?.getAttribute("data-tier") === "1", undefined, { timeout: 20_000 });
-    assert.match(await customer.getByTestId("tier-distance").innerText(), /^3\.5 ETH to the next tier \(10%\)/);
+    // v2 counts loyalty volume when earned: the held 1.5 ETH lifts no tier until released, so the referrer
+    // stays at the base tier, 1 ETH from the next, and the next payment is charged the base rate (5%).
+    await customer.getByTestId("receipt").waitFor({ timeout: 20_000 });
+    assert.equal(await customer.getByTestId("tier-progress").getAttribute("data-tier"), "0");
+    assert.match(await customer.getByTestId("tier-distance").innerText(), /^1 ETH to the next tier \(8%\)/);
     await customer.getByLabel(/^Amount/).fill("0.4");
-    await customer.waitForFunction(() => document.querySelector('[data-split="referralFee"]')?.textContent === "0.032 ETH", undefined, { timeout: 10_000 });
+    await customer.waitForFunction(() => document.querySelector('[data-split="referralFee"]')?.textContent === "0.02 ETH", undefined, { timeout: 10_000 });
     await shot(customer, "pay-tier-preview");
     await customer.getByRole("button", { name: /^Pay 0.4 ETH/ }).click();
     await txConfirmed(customer);
@@ -317,19 +333,29 @@ describe("Ecoshare app in Chromium against the demo", () => {
     const refund = hotel.getByRole("button", { name: "Refund 0.4 ETH" }).first();
     await refund.waitFor({ timeout: 20_000 });
     await shot(hotel, "payouts-held-refunder");
+    // A refund asks first, naming the amount and the customer it goes back to (issue 13, point 5).
     await refund.click();
+    const confirm = hotel.getByTestId("confirm");
+    assert.match(await confirm.innerText(), /Refund 0\.4 ETH to .*0xdF3e…7097.* \(the customer who paid\)/s);
+    await hotel.screenshot({ path: `${SHOTS}payouts-refund-confirm.png` });
+    await confirm.getByRole("button", { name: "Yes, refund 0.4 ETH" }).click();
     await txConfirmed(hotel);
     await hotel.locator('tr[data-held-state="refunded"]').first().waitFor();
     await hotel.close();
 
-    // The customer sees the refund credited and withdraws it.
+    // The customer sees the refund credited and withdraws it: one button for one act, no empty chart (issue 13, point 9).
     await customer.goto(`${stack.appUrl}#/payouts`);
-    const balance = customer.getByTestId("refund-balance-ETH");
-    await customer.waitForFunction(() => document.querySelector('[data-testid="refund-balance-ETH"]')?.textContent === "0.4 ETH", undefined, { timeout: 20_000 });
+    const balance = customer.getByTestId("withdrawable-ETH");
+    await customer.waitForFunction(() => document.querySelector('[data-testid="withdrawable-ETH"]')?.textContent === "0.4 ETH", undefined, { timeout: 20_000 });
+    assert.match(await customer.getByTestId("refunded-ETH").innerText(), /Refunded to you in all: 0\.4 ETH/);
+    // One withdraw button per asset: the refund is withdrawn with the rest of the balance.
+    assert.equal(await customer.locator('[data-asset="ETH"]').getByRole("button", { name: /^Withdraw/ }).count(), 1, "one withdraw button for ETH");
+    assert.equal(await customer.getByRole("button", { name: /^Withdraw/ }).count(), await customer.locator(".card.balance").count(), "one withdraw button per asset");
+    assert.equal(await customer.getByRole("heading", { name: "Earnings over time" }).count(), 0, "a customer has no earnings chart");
     await shot(customer, "payouts-refund-credited");
-    await customer.getByRole("button", { name: "Withdraw my ETH refund" }).click();
+    await customer.getByRole("button", { name: "Withdraw ETH" }).click();
     await txConfirmed(customer);
-    await customer.waitForFunction(() => document.querySelector('[data-testid="refund-balance-ETH"]')?.textContent === "0 ETH", undefined, { timeout: 20_000 });
+    await customer.waitForFunction(() => document.querySelector('[data-testid="withdrawable-ETH"]')?.textContent === "0 ETH", undefined, { timeout: 20_000 });
     assert.equal(await balance.innerText(), "0 ETH");
     await customer.close();
   });
@@ -338,10 +364,11 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await increaseTime(stack.rpcUrl, 24 * 3600 + 60);
     const page = await browser.context.newPage();
     await openAs(page, "#/payouts", TRAVEL_AGENCY);
-    // The tier progress of the negotiated agreement: 1.5 ETH referred (the refunded 0.4 ETH no longer counts).
+    // The tier progress of the negotiated agreement: nothing earned yet (the 1.5 ETH is still held, the refunded
+    // 0.4 ETH never counts), so still 1 ETH to the next tier.
     const tier = page.locator(`[data-tier-agreement="${negotiatedId}"] [data-testid="tier-distance"]`);
     await tier.waitFor({ timeout: 20_000 });
-    assert.match(await tier.innerText(), /^3\.5 ETH to the next tier/);
+    assert.match(await tier.innerText(), /^1 ETH to the next tier/);
     const release = page.getByRole("button", { name: /^Release \d+ held payments? whose holdback is over/ });
     await release.waitFor({ timeout: 20_000 });
     await shot(page, "payouts-held-releasable");
@@ -350,6 +377,8 @@ describe("Ecoshare app in Chromium against the demo", () => {
     const row = page.locator('tr[data-held-state="released"]', { hasText: "1.5 ETH" }).filter({ has: page.locator(`a[href="#/agreements/${negotiatedId}"]`) });
     await row.first().waitFor({ timeout: 20_000 });
     await page.locator('[data-testid="payout-feed"] li', { hasText: "(released)" }).first().waitFor();
+    // Released, the 1.5 ETH is earned volume: tier 1, 3.5 ETH from the next.
+    await page.waitForFunction((id) => /^3\.5 ETH to the next tier/.test(document.querySelector(`[data-tier-agreement="${id}"] [data-testid="tier-distance"]`)?.textContent ?? ""), String(negotiatedId), { timeout: 20_000 });
     await shot(page, "payouts-held-released");
 
     // The audit shows the held, released and refunded payments, and the conservation check holds.
@@ -363,7 +392,7 @@ describe("Ecoshare app in Chromium against the demo", () => {
   test("a counter-proposal signed with EIP-712 by one party is submitted by another", async () => {
     const page = await browser.context.newPage();
     await openAs(page, "#/agreements/new", HOTEL);
-    await page.getByLabel("Network").selectOption("1");
+    await page.getByLabel(/^Network/).selectOption("1");
     await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
     await page.getByLabel("Party 2 address").fill(ADDRESSES[AIRLINE]);
     await page.getByLabel("Party 1 share in percent").fill("70");
@@ -388,6 +417,199 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await counter.waitFor({ timeout: 20_000 });
     assert.match(await counter.innerText(), new RegExp(`Counter to #${offerId} by SkyBridge Airlines[\\s\\S]*1/2 accepted`));
     await shot(page, "negotiation-signed-counter");
+    await page.close();
+  });
+
+  test("the checkout judges agreements by the chain's clock, checks the balance, and gives a receipt (issue 13, points 1 to 3)", async () => {
+    const page = await browser.context.newPage();
+    const chainNow = async () => {
+      const block = (await (await fetch(stack.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["latest", false] }) })).json()) as { result: { timestamp: string } };
+      return Number(block.result.timestamp);
+    };
+    /** Proposes a one-party agreement (the hotel's alone: active at once) with the given window, in chain seconds. */
+    const propose = async (from: number, until: number, text: string) => {
+      await openAs(page, "#/agreements/new", HOTEL);
+      await page.getByLabel(/^Network/).selectOption("1");
+      await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
+      await page.getByLabel("Party 1 share in percent").fill("100");
+      await page.getByRole("button", { name: "Remove party 2" }).click();
+      const local = (seconds: number) =>
+        page.evaluate((t) => {
+          const d = new Date(t * 1000);
+          const pad = (n: number) => String(n).padStart(2, "0");
+          return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+        }, seconds);
+      await page.getByLabel("Valid from").fill(await local(from));
+      await page.getByLabel("Valid until").fill(await local(until));
+      await page.getByLabel("The agreement in words").fill(text);
+      await page.getByRole("button", { name: "Propose", exact: true }).click();
+      await page.waitForURL(/#\/agreements\/\d+$/, { timeout: 30_000 });
+      const id = BigInt(/(\d+)$/.exec(page.url())![1]!);
+      // Wait for the app to show the new agreement: a hash set again before React rendered it would keep the old form.
+      await page.getByRole("heading", { name: new RegExp(`^Agreement #${id}\\b`) }).waitFor();
+      return id;
+    };
+    const now = await chainNow();
+    const expiring = await propose(now - 3600, now + 3600, "Late-night shuttle, one hour only.");
+    const future = await propose(now + 10 * 86400, now + 20 * 86400, "Winter festival packages.");
+    await increaseTime(stack.rpcUrl, 2 * 3600);
+
+    // Expired: shown as such on the list and the pay page, with the window; Pay disabled with the reason.
+    await openAs(page, `#/pay/${expiring}`, ALICE);
+    await page.locator('h1 [data-phase="expired"]').waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId("validity-window").innerText(), /^Takes payments from .+ to .+ \(chain time now: .+\)$/);
+    assert.match(await page.getByTestId("pay-blocker").innerText(), new RegExp(`^Agreement #${expiring} expired on .+ \\(the chain's time\\): it takes no more payments\\.$`));
+    await page.getByLabel(/^Amount/).fill("1");
+    assert.equal(await page.getByRole("button", { name: /^Pay 1 ETH/ }).isDisabled(), true);
+    await shot(page, "pay-expired");
+    await page.goto(`${stack.appUrl}#/agreements`);
+    await page.locator(`.card:has(a[href="#/agreements/${expiring}"]) [data-phase="expired"]`).first().waitFor();
+    await page.locator(`.card:has(a[href="#/agreements/${future}"]) [data-phase="not-yet-valid"]`).first().waitFor();
+    await page.goto(`${stack.appUrl}#/pay/${future}`);
+    await page.locator('h1 [data-phase="not-yet-valid"]').waitFor();
+    assert.match(await page.getByTestId("pay-blocker").innerText(), /takes payments only from/);
+
+    // Balance checked before the wallet is asked.
+    await page.goto(`${stack.appUrl}#/pay/${agreementId}`);
+    await page.getByTestId("held").waitFor();
+    const heldBefore = await page.getByTestId("held").innerText();
+    await page.getByLabel(/^Amount/).fill("1000000");
+    await page.getByTestId("pay-reason").waitFor();
+    assert.match(await page.getByTestId("pay-reason").innerText(), /^You hold [\d,.]+ ETH: not enough for a payment of 1,000,000 ETH\.$/);
+    assert.equal(await page.getByRole("button", { name: /^Pay 1,000,000 ETH/ }).isDisabled(), true);
+    await shot(page, "pay-balance-too-low");
+    const token = await findActiveAgreement(stack.rpcUrl, stack.recordsDir, { networkId: 1n, token: true });
+    // Moving to another agreement's checkout starts blank: no amount or error carried over.
+    await page.goto(`${stack.appUrl}#/pay/${token.id}`);
+    await page.getByLabel("Amount (dUSD)").waitFor();
+    assert.equal(await page.getByLabel("Amount (dUSD)").inputValue(), "");
+    assert.equal(await page.getByTestId("pay-reason").count(), 0);
+    await page.getByLabel("Amount (dUSD)").fill("5000000");
+    await page.getByTestId("pay-reason").waitFor();
+    assert.match(await page.getByTestId("pay-reason").innerText(), /^You hold [\d,.]+ dUSD: not enough for a payment of 5,000,000 dUSD\.$/);
+
+    // A payment gives a receipt, clears the form and refreshes the balance.
+    await page.goto(`${stack.appUrl}#/pay/${agreementId}`);
+    await page.getByLabel(/^Amount/).fill("0.3");
+    await page.getByLabel("Order reference (optional)").fill("Booking 4711");
+    await page.getByRole("button", { name: /^Pay 0.3 ETH/ }).click();
+    await page.getByTestId("receipt").waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('[data-receipt="orderRef"]').innerText(), "Booking 4711");
+    assert.match(await page.locator('[data-receipt="transaction"]').innerText(), /^0x[0-9a-f]{64}$/);
+    assert.match(await page.getByTestId("receipt").innerText(), /Paid 0\.3 ETH/);
+    assert.equal(await page.getByLabel(/^Amount/).inputValue(), "");
+    assert.equal(await page.getByLabel("Order reference (optional)").inputValue(), "");
+    await page.waitForFunction((before) => document.querySelector('[data-testid="held"]')?.textContent !== before, heldBefore, { timeout: 20_000 });
+    await shot(page, "pay-receipt");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, "mobile-pay-receipt");
+    await page.close();
+  });
+
+  test("the propose form stays quiet until typed in and names each mistake at its field; a bad terms URI does not blank the page (issue 13, points 7 and 8)", async () => {
+    const page = await browser.context.newPage();
+    const consoleErrors: string[] = [];
+    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+    await openAs(page, "#/agreements/new", HOTEL);
+    await page.getByLabel(/^Network/).waitFor();
+    assert.equal(await page.locator(".field-error").count(), 0, "no red errors on a fresh form");
+    await shot(page, "propose-fresh");
+    await page.getByLabel(/^Network/).selectOption("1");
+    await page.getByLabel("Party 1 address").fill(ADDRESSES[HOTEL]);
+    await page.getByLabel("Party 2 address").fill("0x123");
+    await page.getByText("0x123 is not a valid address").waitFor();
+    assert.equal(await page.getByLabel("Party 2 address").getAttribute("aria-invalid"), "true");
+    await page.getByLabel("Party 1 share in percent").fill("33.333");
+    await page.locator('[data-error="share0"]').waitFor();
+    assert.match(await page.locator('[data-error="share0"]').innerText(), /^At most two decimals/);
+    assert.equal(await page.getByLabel("Party 1 share in percent").getAttribute("aria-invalid"), "true");
+    assert.equal(await page.getByLabel("Party 1 address").getAttribute("aria-invalid"), "false", "the outline is on the share, not the address");
+    // The same party twice: reported as a duplicate, and the refunder list stays one option per party.
+    await page.getByLabel("Party 2 address").fill(ADDRESSES[HOTEL]);
+    await page.getByText("This party is already named above").waitFor();
+    await page.getByLabel("Holdback (days)").fill("1");
+    await shot(page, "propose-errors");
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), false, "the propose form scrolls sideways on a phone");
+    await shot(page, "mobile-propose-errors");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    assert.equal(consoleErrors.filter((e) => /same key/.test(e)).length, 0, `React key errors: ${consoleErrors.join(" | ")}`);
+
+    // Terms whose encoding is broken: the agreement still opens and its parties can act.
+    await page.getByLabel("Holdback (days)").fill("");
+    await page.getByLabel("Party 1 share in percent").fill("60");
+    await page.getByLabel("Party 2 address").fill(ADDRESSES[AIRLINE]);
+    await page.getByLabel("Party 2 share in percent").fill("40");
+    await page.getByLabel("Link to the full text (optional)").fill("data:text/plain,50%%20off%E0%A4%A");
+    await page.getByRole("button", { name: "Propose", exact: true }).click();
+    await page.waitForURL(/#\/agreements\/\d+$/, { timeout: 30_000 });
+    const spamId = /(\d+)$/.exec(page.url())![1]!;
+    await openAs(page, `#/agreements/${spamId}`, AIRLINE);
+    await page.getByText("its encoding is broken").waitFor();
+    assert.equal(await page.getByTestId("error-boundary").count(), 0);
+    await page.getByRole("button", { name: "Terminate" }).waitFor();
+    await page.getByRole("button", { name: `Accept #${spamId}` }).waitFor();
+    await shot(page, "agreement-bad-terms-uri");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, "mobile-agreement-accept");
+    await page.close();
+  });
+
+  test("payouts, networks and charts read right (issue 13, points 9 and 10)", async () => {
+    const page = await browser.context.newPage();
+    const notFound: string[] = [];
+    page.on("response", (r) => r.status() === 404 && notFound.push(r.url()));
+    // The referrer's earnings chart: a time axis, a value axis and a tooltip with the date and the value.
+    await openAs(page, "#/payouts", TRAVEL_AGENCY);
+    const chart = page.getByTestId("earnings-chart-ETH");
+    await chart.locator("canvas").waitFor({ timeout: 20_000 });
+    await chart.scrollIntoViewIfNeeded();
+    const box = (await chart.locator(".u-over").boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+    const tip = chart.locator(".chart-tooltip");
+    await tip.waitFor();
+    assert.match(await tip.innerText(), /\d{4}.*: Earned [\d,.]+ ETH$/);
+    assert.match(await chart.locator("figcaption").innerText(), /^ETH: [\d,.]+ ETH in all, from .+ to .+\.$/);
+    await chart.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}payouts-chart.png` });
+    // A vendor is not shown loyalty tiers; a referrer is.
+    assert.equal(await page.getByRole("heading", { name: "My loyalty tiers" }).count(), 1);
+    await openAs(page, "#/payouts", AIRLINE);
+    await page.getByRole("heading", { name: "Payouts", exact: true }).waitFor();
+    await page.getByTestId("withdrawable-ETH").waitFor();
+    assert.equal(await page.getByRole("heading", { name: "My loyalty tiers" }).count(), 0, "a vendor sees no loyalty tiers");
+
+    // The operator sees its network's volume over time.
+    await openAs(page, "#/networks/1", HOTEL);
+    await page.getByTestId("volume-chart-ETH").locator("canvas").waitFor({ timeout: 20_000 });
+    await page.getByTestId("volume-chart-dUSD").locator("canvas").waitFor({ timeout: 20_000 });
+    await page.getByRole("heading", { name: "Payment volume over time" }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}network-volume.png` });
+
+    // A new network says it has no members yet.
+    await openAs(page, "#/networks", 19);
+    await page.getByLabel("Name").fill("Harbour Co-op");
+    await page.getByRole("button", { name: "Create network" }).click();
+    await txConfirmed(page);
+    const card = page.locator(".card", { hasText: "Harbour Co-op" });
+    await card.waitFor({ timeout: 20_000 });
+    assert.equal(await card.getByTestId("member-count").innerText(), "no members yet");
+
+    assert.deepEqual(notFound, [], "no request is a 404 (favicon included)");
+    assert.equal((await fetch(`${stack.appUrl}favicon.ico`)).status, 200);
+
+    // The version diff fits a phone's width.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await openAs(page, `#/agreements/${negotiatedId}`, HOTEL);
+    await page.getByTestId("version-diff").waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1), false, "the agreement page scrolls sideways on a phone");
+    await page.getByTestId("version-diff").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}mobile-version-diff.png` });
+    await openAs(page, "#/payouts", TRAVEL_AGENCY);
+    await page.getByTestId("earnings-chart-ETH").locator("canvas").waitFor({ timeout: 20_000 });
+    await page.getByTestId("earnings-chart-ETH").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}mobile-payouts-chart.png` });
     await page.close();
   });
 

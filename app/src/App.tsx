@@ -1,5 +1,6 @@
 import { ChainGuard } from "./components/ChainGuard";
 import { ConnectButton } from "./components/ConnectButton";
+import { ErrorBoundary } from "./components/ErrorBoundary";
 import { useDeployment } from "./hooks/useDeployment";
 import { useProtocolLogWatcher } from "./hooks/useProtocolLog";
 import { useRoute } from "./hooks/useRoute";
@@ -46,12 +47,14 @@ export function App() {
       ) : null}
       <ChainGuard />
       <main id="main" tabIndex={-1}>
+        <ErrorBoundary key={window.location.hash} what="this page">
         {route.page === "networks" ? <NetworksPage networkId={route.networkId} /> : null}
         {route.page === "agreements" ? <AgreementsPage route={route} /> : null}
         {route.page === "pay" ? <PayPage agreementId={route.agreementId} referrer={route.referrer} /> : null}
         {route.page === "checkout" ? <CheckoutPage referrer={route.referrer} add={route.add} /> : null}
         {route.page === "payouts" ? <PayoutsPage /> : null}
         {route.page === "audit" ? <AuditPage /> : null}
+        </ErrorBoundary>
       </main>
     </>
   );

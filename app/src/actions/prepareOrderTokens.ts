@@ -7,7 +7,7 @@
 import { erc20Abi, type Address } from "viem";
 import { getBalance, readContract } from "wagmi/actions";
 
-import { formatAmount } from "../lib/format";
+import { fundsProblem, GAS_RESERVE_WEI } from "../lib/paymentChecks";
 import { tokenStep, type TokenStep } from "../lib/order";
 import type { AppConfig } from "../wagmi/config";
 import { signPermit, supportsPermit } from "./signPermit";
@@ -41,17 +41,19 @@ export interface PrepareOrderTokensReturnType {
   steps: { token: Address; step: TokenStep }[];
 }
 
+const ETH = { symbol: "ETH", decimals: 18 } as const;
+
 /** Thrown when the payer lacks the funds: a plain sentence, shown as is. */
 export class InsufficientFundsError extends Error {
   override name = "InsufficientFundsError";
 }
 
 export async function prepareOrderTokens(config: AppConfig, p: PrepareOrderTokensParameters): Promise<PrepareOrderTokensReturnType> {
+  // The same balance checks as the Pay page (lib/paymentChecks.ts): ETH keeps a reserve for gas.
   if (p.value > 0n) {
     const { value: balance } = await getBalance(config, { address: p.owner });
-    if (balance < p.value) {
-      throw new InsufficientFundsError(`The order needs ${formatAmount(p.value, { symbol: "ETH", decimals: 18 })} and you hold ${formatAmount(balance, { symbol: "ETH", decimals: 18 })} (plus gas).`);
-    }
+    const problem = fundsProblem({ amount: p.value, held: balance, info: ETH, gasReserve: GAS_RESERVE_WEI });
+    if (problem) throw new InsufficientFundsError(problem);
   }
   const facts = await Promise.all(
     p.pulls.map(async (pull) => {
@@ -60,9 +62,8 @@ export async function prepareOrderTokens(config: AppConfig, p: PrepareOrderToken
         readContract(config, { address: pull.token, abi: erc20Abi, functionName: "allowance", args: [p.owner, p.spender] }),
         supportsPermit(config, pull.token, p.owner),
       ]);
-      if (balance < pull.amount) {
-        throw new InsufficientFundsError(`The order needs ${formatAmount(pull.amount, pull)} and you hold ${formatAmount(balance, pull)}.`);
-      }
+      const problem = fundsProblem({ amount: pull.amount, held: balance, info: pull });
+      if (problem) throw new InsufficientFundsError(problem);
       return { pull, step: tokenStep({ amount: pull.amount, allowance, permit }) };
     }),
   );

@@ -1,29 +1,33 @@
-import type { ChartPoint } from "../lib/earnings";
-import { formatAmount, type AssetInfo } from "../lib/format";
+import { useMemo } from "react";
 
-/** Cumulative earnings over blocks as a plain SVG line: no chart library for one line. */
-export function EarningsChart({ points, info }: { points: ChartPoint[]; info: AssetInfo }) {
+import { useBlockTimes } from "../hooks/useBlockTimes";
+import { timeSeriesOf, type ChartPoint } from "../lib/earnings";
+import { formatAmount, formatTimestamp, type AssetInfo } from "../lib/format";
+import { TimeChart } from "./TimeChart";
+
+/** A cumulative amount of one asset (earnings, a network's volume) over time, placed by its blocks' timestamps. */
+export function CumulativeChart({ points, info, label, testId }: { points: ChartPoint[]; info: AssetInfo; label: string; testId?: string }) {
+  const times = useBlockTimes(points.map((p) => p.blockNumber));
+  const known = points.filter((p) => times.has(p.blockNumber)).length;
+  // Recomputed only when another block's time arrives, so the chart is not rebuilt on every render.
+  const series = useMemo(() => timeSeriesOf(points, times, info.decimals), [points, known, info.decimals]);
   if (points.length === 0) return null;
-  const width = 600;
-  const height = 160;
-  const pad = 8;
-  const first = points[0]!.blockNumber;
-  const last = points[points.length - 1]!.blockNumber;
-  const span = Number(last - first) || 1;
-  const max = points[points.length - 1]!.total || 1n;
-  const x = (b: bigint) => pad + ((Number(b - first) / span) * (width - 2 * pad));
-  const y = (v: bigint) => height - pad - Number((v * 1000n) / max) / 1000 * (height - 2 * pad);
-  const path = points.map((p, i) => `${i === 0 ? "M" : "L"}${x(p.blockNumber).toFixed(1)},${y(p.total).toFixed(1)}`).join(" ");
-  const total = formatAmount(points[points.length - 1]!.total, info);
-  return (
-    <figure className="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Cumulative earnings in ${info.symbol}: ${total} from block ${first} to ${last}`} preserveAspectRatio="none">
-        <path d={`${path} L${x(last).toFixed(1)},${height - pad} L${pad},${height - pad} Z`} className="chart-area" />
-        <path d={path} className="chart-line" fill="none" />
-      </svg>
-      <figcaption>
-        {info.symbol}: {total} earned, blocks {first.toString()}–{last.toString()}
-      </figcaption>
-    </figure>
-  );
+  // Drawn once every point's time is known, so the chart is built once rather than at every block read.
+  if (known < points.length) {
+    return (
+      <figure className="chart" data-testid={testId} data-loading="true">
+        <div className="chart-placeholder" role="status">
+          Loading the chart…
+        </div>
+      </figure>
+    );
+  }
+  const last = points[points.length - 1]!;
+  const first = series.times[0];
+  const end = series.times[series.times.length - 1];
+  const caption =
+    first !== undefined && end !== undefined
+      ? `${info.symbol}: ${formatAmount(last.total, info)} in all, from ${formatTimestamp(first)} to ${formatTimestamp(end)}.`
+      : `${info.symbol}: ${formatAmount(last.total, info)} in all.`;
+  return <TimeChart series={series} unit={info.symbol} label={label} caption={caption} testId={testId} />;
 }

@@ -5,21 +5,22 @@
  */
 import { useMemo } from "react";
 import { getAddress, type Address } from "viem";
-import { useReadContract } from "wagmi";
 
 import type { HeldPayment as HeldPaymentRecord } from "../../../scripts/lib/decode-events.js";
-import { sameAddress, type LedgerHeldPayment } from "../../../scripts/lib/ledger.js";
+import { referralKey, sameAddress, type LedgerHeldPayment } from "../../../scripts/lib/ledger.js";
 import { ecoshareAbi } from "../contracts/abis";
 import { useAssetInfo, useAssetInfos } from "../hooks/useAssetInfo";
 import { useContractTransaction } from "../hooks/useContractTransaction";
 import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";
 import { threadStatus } from "../lib/dynamic";
-import { MemberStatus } from "../lib/enums";
+import { MemberRole, MemberStatus } from "../lib/enums";
 import { formatAmount, formatTimestamp } from "../lib/format";
 import { useWalletReady } from "./ChainGuard";
 import { TierProgressView, useReferrerTier } from "./TierProgress";
 import { TxStatus } from "./TxStatus";
+import { AddressView } from "./AddressView";
+import { ConfirmAction } from "./ConfirmAction";
 
 type HeldState = LedgerHeldPayment["status"];
 const STATE_TEXT: Record<HeldState, string> = { pending: "Pending (held)", released: "Released", refunded: "Refunded" };
@@ -45,7 +46,8 @@ export function HeldPaymentsPanel({ account, timestamp }: { account: Address; ti
   const { ledger } = useLedger();
   const { ready } = useWalletReady();
   const tx = useContractTransaction();
-  const ecoshareAddress = useDeployment().deployment.ecoshare;
+  const { deployment, labels } = useDeployment();
+  const ecoshareAddress = deployment.ecoshare;
   const me = getAddress(account);
 
   const mine = useMemo(
@@ -163,14 +165,19 @@ export function HeldPaymentsPanel({ account, timestamp }: { account: Address; ti
                       </button>
                     ) : null}
                     {h.status === "pending" && !over && refunder ? (
-                      <button
-                        type="button"
-                        className="danger"
+                      <ConfirmAction
+                        label={`Refund ${fmt(h.amount)}`}
+                        question={
+                          <>
+                            Refund {fmt(h.amount)} to <AddressView address={h.refundTo} label={labels.get(h.refundTo)} />
+                            {sameAddress(h.refundTo, h.payer) ? " (the customer who paid)" : " (the refund recipient the payer named)"}? The whole payment is
+                            credited to them and its split (network fee, referral fee, shares) is cancelled. This cannot be undone.
+                          </>
+                        }
+                        confirmLabel={`Yes, refund ${fmt(h.amount)}`}
                         disabled={!ready || tx.busy}
-                        onClick={() => void tx.send({ address: ecoshareAddress, abi: ecoshareAbi, functionName: "refundHeldPayment", args: [heldForViem(h)] })}
-                      >
-                        Refund {fmt(h.amount)}
-                      </button>
+                        onConfirm={() => void tx.send({ address: ecoshareAddress, abi: ecoshareAbi, functionName: "refundHeldPayment", args: [heldForViem(h)] })}
+                      />
                     ) : null}
                   </td>
                 </tr>
@@ -184,57 +191,19 @@ export function HeldPaymentsPanel({ account, timestamp }: { account: Address; ti
   );
 }
 
-/** Refunds credited to the account as a customer, with the contract's balance and a withdraw button. */
-export function RefundsCredited({ account }: { account: Address }) {
-  const { ledger } = useLedger();
-  const refunded = [...(ledger?.accounts.values() ?? [])].filter((e) => sameAddress(e.account, account) && e.refunds > 0n);
-  if (refunded.length === 0) return null;
-  return (
-    <section aria-labelledby="refunds-title">
-      <h2 id="refunds-title">Refunds credited to you</h2>
-      <div className="cards">
-        {refunded.map((e) => (
-          <RefundCard key={e.asset} account={account} asset={e.asset} refunded={e.refunds} />
-        ))}
-      </div>
-    </section>
-  );
-}
-
-function RefundCard({ account, asset, refunded }: { account: Address; asset: Address; refunded: bigint }) {
-  const { deployment } = useDeployment();
-  const { ready } = useWalletReady();
-  const info = useAssetInfo(asset).data;
-  const balance = useReadContract({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "balanceOf", args: [account, asset], query: { refetchInterval: 3_000 } });
-  const tx = useContractTransaction({ onConfirmed: () => void balance.refetch() });
-  if (!info) return null;
-  const available = balance.data;
-  return (
-    <article className="card balance" data-testid={`refund-${info.symbol}`}>
-      <h3>
-        <span data-testid={`refund-balance-${info.symbol}`}>{available === undefined ? "…" : formatAmount(available, info)}</span> <small>to withdraw</small>
-      </h3>
-      <p className="muted">Refunded to you in all: {formatAmount(refunded, info)}</p>
-      <button
-        type="button"
-        disabled={!ready || tx.busy || !available}
-        onClick={() => void tx.send({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "withdraw", args: [account, asset, []] })}
-      >
-        Withdraw my {info.symbol} refund
-      </button>
-      <TxStatus state={tx.state} what="Refund withdrawal" />
-    </article>
-  );
-}
-
 /** The account's loyalty tier in every active tiered agreement of the networks where it can refer. */
 export function MyTiers({ account }: { account: Address }) {
   const { ledger } = useLedger();
   if (!ledger) return null;
   const me = getAddress(account);
-  const tiered = [...ledger.agreements.values()].filter(
-    (p) => threadStatus(ledger, p) === "active" && p.referralTiers.length > 0 && ledger.networks.get(p.networkId)?.members.get(me)?.status === MemberStatus.Active,
-  );
+  // Tiers concern referrers only: a referral partner or distributor of the network, or anyone who has referred under the agreement.
+  const tiered = [...ledger.agreements.values()].filter((p) => {
+    if (threadStatus(ledger, p) !== "active" || p.referralTiers.length === 0) return false;
+    const member = ledger.networks.get(p.networkId)?.members.get(me);
+    if (member?.status !== MemberStatus.Active) return false;
+    const referred = (ledger.referrals.get(referralKey(p.lineageId, me))?.payments ?? 0) > 0;
+    return member.role !== MemberRole.Vendor || referred;
+  });
   if (tiered.length === 0) return null;
   return (
     <section aria-labelledby="tiers-title">

@@ -12,7 +12,10 @@ import { useAssetInfo } from "../hooks/useAssetInfo";
 import { useContractTransaction } from "../hooks/useContractTransaction";
 import { useStoredList } from "../hooks/useStoredList";
 import { useDeployment } from "../hooks/useDeployment";
-import { authorOf, diffTerms, threadOf, threadStatus, type ThreadStatus } from "../lib/dynamic";
+import { authorOf, diffTerms, threadOf, threadStatus } from "../lib/dynamic";
+import { agreementPhase } from "../lib/agreementPhase";
+import { useChainTime } from "../hooks/useChainTime";
+import { PhaseBadge } from "./PhaseBadge";
 import { forgetCounter, parseCounter, readCounters, saveCounter, serializeCounter, type SignedCounter } from "../lib/counterStore";
 import { formatAmount, formatTimestamp, shortAddress } from "../lib/format";
 import { termsForViem, termsOf } from "../lib/terms";
@@ -20,14 +23,6 @@ import { useWalletReady } from "./ChainGuard";
 import { CounterNonceStatus } from "./CounterNonceStatus";
 import { PasteShared } from "./PasteShared";
 import { TxStatus } from "./TxStatus";
-
-const STATUS_TEXT: Record<ThreadStatus, string> = {
-  pending: "Open",
-  active: "Active",
-  closed: "Closed (outrun)",
-  superseded: "Superseded",
-  terminated: "Terminated",
-};
 
 function stepText(p: LedgerAgreement): string {
   if (p.counteredId !== 0n) return `Counter to #${p.counteredId}`;
@@ -41,11 +36,11 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
   const tx = useContractTransaction();
   const asset = useAssetInfo(a.asset);
   const counters = useSignedCounters(a.id);
+  const now = useChainTime();
   const thread = threadOf(ledger, a);
   const me = address ? getAddress(address) : undefined;
   const selfStatus = threadStatus(ledger, a);
   const isParty = Boolean(me && a.parties.some((p) => getAddress(p.account) === me));
-  const accepted = Boolean(me && a.acceptedBy.some((x) => getAddress(x) === me));
   const name = (account: `0x${string}`) => labels.get(account) ?? shortAddress(account);
   if (thread.length < 2 && selfStatus !== "pending") return null;
 
@@ -73,7 +68,7 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
           return (
             <li key={p.id.toString()} className={`thread-step thread-${st}${p.id === a.id ? " current" : ""}`} data-version={p.id.toString()} data-thread-status={st}>
               <a href={`#/agreements/${p.id}`}>#{p.id.toString()}</a> <strong>{stepText(p)}</strong> by {name(authorOf(p))}{" "}
-              <span className={`status status-${st === "closed" ? "superseded" : st}`}>{STATUS_TEXT[st]}</span>
+              <PhaseBadge phase={agreementPhase(ledger, p, now)} />
               <br />
               <small>
                 {p.acceptedBy.length}/{p.parties.length} accepted
@@ -128,20 +123,10 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
 
       {selfStatus === "pending" && isParty ? (
         <p className="actions">
-          {!accepted ? (
-            <button
-              type="button"
-              disabled={!ready || tx.busy}
-              onClick={() => void tx.send({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "accept", args: [a.id] })}
-            >
-              Accept #{a.id.toString()}
-            </button>
-          ) : (
-            <span className="muted">You accepted this version. </span>
-          )}{" "}
           <a className="button secondary" href={`#/agreements/new?counter=${a.id}`}>
             Counter #{a.id.toString()}
-          </a>
+          </a>{" "}
+          <span className="muted small">Propose other terms; to accept these, see Acceptance below.</span>
         </p>
       ) : null}
 

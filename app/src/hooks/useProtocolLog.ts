@@ -3,7 +3,7 @@ import { useMemo } from "react";
 import { useConfig, useWatchContractEvent } from "wagmi";
 
 import { ecoshareAbi } from "../contracts/abis";
-import { buildLedger } from "../../../scripts/lib/ledger.js";
+import { buildLedger, type Ledger } from "../../../scripts/lib/ledger.js";
 import { decodeProtocolLog, toRawLog, type ProtocolEvent } from "../lib/protocolLog";
 import { appendToProtocolLog, protocolLogQueryOptions } from "../queries/protocolLog";
 import { useDeployment } from "./useDeployment";
@@ -48,6 +48,20 @@ export function useProtocolLogWatcher() {
  */
 export function useLedger() {
   const log = useProtocolLog();
-  const ledger = useMemo(() => (log.data ? buildLedger({ events: log.data.events }) : undefined), [log.data]);
+  const ledger = useMemo(() => (log.data ? ledgerOf(log.data) : undefined), [log.data]);
   return { ...log, ledger };
+}
+
+/**
+ * One ledger per version of the log, shared by every component that asks for it: a page with a badge
+ * per agreement must not rebuild the ledger from every event once per badge.
+ */
+const ledgers = new WeakMap<object, Ledger>();
+function ledgerOf(data: { events: Parameters<typeof buildLedger>[0]["events"] }): Ledger {
+  let ledger = ledgers.get(data);
+  if (!ledger) {
+    ledger = buildLedger({ events: data.events });
+    ledgers.set(data, ledger);
+  }
+  return ledger;
 }

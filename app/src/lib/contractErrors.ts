@@ -84,7 +84,7 @@ export const ERROR_SENTENCES: Record<string, (args: Args) => string> = {
     `Agreement #${num(id)} does not take payments: it is ${label(AGREEMENT_STATUSES, Number(status)).toLowerCase()}.`,
   AgreementNotYetValid: ([id, from]) => `Agreement #${num(id)} takes payments only from ${date(from)}.`,
   AgreementExpired: ([id, until]) => `Agreement #${num(id)} stopped taking payments on ${date(until)}.`,
-  SelfReferral: ([customer]) => `${addr(customer)} cannot be its own referrer.`,
+  SelfReferral: ([customer]) => `${addr(customer)} cannot refer its own payment: a referrer may be neither the payer nor the refund recipient.`,
   ReferrerNotActiveMember: ([id, referrer]) =>
     `The referrer ${addr(referrer)} is not an active member of network #${num(id)}, so it cannot earn a referral fee.`,
   ReferrerRoleNotAllowed: ([id, referrer, role]) =>
@@ -155,11 +155,18 @@ export const tokenErrorsAbi = [
   },
 ] as const;
 
-/** What went wrong, sorted by how the app should show it. */
+/**
+ * What went wrong, sorted by how the app should show it. `unexplained` marks a refusal that came without
+ * a reason (a revert with no data, a node's bare "Missing or invalid parameters"): the page that made the
+ * call knows the likely reason better and should say it instead (see `withLikelyReason`).
+ */
 export type Failure =
   | { kind: "rejected"; message: string }
-  | { kind: "reverted"; errorName: string | undefined; message: string }
-  | { kind: "other"; message: string };
+  | { kind: "reverted"; errorName: string | undefined; message: string; unexplained?: true }
+  | { kind: "other"; message: string; unexplained?: true };
+
+/** JSON-RPC codes a node answers with when it refuses a call without saying why. */
+const REASONLESS_RPC_CODES = new Set([-32602, -32603, -32000]);
 
 /** Sorts an error from a wallet or a contract call into a {@link Failure} with a sentence for people. */
 export function describeFailure(error: unknown): Failure {
@@ -173,15 +180,28 @@ export function describeFailure(error: unknown): Failure {
       const sentence = name ? ERROR_SENTENCES[name] : undefined;
       if (name && sentence) return { kind: "reverted", errorName: name, message: sentence(revert.data?.args ?? []) };
       if (revert.reason) return { kind: "reverted", errorName: undefined, message: `The contract refused: ${revert.reason}.` };
-      return {
-        kind: "reverted",
-        errorName: name,
-        message: name ? `The contract refused with ${name}.` : "The contract refused the call without saying why.",
-      };
+      if (name) return { kind: "reverted", errorName: name, message: `The contract refused with ${name}.` };
+      return { kind: "reverted", errorName: undefined, message: "The contract refused the call without saying why.", unexplained: true };
     }
+    const reasonless = error.walk((e) => REASONLESS_RPC_CODES.has((e as { code?: number }).code ?? 0));
+    if (reasonless) return { kind: "other", message: error.shortMessage, unexplained: true };
     return { kind: "other", message: error.shortMessage };
   }
   return { kind: "other", message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * `failure` with `likely` as its message when the node gave no reason and the caller knows a likely one
+ * (a balance too low, an expired agreement...); otherwise `failure` unchanged.
+ */
+export function withLikelyReason(failure: Failure, likely: string | undefined): Failure {
+  if (failure.kind === "rejected" || !failure.unexplained) return failure;
+  return {
+    ...failure,
+    message: likely
+      ? `${likely} (The node refused without giving a reason; this is the likely one.)`
+      : `${failure.message} The node gave no reason: check the amount against your balance and reload the page, as something may have changed since it loaded.`,
+  };
 }
 
 function isUserRejection(error: unknown): boolean {

@@ -6,6 +6,7 @@
  */
 import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
 
+import { bigintFrom, termsFromJson, termsToJson } from "./termsJson";
 import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
 
 export interface SignedCounter {
@@ -20,17 +21,34 @@ export interface SignedCounter {
 
 const key = (chainId: number, contract: Address, counteredId: bigint) => `ecoshare.counters.${chainId}.${contract.toLowerCase()}.${counteredId}`;
 
-/** JSON with bigints as decimal strings tagged `n`. */
+/** The counter as plain JSON (bigints as decimal strings, see termsJson.ts): what "Copy" puts on the clipboard. */
 export function serializeCounter(counter: SignedCounter): string {
-  return JSON.stringify(counter, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+  return JSON.stringify({ ...counter, terms: termsToJson(counter.terms) });
 }
 
 export function parseCounter(text: string): SignedCounter {
-  const value = JSON.parse(text, (_, v: unknown) => (typeof v === "string" && /^\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v)) as Partial<SignedCounter> | null;
-  if (!value || typeof value.author !== "string" || !isAddress(value.author) || typeof value.signature !== "string" || !isHex(value.signature) || !value.terms || typeof value.deadline !== "string" || typeof value.counteredId !== "string" || typeof value.nonce !== "string" || !/^\d+$/.test(value.nonce)) {
-    throw new Error("No signed counter-proposal found: paste the JSON its author shared.");
+  const fail = (why?: string) => new Error(`No signed counter-proposal found${why ? ` (${why})` : ""}: paste the JSON its author shared.`);
+  let value: Partial<Record<keyof SignedCounter, unknown>> | null;
+  try {
+    value = JSON.parse(text) as typeof value;
+  } catch {
+    throw fail("the text is not JSON");
   }
-  return { ...(value as SignedCounter), author: getAddress(value.author) };
+  if (!value || typeof value.author !== "string" || !isAddress(value.author) || typeof value.signature !== "string" || !isHex(value.signature) || !value.terms) {
+    throw fail();
+  }
+  try {
+    return {
+      counteredId: bigintFrom(value.counteredId, "counteredId").toString(),
+      author: getAddress(value.author),
+      deadline: bigintFrom(value.deadline, "deadline").toString(),
+      nonce: bigintFrom(value.nonce, "nonce").toString(),
+      signature: value.signature,
+      terms: termsFromJson(value.terms),
+    };
+  } catch (error) {
+    throw fail(error instanceof Error ? error.message : String(error));
+  }
 }
 
 export function readCounters(chainId: number, contract: Address, counteredId: bigint): SignedCounter[] {

@@ -1,43 +1,14 @@
 import { describe, expect, it } from "vitest";
 
-import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
-import { buildLedger, type Ledger } from "../../../scripts/lib/ledger.js";
 import { authorOf, diffTerms, threadOf, threadStatus, tierProgress } from "./dynamic";
 import { earningsOf } from "./earnings";
+import { AIRLINE, build, eventFactory, HOTEL, terms, ZERO } from "./issue13.fixtures";
 import type { ProtocolEvent } from "./protocolLog";
 
-const HOTEL = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
-const AIRLINE = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 const AGENT = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 const ALICE = "0xdF3e18d64BC6A983f673Ab319CCaE4f1a57C7097";
-const ZERO = "0x0000000000000000000000000000000000000000";
 const ETH = 10n ** 18n;
-
-const terms = (hotel: number, extra: Partial<AgreementTerms> = {}): AgreementTerms => ({
-  networkId: 1n,
-  asset: ZERO,
-  parties: [
-    { account: HOTEL, shareBps: hotel },
-    { account: AIRLINE, shareBps: 10_000 - hotel },
-  ],
-  referralFeeBps: 500,
-  referralTiers: [],
-  referrerRoles: 0,
-  networkFeeBps: 100,
-  feeRecipient: HOTEL,
-  validFrom: 1_700_000_000n,
-  validUntil: 1_800_000_000n,
-  holdbackPeriod: 0,
-  refunder: ZERO,
-  termsHash: `0x${"11".repeat(32)}`,
-  termsURI: "data:text/plain,x",
-  ...extra,
-});
-
-let block = 0n;
-const ev = (eventName: string, args: Record<string, unknown>) => ({ eventName, args, blockNumber: ++block, transactionHash: `0x${block.toString(16).padStart(64, "0")}`, transactionIndex: 0, logIndex: 0 }) as unknown as ProtocolEvent;
-
-const build = (events: ProtocolEvent[]): Ledger => buildLedger({ events: events as never });
+const ev = eventFactory();
 
 describe("negotiation threads", () => {
   const offer = [
@@ -79,11 +50,21 @@ describe("negotiation threads", () => {
     expect(byField["Holdback"]!.values).toEqual(["none", "1 day"]);
     expect(byField["Referral rate"]!.changed).toBe(false);
   });
+
+  it("compares versions by the terms' text, not by their hash (issue 13, point 9)", () => {
+    const rows = diffTerms([terms(6000, { termsURI: "data:text/plain,Weekend%20packages" }), terms(6000, { termsURI: "data:text/plain,Weekend%20packages%2C%20refundable", termsHash: `0x${"22".repeat(32)}` })], {
+      amount: String,
+      name: String,
+      date: String,
+    });
+    expect(rows.find((r) => r.field === "Terms text")).toEqual({ field: "Terms text", values: ["Weekend packages", "Weekend packages, refundable"], changed: true });
+  });
 });
 
 describe("held payments in the payouts feed", () => {
-  const held = (holdId: bigint, amount: bigint) => ({ holdId, agreementId: 1n, payer: ALICE, referrer: AGENT, asset: ZERO, amount, networkFee: 0n, referralFee: amount / 10n, vendorShare: amount - amount / 10n, releaseAt: 1_750_000_000n });
-  const split = (amount: bigint) => ev("PaymentSplit", { agreementId: 1n, payer: ALICE, referrer: AGENT, asset: ZERO, amount, networkFee: 0n, referralFee: amount / 10n, vendorShare: amount - amount / 10n, orderRef: `0x${"00".repeat(32)}` });
+  const held = (holdId: bigint, amount: bigint) => ({ holdId, agreementId: 1n, payer: ALICE, referrer: AGENT, asset: ZERO, amount, networkFee: 0n, referralFee: amount / 10n, vendorShare: amount - amount / 10n, releaseAt: 1_750_000_000n, refundTo: ALICE });
+  // v2's PaymentSplit: no asset, no split (the ledger derives it from the terms).
+  const split = (amount: bigint) => ev("PaymentSplit", { agreementId: 1n, payer: ALICE, referrer: AGENT, amount, orderRef: `0x${"00".repeat(32)}` });
   it("credits a held payment's referral fee only when released, and a refund to its payer", () => {
     const events: ProtocolEvent[] = [];
     const pay = (holdId: bigint, amount: bigint) => {
@@ -94,10 +75,28 @@ describe("held payments in the payouts feed", () => {
     pay(2n, ETH);
     const ledger = build(events);
     expect(earningsOf(events, ledger, AGENT)).toEqual([]);
-    events.push(ev("HeldPaymentReleased", { holdId: 1n, agreementId: 1n }), ev("HeldPaymentRefunded", { holdId: 2n, agreementId: 1n, payer: ALICE, amount: ETH }));
+    events.push(ev("HeldPaymentReleased", { holdId: 1n, agreementId: 1n }), ev("HeldPaymentRefunded", { holdId: 2n, agreementId: 1n, refundTo: ALICE, amount: ETH }));
     const after = build(events);
     expect(earningsOf(events, after, AGENT).map((e) => [e.kind, e.amount, e.released])).toEqual([["referral", ETH / 5n, true]]);
     expect(earningsOf(events, after, ALICE).map((e) => [e.kind, e.amount])).toEqual([["refund", ETH]]);
+  });
+
+  it("credits a payment at once by the split the ledger derives from the terms, and a claim as a payout", () => {
+    const agreement = [
+      ev("AgreementProposed", { agreementId: 3n, networkId: 1n, proposer: HOTEL, previousId: 0n, version: 1, terms: terms(6000) }),
+      ev("AgreementAccepted", { agreementId: 3n, party: HOTEL, bySignature: false }),
+      ev("AgreementAccepted", { agreementId: 3n, party: AIRLINE, bySignature: false }),
+      ev("AgreementActivated", { agreementId: 3n, previousId: 0n }),
+    ];
+    const events = [...agreement, ev("PaymentSplit", { agreementId: 3n, payer: ALICE, referrer: AGENT, amount: 2n * ETH, orderRef: `0x${"00".repeat(32)}` })];
+    // terms(): referral fee 5%, network fee 1% to the hotel, the hotel has 60% of the vendor share (94%).
+    expect(earningsOf(events, build(events), AGENT).map((e) => [e.kind, e.amount])).toEqual([["referral", ETH / 10n]]);
+    expect(earningsOf(events, build(events), HOTEL).map((e) => [e.kind, e.amount])).toEqual([
+      ["share", (2n * ETH * 94n) / 100n * 6n / 10n],
+      ["network-fee", (2n * ETH) / 100n],
+    ]);
+    events.push(ev("EarningsPaid", { agreementId: 3n, account: HOTEL, partyShare: 5n, networkFee: 2n }));
+    expect(earningsOf(events, build(events), HOTEL).at(-1)).toMatchObject({ kind: "withdrawal", asset: ZERO, amount: -7n });
   });
 });
 

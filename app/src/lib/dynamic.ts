@@ -11,6 +11,7 @@ import { lineageVersions, type Ledger, type LedgerAgreement } from "../../../scr
 import { nextReferralTier, referralTierFor } from "../../../scripts/lib/referral-tiers.js";
 import { AgreementStatus } from "./enums";
 import { describeReferrerRoles } from "./referrerRoles";
+import { termsTextOf } from "./termsText";
 import type { ProtocolEvent } from "./protocolLog";
 
 type LooseEvent = { eventName: string; args: Record<string, unknown>; transactionHash: Hex };
@@ -94,7 +95,7 @@ export function diffTerms(versions: readonly AgreementTerms[], f: DiffFormat): D
     { field: "Window", values: versions.map((t) => `${f.date(t.validFrom)} to ${f.date(t.validUntil)}`) },
     { field: "Holdback", values: versions.map((t) => describeHoldback(t.holdbackPeriod)) },
     { field: "Refunder", values: versions.map((t) => (t.holdbackPeriod === 0 ? "none" : f.name(t.refunder))) },
-    { field: "Terms text", values: versions.map((t) => t.termsHash.slice(0, 10)) },
+    { field: "Terms text", values: versions.map((t) => termsTextOf(t.termsURI).shown) },
   ];
   return rows.map((r) => ({ ...r, changed: new Set(r.values).size > 1 }));
 }

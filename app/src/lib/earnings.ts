@@ -1,9 +1,10 @@
 /**
  * An account's incoming payouts, event by event: referral fees, its share of each payment to an agreement
  * it is a party of (the rise of its open entitlement, by the shared split rules), network fees it collects,
- * and its withdrawals. Feeds the Payouts page's live feed and chart.
+ * and its withdrawals and claims. Feeds the Payouts page's live feed and chart. Since v2 a `PaymentSplit`
+ * carries no split: each payment's split is the one the shared ledger derived (its `payments`).
  */
-import type { Address } from "viem";
+import { formatUnits, type Address } from "viem";
 
 import type { Ledger } from "../../../scripts/lib/ledger.js";
 import { sameAddress } from "../../../scripts/lib/ledger.js";
@@ -32,23 +33,29 @@ export function earningsOf(events: readonly ProtocolEvent[], ledger: Ledger, acc
   // A held payment credits nobody when it is made: its split counts when (and if) it is released.
   const held = heldSplitKeys(events);
   const records = new Map<bigint, HeldPaymentRecord>();
+  const payments = new Map(ledger.payments.map((p) => [`${p.transactionHash}:${p.logIndex}`, p]));
   for (const event of events) {
     const e = event as unknown as { eventName: string; args: Record<string, unknown> };
     const base = { blockNumber: event.blockNumber, transactionHash: event.transactionHash, key: `${event.transactionHash}:${event.logIndex}` };
     let split: { agreementId: bigint; referrer: Address; asset: Address; referralFee: bigint; networkFee: bigint; vendorShare: bigint } | undefined;
     let released = false;
     if (e.eventName === "PaymentSplit" && !held.has(`${event.transactionHash}:${String(e.args.agreementId)}`)) {
-      split = e.args as unknown as typeof split;
+      split = payments.get(`${event.transactionHash}:${event.logIndex}`);
     } else if (e.eventName === "PaymentHeld") {
       records.set(e.args.holdId as bigint, e.args.held as HeldPaymentRecord);
     } else if (e.eventName === "HeldPaymentReleased") {
       split = records.get(e.args.holdId as bigint);
       released = true;
-    } else if (e.eventName === "HeldPaymentRefunded" && sameAddress(e.args.payer as string, account)) {
+    } else if (e.eventName === "HeldPaymentRefunded" && sameAddress(e.args.refundTo as string, account)) {
       const record = records.get(e.args.holdId as bigint);
       if (record) out.push({ ...base, kind: "refund", agreementId: record.agreementId, asset: record.asset, amount: e.args.amount as bigint });
     } else if (e.eventName === "Withdrawn" && sameAddress(e.args.account as string, account)) {
       out.push({ ...base, kind: "withdrawal", asset: e.args.asset as Address, amount: -(e.args.amount as bigint) });
+    } else if (e.eventName === "EarningsPaid" && sameAddress(e.args.account as string, account)) {
+      // claim(agreementId): earnings paid straight out, a withdrawal of that agreement's asset.
+      const asset = ledger.agreements.get(e.args.agreementId as bigint)?.asset;
+      const paid = (e.args.partyShare as bigint) + (e.args.networkFee as bigint);
+      if (asset && paid > 0n) out.push({ ...base, kind: "withdrawal", agreementId: e.args.agreementId as bigint, asset, amount: -paid });
     }
     if (split) {
       const { agreementId, referrer, asset, referralFee, networkFee, vendorShare } = split;
@@ -97,4 +104,40 @@ export function cumulativeEarnings(earnings: readonly Earning[], asset: Address,
   for (let i = 0; i < maxPoints - 1; i++) sampled.push(points[Math.floor(i * step)]!);
   sampled.push(points[points.length - 1]!);
   return sampled;
+}
+
+/** Payments received by the agreements of network `networkId`, per event: the network's volume, for its operator. */
+export function networkPayments(events: readonly ProtocolEvent[], ledger: Ledger, networkId: bigint): Earning[] {
+  const out: Earning[] = [];
+  for (const event of events) {
+    if (event.eventName !== "PaymentSplit") continue;
+    // v2's PaymentSplit names no asset: a payment is in its agreement's asset.
+    const { agreementId, amount } = event.args;
+    const agreement = ledger.agreements.get(agreementId);
+    if (agreement?.networkId !== networkId) continue;
+    out.push({ key: `${event.transactionHash}:${event.logIndex}`, kind: "share", agreementId, asset: agreement.asset, amount, blockNumber: event.blockNumber, transactionHash: event.transactionHash });
+  }
+  return out;
+}
+
+/** One chart series: unix seconds and values in whole units of the asset, aligned. */
+export interface TimeSeries {
+  times: number[];
+  values: number[];
+}
+
+/**
+ * `points` placed in time by their blocks' timestamps (points whose block time is not known yet are left
+ * out), the values in whole units of an asset with `decimals` (a chart's axis needs numbers, not base units).
+ */
+export function timeSeriesOf(points: readonly ChartPoint[], blockTimes: ReadonlyMap<bigint, bigint>, decimals: number): TimeSeries {
+  const times: number[] = [];
+  const values: number[] = [];
+  for (const p of points) {
+    const t = blockTimes.get(p.blockNumber);
+    if (t === undefined) continue;
+    times.push(Number(t));
+    values.push(Number(formatUnits(p.total, decimals)));
+  }
+  return { times, values };
 }

@@ -57,3 +57,13 @@ function decodeDataJson(uri: string): Record<string, unknown> | undefined {
 export function metadataURI(name: string, description = ""): string {
   return `data:application/json,${encodeURIComponent(JSON.stringify(description ? { name, description } : { name }))}`;
 }
+
+/** "3 active members, 1 waiting", or "no members yet" for a network nobody has joined. */
+export function memberCountText(network: Pick<LedgerNetwork, "members">): string {
+  const all = [...network.members.values()];
+  if (all.length === 0) return "no members yet";
+  const active = all.filter((m) => m.status === MemberStatus.Active).length;
+  const waiting = all.filter((m) => m.status === MemberStatus.Pending).length;
+  const text = active === 0 ? "no active member yet" : `${active} active member${active === 1 ? "" : "s"}`;
+  return waiting > 0 ? `${text}, ${waiting} waiting for admission` : text;
+}

@@ -139,10 +139,13 @@ describe("planning an order", () => {
     ]));
     expect(plan.problems).toHaveLength(4);
     expect(plan.problems[0]).toBe("Line 1: agreement #1 does not take payments (it is not active).");
-    expect(plan.problems[1]).toMatch(/^Line 2: agreement #2 stopped taking payments on /);
-    expect(plan.problems[2]).toMatch(/^Line 3: agreement #3 takes payments only from /);
+    expect(plan.problems[1]).toMatch(/^Line 2: Agreement #2 expired on .+ \(the chain's time\): it takes no more payments\.$/);
+    expect(plan.problems[2]).toMatch(/^Line 3: Agreement #3 takes payments only from /);
     expect(plan.problems[3]).toBe("Line 4: enter an amount above zero.");
     expect(planOrder(base([])).problems).toEqual(["Add at least one line to the order."]);
+    // By the chain's clock as on the Pay page: at validUntil the next block is already past the window.
+    expect(planOrder(base([{ agreement: agreement(5n, { validUntil: NOW }), amount: 10n }])).problems).toEqual([expect.stringMatching(/^Line 1: Agreement #5 expired on /)]);
+    expect(planOrder(base([{ agreement: agreement(5n, { validUntil: NOW + 1n }), amount: 10n }])).problems).toEqual([]);
   });
 
   it("pays each token by its allowance, a permit, or an approval first", () => {

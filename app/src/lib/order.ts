@@ -18,7 +18,8 @@ import { orderRefFromText } from "../../../scripts/lib/order-ref.js";
 import { referralTierFor } from "../../../scripts/lib/referral-tiers.js";
 import { splitPayment, type SplitPaymentReturnType } from "../../../scripts/lib/split-math.js";
 import { AgreementStatus, MemberStatus } from "./enums";
-import { formatTimestamp, NATIVE_ASSET } from "./format";
+import { clockPhase, paymentBlocker } from "./agreementPhase";
+import { NATIVE_ASSET } from "./format";
 import { allowedRoleNames, mayRefer } from "./referrerRoles";
 
 /** What the order needs to know of an agreement: its terms and live state (status, pool, referrer roles). */
@@ -156,13 +157,15 @@ export function planOrder({ lines, referrer, payer, standingOf, volumeOf, now }:
   return { lines: planned, totals, value, problems };
 }
 
-/** Why agreement `a` cannot take `amount` at `now`, as the contract would refuse it; undefined when it can. */
+/**
+ * Why agreement `a` cannot take `amount` at `now`, as the contract would refuse it; undefined when it can.
+ * The validity window is judged as everywhere in the app (lib/agreementPhase.ts): by the chain's clock, and
+ * already expired at `validUntil` since the next block comes later.
+ */
 function lineProblem(a: OrderAgreement, amount: bigint, now: bigint): string | undefined {
   if (amount <= 0n) return "enter an amount above zero.";
   if (a.status !== AgreementStatus.Active) return `agreement #${a.id} does not take payments (it is not active).`;
-  if (now < a.validFrom) return `agreement #${a.id} takes payments only from ${formatTimestamp(a.validFrom)}.`;
-  if (now > a.validUntil) return `agreement #${a.id} stopped taking payments on ${formatTimestamp(a.validUntil)}.`;
-  return undefined;
+  return paymentBlocker(a, clockPhase(a, now));
 }
 
 /** IReferralPayments.OrderLine, as viem encodes it. */

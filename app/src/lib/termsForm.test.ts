@@ -71,8 +71,23 @@ describe("the proposal form's checks", () => {
       network,
       limits,
     );
-    expect(errors.partyRows?.[0]).toBe("This member is suspended.");
-    expect(errors.partyRows?.[2]).toBe("This party is already named.");
+    expect(errors.partyAccounts?.[0]).toBe("This member is suspended.");
+    expect(errors.partyAccounts?.[2]).toBe("This party is already named above: name each party once.");
+  });
+
+  it("refuses a share with three decimals on the share field, saying two decimals are the limit", () => {
+    const { errors, terms } = checkTerms({ ...input, parties: [{ account: HOTEL, share: "33.333" }, { account: AIRLINE, share: "66.667" }] }, network, limits);
+    expect(errors.partyShares?.[0]).toBe("At most two decimals (0.01% steps): 33.333 has more. Enter e.g. 33.33.");
+    expect(errors.partyAccounts).toBeUndefined();
+    expect(terms).toBeUndefined();
+    expect(checkTerms({ ...input, referralFee: "2.555" }, network, limits).errors.referralFee).toMatch(/^At most two decimals/);
+  });
+
+  it("says a short or mistyped address is not a valid address, and an empty one is missing", () => {
+    const rows = (account: string) => checkTerms({ ...input, parties: [{ account, share: "100" }] }, network, limits).errors.partyAccounts?.[0];
+    expect(rows("0x123")).toBe("0x123 is not a valid address: an address is 0x followed by 40 hex digits.");
+    expect(rows("")).toBe("Enter the party's address.");
+    expect(rows(HOTEL.replace("7", "8").replace("C8", "c8"))).toMatch(/checksum does not match/);
   });
 
   it("applies the contract's referral fee cap and date rules", () => {

@@ -9,6 +9,7 @@ import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
 import { MemberStatus } from "./enums";
 import { NATIVE_ASSET } from "./format";
 import { ALL_REFERRER_ROLES } from "./referrerRoles";
+import { termsTextOf } from "./termsText";
 import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
 
 export interface PartyInput {
@@ -57,7 +58,9 @@ export interface TermsLimits {
 }
 
 export type TermsErrors = Partial<Record<"networkId" | "asset" | "parties" | "referralFee" | "validFrom" | "validUntil" | "terms" | "tiers" | "holdback" | "refunder" | "referrerRoles", string>> & {
-  partyRows?: Record<number, string>;
+  /** Per party row: what is wrong with its address, and with its share (each shown at its own field). */
+  partyAccounts?: Record<number, string>;
+  partyShares?: Record<number, string>;
   tierRows?: Record<number, string>;
 };
 
@@ -78,6 +81,12 @@ export function percentToBps(text: string): number | undefined {
   return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
 }
 
+/** Why `text` is not a percent with at most two decimals, naming the limit ("33.333" has three). */
+export function percentError(text: string, example: string): string {
+  if (/^\s*\d+[.,]\d{3,}\s*$/.test(text)) return `At most two decimals (0.01% steps): ${text.trim()} has more. Enter e.g. ${text.trim().replace(/([.,]\d{2})\d+/, "$1")}.`;
+  return `Enter a percent with at most two decimals, e.g. ${example}.`;
+}
+
 /** A datetime-local value → seconds since the epoch. */
 export function localDateTimeToSeconds(value: string): number | undefined {
   if (!value) return undefined;
@@ -87,7 +96,8 @@ export function localDateTimeToSeconds(value: string): number | undefined {
 
 export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undefined, limits: TermsLimits): TermsCheck {
   const errors: TermsErrors = {};
-  const partyRows: Record<number, string> = {};
+  const partyAccounts: Record<number, string> = {};
+  const partyShares: Record<number, string> = {};
   if (!network) errors.networkId = "Choose a network.";
 
   let asset: Address | undefined = NATIVE_ASSET;
@@ -106,28 +116,39 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
   if (input.parties.length > limits.maxParties) errors.parties = `An agreement has at most ${limits.maxParties} parties.`;
   input.parties.forEach((row, i) => {
     const bps = percentToBps(row.share);
-    if (bps === undefined) partyRows[i] = "Enter a share in percent, e.g. 40 or 12.5.";
+    if (bps === undefined) partyShares[i] = percentError(row.share, "40 or 12.5");
     else shareSumBps += bps;
-    if (!isAddress(row.account)) {
-      partyRows[i] ??= "Enter the party's address.";
+    const text = row.account.trim();
+    if (text === "") {
+      partyAccounts[i] = "Enter the party's address.";
       return;
     }
-    const account = getAddress(row.account);
-    if (seen.has(account)) partyRows[i] = "This party is already named.";
+    if (!isAddress(text)) {
+      partyAccounts[i] = /^0x[0-9a-fA-F]{40}$/.test(text)
+        ? `${text} is not a valid address: its mixed-case checksum does not match, so it probably has a typo.`
+        : `${text} is not a valid address: an address is 0x followed by 40 hex digits.`;
+      return;
+    }
+    const account = getAddress(text);
+    if (seen.has(account)) {
+      partyAccounts[i] = "This party is already named above: name each party once.";
+      return;
+    }
     seen.add(account);
     const status = network?.members.get(account)?.status;
     if (network && status !== MemberStatus.Active) {
-      partyRows[i] = status === MemberStatus.Suspended ? "This member is suspended." : status === MemberStatus.Pending ? "This member is not admitted yet." : "Not a member of this network.";
+      partyAccounts[i] = status === MemberStatus.Suspended ? "This member is suspended." : status === MemberStatus.Pending ? "This member is not admitted yet." : "Not a member of this network.";
     }
     if (bps !== undefined) parties.push({ account, shareBps: bps });
   });
   if (!errors.parties && shareSumBps !== 10_000) {
     errors.parties = `Shares add up to ${shareSumBps / 100}%; they must add up to exactly 100%.`;
   }
-  if (Object.keys(partyRows).length > 0) errors.partyRows = partyRows;
+  if (Object.keys(partyAccounts).length > 0) errors.partyAccounts = partyAccounts;
+  if (Object.keys(partyShares).length > 0) errors.partyShares = partyShares;
 
   const referralFeeBps = percentToBps(input.referralFee);
-  if (referralFeeBps === undefined) errors.referralFee = "Enter the referral fee in percent, e.g. 10.";
+  if (referralFeeBps === undefined) errors.referralFee = percentError(input.referralFee, "10 or 2.5");
   else if (referralFeeBps > limits.maxReferralFeeBps) {
     errors.referralFee = `The referral fee can be at most ${limits.maxReferralFeeBps / 100}%.`;
   } else if (network && referralFeeBps + network.feeBps > 10_000) {
@@ -151,7 +172,7 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
     if (row.fromVolume.trim() === "" || fromVolume === undefined) tierRows[i] = "Enter the referred volume this tier starts at, e.g. 10.";
     else if (fromVolume <= 0n) tierRows[i] = "A tier starts above 0.";
     else if (fromVolume <= lastVolume) tierRows[i] = "Thresholds must rise from one tier to the next.";
-    else if (feeBps === undefined) tierRows[i] = "Enter the tier's rate in percent, e.g. 7.";
+    else if (feeBps === undefined) tierRows[i] = percentError(row.fee, "7");
     else if (feeBps > limits.maxReferralFeeBps) tierRows[i] = `A tier's rate can be at most ${limits.maxReferralFeeBps / 100}%.`;
     else if (network && feeBps + network.feeBps > 10_000) tierRows[i] = "This rate and the network fee together exceed 100%.";
     if (fromVolume !== undefined && fromVolume > lastVolume) lastVolume = fromVolume;
@@ -232,7 +253,7 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
  * what it negotiates. `termsText` is the decoded data: URI text when the terms were written inline.
  */
 export function inputFromTerms(terms: AgreementTerms, decimals: number, toLocal: (seconds: number) => string): TermsFormInput {
-  const inline = terms.termsURI.startsWith("data:text/plain,");
+  const { inline } = termsTextOf(terms.termsURI);
   return {
     networkId: terms.networkId.toString(),
     asset: terms.asset === NATIVE_ASSET ? "ETH" : terms.asset,
@@ -240,8 +261,8 @@ export function inputFromTerms(terms: AgreementTerms, decimals: number, toLocal:
     referralFee: String(terms.referralFeeBps / 100),
     validFrom: toLocal(Number(terms.validFrom)),
     validUntil: toLocal(Number(terms.validUntil)),
-    termsText: inline ? decodeURIComponent(terms.termsURI.slice(16)) : "",
-    termsURI: inline ? "" : terms.termsURI,
+    termsText: inline ?? "",
+    termsURI: inline !== undefined ? "" : terms.termsURI,
     tiers: terms.referralTiers.map((t) => ({ fromVolume: formatUnits(t.fromVolume, decimals), fee: String(t.feeBps / 100) })),
     holdbackDays: terms.holdbackPeriod === 0 ? "" : String(terms.holdbackPeriod / 86400),
     refunder: terms.holdbackPeriod === 0 ? "" : terms.refunder,

@@ -19,7 +19,7 @@ import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";
 import { hasAccepted, isNamedIn, isParty } from "../lib/agreements";
 import { describeFailure, type Failure } from "../lib/contractErrors";
-import { AGREEMENT_STATUSES, AgreementStatus, label, MemberStatus } from "../lib/enums";
+import { AgreementStatus, MemberStatus } from "../lib/enums";
 import { formatBps, formatTimestamp } from "../lib/format";
 import { readMetadata } from "../lib/networks";
 import type { Route } from "../lib/route";
@@ -27,6 +27,10 @@ import { referralLink } from "../lib/route";
 import { clearAcceptances, parseSharedAcceptances, saveAcceptance } from "../lib/signatureStore";
 import { termsOf } from "../lib/terms";
 import { ProposeAgreementForm } from "./ProposeAgreementForm";
+import { AgreementPhaseBadge, PhaseBadge, useAgreementPhase } from "../components/PhaseBadge";
+import { ErrorBoundary } from "../components/ErrorBoundary";
+import { paymentBlocker } from "../lib/agreementPhase";
+import { termsTextOf } from "../lib/termsText";
 import { NegotiationPanel } from "../components/Negotiation";
 import { describeHoldback, describeTiers } from "../lib/dynamic";
 import { formatAmount } from "../lib/format";
@@ -81,7 +85,7 @@ function AgreementList({ agreements }: { agreements: LedgerAgreement[] }) {
               Agreement #{a.id.toString()}
               {a.version > 1 ? ` (v${a.version})` : ""}
             </a>{" "}
-            <StatusBadge status={a.status} />
+            <AgreementPhaseBadge agreement={a} />
           </h3>
           <p className="muted">
             {a.parties.map((p) => `${labels.get(p.account) ?? p.account.slice(0, 8)} ${formatBps(p.shareBps)}`).join(" · ")} · referral {formatBps(a.referralFeeBps)}
@@ -91,11 +95,6 @@ function AgreementList({ agreements }: { agreements: LedgerAgreement[] }) {
       ))}
     </ul>
   );
-}
-
-export function StatusBadge({ status }: { status: number }) {
-  const text = label(AGREEMENT_STATUSES, status);
-  return <span className={`status status-${text.toLowerCase()}`}>{text}</span>;
 }
 
 function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgreement; networkName: string }) {
@@ -109,6 +108,10 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
   const asset = useAssetInfo(a.asset);
   const [signFailure, setSignFailure] = useState<Failure>();
   const [signing, setSigning] = useState(false);
+  const phase = useAgreementPhase(a);
+  const missing = a.parties.length - a.acceptedBy.length;
+  // Accepting by transaction activates at once when the caller is the last one missing; otherwise a free signature.
+  const [how, setHow] = useState<"sign" | "transaction">(missing === 1 ? "transaction" : "sign");
   const pendingSigs = stored.filter((s) => !hasAccepted(a, s.signer) && isParty(a, s.signer) && BigInt(s.deadline) * 1000n > BigInt(Date.now()));
   const me = address ? getAddress(address) : undefined;
   const myStored = me ? stored.find((s) => sameAddress(s.signer, me)) : undefined;
@@ -154,7 +157,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
         <a href="#/agreements">← All agreements</a>
       </p>
       <h1 id="agreement-title">
-        Agreement #{a.id.toString()} <StatusBadge status={status} />
+        Agreement #{a.id.toString()} <PhaseBadge phase={phase} />
       </h1>
       <dl className="facts">
         <dt>Network</dt>
@@ -198,7 +201,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
         </dd>
         <dt>Terms</dt>
         <dd className="terms-uri">
-          <code title={a.termsHash}>{a.termsURI.startsWith("data:text/plain,") ? decodeURIComponent(a.termsURI.slice(16)) : a.termsURI}</code>
+          <TermsView uri={a.termsURI} hash={a.termsHash} />
         </dd>
         {a.payments > 0 ? (
           <>
@@ -240,25 +243,39 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
         </table>
       </div>
 
-      {ledger ? <NegotiationPanel agreement={a} ledger={ledger} /> : null}
+      {ledger ? (
+        <ErrorBoundary what="the negotiation">
+          <NegotiationPanel agreement={a} ledger={ledger} />
+        </ErrorBoundary>
+      ) : null}
 
       {status === AgreementStatus.Pending ? (
         <div className="panel">
           <h2>Acceptance</h2>
           {canSign ? (
-            <p>
-              <button type="button" onClick={sign} disabled={!ready || signing}>
-                {signing ? "Sign in your wallet…" : "Sign my acceptance (no gas)"}
-              </button>{" "}
-              <button
-                type="button"
-                className="secondary"
-                disabled={!ready || tx.busy}
-                onClick={() => tx.send({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "accept", args: [a.id] })}
-              >
-                Accept by transaction
+            <form
+              className="accept-choice"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (how === "sign") void sign();
+                else void tx.send({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "accept", args: [a.id] });
+              }}
+            >
+              <fieldset>
+                <legend>How do you accept #{a.id.toString()}?</legend>
+                <label className="radio">
+                  <input type="radio" name="accept-how" value="sign" checked={how === "sign"} onChange={() => setHow("sign")} /> Sign, no gas: your signature
+                  is kept in this browser and counts once someone submits it (you or another party, in one transaction for every signature)
+                </label>
+                <label className="radio">
+                  <input type="radio" name="accept-how" value="transaction" checked={how === "transaction"} onChange={() => setHow("transaction")} /> Send a
+                  transaction: counts at once, you pay the gas{missing === 1 ? " (yours is the last acceptance: it activates the agreement)" : ""}
+                </label>
+              </fieldset>
+              <button type="submit" disabled={!ready || signing || tx.busy}>
+                {signing ? "Sign in your wallet…" : `Accept #${a.id}`}
               </button>
-            </p>
+            </form>
           ) : null}
           {myStored && me && !hasAccepted(a, me) ? (
             <p className="muted">
@@ -278,9 +295,14 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
             {a.parties.length - a.acceptedBy.length === 1 ? "" : "s"} still missing on-chain.
             {pendingSigs.length > 0 && pendingSigs.length >= a.parties.length - a.acceptedBy.length ? " Submitting them activates the agreement." : null}
           </p>
-          <button type="button" onClick={submit} disabled={!ready || tx.busy || pendingSigs.length === 0}>
-            Submit {pendingSigs.length} signature{pendingSigs.length === 1 ? "" : "s"}
-          </button>
+          {pendingSigs.length > 0 ? (
+            <p>
+              <button type="button" onClick={submit} disabled={!ready || tx.busy}>
+                Submit {pendingSigs.length} signature{pendingSigs.length === 1 ? "" : "s"} (a transaction: you pay the gas)
+              </button>{" "}
+              <span className="muted small">Anyone can submit collected signatures; whoever does pays the gas.</span>
+            </p>
+          ) : null}
           <PasteShared
             summary="Add a signature shared by another party"
             label="Signature (JSON)"
@@ -291,7 +313,12 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
         </div>
       ) : null}
 
-      {a.status === AgreementStatus.Active ? (
+      {phase === "expired" || phase === "not-yet-valid" ? (
+        <p className="notice" data-testid="agreement-window">
+          {paymentBlocker(a, phase)}
+        </p>
+      ) : null}
+      {phase === "active" ? (
         <div className="panel">
           <h2>Pay and refer</h2>
           <p>
@@ -310,7 +337,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
       {isParty(a, me) && (status === AgreementStatus.Pending || a.status === AgreementStatus.Active) ? (
         <div className="panel">
           <h2>Change or end</h2>
-          {a.status === AgreementStatus.Active ? (
+          {a.status === AgreementStatus.Active && phase !== "expired" ? (
             <a className="button secondary" href={`#/agreements/new?amend=${a.id}`}>
               Propose an amendment
             </a>
@@ -361,5 +388,16 @@ function ReferralLink({ agreementId, referrer }: { agreementId: bigint; referrer
         {copied ? "Copied" : "Copy link"}
       </button>
     </div>
+  );
+}
+
+/** The agreement's terms: the inline text (decoded defensively) or the link, with its hash on hover. */
+function TermsView({ uri, hash }: { uri: string; hash: string }) {
+  const text = termsTextOf(uri);
+  return (
+    <>
+      <code title={hash}>{text.shown}</code>
+      {text.undecodable ? <small className="muted"> (its encoding is broken: shown as written)</small> : null}
+    </>
   );
 }

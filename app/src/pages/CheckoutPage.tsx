@@ -6,7 +6,7 @@
  */
 import { useState, type FormEvent } from "react";
 import { getAddress, isAddress, type Address, type Hash } from "viem";
-import { useBlock, useConfig } from "wagmi";
+import { useConfig } from "wagmi";
 
 import type { Ledger, LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { InsufficientFundsError, prepareOrderTokens, type PrepareOrderTokensReturnType } from "../actions/prepareOrderTokens";
@@ -17,12 +17,13 @@ import { Empty, ErrorNotice, Loading } from "../components/States";
 import { TxStatus } from "../components/TxStatus";
 import { ecoshareAbi } from "../contracts/abis";
 import { useAssetInfos } from "../hooks/useAssetInfo";
+import { useChainTime } from "../hooks/useChainTime";
 import { useContractTransaction } from "../hooks/useContractTransaction";
 import { useDeployment } from "../hooks/useDeployment";
 import { useOrderFacts } from "../hooks/useOrderFacts";
 import { useLedger } from "../hooks/useProtocolLog";
 import { describeFailure } from "../lib/contractErrors";
-import { AgreementStatus } from "../lib/enums";
+import { agreementPhase } from "../lib/agreementPhase";
 import { formatAmount, isNative, NATIVE_ASSET, shortAddress, type AssetInfo } from "../lib/format";
 import { readMetadata } from "../lib/networks";
 import {
@@ -63,10 +64,12 @@ function Checkout({ ledger, referrerParam, add }: { ledger: Ledger; referrerPara
   const { deployment, labels } = useDeployment();
   const config = useConfig();
   const { address, ready } = useWalletReady();
-  const block = useBlock({ watch: true, query: { staleTime: 0 } });
+  const now = useChainTime();
   const approveTx = useContractTransaction();
   const tx = useContractTransaction();
-  const [drafts, setDrafts] = useState<LineDraft[]>(() => add.filter((id) => ledger.agreements.get(id)?.status === AgreementStatus.Active).map(draft));
+  // Agreements that take payments now, by the chain's clock and their thread (the phase every page shows).
+  const takesPayments = (a: LedgerAgreement | undefined) => a !== undefined && agreementPhase(ledger, a, now) === "active";
+  const [drafts, setDrafts] = useState<LineDraft[]>(() => add.filter((id) => takesPayments(ledger.agreements.get(id))).map(draft));
   const [choice, setChoice] = useState("");
   const [refText, setRefText] = useState("");
   const [stepNote, setStepNote] = useState<string>();
@@ -75,7 +78,7 @@ function Checkout({ ledger, referrerParam, add }: { ledger: Ledger; referrerPara
   const [paid, setPaid] = useState<Hash>();
 
   const referrer = referrerParam && isAddress(referrerParam) ? getAddress(referrerParam) : undefined;
-  const open = [...ledger.agreements.values()].filter((a) => a.status === AgreementStatus.Active);
+  const open = [...ledger.agreements.values()].filter(takesPayments);
   const lineAgreements = drafts.map((d) => ledger.agreements.get(d.agreementId)).filter((a): a is LedgerAgreement => a !== undefined);
   const facts = useOrderFacts(lineAgreements, referrer);
   const infos = useAssetInfos([...new Set([...open, ...lineAgreements].map((a) => a.asset))]);
@@ -97,7 +100,6 @@ function Checkout({ ledger, referrerParam, add }: { ledger: Ledger; referrerPara
       inputs.push({ agreement: live, amount: p.amount.amount });
     }
   }
-  const now = block.data?.timestamp ?? BigInt(Math.floor(Date.now() / 1000));
   const plan = planOrder({ lines: inputs, referrer, payer: address, standingOf: facts.standingOf, volumeOf: facts.volumeOf, now });
   const missingAmounts = parsed.filter((p) => !p.amount || "error" in p.amount).length;
   const refBytes = new TextEncoder().encode(refText).length;
@@ -133,7 +135,7 @@ function Checkout({ ledger, referrerParam, add }: { ledger: Ledger; referrerPara
           spender: deployment.ecoshare,
           value: plan.value,
           pulls: pulls.map((p) => ({ ...p, ...(infoOf(p.token) ?? { symbol: shortAddress(p.token), decimals: 0 }) })),
-          deadline: BigInt(Math.floor(Date.now() / 1000)) + PERMIT_SECONDS,
+          deadline: now + PERMIT_SECONDS,
         });
       } catch (error) {
         const f = describeFailure(error);

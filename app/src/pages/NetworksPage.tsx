@@ -13,7 +13,8 @@ import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";
 import { admissionRule, label, MEMBER_ROLES, MEMBER_STATUSES, MemberRole, MemberStatus, NETWORK_KINDS, NetworkKind } from "../lib/enums";
 import { formatBps } from "../lib/format";
-import { canAdmit, memberOf, memberProfiles, metadataURI, readMetadata } from "../lib/networks";
+import { canAdmit, memberCountText, memberOf, memberProfiles, metadataURI, readMetadata } from "../lib/networks";
+import { NetworkVolume } from "../components/NetworkVolume";
 import { percentToBps } from "../lib/termsForm";
 
 export function NetworksPage({ networkId }: { networkId?: bigint | undefined }) {
@@ -36,7 +37,6 @@ export function NetworksPage({ networkId }: { networkId?: bigint | undefined }) 
         <ul className="cards">
           {networks.map((n) => {
             const meta = readMetadata(n.metadataURI);
-            const active = [...n.members.values()].filter((m) => m.status === MemberStatus.Active).length;
             return (
               <li key={n.id.toString()} className="card">
                 <h2>
@@ -44,7 +44,7 @@ export function NetworksPage({ networkId }: { networkId?: bigint | undefined }) 
                 </h2>
                 {meta.description ? <p className="muted">{meta.description}</p> : null}
                 <p>
-                  {label(NETWORK_KINDS, n.kind)} · network fee {formatBps(n.feeBps)} · {active} active member{active === 1 ? "" : "s"}
+                  {label(NETWORK_KINDS, n.kind)} · network fee {formatBps(n.feeBps)} · <span data-testid="member-count">{memberCountText(n)}</span>
                 </p>
               </li>
             );
@@ -157,6 +157,8 @@ function NetworkDetail({ network, profiles }: { network: LedgerNetwork; profiles
           {formatBps(network.feeBps)} to <AddressView address={network.feeRecipient} label={labels.get(network.feeRecipient)} />
         </dd>
       </dl>
+
+      {isOperator ? <NetworkVolume networkId={network.id} /> : null}
 
       <h2>Members</h2>
       {members.length === 0 ? (

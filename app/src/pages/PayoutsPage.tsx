@@ -4,7 +4,7 @@ import { useBlock } from "wagmi";
 
 import { collectable, sameAddress, type LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { useWalletReady } from "../components/ChainGuard";
-import { EarningsChart } from "../components/EarningsChart";
+import { CumulativeChart } from "../components/EarningsChart";
 import { Empty, ErrorNotice, Loading } from "../components/States";
 import { TxStatus } from "../components/TxStatus";
 import { ecoshareAbi } from "../contracts/abis";
@@ -16,7 +16,7 @@ import { isNamedIn } from "../lib/agreements";
 import { cumulativeEarnings, earningsOf, type Earning } from "../lib/earnings";
 import { formatAmount, type AssetInfo } from "../lib/format";
 import { payoutCall } from "../lib/payoutCall";
-import { HeldPaymentsPanel, MyTiers, RefundsCredited } from "../components/HeldPayments";
+import { HeldPaymentsPanel, MyTiers } from "../components/HeldPayments";
 
 const FEED_PAGE = 50;
 const KIND_TEXT: Record<Earning["kind"], string> = {
@@ -54,6 +54,8 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
     return [...set.values()];
   }, [agreements, earnings]);
   const infos = useAssetInfos(assets);
+  // Only assets with earnings get a chart: a customer's refunds are not earnings, and an empty chart says nothing.
+  const charts = useMemo(() => assets.map((asset) => ({ asset, points: cumulativeEarnings(earnings, asset) })).filter((c) => c.points.length > 0), [assets, earnings]);
   if (!ledger) return null;
 
   const rows = assets.map((asset) => {
@@ -92,6 +94,11 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
               <p className="muted">
                 {refunds > 0n ? "Referral fees, collected earnings and refunds" : "Referral fees and collected earnings"}: {formatAmount(balance, info)}
               </p>
+              {refunds > 0n ? (
+                <p data-testid={`refunded-${info.symbol}`}>
+                  Refunded to you in all: {formatAmount(refunds, info)} <span className="muted small">(withdrawn with the rest of this balance)</span>
+                </p>
+              ) : null}
               {perAgreement.length > 0 ? (
                 <ul className="plain">
                   {perAgreement.map(({ agreement, amount }) => (
@@ -110,17 +117,18 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
       </div>
       <TxStatus state={tx.state} what="Withdrawal" />
 
-      <RefundsCredited account={account} />
       <HeldPaymentsPanel account={account} timestamp={timestamp} />
       <MyTiers account={account} />
 
-      <h2>Earnings over time</h2>
-      {assets.length === 0 ? <Empty>No earnings yet.</Empty> : null}
-      {assets.map((asset) => {
-        const info = infos.get(asset.toLowerCase());
-        const points = cumulativeEarnings(earnings, asset);
-        return info && points.length > 0 ? <EarningsChart key={asset} points={points} info={info} /> : null;
-      })}
+      {charts.length > 0 ? (
+        <>
+          <h2>Earnings over time</h2>
+          {charts.map(({ asset, points }) => {
+            const info = infos.get(asset.toLowerCase());
+            return info ? <CumulativeChart key={asset} points={points} info={info} label="Earned" testId={`earnings-chart-${info.symbol}`} /> : null;
+          })}
+        </>
+      ) : null}
 
       <h2>
         Incoming payouts <span className="live" aria-hidden="true">● live</span>

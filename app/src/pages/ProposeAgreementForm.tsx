@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type FormEvent } from "react";
-import { getAddress } from "viem";
+import { getAddress, isAddress } from "viem";
 import { useConfig } from "wagmi";
 
 import type { Ledger } from "../../../scripts/lib/ledger.js";
@@ -22,6 +22,7 @@ import { useAssetInfo } from "../hooks/useAssetInfo";
 import { describeFailure, type Failure } from "../lib/contractErrors";
 import { saveCounter } from "../lib/counterStore";
 import { ReferrerRolesField } from "../components/ReferrerRolesField";
+import { useChainTime } from "../hooks/useChainTime";
 
 function toLocalInput(seconds: number): string {
   const d = new Date(seconds * 1000);
@@ -50,7 +51,7 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
   const constants = useContractConstants();
   const tx = useContractTransaction();
   const previous = amend !== undefined ? ledger.agreements.get(amend) : counter !== undefined ? ledger.agreements.get(counter) : undefined;
-  const now = Math.floor(Date.now() / 1000);
+  const now = Number(useChainTime());
   const tokens = Object.entries(deployment.tokens);
   const [signed, setSigned] = useState<string>();
   const [signFailure, setSignFailure] = useState<Failure>();
@@ -80,12 +81,19 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
       setInput((old) => (old.parties[0]?.account === "" ? { ...old, parties: old.parties.map((p, i) => (i === 0 ? { ...p, account: address } : p)) } : old));
     }
   }, [address, previous]);
-  const set = <K extends keyof TermsFormInput>(key: K, value: TermsFormInput[K]) => setInput((old) => ({ ...old, [key]: value }));
-  const setParty = (i: number, patch: Partial<PartyInput>) =>
-    set(
-      "parties",
-      input.parties.map((p, j) => (j === i ? { ...p, ...patch } : p)),
-    );
+  // A field's error shows once that field (or one it depends on) was changed, or after a submit: never on a fresh form.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const touch = (...keys: string[]) => setTouched((old) => (keys.every((k) => old.has(k)) ? old : new Set([...old, ...keys])));
+  const shown = (...keys: string[]) => submitted || keys.some((k) => touched.has(k));
+  const set = <K extends keyof TermsFormInput>(key: K, value: TermsFormInput[K]) => {
+    touch(key);
+    setInput((old) => ({ ...old, [key]: value }));
+  };
+  const setParty = (i: number, patch: Partial<PartyInput>) => {
+    touch(patch.account !== undefined ? `account${i}` : `share${i}`);
+    setInput((old) => ({ ...old, parties: old.parties.map((p, j) => (j === i ? { ...p, ...patch } : p)) }));
+  };
 
   const myNetworks = useMemo(
     () =>
@@ -101,15 +109,19 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
     ? checkTerms(input, network, { ...constants, decimals: assetInfo.data?.decimals ?? 18, now })
     : undefined;
   const symbol = assetInfo.data?.symbol ?? (input.asset === "ETH" ? "ETH" : "tokens");
-  const setTier = (i: number, patch: Partial<TierInput>) => set("tiers", input.tiers.map((t, j) => (j === i ? { ...t, ...patch } : t)));
-  const partyAccounts = input.parties.map((p) => p.account).filter((a) => /^0x[0-9a-fA-F]{40}$/.test(a));
+  const setTier = (i: number, patch: Partial<TierInput>) => {
+    touch(`tier${i}`);
+    setInput((old) => ({ ...old, tiers: old.tiers.map((t, j) => (j === i ? { ...t, ...patch } : t)) }));
+  };
+  // Each valid party once: a party named twice must not give the refunder list two options with one key.
+  const partyAccounts = [...new Set(input.parties.map((p) => p.account.trim()).filter((a) => isAddress(a)).map((a) => getAddress(a)))];
 
   const signCounter = async () => {
     if (!check?.terms || !address || counter === undefined) return;
     setSigning(true);
     setSignFailure(undefined);
     try {
-      const deadline = BigInt(Math.floor(Date.now() / 1000) + 7 * 24 * 3600);
+      const deadline = BigInt(now + 7 * 24 * 3600);
       const { signature, nonce } = await signCounterProposal(config, { ecoshare: deployment.ecoshare, counteredId: counter, terms: check.terms, deadline, account: getAddress(address) });
       const entry = { counteredId: counter.toString(), author: getAddress(address), deadline: deadline.toString(), nonce: nonce.toString(), signature, terms: check.terms };
       saveCounter(deployment.chainId, deployment.ecoshare, entry);
@@ -120,11 +132,33 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
       setSigning(false);
     }
   };
-  const errors = check?.errors ?? {};
+  const all = check?.errors ?? {};
+  const pick = (rows: Record<number, string> | undefined, prefix: string) =>
+    rows ? Object.fromEntries(Object.entries(rows).filter(([i]) => shown(`${prefix}${i}`))) : undefined;
+  const errors = {
+    networkId: shown("networkId") ? all.networkId : undefined,
+    asset: shown("asset") ? all.asset : undefined,
+    parties: shown("parties", ...input.parties.map((_, i) => `share${i}`)) ? all.parties : undefined,
+    partyAccounts: pick(all.partyAccounts, "account"),
+    partyShares: pick(all.partyShares, "share"),
+    referralFee: shown("referralFee") ? all.referralFee : undefined,
+    referrerRoles: shown("referrerRoles") ? all.referrerRoles : undefined,
+    tierRows: pick(all.tierRows, "tier"),
+    tiers: shown("tiers") ? all.tiers : undefined,
+    holdback: shown("holdbackDays") ? all.holdback : undefined,
+    refunder: shown("refunder", "holdbackDays") ? all.refunder : undefined,
+    validFrom: shown("validFrom", "validUntil") ? all.validFrom : undefined,
+    validUntil: shown("validFrom", "validUntil") ? all.validUntil : undefined,
+    terms: shown("termsText", "termsURI") ? all.terms : undefined,
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!check?.terms || !ready) return;
+    if (!check?.terms) {
+      setSubmitted(true);
+      return;
+    }
+    if (!ready) return;
     const terms = termsForViem(check.terms);
     const receipt = await tx.send(
       counter !== undefined
@@ -210,25 +244,41 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
                 value={p.account}
                 placeholder="Member address 0x…"
                 onChange={(e) => setParty(i, { account: e.target.value.trim() })}
-                aria-invalid={Boolean(errors.partyRows?.[i])}
+                aria-invalid={Boolean(errors.partyAccounts?.[i])}
                 aria-label={`Party ${i + 1} address`}
               />
             </label>
             <label className="share">
-              <input inputMode="decimal" value={p.share} onChange={(e) => setParty(i, { share: e.target.value })} aria-label={`Party ${i + 1} share in percent`} />%
+              <input
+                inputMode="decimal"
+                value={p.share}
+                onChange={(e) => setParty(i, { share: e.target.value })}
+                aria-label={`Party ${i + 1} share in percent`}
+                aria-invalid={Boolean(errors.partyShares?.[i])}
+              />
+              %
             </label>
             <button type="button" className="secondary" onClick={() => set("parties", input.parties.filter((_, j) => j !== i))} aria-label={`Remove party ${i + 1}`}>
               Remove
             </button>
-            {errors.partyRows?.[i] ? <small className="field-error">{errors.partyRows[i]}</small> : null}
+            {errors.partyAccounts?.[i] ? (
+              <small className="field-error" data-error={`account${i}`}>
+                {errors.partyAccounts[i]}
+              </small>
+            ) : null}
+            {errors.partyShares?.[i] ? (
+              <small className="field-error" data-error={`share${i}`}>
+                {errors.partyShares[i]}
+              </small>
+            ) : null}
             {p.account && labels.get(p.account as `0x${string}`) ? <small>{labels.get(p.account as `0x${string}`)}</small> : null}
           </div>
         ))}
-        <button type="button" className="secondary" onClick={() => set("parties", [...input.parties, { account: "", share: "0" }])}>
+        <button type="button" className="secondary" onClick={() => setInput((old) => ({ ...old, parties: [...old.parties, { account: "", share: "0" }] }))}>
           Add a party
         </button>
         <p className={check && check.shareSumBps === 10_000 ? "share-total ok" : "share-total"} aria-live="polite">
-          Total: {formatBps(check?.shareSumBps ?? 0)} {errors.parties ? <span className="field-error">{errors.parties}</span> : "✓"}
+          Total: {formatBps(check?.shareSumBps ?? 0)} {errors.parties ? <span className="field-error">{errors.parties}</span> : check?.shareSumBps === 10_000 ? "✓" : null}
         </p>
       </fieldset>
 
@@ -314,7 +364,12 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
           version.
         </p>
       ) : null}
-      <button type="submit" disabled={!ready || tx.busy || !check?.terms}>
+      {submitted && !check?.terms ? (
+        <p className="notice notice-error" role="alert" data-testid="form-errors">
+          Some fields need attention: see the messages above.
+        </p>
+      ) : null}
+      <button type="submit" disabled={!ready || tx.busy}>
         {counter !== undefined ? "Counter by transaction" : previous ? "Propose the amendment" : "Propose"}
       </button>
       {counter !== undefined ? (
