@@ -1,4 +1,5 @@
 import { ChainGuard } from "./components/ChainGuard";
+import { ChainPicker } from "./components/ChainPicker";
 import { ConnectButton } from "./components/ConnectButton";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { useDeployment } from "./hooks/useDeployment";
@@ -40,6 +41,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        <ChainPicker />
         <ConnectButton />
       </header>
       {deployment.chainId === LOCAL_CHAIN_ID ? (
