@@ -99,9 +99,10 @@ try {
     };
     await chain.send({ from: parties[0]!.account, to: ecoshare, data: call("propose", [terms]) });
     const id = BigInt(a + 1);
-    const message = { agreementId: id, version: 1, previousId: 0n, terms, deadline: terms.validUntil };
     const acceptances = [];
     for (const m of members.slice(1)) {
+      // Each acceptance names its signer (AcceptAgreement.signer).
+      const message = { signer: address(m), agreementId: id, version: 1, previousId: 0n, terms, deadline: terms.validUntil };
       acceptances.push({ signer: address(m), deadline: terms.validUntil, signature: await wallets[m]!.signTypedData(domain, types, message) });
     }
     await chain.send({ from: address(0), to: ecoshare, data: call("acceptWithSignatures", [id, acceptances]), gas: 3_000_000n });
