@@ -4,8 +4,8 @@
 //    say Node >= 22), and `hardhat test` then fails to load it. npm scripts put node_modules/.bin first on
 //    PATH, where the `node` devDependency provides Node 22, so a second `npm install` started from here runs
 //    on Node 22 and installs it.
-// 2. The web app (app/) has its own lockfile: install it with `npm ci`, unless that lockfile is already
-//    what app/node_modules was installed from.
+// 2. The web app (app/) and the indexer (indexer/) have their own lockfiles: install each with `npm ci`,
+//    unless that lockfile is already what its node_modules was installed from.
 // Plain JavaScript: this runs before anything else is installed.
 import { execSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -44,12 +44,17 @@ if (!nativeEvmLoads()) {
   process.exit(0);
 }
 
-const lockHash = createHash("sha256").update(readFileSync("app/package-lock.json")).digest("hex");
-const stamp = "app/node_modules/.ecoshare-lock-sha256";
-if (existsSync(stamp) && readFileSync(stamp, "utf8") === lockHash) {
-  console.log("app/ dependencies are up to date.");
-} else {
-  console.log("Installing the web app's dependencies (app/, npm ci).");
-  execSync("npm ci --no-audit --no-fund", { stdio: "inherit", cwd: "app" });
-  writeFileSync(stamp, lockHash);
+for (const [folder, what] of [
+  ["app", "the web app"],
+  ["indexer", "the indexer"],
+]) {
+  const lockHash = createHash("sha256").update(readFileSync(`${folder}/package-lock.json`)).digest("hex");
+  const stamp = `${folder}/node_modules/.ecoshare-lock-sha256`;
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === lockHash) {
+    console.log(`${folder}/ dependencies are up to date.`);
+  } else {
+    console.log(`Installing ${what}'s dependencies (${folder}/, npm ci).`);
+    execSync("npm ci --no-audit --no-fund", { stdio: "inherit", cwd: folder });
+    writeFileSync(stamp, lockHash);
+  }
 }

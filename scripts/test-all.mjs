@@ -6,6 +6,8 @@
 // 3. Contract and tooling tests: mocha (TypeScript) and Solidity fuzz/invariant tests, under Hardhat's
 //    coverage; fails when line or statement coverage of contracts/ falls below COVERAGE_THRESHOLD.
 // 4. The web app's tests (app/): its type check, Vitest, and end-to-end tests in Chromium against the demo.
+// 5. The indexer's tests (indexer/): its type check, then node's test runner against a real Postgres and a
+//    real Hardhat node (indexer/test).
 import { readFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +25,8 @@ const stages = [
   },
   { name: "contract tests", command: "npx", args: ["hardhat", "test", "--coverage"], parse: parseHardhat },
   { name: "web app tests", command: "npm", args: ["test", "--prefix", "app"], parse: parseApp },
+  { name: "indexer type check", command: "npm", args: ["run", "typecheck", "--prefix", "indexer"] },
+  { name: "indexer tests", command: "npm", args: ["test", "--prefix", "indexer"], parse: parseNodeTest },
 ];
 
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -62,6 +66,20 @@ function parseApp() {
   const [, appPassed, appFailed] = summary.match(/(\d+) passed, (\d+) failed/) ?? [];
   passed += Number(appPassed ?? 0);
   failed += Number(appFailed ?? 0);
+}
+
+/** node's test runner (TAP): its closing `# pass N` and `# fail N` lines. */
+function parseNodeTest(output) {
+  const count = (label) => Number(output.match(new RegExp(`^# ${label} (\\d+)$`, "m"))?.[1] ?? NaN);
+  const [pass, fail] = [count("pass"), count("fail")];
+  if (Number.isNaN(pass) || Number.isNaN(fail)) {
+    problems.push("the indexer's tests printed no totals");
+    return;
+  }
+  passed += pass;
+  failed += fail;
+  const skipped = count("skipped") + count("todo");
+  if (skipped > 0) problems.push(`${skipped} indexer test(s) skipped or left as todo: none may be left behind`);
 }
 
 function run({ command, args }) {

@@ -12,7 +12,7 @@ import schema from "ponder:schema";
 
 import { abiEventNames, decodeEcoshareLog } from "../../scripts/lib/decode-events.js";
 import type { Address, Hex } from "../../scripts/lib/eip1193.js";
-import { applyEvent, collectable, createLedger, type LedgerAgreement } from "../../scripts/lib/ledger.js";
+import { applyEvent, collectable, createLedger, lineageVersions, type LedgerAgreement } from "../../scripts/lib/ledger.js";
 
 const ledger = createLedger();
 /** What was last written per row, to write only the rows an event changed. */
@@ -51,11 +51,28 @@ for (const name of abiEventNames()) {
     });
     if (decoded === undefined) return;
     applyEvent(ledger, decoded);
-    await writeChanges(context.db, block.timestamp);
+    await writeChanges(context.db, block.timestamp, touchedAgreements(decoded.args as Record<string, unknown>));
   });
 }
 
-async function writeChanges(db: Db, timestamp: bigint): Promise<void> {
+/**
+ * The agreements an event may have changed: those it names, with every version of their lineages (the
+ * first version to activate outruns the others, a counter-proposal joins its lineage).
+ */
+function touchedAgreements(args: Record<string, unknown>): LedgerAgreement[] {
+  const held = args.held as { agreementId?: bigint } | undefined;
+  const ids = [args.agreementId, args.previousId, args.counteredId, held?.agreementId].filter((id): id is bigint => typeof id === "bigint" && id !== 0n);
+  const touched = new Map<bigint, LedgerAgreement>();
+  for (const id of ids) {
+    const agreement = ledger.agreements.get(id);
+    if (agreement === undefined) continue;
+    for (const version of lineageVersions(ledger, agreement.lineageId)) touched.set(version.id, version);
+    touched.set(agreement.id, agreement);
+  }
+  return [...touched.values()];
+}
+
+async function writeChanges(db: Db, timestamp: bigint, agreements: LedgerAgreement[]): Promise<void> {
   // Payments and orders are appended in chain order; held payments change their status later.
   for (; ordersWritten < ledger.orders.length; ordersWritten++) {
     const o = ledger.orders[ordersWritten]!;
@@ -107,7 +124,7 @@ async function writeChanges(db: Db, timestamp: bigint): Promise<void> {
     void account;
     void asset;
   }
-  for (const agreement of ledger.agreements.values()) await writeAgreement(db, agreement);
+  for (const agreement of agreements) await writeAgreement(db, agreement);
 }
 
 async function writeAgreement(db: Db, a: LedgerAgreement): Promise<void> {
@@ -128,10 +145,11 @@ async function writeAgreement(db: Db, a: LedgerAgreement): Promise<void> {
     heldPayments: a.heldPayments,
     heldAmount: a.heldAmount,
   };
-  if (!changed(`agreement/${a.id}`, row)) return;
-  const { id, ...rest } = row;
-  void id;
-  await db.insert(schema.agreement).values(row).onConflictDoUpdate(rest);
+  if (changed(`agreement/${a.id}`, row)) {
+    const { id, ...rest } = row;
+    void id;
+    await db.insert(schema.agreement).values(row).onConflictDoUpdate(rest);
+  }
   const accounts = a.parties.map((p) => p.account);
   if (!accounts.some((x) => x.toLowerCase() === a.feeRecipient.toLowerCase())) accounts.push(a.feeRecipient);
   for (const account of accounts) {

@@ -1,0 +1,232 @@
+// The indexer against a real Postgres (Debian's postgresql, a throwaway cluster started here with initdb and
+// pg_ctl on a loopback port) and a real Hardhat node seeded by the demo (payments, an order, held payments
+// released, refunded and pending): its balances and per-party earnings must equal the contract's views,
+// before and after a payment made while it runs.
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+import pg from "pg";
+import { createPublicClient, createWalletClient, getAddress, http, parseEther, zeroAddress, zeroHash, type Address } from "viem";
+
+import { ecoshareAbi } from "../../scripts/lib/abis.generated.ts";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const indexerDir = path.join(here, "..");
+const root = path.join(indexerDir, "..");
+const work = mkdtempSync(path.join(tmpdir(), "ecoshare-indexer-test-"));
+const children: ChildProcess[] = [];
+let pgBin = "";
+let pgData = "";
+let databaseUrl = "";
+let rpcUrl = "";
+let apiUrl = "";
+let ecoshare: Address;
+let asPostgres: string[] = [];
+let stopping = false;
+
+/** Runs one of Postgres's programs, as the postgres user when the tests run as root. */
+function pgRun(program: string, args: string[]) {
+  const [command, ...prefix] = [...asPostgres, path.join(pgBin, program)];
+  return spawnSync(command!, [...prefix, ...args], { encoding: "utf8" });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `command` and resolves once its output matches `ready`; rejects if it exits first. */
+function startUntil(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }, ready: RegExp, what: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    children.push(child);
+    let output = "";
+    let settled = false;
+    const onData = (chunk: Buffer) => {
+      if (settled) return;
+      output += chunk;
+      if (ready.test(output)) {
+        settled = true;
+        resolve(child);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => {
+      if (!settled && !stopping) reject(new Error(`${what} exited (code ${code}) before it was ready:\n${output.slice(-3000)}`));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const publicClient = () => createPublicClient({ transport: http(rpcUrl) });
+const api = async <T>(route: string): Promise<T> => {
+  const response = await fetch(`${apiUrl}${route}`);
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${route}: ${response.status} ${JSON.stringify(body)}`);
+  return body as T;
+};
+
+/** Waits until the indexer has indexed the chain's head. */
+async function indexedHead(): Promise<bigint> {
+  const head = await publicClient().getBlockNumber();
+  await waitFor(`the indexer to reach block ${head}`, async () => {
+    const status = await api<{ ecoshare?: { block?: { number: number } } }>("/status");
+    return BigInt(status.ecoshare?.block?.number ?? -1) >= head ? true : undefined;
+  });
+  return head;
+}
+
+interface BalanceRow { account: Address; asset: Address; balance: string }
+interface EarningRow { agreementId: string; account: Address; collectable: string }
+
+/** Compares every balance and every earning the indexer serves with the contract's views at `block`. */
+async function compareWithChain(block: bigint): Promise<{ balances: number; earnings: number; nonZero: number }> {
+  const client = publicClient();
+  const { timestamp } = await client.getBlock({ blockNumber: block });
+  const [balances, earnings] = await Promise.all([api<BalanceRow[]>("/balances"), api<EarningRow[]>(`/earnings?at=${timestamp}`)]);
+  let nonZero = 0;
+  for (const row of balances) {
+    const chain = await client.readContract({ address: ecoshare, abi: ecoshareAbi, functionName: "balanceOf", args: [getAddress(row.account), getAddress(row.asset)], blockNumber: block });
+    assert.equal(row.balance, chain.toString(), `balanceOf(${row.account}, ${row.asset})`);
+    if (chain !== 0n) nonZero++;
+  }
+  for (const row of earnings) {
+    const chain = await client.readContract({ address: ecoshare, abi: ecoshareAbi, functionName: "collectable", args: [BigInt(row.agreementId), getAddress(row.account)], blockNumber: block });
+    assert.equal(row.collectable, chain.toString(), `collectable(${row.agreementId}, ${row.account})`);
+    if (chain !== 0n) nonZero++;
+  }
+  return { balances: balances.length, earnings: earnings.length, nonZero };
+}
+
+before(async () => {
+  const versions = existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a)) : [];
+  if (versions.length === 0) throw new Error("Debian's postgresql is not installed (apt-get install -y postgresql): these tests need a real Postgres.");
+  pgBin = path.join("/usr/lib/postgresql", versions[0]!, "bin");
+  // Postgres refuses to run as root: as root (CI containers), the cluster belongs to the package's `postgres` user.
+  const pgRoot = path.join(work, "pg");
+  mkdirSync(pgRoot);
+  if (process.getuid?.() === 0) {
+    chmodSync(work, 0o755);
+    const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
+    assert.equal(ids.status, 0, "running as root, the tests need the postgres user that Debian's postgresql creates");
+    chownSync(pgRoot, Number(ids.stdout.trim()), Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim()));
+    asPostgres = ["runuser", "-u", "postgres", "--"];
+  }
+  pgData = path.join(pgRoot, "data");
+  const init = pgRun("initdb", ["-D", pgData, "-U", "ecoshare", "--auth=trust", "--no-sync"]);
+  assert.equal(init.status, 0, `initdb failed: ${init.stderr}`);
+  const pgPort = await freePort();
+  const started = pgRun("pg_ctl", ["-D", pgData, "-l", path.join(pgRoot, "pg.log"), "-w", "-o", `-p ${pgPort} -k ${pgRoot} -c listen_addresses=127.0.0.1`, "start"]);
+  assert.equal(started.status, 0, `pg_ctl start failed: ${started.stderr}${started.stdout}`);
+  databaseUrl = `postgresql://ecoshare@127.0.0.1:${pgPort}/postgres`;
+
+  // The demo: a real Hardhat node, the protocol deployed, the story seeded (no app).
+  const nodePort = await freePort();
+  const records = path.join(work, "records");
+  const env = { ...process.env, CI: "true", HARDHAT_DISABLE_TELEMETRY: "true", ECOSHARE_DEMO_NO_APP: "1" };
+  await startUntil(path.join(root, "node_modules", ".bin", "hardhat"), ["demo", "--port", String(nodePort), "--records-dir", records], { cwd: root, env }, /demo is ready/, "npm run demo");
+  rpcUrl = `http://127.0.0.1:${nodePort}`;
+  const recordFile = path.join(records, "chain-31337.json");
+  ecoshare = JSON.parse(readFileSync(recordFile, "utf8")).contracts.Ecoshare.address;
+
+  const apiPort = await freePort();
+  apiUrl = `http://127.0.0.1:${apiPort}`;
+  startUntil(process.execPath, ["start.mjs", "--port", String(apiPort)], {
+    cwd: indexerDir,
+    env: { ...process.env, DATABASE_URL: databaseUrl, ECOSHARE_RECORD: recordFile, ECOSHARE_INDEXER_SCHEMA: "ecoshare_test" },
+  }, /\$^/, "the indexer").catch((error) => console.error(error.message));
+  await waitFor("the indexer's backfill", async () => ((await fetch(`${apiUrl}/ready`)).ok ? true : undefined));
+});
+
+after(() => {
+  stopping = true;
+  for (const child of children) {
+    try {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  if (pgData !== "") pgRun("pg_ctl", ["-D", pgData, "-m", "immediate", "-w", "stop"]);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test("the indexer's tables live in the Postgres it was given, one row per payment of the log", async () => {
+  await indexedHead();
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query("SELECT count(*)::int AS n, count(*) FILTER (WHERE order_index IS NOT NULL)::int AS lines FROM ecoshare_test.payment");
+    const logs = await publicClient().getContractEvents({ address: ecoshare, abi: ecoshareAbi, eventName: "PaymentSplit", fromBlock: 0n });
+    assert.ok(logs.length > 10, `the demo made ${logs.length} payments`);
+    assert.equal(rows[0].n, logs.length);
+    assert.ok(rows[0].lines > 0, "the demo's order lines are indexed as such");
+    const held = await client.query("SELECT status, count(*)::int AS n FROM ecoshare_test.held_payment GROUP BY status ORDER BY status");
+    assert.deepEqual(held.rows.map((r) => r.status), ["pending", "refunded", "released"], "held payments pending, refunded and released");
+  } finally {
+    await client.end();
+  }
+});
+
+test("every balance and every party's collectable equals the contract's balanceOf and collectable", async () => {
+  const block = await indexedHead();
+  const { balances, earnings, nonZero } = await compareWithChain(block);
+  assert.ok(balances > 5 && earnings > 5 && nonZero > 5, `compared ${balances} balances and ${earnings} earnings, ${nonZero} non-zero`);
+});
+
+test("a payment made while the indexer runs shows in the API and moves the earnings as on chain", async () => {
+  const [payer] = (await publicClient().request({ method: "eth_accounts" } as never)) as Address[];
+  const agreements = await api<{ agreementId: string; asset: Address }[]>("/earnings");
+  const eth = agreements.find((a) => a.asset === zeroAddress);
+  assert.ok(eth, "the demo has an ETH agreement");
+  const before = await api<{ index: number }[]>("/payments?limit=1");
+  const wallet = createWalletClient({ transport: http(rpcUrl), account: payer! });
+  const hash = await wallet.writeContract({
+    address: ecoshare,
+    abi: ecoshareAbi,
+    functionName: "pay",
+    args: [BigInt(eth.agreementId), zeroAddress, parseEther("1.5"), zeroAddress, zeroHash, zeroAddress],
+    value: parseEther("1.5"),
+    chain: null,
+  });
+  const receipt = await publicClient().waitForTransactionReceipt({ hash });
+  assert.equal(receipt.status, "success");
+  const newest = await waitFor("the new payment in /payments", async () => {
+    const [row] = await api<{ index: number; transactionHash: string; amount: string }[]>(`/payments?agreementId=${eth.agreementId}&limit=1`);
+    return row?.transactionHash === hash ? row : undefined;
+  }, 30_000);
+  assert.equal(newest.amount, parseEther("1.5").toString());
+  assert.equal(newest.index, before[0]!.index + 1);
+  await compareWithChain(await indexedHead());
+});
+
+test("the API refuses bad input in plain words", async () => {
+  const response = await fetch(`${apiUrl}/payments?payer=alice`);
+  assert.equal(response.status, 400);
+  assert.match(((await response.json()) as { error: string }).error, /payer must be a 0x-prefixed 20-byte address/);
+  const limit = await fetch(`${apiUrl}/payments?limit=0`);
+  assert.equal(limit.status, 400);
+  assert.match(((await limit.json()) as { error: string }).error, /limit must be an integer from 1 to 1000/);
+});
