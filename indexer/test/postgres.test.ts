@@ -29,6 +29,7 @@ let apiUrl = "";
 let ecoshare: Address;
 let asPostgres: string[] = [];
 let stopping = false;
+let records = "";
 
 /** Runs one of Postgres's programs, as the postgres user when the tests run as root. */
 function pgRun(program: string, args: string[]) {
@@ -144,7 +145,7 @@ before(async () => {
 
   // The demo: a real Hardhat node, the protocol deployed, the story seeded (no app).
   const nodePort = await freePort();
-  const records = path.join(work, "records");
+  records = path.join(work, "records");
   const env = { ...process.env, CI: "true", HARDHAT_DISABLE_TELEMETRY: "true", ECOSHARE_DEMO_NO_APP: "1" };
   await startUntil(path.join(root, "node_modules", ".bin", "hardhat"), ["demo", "--port", String(nodePort), "--records-dir", records], { cwd: root, env }, /demo is ready/, "npm run demo");
   rpcUrl = `http://127.0.0.1:${nodePort}`;
@@ -220,6 +221,42 @@ test("a payment made while the indexer runs shows in the API and moves the earni
   assert.equal(newest.amount, parseEther("1.5").toString());
   assert.equal(newest.index, before[0]!.index + 1);
   await compareWithChain(await indexedHead());
+});
+
+/** `npm run audit -- --indexer <url>` on the demo chain: its exit code and output. */
+function auditWithIndexer(): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(root, "node_modules", ".bin", "hardhat"), ["audit", "--rpc-url", rpcUrl, "--records-dir", records, "--indexer", apiUrl], {
+      cwd: root,
+      env: { ...process.env, CI: "true", HARDHAT_DISABLE_TELEMETRY: "true" },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+test("the audit's --indexer comparison passes on the indexer, and fails loudly once a balance in its database is wrong", async () => {
+  await indexedHead();
+  const agrees = await auditWithIndexer();
+  assert.equal(agrees.code, 0, agrees.output);
+  assert.match(agrees.output, /Indexer http:\/\/127\.0\.0\.1:\d+: \d+ balances and collectable amounts equal the chain's/);
+
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    // Ponder's triggers (for its live queries) expect its own session's tables: tamper without them.
+    await client.query("SET session_replication_role = replica");
+    const { rows } = await client.query("UPDATE ecoshare_test.balance SET balance = balance + 7 WHERE balance > 0 RETURNING account, asset");
+    assert.ok(rows.length > 0);
+  } finally {
+    await client.end();
+  }
+  const disagrees = await auditWithIndexer();
+  assert.equal(disagrees.code, 1, disagrees.output);
+  assert.match(disagrees.output, /INDEXER MISMATCH: the indexer at .* disagrees with the chain/);
+  assert.match(disagrees.output, /balanceOf\(0x[0-9a-fA-F]{40}, 0x[0-9a-fA-F]{40}\): the indexer says \d+, the chain \d+ \(difference -7\)/);
 });
 
 test("the API refuses bad input in plain words", async () => {

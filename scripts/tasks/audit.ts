@@ -1,7 +1,9 @@
 /**
  * `npm run audit [-- --network <name>] [--out <folder>]`: reads every Ecoshare event from the deployment
  * block to the head, rebuilds the ledger from the log alone and compares it with the contract. Exits 1
- * naming each account and difference when they disagree, 2 when it cannot run.
+ * naming each account and difference when they disagree, 2 when it cannot run. With `--indexer <url>` it
+ * audits up to the block the indexer has reached and also compares the indexer's balances and per-party
+ * collectable amounts with the chain's views: any difference fails the audit.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -14,6 +16,7 @@ import { formatAuditSummary } from "../lib/audit-format.js";
 import { runAudit } from "../lib/audit.js";
 import { readDeploymentRecord } from "../lib/deployment-record-file.js";
 import type { FetchLogsProgress } from "../lib/fetch-logs.js";
+import { compareIndexer, formatIndexerMismatch, indexedBlock, IndexerError } from "../lib/indexer-compare.js";
 import { ledgerFiles } from "../lib/ledger-export.js";
 import { getBlockNumber, getCode, type RetryOptions } from "../lib/rpc.js";
 
@@ -24,6 +27,7 @@ interface AuditArgs {
   record: string | undefined;
   rpcUrl: string | undefined;
   recordsDir: string;
+  indexer: string | undefined;
 }
 
 export default cliAction<AuditArgs>(async (args, hre, context) => {
@@ -48,7 +52,11 @@ export default cliAction<AuditArgs>(async (args, hre, context) => {
       deployHint: `npm run deploy -- --network ${network}`,
     });
     const ecoshare = record.contracts.Ecoshare!.address;
-    const head = await getBlockNumber({ transport, retry });
+    if (args.indexer !== undefined && !/^https?:\/\/[^\s]+$/.test(args.indexer)) throw new CliError(`--indexer must be the indexer's http(s) URL, not "${args.indexer}".`);
+    const chainHead = await getBlockNumber({ transport, retry });
+    const indexerBlock = args.indexer === undefined ? undefined : await indexedBlock(args.indexer).catch(rethrowIndexer);
+    if (indexerBlock !== undefined && indexerBlock > chainHead) throw new CliError(`The indexer is at block ${indexerBlock}, past the chain's head ${chainHead}: it indexes another chain (or a node that restarted).`);
+    const head = indexerBlock ?? chainHead;
     if ((await getCode({ transport, address: ecoshare, blockTag: head, retry })) === "0x") {
       throw new CliError(
         `No contract at ${ecoshare} on network "${network}" (chain ${chainId}): the deployment record is stale (was the node restarted?); redeploy with npm run deploy -- --network ${network}.`,
@@ -67,6 +75,16 @@ export default cliAction<AuditArgs>(async (args, hre, context) => {
     });
     const labels = new Map((record.demo?.accounts ?? []).map((a) => [a.address.toLowerCase(), a.label]));
     for (const line of formatAuditSummary({ report, labels })) console.log(line);
+    let indexerAgrees = true;
+    if (args.indexer !== undefined) {
+      const { mismatches, checks } = await compareIndexer({ url: args.indexer, readings: report.readings, blockNumber: head, timestamp: report.timestamp }).catch(rethrowIndexer);
+      indexerAgrees = mismatches.length === 0;
+      if (indexerAgrees) console.log(`Indexer ${args.indexer}: ${checks} balances and collectable amounts equal the chain's at block ${head}.`);
+      else {
+        console.error(`INDEXER MISMATCH: the indexer at ${args.indexer} disagrees with the chain at block ${head} in ${mismatches.length} of ${checks} values:`);
+        for (const m of mismatches) console.error(`  ${formatIndexerMismatch(m)}`);
+      }
+    }
 
     if (args.out !== undefined) {
       const out = path.resolve(args.out);
@@ -75,11 +93,15 @@ export default cliAction<AuditArgs>(async (args, hre, context) => {
       for (const [name, content] of files) await writeFile(path.join(out, name), content);
       console.log(`Wrote the ledger to ${displayPath(out)}/ (${[...files.keys()].join(", ")}).`);
     }
-    return report.passed ? 0 : EXIT_AUDIT_FAILED;
+    return report.passed && indexerAgrees ? 0 : EXIT_AUDIT_FAILED;
   } finally {
     await connection.close();
   }
 });
+
+function rethrowIndexer(error: unknown): never {
+  throw error instanceof IndexerError ? new CliError(error.message) : error;
+}
 
 /** A progress indicator: one line rewritten in place on a terminal, a line per tenth otherwise. */
 function progressPrinter(): (progress: FetchLogsProgress) => void {

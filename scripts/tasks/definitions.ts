@@ -70,6 +70,12 @@ export const ecoshareTasks = [
       type: ArgumentType.STRING_WITHOUT_DEFAULT,
       defaultValue: undefined,
     })
+    .addOption({
+      name: "indexer",
+      description: "URL of an Ecoshare indexer whose balances and earnings must equal the chain's (audits up to the block it reached)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
     .addOption(rpcUrlOption)
     .addOption(recordsDirOption)
     .setAction(() => import("./audit.js"))
