@@ -12,16 +12,19 @@ export type FormatWelcomeParameters = {
   accounts: readonly DemoAccount[];
   seed: SeedDemoReturnType;
   app: DemoApp | undefined;
+  /** The indexer's URL when `--indexer` started one. */
+  indexerUrl?: string | undefined;
   seconds: number;
   /** The records folder, when not the default one (the audit must be told). */
   recordsDir?: string;
 };
 
-export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app, seconds, recordsDir }: FormatWelcomeParameters): string[] {
+export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app, seconds, recordsDir, indexerUrl }: FormatWelcomeParameters): string[] {
   const flags = [
     ...(new URL(rpcUrl).port === "8545" ? [] : [`--rpc-url ${rpcUrl}`]),
     ...(recordsDir === undefined ? [] : [`--records-dir ${displayPath(recordsDir)}`]),
   ];
+  if (indexerUrl !== undefined) flags.push(`--indexer ${indexerUrl}`);
   const auditCommand = `npm run audit${flags.length === 0 ? "" : ` -- ${flags.join(" ")}`}`;
   const lines = [
     "",
@@ -30,6 +33,9 @@ export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app,
     app === undefined
       ? "  App          not started (ECOSHARE_DEMO_NO_APP=1): serve it with `npm run dev --prefix app`"
       : `  App          ${app.url}`,
+    indexerUrl === undefined
+      ? "  Indexer      not started: add --indexer to serve the ledger from indexer/ (Ponder)"
+      : `  Indexer      ${indexerUrl}  (balances, earnings, payments; SQL over HTTP at /sql)`,
     `  Record       ${displayPath(recordPath)}`,
     "",
     "Contracts",

@@ -58,6 +58,8 @@ export const ecoshareTasks = [
     .addOption({ name: "appPort", description: "Port of the web app; fails when taken (default: 5173, or the next free port)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
     .addOption(recordsDirOption)
     .addFlag(forceFlag)
+    .addFlag({ name: "indexer", description: "Also start the indexer (indexer/, Ponder on PGlite) and have the app read from it" })
+    .addOption({ name: "indexerPort", description: "Port of the indexer's HTTP API (with --indexer)", type: ArgumentType.INT, defaultValue: 42069 })
     .setAction(() => import("./demo.js"))
     .build(),
   task("audit", "Rebuilds every balance from the event log and compares it with the contract (default network: localhost)")

@@ -1,7 +1,8 @@
 /**
- * `npm run demo [-- --port 8545 --app-port 5173]`: one command from a fresh checkout to a living ecosystem. Starts a
+ * `npm run demo [-- --port 8545 --app-port 5173 --indexer]`: one command from a fresh checkout to a living ecosystem. Starts a
  * local Hardhat node on 127.0.0.1, deploys the protocol and the demo stablecoin, seeds the City Stay
- * story, starts the web app (once it exists) and prints what a newcomer needs. Ctrl-C stops it all.
+ * story, starts the web app (once it exists) and prints what a newcomer needs. With `--indexer` it also
+ * starts the indexer (indexer/, on PGlite) and points the app at it. Ctrl-C stops it all.
  */
 import path from "node:path";
 
@@ -11,6 +12,7 @@ import { openNetwork } from "../cli/open-network.js";
 import { cliAction } from "../cli/run-action.js";
 import { deployProtocol } from "../deploy/deploy-protocol.js";
 import { startDemoApp, type DemoApp } from "../demo/app-hook.js";
+import { startDemoIndexer } from "../demo/indexer-hook.js";
 import { assertPortFree, parsePort, startLocalNode } from "../demo/local-node.js";
 import { seedDemo } from "../demo/seed.js";
 import { formatWelcome } from "../demo/welcome.js";
@@ -23,12 +25,14 @@ interface DemoArgs {
   appPort: string | undefined;
   recordsDir: string;
   force: boolean;
+  indexer: boolean;
+  indexerPort: number;
 }
 
 /** The simulated history: the chain starts this long ago so the seeded days end today. */
 const HISTORY_MS = 15 * 24 * 3_600 * 1_000;
 
-export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force }, hre, context) => {
+export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, indexer, indexerPort }, hre, context) => {
   const started = performance.now();
   const appPortNumber = appPort === undefined ? undefined : parsePort(appPort, "--app-port");
   // Checked before anything starts, so a taken port costs no deployment.
@@ -97,12 +101,18 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force }, 
     await rpcRequest({ transport, method: "evm_setNextBlockTimestamp", params: [Math.max(Math.floor(Date.now() / 1000), Number(seed.lastTimestamp) + 1)] });
     await rpcRequest({ transport, method: "evm_mine" });
 
-    const app: DemoApp | undefined = await startDemoApp({ rpcUrl: node.url, chainId, record, recordPath, accounts, port: appPortNumber });
+    let indexerUrl: string | undefined;
+    if (indexer) {
+      const running = await startDemoIndexer({ recordPath, port: indexerPort });
+      cleanups.push(() => running.stop());
+      indexerUrl = running.url;
+    }
+    const app: DemoApp | undefined = await startDemoApp({ rpcUrl: node.url, chainId, record, recordPath, accounts, port: appPortNumber, indexerUrl });
     if (app !== undefined) cleanups.push(() => app.stop());
 
     const seconds = (performance.now() - started) / 1000;
     const customRecords = records === path.resolve(hre.config.paths.root, DEFAULT_RECORDS_DIR) ? {} : { recordsDir: records };
-    for (const line of formatWelcome({ rpcUrl: node.url, record, recordPath, accounts, seed, app, seconds, ...customRecords })) console.log(line);
+    for (const line of formatWelcome({ rpcUrl: node.url, record, recordPath, accounts, seed, app, seconds, indexerUrl, ...customRecords })) console.log(line);
     ready = true;
     await stopped;
     console.log("\nStopping the demo…");
