@@ -1,4 +1,4 @@
-// `npm start [-- --port 42069]`: starts the indexer from the first block with a fresh ledger.
+// `npm start [-- --port 42069] [-- --hostname 0.0.0.0]`: starts the indexer from the first block with a fresh ledger.
 // The ledger rules run in memory (src/index.ts), so the indexer's previous tables are dropped first:
 // the PGlite folder, or the `ecoshare` schema of the Postgres database DATABASE_URL names.
 import { spawn } from "node:child_process";
@@ -28,7 +28,10 @@ if (process.env.DATABASE_URL) {
 } else {
   rmSync(process.env.PONDER_PGLITE_DIR ?? path.join(here, ".ponder", "pglite"), { recursive: true, force: true });
 }
-const child = spawn(path.join(here, "node_modules", ".bin", "ponder"), ["start", "--schema", schema, ...process.argv.slice(2)], {
+// Loopback only unless told otherwise (-H/--hostname): Ponder would listen on every interface.
+const args = process.argv.slice(2);
+const hostname = args.some((a) => a === "-H" || a.startsWith("--hostname")) ? [] : ["--hostname", "127.0.0.1"];
+const child = spawn(path.join(here, "node_modules", ".bin", "ponder"), ["start", "--schema", schema, ...hostname, ...args], {
   cwd: here,
   stdio: "inherit",
   env: { PONDER_TELEMETRY_DISABLED: "true", ...process.env },
