@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -15,6 +14,7 @@ import pg from "pg";
 import { createPublicClient, createWalletClient, getAddress, http, parseEther, zeroAddress, zeroHash, type Address } from "viem";
 
 import { ecoshareAbi } from "../../scripts/lib/abis.generated.ts";
+import { freePort, startUntil, stopping, waitFor } from "./processes.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const indexerDir = path.join(here, "..");
@@ -28,57 +28,12 @@ let rpcUrl = "";
 let apiUrl = "";
 let ecoshare: Address;
 let asPostgres: string[] = [];
-let stopping = false;
 let records = "";
 
 /** Runs one of Postgres's programs, as the postgres user when the tests run as root. */
 function pgRun(program: string, args: string[]) {
   const [command, ...prefix] = [...asPostgres, path.join(pgBin, program)];
   return spawnSync(command!, [...prefix, ...args], { encoding: "utf8" });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts `command` and resolves once its output matches `ready`; rejects if it exits first. */
-function startUntil(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }, ready: RegExp, what: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    children.push(child);
-    let output = "";
-    let settled = false;
-    const onData = (chunk: Buffer) => {
-      if (settled) return;
-      output += chunk;
-      if (ready.test(output)) {
-        settled = true;
-        resolve(child);
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => {
-      if (!settled && !stopping) reject(new Error(`${what} exited (code ${code}) before it was ready:\n${output.slice(-3000)}`));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 240_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const publicClient = () => createPublicClient({ transport: http(rpcUrl) });
@@ -147,22 +102,22 @@ before(async () => {
   const nodePort = await freePort();
   records = path.join(work, "records");
   const env = { ...process.env, CI: "true", HARDHAT_DISABLE_TELEMETRY: "true", ECOSHARE_DEMO_NO_APP: "1" };
-  await startUntil(path.join(root, "node_modules", ".bin", "hardhat"), ["demo", "--port", String(nodePort), "--records-dir", records], { cwd: root, env }, /demo is ready/, "npm run demo");
+  children.push(await startUntil(path.join(root, "node_modules", ".bin", "hardhat"), ["demo", "--port", String(nodePort), "--records-dir", records], { cwd: root, env }, /demo is ready/, "npm run demo"));
   rpcUrl = `http://127.0.0.1:${nodePort}`;
   const recordFile = path.join(records, "chain-31337.json");
   ecoshare = JSON.parse(readFileSync(recordFile, "utf8")).contracts.Ecoshare.address;
 
   const apiPort = await freePort();
   apiUrl = `http://127.0.0.1:${apiPort}`;
-  startUntil(process.execPath, ["start.mjs", "--port", String(apiPort)], {
+  children.push(await startUntil(process.execPath, ["start.mjs", "--port", String(apiPort)], {
     cwd: indexerDir,
     env: { ...process.env, DATABASE_URL: databaseUrl, ECOSHARE_RECORD: recordFile, ECOSHARE_INDEXER_SCHEMA: "ecoshare_test" },
-  }, /\$^/, "the indexer").catch((error) => console.error(error.message));
+  }, /Created HTTP server/, "the indexer"));
   await waitFor("the indexer's backfill", async () => ((await fetch(`${apiUrl}/ready`)).ok ? true : undefined));
 });
 
 after(() => {
-  stopping = true;
+  stopping.value = true;
   for (const child of children) {
     try {
       if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
