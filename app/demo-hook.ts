@@ -17,8 +17,6 @@ export interface StartAppParameters {
   recordPath: string;
   /** Port to serve on; default 5173, or a free one when it is taken. */
   port?: number;
-  /** The indexer's URL (npm run demo -- --indexer): the app reads the ledger from it (ECOSHARE_INDEXER_URL). */
-  indexerUrl?: string;
 }
 
 export interface RunningApp {
@@ -34,14 +32,14 @@ async function isFree(port: number): Promise<boolean> {
   });
 }
 
-export async function startApp({ rpcUrl, recordPath, port = 5173, indexerUrl }: StartAppParameters): Promise<RunningApp> {
+export async function startApp({ rpcUrl, recordPath, port = 5173 }: StartAppParameters): Promise<RunningApp> {
   const vite = join(APP_DIR, "node_modules", ".bin", "vite");
   if (!existsSync(vite)) throw new Error("The app's dependencies are not installed: run `npm install` in app/ (or `npm install` at the root).");
   let chosen = port;
   while (!(await isFree(chosen))) chosen++;
   const child = spawn(vite, ["--port", String(chosen), "--strictPort", "--host", "127.0.0.1"], {
     cwd: APP_DIR,
-    env: { ...process.env, ECOSHARE_RECORDS_DIR: dirname(recordPath), ECOSHARE_RPC_URL: rpcUrl, ...(indexerUrl === undefined ? {} : { ECOSHARE_INDEXER_URL: indexerUrl }) },
+    env: { ...process.env, ECOSHARE_RECORDS_DIR: dirname(recordPath), ECOSHARE_RPC_URL: rpcUrl },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

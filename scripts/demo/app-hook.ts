@@ -16,8 +16,6 @@ export type StartDemoAppParameters = {
   accounts: readonly DemoAccount[];
   /** The app's port, already checked free; default 5173, or the next free one. */
   port?: number | undefined;
-  /** The indexer's URL when the demo started one: the app reads from it. */
-  indexerUrl?: string | undefined;
 };
 
 /** A running app: where to open it, and how to stop it. */
@@ -33,7 +31,6 @@ export async function startDemoApp(parameters: StartDemoAppParameters): Promise<
   return startApp({
     rpcUrl: parameters.rpcUrl,
     recordPath: parameters.recordPath,
-    ...(parameters.indexerUrl === undefined ? {} : { indexerUrl: parameters.indexerUrl }),
     ...(parameters.port === undefined ? {} : { port: parameters.port }),
   });
 }

@@ -58,7 +58,7 @@ export const ecoshareTasks = [
     .addOption({ name: "appPort", description: "Port of the web app; fails when taken (default: 5173, or the next free port)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
     .addOption(recordsDirOption)
     .addFlag(forceFlag)
-    .addFlag({ name: "indexer", description: "Also start the indexer (indexer/, Ponder on PGlite) and have the app read from it" })
+    .addFlag({ name: "indexer", description: "Also start the indexer (indexer/, Ponder on PGlite) on the demo chain and print its URL" })
     .addOption({ name: "indexerPort", description: "Port of the indexer's HTTP API (with --indexer)", type: ArgumentType.INT, defaultValue: 42069 })
     .setAction(() => import("./demo.js"))
     .build(),

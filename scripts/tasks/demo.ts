@@ -2,7 +2,7 @@
  * `npm run demo [-- --port 8545 --app-port 5173 --indexer]`: one command from a fresh checkout to a living ecosystem. Starts a
  * local Hardhat node on 127.0.0.1, deploys the protocol and the demo stablecoin, seeds the City Stay
  * story, starts the web app (once it exists) and prints what a newcomer needs. With `--indexer` it also
- * starts the indexer (indexer/, on PGlite) and points the app at it. Ctrl-C stops it all.
+ * starts the indexer (indexer/, on PGlite) and prints its URL. Ctrl-C stops it all.
  */
 import path from "node:path";
 
@@ -107,7 +107,7 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, in
       cleanups.push(() => running.stop());
       indexerUrl = running.url;
     }
-    const app: DemoApp | undefined = await startDemoApp({ rpcUrl: node.url, chainId, record, recordPath, accounts, port: appPortNumber, indexerUrl });
+    const app: DemoApp | undefined = await startDemoApp({ rpcUrl: node.url, chainId, record, recordPath, accounts, port: appPortNumber });
     if (app !== undefined) cleanups.push(() => app.stop());
 
     const seconds = (performance.now() - started) / 1000;
