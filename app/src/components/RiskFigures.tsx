@@ -21,6 +21,7 @@ export function RiskFigures({ scope, subject, title }: { scope: RiskScope; subje
       {rows.length === 0 ? (
         <p className="muted small">No payments yet: no track record.</p>
       ) : (
+        <div className="table-wrap">
         <table>
           <thead>
             <tr>
@@ -49,6 +50,7 @@ export function RiskFigures({ scope, subject, title }: { scope: RiskScope; subje
             })}
           </tbody>
         </table>
+        </div>
       )}
     </section>
   );
