@@ -586,6 +586,12 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await page.getByTestId("volume-chart-dUSD").locator("canvas").waitFor({ timeout: 20_000 });
     await page.getByRole("heading", { name: "Payment volume over time" }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}network-volume.png` });
+    // Its risk figures, by the audit's rules: paid volume per asset, refund rate, exposure still held.
+    const risk = page.getByTestId("risk-network");
+    await risk.getByRole("row").nth(1).waitFor({ timeout: 20_000 });
+    const riskRows = await risk.locator("tbody tr").allInnerTexts();
+    assert.ok(riskRows.some((r) => /ETH \(\d+ payments?\)/.test(r)), `network risk rows: ${riskRows.join(" | ")}`);
+    assert.ok(riskRows.every((r) => /\d+(\.\d+)?%/.test(r)), "every row has a refund rate");
 
     // A new network says it has no members yet.
     await openAs(page, "#/networks", 19);

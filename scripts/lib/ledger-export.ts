@@ -19,6 +19,7 @@ import { nextReferralTier } from "./referral-tiers.js";
 import { formatOrderRef } from "./order-ref.js";
 import { AgreementStatus, MemberRole, MemberStatus, NetworkKind, enumName } from "./protocol.js";
 import { entitledAccounts } from "./reconcile.js";
+import { riskFigures } from "./risk.js";
 
 export type LedgerFilesParameters = { report: AuditReport; labels?: AddressLabels; chainId: number };
 
@@ -451,6 +452,18 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
     problems,
   };
   files.set("ledger.json", exactJson(json));
+
+  // Risk figures per referrer, vendor and network (scripts/lib/risk.ts).
+  const risk = riskFigures(ledger);
+  const riskAmounts = ["paid", "refunded", "released", "held", "clean"] as const;
+  files.set(
+    "risk.csv",
+    toCsv(
+      risk.map((r) => ({ ...csvRow({ scope: r.scope, subject: r.subject, label: r.scope === "network" ? "" : label(r.subject), payments: r.payments, refundedPayments: r.refundedPayments, refundRateBps: r.refundRateBps }, r.asset, { paid: r.paid, refunded: r.refunded, released: r.released, held: r.held, clean: r.clean }), ...asOf })),
+      ["scope", "subject", "label", "payments", "refundedPayments", "refundRateBps", ...ASSET_COLUMNS, ...amountColumns(...riskAmounts), ...AS_OF],
+    ),
+  );
+  files.set("risk.json", exactJson({ ...asOf, figures: risk.map((r) => ({ ...r, symbol: symbol(r.asset) })) }));
   return files;
 }
 

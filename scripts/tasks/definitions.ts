@@ -6,6 +6,7 @@
  *   npm run verify -- --network <name>     verify the deployed sources on a block explorer, from the record
  *   npm run demo [-- --port 8545 --app-port 5173]   local node + deployment + seeded story + app, until Ctrl-C
  *   npm run audit [-- --network localhost --out <folder>]   rebuild the ledger from the log and compare
+ *   npx hardhat negotiate --mandates <file.json> [--parties a,b]   terms inside every mandate, or the conflicts
  */
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
@@ -81,5 +82,14 @@ export const ecoshareTasks = [
     .addOption(rpcUrlOption)
     .addOption(recordsDirOption)
     .setAction(() => import("./audit.js"))
+    .build(),
+  task("negotiate", "Proposes the terms in the middle of the parties' mandates, or says which bounds conflict and whose")
+    .addOption({ name: "mandates", description: "JSON file of mandates ({ mandates: [...] }, see scripts/lib/mandate-file.ts)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "parties", description: "Parties by label or address, comma-separated, in party order (default: every mandate)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "networkId", description: "Only the mandates for this network", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "networkFeeBps", description: "The network's fee in basis points", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption({ name: "minReferralFeeBps", description: "The referrer's floor for the referral fee, in basis points", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption({ name: "asset", description: "Fix the asset (address; ETH is 0x0000000000000000000000000000000000000000)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .setAction(() => import("./negotiate.js"))
     .build(),
 ];

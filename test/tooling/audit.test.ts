@@ -62,8 +62,13 @@ describe("audit", function () {
   it("writes the full ledger as CSV and JSON", async function () {
     const report = await audit();
     const files = ledgerFiles({ report, labels, chainId: 31337 });
-    expect([...files.keys()]).to.include.members(["accounts.csv", "agreements.csv", "positions.csv", "networks.csv", "holdings.csv", "orders.csv", "orders.json", "payments.csv", "payments.json", "problems.csv", "ledger.json"]);
+    expect([...files.keys()]).to.include.members(["accounts.csv", "agreements.csv", "positions.csv", "networks.csv", "holdings.csv", "orders.csv", "orders.json", "payments.csv", "payments.json", "problems.csv", "ledger.json", "risk.csv", "risk.json"]);
     const json = JSON.parse(files.get("ledger.json")!) as { passed: boolean; agreements: unknown[] };
+    // The risk figures per network add up to every payment, per asset.
+    const risk = JSON.parse(files.get("risk.json")!) as { figures: { scope: string; asset: string; paid: string; refunded: string }[] };
+    const paidByAsset = (rows: { asset: string; amount: bigint }[]) => rows.reduce((m, r) => m.set(r.asset.toLowerCase(), (m.get(r.asset.toLowerCase()) ?? 0n) + r.amount), new Map<string, bigint>());
+    expect(paidByAsset(risk.figures.filter((r) => r.scope === "network").map((r) => ({ asset: r.asset, amount: BigInt(r.paid) })))).to.deep.equal(paidByAsset(report.ledger.payments));
+    expect(files.get("risk.csv")!.split("\n")[0]).to.match(/^scope,subject,label,payments,refundedPayments,refundRateBps,asset,assetSymbol,assetDecimals,paid,paidBaseUnits,/);
     expect(json.passed).to.equal(true);
     expect(json.agreements).to.have.length(report.ledger.agreements.size);
     const accounts = files.get("accounts.csv")!.trim().split("\n");

@@ -5,6 +5,7 @@ import { useConfig } from "wagmi";
 import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { sameAddress } from "../../../scripts/lib/ledger.js";
 import { signAcceptance } from "../actions/signAcceptance";
+import { RiskFigures } from "../components/RiskFigures";
 import { AddressView } from "../components/AddressView";
 import { PasteShared } from "../components/PasteShared";
 import { Amount } from "../components/Amount";
@@ -242,6 +243,15 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
           </tbody>
         </table>
       </div>
+
+      {status === AgreementStatus.Pending ? (
+        <details className="panel" data-testid="parties-risk">
+          <summary>The parties' track record (payments, refunds, exposure)</summary>
+          {a.parties.map((p) => (
+            <RiskFigures key={p.account} scope="vendor" subject={p.account} title={labels.get(p.account) ?? p.account} />
+          ))}
+        </details>
+      ) : null}
 
       {ledger ? (
         <ErrorBoundary what="the negotiation">

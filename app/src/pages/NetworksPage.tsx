@@ -15,6 +15,7 @@ import { admissionRule, label, MEMBER_ROLES, MEMBER_STATUSES, MemberRole, Member
 import { formatBps } from "../lib/format";
 import { canAdmit, memberCountText, memberOf, memberProfiles, metadataURI, readMetadata } from "../lib/networks";
 import { NetworkVolume } from "../components/NetworkVolume";
+import { RiskFigures } from "../components/RiskFigures";
 import { percentToBps } from "../lib/termsForm";
 
 export function NetworksPage({ networkId }: { networkId?: bigint | undefined }) {
@@ -159,6 +160,7 @@ function NetworkDetail({ network, profiles }: { network: LedgerNetwork; profiles
       </dl>
 
       {isOperator ? <NetworkVolume networkId={network.id} /> : null}
+      <RiskFigures scope="network" subject={String(network.id)} title="Risk: payments, refunds and exposure" />
 
       <h2>Members</h2>
       {members.length === 0 ? (

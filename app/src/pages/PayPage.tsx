@@ -7,6 +7,7 @@ import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { openEntitlement, splitPayment } from "../../../scripts/lib/split-math.js";
 import { paymentWrite } from "../actions/payAgreement";
 import { signPermit, supportsPermit } from "../actions/signPermit";
+import { RiskFigures } from "../components/RiskFigures";
 import { AddressView } from "../components/AddressView";
 import { useWalletReady } from "../components/ChainGuard";
 import { PhaseBadge } from "../components/PhaseBadge";
@@ -196,6 +197,7 @@ function Checkout({
         </p>
       ) : null}
       {referrer && !referrerProblem && a.referralTiers.length > 0 && tier && info ? <TierProgressView progress={tier} info={info} who="The referrer" /> : null}
+      {referrer && !referrerProblem ? <RiskFigures scope="referrer" subject={referrer} title="The referrer's track record" /> : null}
       {a.holdbackPeriod > 0 ? (
         <p className="notice" data-testid="holdback-notice">
           Payments to this agreement are held for {describeHoldback(a.holdbackPeriod)}: within that time the vendor can refund you in full, after it the

@@ -1,0 +1,54 @@
+/**
+ * Risk figures (scripts/lib/risk.ts) from a real chain's events: a referrer with one payment refunded, one
+ * released and one still held, and a proven referrer paid at once; the figures per referrer, vendor and
+ * network match what happened, to the wei.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+
+import { decodeEcoshareLog, type HeldPayment } from "../../scripts/lib/decode-events.js";
+import type { Address } from "../../scripts/lib/eip1193.js";
+import { buildLedger } from "../../scripts/lib/ledger.js";
+import { refundRateBps, riskFigures, riskOf } from "../../scripts/lib/risk.js";
+import * as h from "../helpers/ecoshare.js";
+import { rawLog } from "./helpers/raw-log.js";
+
+const { ethers } = await network.create();
+
+describe("risk figures", function () {
+  this.timeout(120_000);
+
+  it("counts paid, refunded, released and held volume and the refund rate per referrer, vendor and network", async function () {
+    const [operator, vendor, newcomer, proven, customer] = await ethers.getSigners();
+    const ecoshare = await h.deployEcoshare(ethers);
+    const address = (await ecoshare.getAddress()) as Address;
+    const startBlock = await ethers.provider.getBlockNumber();
+    const networkId = await h.createNetwork(ecoshare, operator!, h.NetworkKind.VendorLed, operator!.address, 100);
+    await h.addMembers(ecoshare, networkId, operator!, [vendor!, newcomer!, proven!]);
+    const heldId = await h.propose(ecoshare, vendor!, await h.makeTerms(ecoshare, networkId, h.equalShares([vendor!.address]), { referralFeeBps: 500, holdbackPeriod: Number(h.DAY), refunder: vendor!.address as Address }));
+    const openId = await h.propose(ecoshare, vendor!, await h.makeTerms(ecoshare, networkId, h.equalShares([vendor!.address]), { referralFeeBps: 500 }));
+    const pay = async (id: bigint, referrer: string, amount: bigint) => (await ecoshare.connect(customer!).pay(id, h.ETH, amount, referrer, h.ORDER, h.NO_REFERRER, { value: amount })).wait();
+    const held: HeldPayment[] = [];
+    for (const amount of [1_000n, 3_000n]) {
+      const receipt = await pay(heldId, newcomer!.address, amount);
+      for (const log of receipt!.logs) {
+        const decoded = decodeEcoshareLog({ log: rawLog(log) });
+        if (decoded?.eventName === "PaymentHeld") held.push(decoded.args.held);
+      }
+    }
+    await (await ecoshare.connect(vendor!).refundHeldPayment(held[0]!)).wait();
+    await ethers.provider.send("evm_increaseTime", [Number(h.DAY) + 1]);
+    await (await ecoshare.connect(customer!).releaseHeldPayments([held[1]!])).wait();
+    await pay(heldId, newcomer!.address, 500n);
+    await pay(openId, proven!.address, 7_000n);
+
+    const logs = await ethers.provider.getLogs({ address, fromBlock: startBlock, toBlock: "latest" });
+    const rows = riskFigures(buildLedger({ events: logs.map((log) => decodeEcoshareLog({ log: rawLog(log) })!) }));
+    const pick = ({ payments, paid, refundedPayments, refunded, released, held: h2, clean, refundRateBps: rate }: (typeof rows)[number]) => ({ payments, paid, refundedPayments, refunded, released, held: h2, clean, rate });
+    expect(riskOf(rows, "referrer", newcomer!.address).map(pick)).to.deep.equal([{ payments: 3, paid: 4_500n, refundedPayments: 1, refunded: 1_000n, released: 3_000n, held: 500n, clean: 3_000n, rate: 2_222 }]);
+    expect(riskOf(rows, "referrer", proven!.address).map(pick)).to.deep.equal([{ payments: 1, paid: 7_000n, refundedPayments: 0, refunded: 0n, released: 0n, held: 0n, clean: 7_000n, rate: 0 }]);
+    expect(riskOf(rows, "vendor", vendor!.address).map(pick)).to.deep.equal([{ payments: 4, paid: 11_500n, refundedPayments: 1, refunded: 1_000n, released: 3_000n, held: 500n, clean: 10_000n, rate: 869 }]);
+    expect(riskOf(rows, "network", String(networkId)).map((r) => r.paid)).to.deep.equal([11_500n]);
+    expect(refundRateBps(0n, 0n)).to.equal(0);
+  });
+});
