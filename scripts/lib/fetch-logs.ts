@@ -1,7 +1,11 @@
 /**
  * Reads a contract's logs between two blocks in bounded block ranges, never in one unbounded query:
- * public RPCs cap both the range and the result size. Transient failures are retried with back-off;
- * a range the RPC refuses is halved until it passes. Progress is reported after every range.
+ * public RPCs cap both the range and the result size. Transient failures (unreachable, throttled, timeout)
+ * are retried with back-off; a range the RPC refuses (a range or result limit, or a response too large for
+ * the client) is halved at once, never retried as it was. The range adapts to what the previous responses
+ * returned: it doubles while responses stay well under `targetLogs` and shrinks in proportion when one
+ * goes over, so a sparse history takes few requests and a busy one stays under the RPC's limits.
+ * Progress is reported after every range.
  */
 import type { Address, Eip1193Transport, Hex } from "./eip1193.js";
 import { toQuantity } from "./eip1193.js";
@@ -39,8 +43,12 @@ export type FetchLogsParameters = {
   address: Address;
   fromBlock: bigint;
   toBlock: bigint;
-  /** Blocks per `eth_getLogs` request. Default 2,000 (most public RPCs accept it). */
+  /** Blocks of the first `eth_getLogs` request. Default 2,000 (most public RPCs accept it). */
   blockRange?: bigint;
+  /** The widest range the reader grows to. Default `blockRange` (no growth past the first range). */
+  maxBlockRange?: bigint;
+  /** Logs per response the range adapts towards. Default 2,000 (well under viem's 10 MiB response limit). */
+  targetLogs?: number;
   retry?: RetryOptions;
   onProgress?: (progress: FetchLogsProgress) => void;
 };
@@ -54,12 +62,18 @@ export async function fetchLogs({
   fromBlock,
   toBlock,
   blockRange = 2_000n,
+  maxBlockRange = blockRange,
+  targetLogs = 2_000,
   retry,
   onProgress,
 }: FetchLogsParameters): Promise<FetchLogsReturnType> {
   if (blockRange < 1n) throw new Error("blockRange must be at least 1.");
+  if (maxBlockRange < blockRange) throw new Error("maxBlockRange must be at least blockRange.");
+  if (!(targetLogs >= 1)) throw new Error("targetLogs must be at least 1.");
   const logs: RawLog[] = [];
   let range = blockRange;
+  // Never grow past half a span the RPC has refused: probing upwards would cost refused requests.
+  let ceiling = maxBlockRange;
   let from = fromBlock;
   while (from <= toBlock) {
     const to = from + range - 1n < toBlock ? from + range - 1n : toBlock;
@@ -74,6 +88,7 @@ export async function fetchLogs({
     } catch (error) {
       if (error instanceof RpcRequestError && error.kind === "range-too-large" && to > from) {
         range = (to - from + 1n) / 2n;
+        if (range < ceiling) ceiling = range;
         continue;
       }
       throw error;
@@ -88,9 +103,26 @@ export async function fetchLogs({
       logs: logs.length,
       blockRange: range,
     });
+    range = nextRange({ range, returned: page.length, targetLogs, maxBlockRange: ceiling });
     from = to + 1n;
   }
   return logs;
+}
+
+/**
+ * The range of the next request after one of `range` blocks returned `returned` logs: doubled while the
+ * response holds under half the target, scaled down to the target when it held more, else unchanged.
+ */
+export function nextRange({ range, returned, targetLogs, maxBlockRange }: { range: bigint; returned: number; targetLogs: number; maxBlockRange: bigint }): bigint {
+  if (returned > targetLogs) {
+    const scaled = (range * BigInt(targetLogs)) / BigInt(returned);
+    return scaled < 1n ? 1n : scaled;
+  }
+  if (returned * 2 < targetLogs) {
+    const doubled = range * 2n;
+    return doubled > maxBlockRange ? (range > maxBlockRange ? range : maxBlockRange) : doubled;
+  }
+  return range;
 }
 
 interface JsonRpcLog {

@@ -22,8 +22,11 @@ const TIMEOUT = /(ETIMEDOUT)|(timed? ?out)|(UND_ERR_(HEADERS|BODY|CONNECT)_TIMEO
 
 /** The kind of `error`: see {@link RpcFailureKind}. */
 export function classifyRpcError(error: unknown): RpcFailureKind {
-  const { messages, codes, statuses } = collect(error);
+  const { messages, codes, statuses, names } = collect(error);
   const text = messages.join(" | ");
+  // viem refuses an HTTP response over its size limit (10 MiB) with an error that carries no code:
+  // retrying it can only fail again, asking for a smaller range succeeds.
+  if (names.includes("ResponseBodyTooLargeError")) return "range-too-large";
   // A range complaint often carries the generic "limit exceeded" code: look at the words first.
   if (RANGE_TOO_LARGE.test(text)) return "range-too-large";
   if (statuses.includes(429) || codes.includes(-32005) || codes.includes(429) || RATE_LIMITED.test(text)) {
@@ -65,8 +68,9 @@ export function firstMessage(error: unknown): string {
   return message.split("\n")[0] ?? message;
 }
 
-function collect(error: unknown): { messages: string[]; codes: (string | number)[]; statuses: number[] } {
+function collect(error: unknown): { messages: string[]; codes: (string | number)[]; statuses: number[]; names: string[] } {
   const messages: string[] = [];
+  const names: string[] = [];
   const codes: (string | number)[] = [];
   const statuses: number[] = [];
   let current: unknown = error;
@@ -77,6 +81,7 @@ function collect(error: unknown): { messages: string[]; codes: (string | number)
     }
     const e = current as Record<string, unknown>;
     if (typeof e.message === "string") messages.push(e.message);
+    if (typeof e.name === "string") names.push(e.name);
     for (const key of ["code", "errorCode"] as const) {
       const value = e[key];
       if (typeof value === "string" || typeof value === "number") codes.push(value);
@@ -93,5 +98,5 @@ function collect(error: unknown): { messages: string[]; codes: (string | number)
     }
     current = e.cause;
   }
-  return { messages, codes, statuses };
+  return { messages, codes, statuses, names };
 }

@@ -4,9 +4,9 @@
  */
 import { expect } from "chai";
 
-import { fetchLogs, type FetchLogsProgress } from "../../scripts/lib/fetch-logs.js";
+import { fetchLogs, type FetchLogsParameters, type FetchLogsProgress } from "../../scripts/lib/fetch-logs.js";
 import { createHttpTransport } from "../../scripts/lib/http-transport.js";
-import { RpcRequestError } from "../../scripts/lib/rpc-error.js";
+import { classifyRpcError, RpcRequestError } from "../../scripts/lib/rpc-error.js";
 import { getBlockNumber } from "../../scripts/lib/rpc.js";
 import { startFaultyProxy } from "./helpers/faulty-proxy.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
@@ -17,6 +17,9 @@ describe("fetchLogs", function () {
   let head: bigint;
   let all: number;
   const fast = { baseDelayMs: 10, maxDelayMs: 50 };
+  /** The whole history through the RPC at `url`, with `options` on top. */
+  const readAll = (url: string, options: Partial<FetchLogsParameters>) =>
+    fetchLogs({ transport: createHttpTransport({ url }), address: chain.ecoshare, fromBlock: 0n, toBlock: head, ...options });
 
   before(async function () {
     chain = await seededChain({ days: 2, paymentsPerDay: 9 });
@@ -97,6 +100,55 @@ describe("fetchLogs", function () {
     } finally {
       await proxy.close();
     }
+  });
+
+  it("halves a refused range at once, without retrying it, and never grows back to a refused span", async function () {
+    const proxy = await startFaultyProxy({ target: chain.node.url, maxLogRange: 5 });
+    try {
+      const retries: string[] = [];
+      const logs = await readAll(proxy.url, { blockRange: 64n, maxBlockRange: 1_000n, retry: { ...fast, onRetry: (r) => retries.push(r.kind) } });
+      expect(logs).to.have.length(all);
+      expect(retries).to.deep.equal([]);
+      // 64 -> 32 -> 16 -> 8 -> 4 refused-then-halved: four refusals, then no span over 4 is asked again.
+      const refused = proxy.logRanges.filter(({ from, to }) => to - from + 1 > 5);
+      expect(refused.map(({ from, to }) => to - from + 1)).to.deep.equal([64, 32, 16, 8]);
+      expect(proxy.logRanges.slice(refused.length).every(({ from, to }) => to - from + 1 <= 4)).to.equal(true);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("grows the range while responses are small and shrinks it when one holds more than the target", async function () {
+    const proxy = await startFaultyProxy({ target: chain.node.url });
+    try {
+      const logs = await readAll(proxy.url, { blockRange: 1n, maxBlockRange: 1_000_000n, targetLogs: 1_000_000 });
+      expect(logs).to.have.length(all);
+      const spans = proxy.logRanges.map(({ from, to }) => to - from + 1);
+      // Doubling from one block: about log2(head) requests instead of one per block.
+      expect(spans.slice(0, 4)).to.deep.equal([1, 2, 4, 8]);
+      expect(spans.length).to.be.at.most(Math.ceil(Math.log2(Number(head) + 2)));
+    } finally {
+      await proxy.close();
+    }
+    const busy = await startFaultyProxy({ target: chain.node.url });
+    try {
+      const target = Math.max(1, Math.floor(all / 10));
+      const logs = await readAll(busy.url, { blockRange: (head + 1n) / 2n, targetLogs: target });
+      expect(logs).to.have.length(all);
+      // The first response held about half the logs (5x the target): the next range is scaled down to the target.
+      const [first, second] = busy.logRanges;
+      const firstSpan = first!.to - first!.from + 1;
+      const firstLogs = logs.filter((l) => l.blockNumber <= BigInt(first!.to)).length;
+      expect(firstLogs).to.be.greaterThan(target);
+      expect(second!.to - second!.from + 1).to.equal(Math.max(1, Math.floor((firstSpan * target) / firstLogs)));
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it("treats viem's oversized-response error (it has no code) as a range to halve, not a failure to retry", function () {
+    const tooLarge = Object.assign(new Error("HTTP response body exceeded the size limit."), { name: "ResponseBodyTooLargeError" });
+    expect(classifyRpcError(new Error("HTTP request failed.", { cause: tooLarge }))).to.equal("range-too-large");
   });
 
   it("says the RPC is unreachable when nothing listens", async function () {

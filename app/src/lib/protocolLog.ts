@@ -1,6 +1,7 @@
 /**
  * The protocol's event log for the app: read with the shared client's bounded-range reader
- * (scripts/lib/fetch-logs.ts: ranges from the deploy block, retries, range halving), decoded into the
+ * (scripts/lib/fetch-logs.ts: ranges from the deploy block that adapt to the responses, retries of transient
+ * failures only, refused or oversized ranges halved at once), decoded into the
  * shared client's event type (scripts/lib/decode-events.ts), so the shared ledger rules take them as is.
  *
  * Why the app decodes with viem rather than with the shared decoder: the shared decoder uses ethers,
@@ -19,7 +20,8 @@ export type ProtocolEventName = EcoshareEvent["eventName"];
 export type EventOf<N extends ProtocolEventName> = Extract<EcoshareEvent, { eventName: N }>;
 
 export interface FetchProtocolEventsParameters {
-  transport: Eip1193Transport;
+  /** A viem client (or anything with its `request`): see {@link withoutViemRetries}. */
+  transport: ViemRequester;
   address: Address;
   fromBlock: bigint;
   toBlock: bigint;
@@ -29,7 +31,15 @@ export interface FetchProtocolEventsParameters {
 
 /** Every Ecoshare event in `[fromBlock, toBlock]`, decoded, in chain order. */
 export async function fetchProtocolEvents({ transport, address, fromBlock, toBlock, blockRange, onProgress }: FetchProtocolEventsParameters): Promise<EcoshareEvent[]> {
-  const logs = await fetchLogs({ transport: halvingOnLargeResponses(transport), address, fromBlock, toBlock, blockRange, onProgress });
+  const logs = await fetchLogs({
+    transport: withoutViemRetries(transport),
+    address,
+    fromBlock,
+    toBlock,
+    blockRange,
+    maxBlockRange: 1_000_000n,
+    onProgress,
+  });
   const events: EcoshareEvent[] = [];
   for (const log of logs) {
     const event = decodeProtocolLog(log);
@@ -38,31 +48,19 @@ export async function fetchProtocolEvents({ transport, address, fromBlock, toBlo
   return events;
 }
 
-/**
- * viem refuses HTTP responses above 10 MiB (ResponseBodyTooLargeError): a busy block range can exceed it.
- * Reword that refusal the way RPCs word a result-size limit, so the shared reader halves the range and
- * goes on instead of failing the whole read.
- */
-export function halvingOnLargeResponses(transport: Eip1193Transport): Eip1193Transport {
-  return {
-    async request(args) {
-      try {
-        return await transport.request(args);
-      } catch (error) {
-        if (args.method === "eth_getLogs" && isBodyTooLarge(error)) {
-          throw new Error("log response size exceeded the limit", { cause: error });
-        }
-        throw error;
-      }
-    },
-  };
+/** What the reader needs from a viem client: its `request`, which takes per-request retry options. */
+export interface ViemRequester {
+  request(args: { method: string; params?: readonly unknown[] }, options?: { retryCount?: number }): Promise<unknown>;
 }
 
-function isBodyTooLarge(error: unknown): boolean {
-  for (let e = error as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
-    if (e.name === "ResponseBodyTooLargeError") return true;
-  }
-  return false;
+/**
+ * A viem client's `request` with viem's own retries turned off: the shared reader decides what to retry.
+ * viem retries any error without a code (ResponseBodyTooLargeError among them) four times with back-off,
+ * so a range over its 10 MiB response limit cost seconds before it was halved; the shared reader halves
+ * such a range at once and retries only transient failures.
+ */
+export function withoutViemRetries(client: ViemRequester): Eip1193Transport {
+  return { request: (args) => client.request(args, { retryCount: 0 }) };
 }
 
 /** Turns a viem log (as `watchContractEvent` delivers it) into the shared client's raw log. */
