@@ -12,6 +12,7 @@ import { CliError, EXIT_AUDIT_FAILED } from "../cli/cli-error.js";
 import { cliAction } from "../cli/run-action.js";
 import type { Address } from "../lib/eip1193.js";
 import { parseMandates } from "../lib/mandate-file.js";
+import { ETH } from "../lib/protocol.js";
 import { duration, type FixedTerms, type Mandate, negotiate, percent } from "../lib/negotiator.js";
 
 interface NegotiateArgs {
@@ -86,6 +87,6 @@ export default cliAction<NegotiateArgs>(async (args) => {
   for (const [i, p] of t.parties.entries()) console.log(`  ${mandates[i]!.label ?? p.account}: ${percent(p.shareBps)} of the vendor pool`);
   console.log(`  referral fee ${percent(t.referralFeeBps)}, network fee ${percent(t.networkFeeBps)}`);
   console.log(`  holdback ${duration(t.holdbackPeriod)}${t.holdbackPeriod === 0 ? "" : ` (refunder ${t.refunder})`}`);
-  console.log(`  asset ${t.asset}, valid ${duration(Number(t.validUntil - t.validFrom))} from ${new Date(Number(t.validFrom) * 1000).toISOString()}`);
+  console.log(`  asset ${t.asset === ETH ? "ETH" : t.asset}, valid ${duration(Number(t.validUntil - t.validFrom))} from ${new Date(Number(t.validFrom) * 1000).toISOString()}`);
   return 0;
 });

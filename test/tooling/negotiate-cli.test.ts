@@ -25,6 +25,7 @@ describe("negotiate command", function () {
     expect(agreed.stdout).to.contain("Ben: 60% of the vendor pool");
     expect(agreed.stdout).to.contain("referral fee 5%, network fee 2%");
     expect(agreed.stdout).to.contain("holdback 8 days");
+    expect(agreed.stdout).to.contain("asset ETH, valid 180 days");
     expect(refused.code).to.equal(1);
     expect(refused.stdout).to.contain("The share floors Ana's 30%, Ben's 50% and Cy's 60% add up to 140%, more than 100%.");
     expect(refused.stdout).to.contain("Cy wants payments held at least 30 days, but Ana accepts at most 14 days.");
