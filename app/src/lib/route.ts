@@ -48,12 +48,5 @@ export function parseRoute(hash: string): Route {
   }
 }
 
-/** The shareable referral link to the checkout, crediting `referrer` on every line it may refer. */
-export function checkoutLink(origin: string, referrer: string, agreementIds: readonly bigint[] = []): string {
-  return `${origin}#/checkout?ref=${referrer}${agreementIds.length > 0 ? `&add=${agreementIds.join(",")}` : ""}`;
-}
-
-/** The shareable referral link to pay agreement `agreementId`, crediting `referrer`. */
-export function referralLink(origin: string, agreementId: bigint, referrer: string): string {
-  return `${origin}#/pay/${agreementId}?ref=${referrer}`;
-}
+// The links into these routes are written once in the shared client, beside the embed snippet that also hands them out.
+export { checkoutLink, referralLink } from "../../../scripts/lib/app-links.js";
