@@ -30,6 +30,8 @@ import { termsOf } from "../lib/terms";
 import { ProposeAgreementForm } from "./ProposeAgreementForm";
 import { AgreementPhaseBadge, PhaseBadge, useAgreementPhase } from "../components/PhaseBadge";
 import { ErrorBoundary } from "../components/ErrorBoundary";
+import { CopyButton } from "../components/CopyButton";
+import { ShareButton } from "../components/ShareDialog";
 import { paymentBlocker } from "../lib/agreementPhase";
 import { termsTextOf } from "../lib/termsText";
 import { NegotiationPanel } from "../components/Negotiation";
@@ -77,6 +79,7 @@ export function AgreementsPage({ route }: { route: Extract<Route, { page: "agree
 
 function AgreementList({ agreements }: { agreements: LedgerAgreement[] }) {
   const { labels } = useDeployment();
+  const { ledger } = useLedger();
   return (
     <ul className="cards">
       {agreements.map((a) => (
@@ -92,6 +95,7 @@ function AgreementList({ agreements }: { agreements: LedgerAgreement[] }) {
             {a.parties.map((p) => `${labels.get(p.account) ?? p.account.slice(0, 8)} ${formatBps(p.shareBps)}`).join(" · ")} · referral {formatBps(a.referralFeeBps)}
             {a.status === AgreementStatus.Pending ? ` · ${a.acceptedBy.length}/${a.parties.length} accepted` : ""}
           </p>
+          <ShareButton agreement={a} network={ledger?.networks.get(a.networkId)} />
         </li>
       ))}
     </ul>
@@ -334,7 +338,8 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
           <p>
             <a className="button" href={`#/pay/${a.id}`}>
               Pay this agreement
-            </a>
+            </a>{" "}
+            <ShareButton agreement={a} network={network} />
           </p>
           {me && myMembership?.status === MemberStatus.Active && a.referralFeeBps > 0 ? (
             <ReferralLink agreementId={a.id} referrer={me} />
@@ -381,22 +386,13 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
 
 function ReferralLink({ agreementId, referrer }: { agreementId: bigint; referrer: Address }) {
   const link = referralLink(`${window.location.origin}${window.location.pathname}`, agreementId, referrer);
-  const [copied, setCopied] = useState(false);
   return (
     <div className="referral">
       <label>
         My referral link
         <input readOnly value={link} onFocus={(e) => e.currentTarget.select()} data-testid="referral-link" />
       </label>
-      <button
-        type="button"
-        className="secondary"
-        onClick={() => {
-          void navigator.clipboard.writeText(link).then(() => setCopied(true));
-        }}
-      >
-        {copied ? "Copied" : "Copy link"}
-      </button>
+      <CopyButton text={link} what="link" />
     </div>
   );
 }
