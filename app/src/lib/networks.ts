@@ -53,9 +53,26 @@ function decodeDataJson(uri: string): Record<string, unknown> | undefined {
   }
 }
 
-/** The metadata URI the app writes: a small `data:` JSON document, readable with no server. */
-export function metadataURI(name: string, description = ""): string {
-  return `data:application/json,${encodeURIComponent(JSON.stringify(description ? { name, description } : { name }))}`;
+/** A network's co-branding in its metadata: a logo (image URL or data: URI) and brand colours. */
+export interface NetworkBrand {
+  logo?: string | undefined;
+  colors?: { accent?: string | undefined; background?: string | undefined } | undefined;
+}
+
+/**
+ * The metadata URI the app writes: a small `data:` JSON document, readable with no server. Check a brand
+ * with `checkNetworkProfile` (lib/networkProfile.ts) first: this writes what it is given.
+ */
+export function metadataURI(name: string, description = "", { logo, colors }: NetworkBrand = {}): string {
+  const accent = colors?.accent || undefined;
+  const background = colors?.background || undefined;
+  const json = {
+    name,
+    ...(description ? { description } : {}),
+    ...(logo ? { logo } : {}),
+    ...(accent || background ? { colors: { ...(accent ? { accent } : {}), ...(background ? { background } : {}) } } : {}),
+  };
+  return `data:application/json,${encodeURIComponent(JSON.stringify(json))}`;
 }
 
 /** "3 active members, 1 waiting", or "no members yet" for a network nobody has joined. */

@@ -13,10 +13,12 @@ import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";
 import { admissionRule, label, MEMBER_ROLES, MEMBER_STATUSES, MemberRole, MemberStatus, NETWORK_KINDS, NetworkKind } from "../lib/enums";
 import { formatBps } from "../lib/format";
-import { canAdmit, memberCountText, memberOf, memberProfiles, metadataURI, readMetadata } from "../lib/networks";
+import { canAdmit, memberCountText, memberOf, memberProfiles, metadataURI, readMetadata, type NetworkBrand } from "../lib/networks";
 import { NetworkVolume } from "../components/NetworkVolume";
 import { RiskFigures } from "../components/RiskFigures";
 import { percentToBps } from "../lib/termsForm";
+import { checkNetworkProfile, EMPTY_PROFILE, type NetworkProfileDraft } from "../lib/networkProfile";
+import { NetworkProfileFields } from "../components/NetworkProfileFields";
 
 export function NetworksPage({ networkId }: { networkId?: bigint | undefined }) {
   const { ledger, data, isPending, error } = useLedger();
@@ -62,8 +64,11 @@ function CreateNetworkForm() {
   const { address, ready } = useWalletReady();
   const constants = useContractConstants();
   const tx = useContractTransaction();
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
+  const [profile, setProfile] = useState<NetworkProfileDraft>(EMPTY_PROFILE);
+  const [touched, setTouched] = useState(false);
+  const checkedProfile = checkNetworkProfile(profile);
+  // The name's "required" error waits for a first edit; the others show as soon as they are typed.
+  const profileErrors = touched ? checkedProfile.errors : { ...checkedProfile.errors, name: undefined };
   const [kind, setKind] = useState<NetworkKind>(NetworkKind.VendorLed);
   const [fee, setFee] = useState("2");
   const [recipient, setRecipient] = useState("");
@@ -74,25 +79,26 @@ function CreateNetworkForm() {
   const recipientError = recipientValue && !isAddress(recipientValue) ? "Enter an address." : undefined;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!ready || feeError || recipientError || !name.trim() || feeBps === undefined) return;
+    setTouched(true);
+    if (!ready || feeError || recipientError || !checkedProfile.uri || feeBps === undefined) return;
     await tx.send({
       address: deployment.ecoshare,
       abi: ecoshareAbi,
       functionName: "createNetwork",
-      args: [kind, getAddress(recipientValue), feeBps, metadataURI(name.trim(), description.trim())],
+      args: [kind, getAddress(recipientValue), feeBps, checkedProfile.uri],
     });
   };
   return (
     <form className="panel" onSubmit={submit} aria-labelledby="create-network">
       <h2 id="create-network">Create a network</h2>
-      <label>
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="City Stay" />
-      </label>
-      <label>
-        Description
-        <input value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Hotels, airlines and agents of one city" />
-      </label>
+      <NetworkProfileFields
+        draft={profile}
+        errors={profileErrors}
+        onChange={(d) => {
+          setProfile(d);
+          setTouched(true);
+        }}
+      />
       <label>
         Kind
         <select value={kind} onChange={(e) => setKind(Number(e.target.value) as NetworkKind)}>
@@ -114,7 +120,7 @@ function CreateNetworkForm() {
         <input value={recipientValue} onChange={(e) => setRecipient(e.target.value)} placeholder="0x…" aria-invalid={Boolean(recipientError)} />
         {recipientError ? <small className="field-error">{recipientError}</small> : null}
       </label>
-      <button type="submit" disabled={!ready || tx.busy || Boolean(feeError || recipientError) || !name.trim()}>
+      <button type="submit" disabled={!ready || tx.busy || Boolean(feeError || recipientError) || !checkedProfile.uri}>
         Create network
       </button>
       {!address ? <p className="muted">Connect a wallet to create a network.</p> : null}
@@ -159,6 +165,7 @@ function NetworkDetail({ network, profiles }: { network: LedgerNetwork; profiles
         </dd>
       </dl>
 
+      {isOperator ? <EditNetworkProfile network={network} /> : null}
       {isOperator ? <NetworkVolume networkId={network.id} /> : null}
       <RiskFigures scope="network" subject={String(network.id)} title="Risk: payments, refunds and exposure" />
 
@@ -279,5 +286,40 @@ function NetworkDetail({ network, profiles }: { network: LedgerNetwork; profiles
       </div>
       <TxStatus state={tx.state} />
     </section>
+  );
+}
+
+/** The operator edits the network's profile and co-branding (`setNetworkMetadata`). */
+function EditNetworkProfile({ network }: { network: LedgerNetwork }) {
+  const { deployment } = useDeployment();
+  const { ready } = useWalletReady();
+  const tx = useContractTransaction();
+  const meta = readMetadata(network.metadataURI) as ReturnType<typeof readMetadata> & NetworkBrand;
+  const [profile, setProfile] = useState<NetworkProfileDraft>({
+    name: meta.name,
+    description: meta.description ?? "",
+    logo: meta.logo ?? "",
+    accent: meta.colors?.accent ?? "",
+    background: meta.colors?.background ?? "",
+  });
+  const checked = checkNetworkProfile(profile);
+  const unchanged = checked.uri === network.metadataURI;
+  return (
+    <details className="panel" data-testid="edit-network-profile">
+      <summary>Edit the network's profile and co-branding</summary>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!checked.uri || unchanged) return;
+          void tx.send({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "setNetworkMetadata", args: [network.id, checked.uri] });
+        }}
+      >
+        <NetworkProfileFields draft={profile} errors={checked.errors} onChange={setProfile} />
+        <button type="submit" disabled={!ready || tx.busy || !checked.uri || unchanged}>
+          Save the profile
+        </button>
+        <TxStatus state={tx.state} what="Profile update" />
+      </form>
+    </details>
   );
 }
