@@ -3,6 +3,7 @@ import { displayPath } from "../cli/display-path.js";
 import type { DemoAccount } from "../lib/demo-cast.js";
 import type { DeploymentRecord } from "../lib/deployment-record.js";
 import type { DemoApp } from "./app-hook.js";
+import type { PartnerSite } from "./partner-site.js";
 import type { SeedDemoReturnType } from "./seed.js";
 
 export type FormatWelcomeParameters = {
@@ -12,6 +13,8 @@ export type FormatWelcomeParameters = {
   accounts: readonly DemoAccount[];
   seed: SeedDemoReturnType;
   app: DemoApp | undefined;
+  /** The example partner site (the hotel's booking page), started with the app. */
+  partnerSite?: PartnerSite | undefined;
   /** The indexer's URL when `--indexer` started one. */
   indexerUrl?: string | undefined;
   seconds: number;
@@ -19,7 +22,7 @@ export type FormatWelcomeParameters = {
   recordsDir?: string;
 };
 
-export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app, seconds, recordsDir, indexerUrl }: FormatWelcomeParameters): string[] {
+export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app, partnerSite, seconds, recordsDir, indexerUrl }: FormatWelcomeParameters): string[] {
   const flags = [
     ...(new URL(rpcUrl).port === "8545" ? [] : [`--rpc-url ${rpcUrl}`]),
     ...(recordsDir === undefined ? [] : [`--records-dir ${displayPath(recordsDir)}`]),
@@ -33,6 +36,9 @@ export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app,
     app === undefined
       ? "  App          not started (ECOSHARE_DEMO_NO_APP=1): serve it with `npm run dev --prefix app`"
       : `  App          ${app.url}`,
+    ...(partnerSite === undefined
+      ? []
+      : [`  Partner site ${partnerSite.url}  (the Grand Plaza Hotel's booking page: the checkout embedded on another origin, the hotel's referral built in)`]),
     indexerUrl === undefined
       ? "  Indexer      not started: add --indexer to serve the ledger from indexer/ (Ponder)"
       : `  Indexer      ${indexerUrl}  (balances, earnings, payments; SQL over HTTP at /sql)`,

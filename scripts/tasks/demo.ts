@@ -1,7 +1,8 @@
 /**
  * `npm run demo [-- --port 8545 --app-port 5173 --indexer]`: one command from a fresh checkout to a living ecosystem. Starts a
  * local Hardhat node on 127.0.0.1, deploys the protocol and the demo stablecoin, seeds the City Stay
- * story, starts the web app (once it exists) and prints what a newcomer needs. With `--indexer` it also
+ * story, starts the web app and the example partner site (the hotel's booking page with the embedded
+ * checkout, on its own port) and prints what a newcomer needs. With `--indexer` it also
  * starts the indexer (indexer/, on PGlite) and prints its URL. Ctrl-C stops it all.
  */
 import path from "node:path";
@@ -13,10 +14,11 @@ import { cliAction } from "../cli/run-action.js";
 import { deployProtocol } from "../deploy/deploy-protocol.js";
 import { startDemoApp, type DemoApp } from "../demo/app-hook.js";
 import { startDemoIndexer } from "../demo/indexer-hook.js";
+import { startPartnerSite, type PartnerSite } from "../demo/partner-site.js";
 import { assertPortFree, parsePort, startLocalNode } from "../demo/local-node.js";
 import { seedDemo } from "../demo/seed.js";
 import { formatWelcome } from "../demo/welcome.js";
-import { demoAccounts } from "../lib/demo-cast.js";
+import { demoAccount, demoAccounts } from "../lib/demo-cast.js";
 import { DEFAULT_RECORDS_DIR, describeRecord } from "../lib/deployment-record-file.js";
 import { rpcRequest } from "../lib/rpc.js";
 
@@ -109,10 +111,17 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, in
     }
     const app: DemoApp | undefined = await startDemoApp({ rpcUrl: node.url, chainId, record, recordPath, accounts, port: appPortNumber });
     if (app !== undefined) cleanups.push(() => app.stop());
+    // The hotel's booking page embeds the app's checkout, so it needs the app; on its own origin, as a partner's site.
+    let partnerSite: PartnerSite | undefined;
+    if (app !== undefined) {
+      const site = await startPartnerSite({ appUrl: app.url, rpcUrl: node.url, chainId, contract: ecoshare, agreements: seed.agreements, referrer: demoAccount(accounts, "hotel").address });
+      cleanups.push(() => site.stop());
+      partnerSite = site;
+    }
 
     const seconds = (performance.now() - started) / 1000;
     const customRecords = records === path.resolve(hre.config.paths.root, DEFAULT_RECORDS_DIR) ? {} : { recordsDir: records };
-    for (const line of formatWelcome({ rpcUrl: node.url, record, recordPath, accounts, seed, app, seconds, indexerUrl, ...customRecords })) console.log(line);
+    for (const line of formatWelcome({ rpcUrl: node.url, record, recordPath, accounts, seed, app, partnerSite, seconds, indexerUrl, ...customRecords })) console.log(line);
     ready = true;
     await stopped;
     console.log("\nStopping the demo…");

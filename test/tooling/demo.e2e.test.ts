@@ -12,6 +12,8 @@ import hre from "hardhat";
 
 import { createHttpTransport } from "../../scripts/lib/http-transport.js";
 import { readDeploymentRecord } from "../../scripts/lib/deployment-record-file.js";
+import { bookingSnippet } from "../../scripts/demo/partner-site.js";
+import { demoAccount, demoAccounts } from "../../scripts/lib/demo-cast.js";
 import { rpcRequest } from "../../scripts/lib/rpc.js";
 import type { Hex } from "../../scripts/lib/eip1193.js";
 import { sharedCheckout } from "./helpers/checkout.js";
@@ -102,6 +104,32 @@ describe("npm run demo (end to end)", function () {
     expect(((await record.json()) as { chainId: number }).chainId).to.equal(31337);
   });
 
+  /** The partner site's URL, from the demo's "Partner site" line. */
+  function partnerSiteUrl(): string {
+    return output.match(/Partner site\s+(http:\/\/127\.0\.0\.1:\d+\/)/)?.[1] ?? "";
+  }
+
+  it("serves the hotel's booking page on another origin, its checkout pointed at the demo's deployment and the app", async function () {
+    expect(partnerSiteUrl(), output).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(new URL(partnerSiteUrl()).origin).to.not.equal(new URL(appUrl()).origin);
+    const page = await fetch(partnerSiteUrl());
+    expect(page.status).to.equal(200);
+    expect(page.headers.get("content-security-policy")).to.include("default-src 'none'");
+    const record = await readDeploymentRecord({ dir: recordsDir, chainId: 31337 });
+    const accounts = demoAccounts();
+    expect(await page.text()).to.include(
+      bookingSnippet({
+        appUrl: appUrl(),
+        rpcUrl: `http://127.0.0.1:${port}`,
+        chainId: 31337,
+        contract: record.contracts.Ecoshare!.address,
+        // The seed's agreements, in its order: the room, the dinner and the city event follow the first four.
+        agreements: { room: 5n, dinner: 6n, cityEvent: 7n },
+        referrer: demoAccount(accounts, "hotel").address,
+      }).html.replace(/^/gm, "          "),
+    );
+  });
+
   it("passes the audit run against it, and writes the ledger", async function () {
     const result = await runHardhat(["audit", "--rpc-url", `http://127.0.0.1:${port}`, "--records-dir", recordsDir, "--out", outDir]);
     expect(result.code, result.stdout + result.stderr).to.equal(0);
@@ -156,6 +184,7 @@ describe("npm run demo (end to end)", function () {
     expect(output).to.include("Demo stopped.");
     expect(await isListening(port)).to.equal(false);
     expect(await isListening(Number(new URL(appUrl()).port))).to.equal(false);
+    expect(await isListening(Number(new URL(partnerSiteUrl()).port))).to.equal(false);
     // Nothing of the group is left (orphans are reaped by init within moments).
     expect(await groupGone(demo!.pid!), `still running: ${groupMembers(demo!.pid!)}`).to.equal(true);
   });
