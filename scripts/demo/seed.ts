@@ -158,7 +158,8 @@ export async function seedDemo({
   let members = 0;
   for (const net of demoCast.networks) {
     const operator = who(net.operator);
-    const metadata = dataUri({ name: net.name, description: net.description });
+    // City Stay's co-branding (logo and colours), which the embedded checkout shows.
+    const metadata = dataUri({ name: net.name, description: net.description, ...("brand" in net ? net.brand : {}) });
     await chain.send(call(operator, "createNetwork", [NetworkKind[net.kind as keyof typeof NetworkKind], who(net.feeRecipient).address, net.feeBps, metadata]));
     const networkId = await read<bigint>("networkCount");
     networks[net.key] = networkId;
@@ -600,7 +601,7 @@ function mutableTypes(types: Record<string, readonly TypedDataField[]>): Record<
 }
 
 /** Metadata published inline: a `data:` URI with a small JSON document the app can show. */
-function dataUri(content: Record<string, string>): string {
+function dataUri(content: Record<string, unknown>): string {
   return `data:application/json,${encodeURIComponent(JSON.stringify(content))}`;
 }
 
