@@ -17,6 +17,8 @@ export interface Stack {
   rpcUrl: string;
   appUrl: string;
   recordsDir: string;
+  /** The demo's example partner site (the hotel's booking page), embedding this app's checkout. */
+  partnerSiteUrl: string;
   stop(): Promise<void>;
 }
 
@@ -83,14 +85,17 @@ export async function startStack({ demoArgs = [] }: StartStackParameters = {}): 
   const recordsDir = join(runDir, "records");
   mkdirSync(recordsDir, { recursive: true });
   const env = { ...process.env, CI: "true", HARDHAT_DISABLE_TELEMETRY: "true", ECOSHARE_DEMO_NO_APP: "1" };
+  const appUrl = `http://127.0.0.1:${appPort}/`;
   const demo = start("npx", ["hardhat", "demo", "--port", String(rpcPort), "--records-dir", recordsDir, ...demoArgs], {
     cwd: ROOT_DIR,
-    env,
+    // The demo serves its partner site against the app this stack starts.
+    env: { ...env, ECOSHARE_DEMO_APP_URL: appUrl },
     ready: /demo is ready/i,
     name: "The demo (npx hardhat demo)",
     timeoutMs: 240_000,
   });
   await demo.ready;
+  const partnerSiteUrl = /Partner site\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(demo.output())?.[1] ?? "";
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
   const viteProcess = start(join(APP_DIR, "node_modules", ".bin", "vite"), ["--port", String(appPort), "--strictPort", "--host", "127.0.0.1"], {
     cwd: APP_DIR,
@@ -108,8 +113,9 @@ export async function startStack({ demoArgs = [] }: StartStackParameters = {}): 
   }
   return {
     rpcUrl,
-    appUrl: `http://127.0.0.1:${appPort}/`,
+    appUrl,
     recordsDir,
+    partnerSiteUrl,
     async stop() {
       await Promise.all([stopProcess(vite), stopProcess(demo.child)]);
       rmSync(runDir, { recursive: true, force: true });

@@ -27,7 +27,7 @@ const ASSETS: Record<string, string> = {
 };
 
 /** The first port tried, then the next free ones (the app takes 5173 and up). */
-export const PARTNER_SITE_PORT = 5180;
+export const PARTNER_SITE_PORT = 5190;
 
 /** The booking's reference, shown on the page and sent with the order. */
 export const BOOKING_ORDER_REF = "CS-2026-0142";

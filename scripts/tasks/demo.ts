@@ -111,10 +111,12 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, in
     }
     const app: DemoApp | undefined = await startDemoApp({ rpcUrl: node.url, chainId, record, recordPath, accounts, port: appPortNumber });
     if (app !== undefined) cleanups.push(() => app.stop());
-    // The hotel's booking page embeds the app's checkout, so it needs the app; on its own origin, as a partner's site.
+    // The hotel's booking page embeds the app's checkout, so it needs the app (or, with ECOSHARE_DEMO_NO_APP=1,
+    // the URL of the app served elsewhere: ECOSHARE_DEMO_APP_URL); on its own origin, as a partner's site.
+    const partnerAppUrl = app?.url ?? process.env.ECOSHARE_DEMO_APP_URL;
     let partnerSite: PartnerSite | undefined;
-    if (app !== undefined) {
-      const site = await startPartnerSite({ appUrl: app.url, rpcUrl: node.url, chainId, contract: ecoshare, agreements: seed.agreements, referrer: demoAccount(accounts, "hotel").address });
+    if (partnerAppUrl) {
+      const site = await startPartnerSite({ appUrl: partnerAppUrl, rpcUrl: node.url, chainId, contract: ecoshare, agreements: seed.agreements, referrer: demoAccount(accounts, "hotel").address });
       cleanups.push(() => site.stop());
       partnerSite = site;
     }
