@@ -98,7 +98,14 @@ describe("<ShareDialog />", () => {
     const copied = await navigator.clipboard.readText();
     expect(copied).toBe((screen.getByTestId("share-snippet") as HTMLTextAreaElement).value);
     expect(copied).toContain(`<script type="module" src="${window.location.origin}/embed/ecoshare-checkout.js"></script>`);
-    expect(screen.getByTestId("share-preview")).toBeTruthy();
+    // The live preview: the element's script loaded once, as the snippet's, and the element with the snippet's attributes.
+    const preview = screen.getByTestId("share-preview").querySelector(EMBED_ELEMENT)!;
+    expect(Object.fromEntries([...preview.attributes].map((a) => [a.name, a.value]))).toEqual(snippetAttributes());
+    expect([...document.querySelectorAll("script")].map((s) => [s.type, s.src])).toEqual([["module", `${window.location.origin}/embed/ecoshare-checkout.js`]]);
+    await user.click(screen.getByLabelText("A fixed amount"));
+    await user.type(screen.getByLabelText("Amount"), "0.3");
+    expect(screen.getByTestId("share-preview").querySelector(EMBED_ELEMENT)!.getAttribute("amount")).toBe("0.3");
+    expect(document.querySelectorAll("script")).toHaveLength(1);
   });
 
   it("writes a fixed amount, bounds and the order reference into the snippet", async () => {

@@ -7,7 +7,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { useConfig } from "wagmi";
 
 import type { LedgerAgreement, LedgerNetwork } from "../../../scripts/lib/ledger.js";
-import { embedSnippet } from "../../../scripts/lib/embed-snippet.js";
+import { EMBED_ELEMENT, embedSnippet } from "../../../scripts/lib/embed-snippet.js";
 import { useAssetInfo } from "../hooks/useAssetInfo";
 import { useDeployment } from "../hooks/useDeployment";
 import { paymentBlocker, type AgreementPhase } from "../lib/agreementPhase";
@@ -157,9 +157,7 @@ export function ShareDialog({ agreement: a, network, phase, onClose }: ShareDial
             <textarea readOnly rows={Math.min(12, snippet.html.split("\n").length)} value={snippet.html} aria-label="Embed snippet" data-testid="share-snippet" />
             <CopyButton text={snippet.html} what="snippet" />
             <h3>Preview</h3>
-            <div className="share-preview" data-testid="share-preview">
-              <p className="muted">The live checkout appears here once this app serves the checkout element.</p>
-            </div>
+            <CheckoutPreview scriptUrl={snippet.scriptUrl} attributes={snippet.attributes} />
           </>
         ) : asset.data ? (
           <p className="muted" data-testid="share-fix">
@@ -169,4 +167,62 @@ export function ShareDialog({ agreement: a, network, phase, onClose }: ShareDial
       </div>
     </div>
   );
+}
+
+/**
+ * The checkout as a partner's page shows it: the element's script loaded once from this app, as the
+ * snippet's `<script>` does, and the element created with the snippet's attributes (a new one whenever they
+ * change). Attributes rather than React props, so the element reads exactly what the snippet says.
+ */
+function CheckoutPreview({ scriptUrl, attributes }: { scriptUrl: string; attributes: [string, string][] }) {
+  const slot = useRef<HTMLDivElement>(null);
+  const script = useEmbedScript(scriptUrl);
+  const key = JSON.stringify(attributes);
+  useEffect(() => {
+    const element = document.createElement(EMBED_ELEMENT);
+    for (const [name, value] of JSON.parse(key) as [string, string][]) element.setAttribute(name, value);
+    slot.current?.replaceChildren(element);
+    return () => element.remove();
+  }, [key]);
+  return (
+    <div className="share-preview" data-testid="share-preview" data-preview={script}>
+      {script === "failed" ? (
+        <p className="notice notice-error">
+          The checkout could not be loaded from {scriptUrl}, so there is no preview: the snippet would not work on a partner's page either until this app
+          serves it.
+        </p>
+      ) : script === "loading" ? (
+        <p className="loading">Loading the checkout…</p>
+      ) : null}
+      <div ref={slot} />
+    </div>
+  );
+}
+
+/** Loads the element's module script once per page (as a host page does), and tells whether it defined the element. */
+function useEmbedScript(scriptUrl: string): "loading" | "ready" | "failed" {
+  const [state, setState] = useState<"loading" | "ready" | "failed">(() => (customElements.get(EMBED_ELEMENT) ? "ready" : "loading"));
+  useEffect(() => {
+    if (customElements.get(EMBED_ELEMENT)) return setState("ready");
+    let script = [...document.querySelectorAll("script")].find((s) => s.src === scriptUrl);
+    // A module that failed to load stays failed for this page (the browser keeps the failure): say so at once.
+    if (script?.dataset.state === "failed") return setState("failed");
+    if (!script) {
+      const added = document.createElement("script");
+      added.type = "module";
+      added.src = scriptUrl;
+      added.addEventListener("error", () => (added.dataset.state = "failed"));
+      document.head.append(added);
+      script = added;
+    }
+    let live = true;
+    const failed = () => live && setState("failed");
+    script.addEventListener("error", failed);
+    void customElements.whenDefined(EMBED_ELEMENT).then(() => live && setState("ready"));
+    return () => {
+      live = false;
+      script.removeEventListener("error", failed);
+    };
+  }, [scriptUrl]);
+  return state;
 }
