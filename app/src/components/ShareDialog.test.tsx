@@ -8,6 +8,7 @@ import { mock } from "wagmi/connectors";
 import { describe, expect, it } from "vitest";
 
 import { EMBED_ELEMENT } from "../../../scripts/lib/embed-snippet.js";
+import type { AgreementPhase } from "../lib/agreementPhase";
 import { MemberRole } from "../lib/enums";
 import { AIRLINE, build, eventFactory, HOTEL, terms } from "../lib/issue13.fixtures";
 import { metadataURI } from "../lib/networks";
@@ -38,7 +39,7 @@ const ledger = build([
 ]);
 
 /** The dialog for agreement `id`, with `account` connected through wagmi's mock wallet (or no wallet). */
-async function open(id: bigint, account?: `0x${string}`) {
+async function open(id: bigint, account?: `0x${string}`, phase: AgreementPhase = "active") {
   const transport = custom({
     async request({ method }) {
       if (method === "eth_chainId") return "0x7a69";
@@ -46,7 +47,7 @@ async function open(id: bigint, account?: `0x${string}`) {
     },
   });
   const { config } = renderWithApp(
-    <ShareDialog agreement={ledger.agreements.get(id)!} network={ledger.networks.get(1n)} phase="active" onClose={() => undefined} />,
+    <ShareDialog agreement={ledger.agreements.get(id)!} network={ledger.networks.get(1n)} phase={phase} onClose={() => undefined} />,
     { chain, connectors: account ? [mock({ accounts: [account] })] : [], transport },
   );
   if (account) await act(() => connect(config, { connector: config.connectors[0]! }));
@@ -174,5 +175,12 @@ describe("<ShareDialog />", () => {
     await open(3n);
     expect((await screen.findByTestId("share-standing")).textContent).toMatch(/^Connect a wallet to put your referral in the link and the snippet\./);
     expect(snippetAttributes().referrer).toBeUndefined();
+  });
+
+  it("warns that an agreement which takes no payment now would refuse what is shared", async () => {
+    await open(3n, AGENT, "pending");
+    expect((await screen.findByText(/^Agreement #3 is not active yet/)).textContent).toBe(
+      "Agreement #3 is not active yet: it takes payments once every party has accepted it. A payment through a link or button shared now would be refused.",
+    );
   });
 });

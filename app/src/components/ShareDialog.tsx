@@ -113,7 +113,7 @@ export function ShareDialog({ agreement: a, network, phase, onClose }: ShareDial
           </button>
         </div>
         <p className="muted">{termsTextOf(a.termsURI).shown}</p>
-        {blocker ? <p className="notice notice-pending">{blocker} A link or button shared now would be refused until it does.</p> : null}
+        {blocker ? <p className="notice notice-pending">{blocker} A payment through a link or button shared now would be refused.</p> : null}
         {standing.note ? (
           <p className="notice" data-testid="share-standing">
             {standing.note}
