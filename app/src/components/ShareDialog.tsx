@@ -15,23 +15,8 @@ import { readMetadata } from "../lib/networks";
 import { checkShareDraft, referralStanding, type ShareDraft, type ShareField } from "../lib/shareDraft";
 import { termsTextOf } from "../lib/termsText";
 import { useWalletReady } from "./ChainGuard";
-import { useAgreementPhase } from "./PhaseBadge";
 import { CopyButton } from "./CopyButton";
 import { QrCode } from "./QrCode";
-
-/** The "Share" button of an agreement, opening its dialog. */
-export function ShareButton({ agreement, network }: { agreement: LedgerAgreement; network: LedgerNetwork | undefined }) {
-  const [open, setOpen] = useState(false);
-  const phase = useAgreementPhase(agreement);
-  return (
-    <>
-      <button type="button" className="secondary" onClick={() => setOpen(true)} aria-haspopup="dialog">
-        Share
-      </button>
-      {open ? <ShareDialog agreement={agreement} network={network} phase={phase} onClose={() => setOpen(false)} /> : null}
-    </>
-  );
-}
 
 /** The app's own base URL: the link and the script point back here. */
 function appBaseUrl(): string {

@@ -31,7 +31,7 @@ import { ProposeAgreementForm } from "./ProposeAgreementForm";
 import { AgreementPhaseBadge, PhaseBadge, useAgreementPhase } from "../components/PhaseBadge";
 import { ErrorBoundary } from "../components/ErrorBoundary";
 import { CopyButton } from "../components/CopyButton";
-import { ShareButton } from "../components/ShareDialog";
+import { ShareButton } from "../components/ShareButton";
 import { paymentBlocker } from "../lib/agreementPhase";
 import { termsTextOf } from "../lib/termsText";
 import { NegotiationPanel } from "../components/Negotiation";
