@@ -2,11 +2,10 @@
  * EIP-2612 permits: whether a token supports them (it publishes an ERC-5267 domain and `nonces`), and a
  * signed permit for the Ecoshare contract to take `value`, so a token payment is one transaction.
  */
-import { erc20Abi, parseAbi, parseSignature, type Address, type Hex } from "viem";
-import { readContract, signTypedData } from "wagmi/actions";
+import { erc20Abi, parseAbi, parseSignature, type Address, type Hex, type PublicClient } from "viem";
 
 import { domainFromErc5267, permitTypes } from "../../../scripts/lib/eip712.js";
-import type { AppConfig } from "../wagmi/config";
+import type { ActionClients } from "./clients";
 
 const permitAbi = parseAbi([
   "function nonces(address owner) view returns (uint256)",
@@ -14,12 +13,12 @@ const permitAbi = parseAbi([
   "function DOMAIN_SEPARATOR() view returns (bytes32)",
 ]);
 
-export async function supportsPermit(config: AppConfig, token: Address, owner: Address): Promise<boolean> {
+export async function supportsPermit(publicClient: PublicClient, token: Address, owner: Address): Promise<boolean> {
   try {
     await Promise.all([
-      readContract(config, { address: token, abi: permitAbi, functionName: "nonces", args: [owner] }),
-      readContract(config, { address: token, abi: permitAbi, functionName: "eip712Domain" }),
-      readContract(config, { address: token, abi: permitAbi, functionName: "DOMAIN_SEPARATOR" }),
+      publicClient.readContract({ address: token, abi: permitAbi, functionName: "nonces", args: [owner] }),
+      publicClient.readContract({ address: token, abi: permitAbi, functionName: "eip712Domain" }),
+      publicClient.readContract({ address: token, abi: permitAbi, functionName: "DOMAIN_SEPARATOR" }),
     ]);
     return true;
   } catch {
@@ -35,16 +34,16 @@ export interface SignedPermit {
 }
 
 export async function signPermit(
-  config: AppConfig,
+  { publicClient, walletClient }: ActionClients,
   { token, owner, spender, value, deadline }: { token: Address; owner: Address; spender: Address; value: bigint; deadline: bigint },
 ): Promise<SignedPermit> {
   const [fields, nonce] = await Promise.all([
-    readContract(config, { address: token, abi: permitAbi, functionName: "eip712Domain" }),
-    readContract(config, { address: token, abi: permitAbi, functionName: "nonces", args: [owner] }),
+    publicClient.readContract({ address: token, abi: permitAbi, functionName: "eip712Domain" }),
+    publicClient.readContract({ address: token, abi: permitAbi, functionName: "nonces", args: [owner] }),
   ]);
   const domain = domainFromErc5267(fields);
-  const signature = await signTypedData(config, {
-    account: owner,
+  const signature = await walletClient.signTypedData({
+    account: walletClient.account,
     domain: { ...domain, chainId: Number(domain.chainId) },
     types: permitTypes,
     primaryType: "Permit",

@@ -7,6 +7,7 @@ import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { openEntitlement, splitPayment } from "../../../scripts/lib/split-math.js";
 import { paymentWrite } from "../actions/payAgreement";
 import { signPermit, supportsPermit } from "../actions/signPermit";
+import { wagmiClients, wagmiPublicClient } from "../actions/wagmiClients";
 import { RiskFigures } from "../components/RiskFigures";
 import { AddressView } from "../components/AddressView";
 import { useWalletReady } from "../components/ChainGuard";
@@ -121,7 +122,7 @@ function Checkout({
   const permit = useQuery({
     queryKey: ["permit", a.asset, address],
     enabled: Boolean(address) && !native,
-    queryFn: () => supportsPermit(config, a.asset, address!),
+    queryFn: () => supportsPermit(wagmiPublicClient(config), a.asset, address!),
     staleTime: Number.POSITIVE_INFINITY,
   });
   const held = native ? balance.data?.value : (tokenBalance.data as bigint | undefined);
@@ -141,7 +142,7 @@ function Checkout({
     let write = paymentWrite(base);
     if (!native && permit.data) {
       try {
-        const signed = await signPermit(config, {
+        const signed = await signPermit(await wagmiClients(config), {
           token: a.asset,
           owner: address,
           spender: deployment.ecoshare,
