@@ -5,10 +5,12 @@
  * approvals the caller sends first.
  */
 import { erc20Abi, type Address } from "viem";
+import { getBalance, readContract } from "viem/actions";
 
 import { fundsProblem, GAS_RESERVE_WEI } from "../lib/paymentChecks";
 import { tokenStep, type TokenStep } from "../lib/order";
 import type { ActionClients } from "./clients";
+import { isUnsupportedMethod } from "./sendBatchedCalls";
 import { signPermit, supportsPermit } from "./signPermit";
 
 /** IReferralPayments.TokenPermit, as viem encodes it. */
@@ -51,28 +53,35 @@ export async function prepareOrderTokens(clients: ActionClients, p: PrepareOrder
   const { publicClient } = clients;
   // The same balance checks as the Pay page (lib/paymentChecks.ts): ETH keeps a reserve for gas.
   if (p.value > 0n) {
-    const balance = await publicClient.getBalance({ address: p.owner });
+    const balance = await getBalance(publicClient, { address: p.owner });
     const problem = fundsProblem({ amount: p.value, held: balance, info: ETH, gasReserve: GAS_RESERVE_WEI });
     if (problem) throw new InsufficientFundsError(problem);
   }
   const facts = await Promise.all(
     p.pulls.map(async (pull) => {
       const [balance, allowance, permit] = await Promise.all([
-        publicClient.readContract({ address: pull.token, abi: erc20Abi, functionName: "balanceOf", args: [p.owner] }),
-        publicClient.readContract({ address: pull.token, abi: erc20Abi, functionName: "allowance", args: [p.owner, p.spender] }),
+        readContract(publicClient, { address: pull.token, abi: erc20Abi, functionName: "balanceOf", args: [p.owner] }),
+        readContract(publicClient, { address: pull.token, abi: erc20Abi, functionName: "allowance", args: [p.owner, p.spender] }),
         supportsPermit(publicClient, pull.token, p.owner),
       ]);
       const problem = fundsProblem({ amount: pull.amount, held: balance, info: pull });
       if (problem) throw new InsufficientFundsError(problem);
-      return { pull, step: tokenStep({ amount: pull.amount, allowance, permit }) };
+      return { pull, step: tokenStep({ amount: pull.amount, allowance, permit }) as TokenStep };
     }),
   );
   const permits: TokenPermit[] = [];
   // One signature at a time: a wallet shows one request at once.
-  for (const { pull, step } of facts) {
-    if (step !== "permit") continue;
-    const signed = await signPermit(clients, { token: pull.token, owner: p.owner, spender: p.spender, value: pull.amount, deadline: p.deadline });
-    permits.push({ token: pull.token, value: pull.amount, deadline: signed.deadline, v: signed.v, r: signed.r, s: signed.s });
+  for (const fact of facts) {
+    if (fact.step !== "permit") continue;
+    const { pull } = fact;
+    try {
+      const signed = await signPermit(clients, { token: pull.token, owner: p.owner, spender: p.spender, value: pull.amount, deadline: p.deadline });
+      permits.push({ token: pull.token, value: pull.amount, deadline: signed.deadline, v: signed.v, r: signed.r, s: signed.s });
+    } catch (error) {
+      // A wallet that cannot sign typed data (no eth_signTypedData_v4) can still approve first.
+      if (!isUnsupportedMethod(error)) throw error;
+      fact.step = "approve";
+    }
   }
   return {
     permits,

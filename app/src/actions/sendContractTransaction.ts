@@ -3,6 +3,7 @@
  * is stopped before the wallet asks anything, and the caller hears of each step.
  */
 import type { Abi, Address, Hash, TransactionReceipt } from "viem";
+import { simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
 
 import type { ActionClients } from "./clients";
 
@@ -27,11 +28,11 @@ export async function sendContractTransaction(
   { onPhase }: SendContractTransactionHooks = {},
 ): Promise<TransactionReceipt> {
   onPhase?.("simulating");
-  const { request } = await publicClient.simulateContract({ ...parameters, account: walletClient.account } as never);
+  const { request } = await simulateContract(publicClient, { ...parameters, account: walletClient.account } as never);
   onPhase?.("awaiting-wallet");
-  const hash = await walletClient.writeContract(request as never);
+  const hash = await writeContract(walletClient, request as never);
   onPhase?.("pending", hash);
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  const receipt = await waitForTransactionReceipt(publicClient, { hash });
   if (receipt.status !== "success") {
     throw new Error(`The transaction ${hash} was mined but reverted.`);
   }

@@ -1,13 +1,12 @@
 /** The app's thin adapter from its wagmi config to the viem clients the wallet actions take. */
-import type { PublicClient } from "viem";
 import { getPublicClient, getWalletClient } from "wagmi/actions";
 
 import type { AppConfig } from "../wagmi/config";
-import type { ActionClients } from "./clients";
+import type { ActionClients, ReadClient } from "./clients";
 
 /** The config's public client, for reads only (no wallet needed). */
-export function wagmiPublicClient(config: AppConfig): PublicClient {
-  return getPublicClient(config) as unknown as PublicClient;
+export function wagmiPublicClient(config: AppConfig): ReadClient {
+  return getPublicClient(config) as unknown as ReadClient;
 }
 
 /** The config's public client and the connected wallet's client; rejects when no wallet is connected. */
