@@ -3,7 +3,9 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import react from "@vitejs/plugin-react";
-import { defineConfig, type Plugin } from "vite";
+import { build, defineConfig, type Plugin, type Rolldown } from "vite";
+
+import { EMBED_FILE } from "./vite.embed.config";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
@@ -51,9 +53,60 @@ function deploymentRecords(): Plugin {
   };
 }
 
+/**
+ * Serves the embeddable checkout at `/embed/ecoshare-checkout.js` from the dev and preview servers, so the demo's
+ * partner page (another origin) loads it from the app's origin as a partner's page would. The dev server builds
+ * it with vite.embed.config.ts on first request (the real bundle, not source modules) and again after a
+ * source file changes. Any origin may load it (CORS `*`): it is public code, and a module script from another
+ * origin needs the header.
+ */
+function embeddedCheckout(): Plugin {
+  const path = `/embed/${EMBED_FILE}`;
+  let bundle: Promise<string> | undefined;
+  const buildBundle = async () => {
+    const output = (await build({ configFile: resolve(here, "vite.embed.config.ts"), build: { write: false }, logLevel: "warn" })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
+    const chunk = (Array.isArray(output) ? output[0]! : output).output.find((o) => o.type === "chunk" && o.fileName === EMBED_FILE);
+    if (!chunk || chunk.type !== "chunk") throw new Error(`The embed build produced no ${EMBED_FILE}.`);
+    return chunk.code;
+  };
+  const send = (res: any, status: number, type: string, body: string) => {
+    res.statusCode = status;
+    res.setHeader("content-type", type);
+    res.setHeader("access-control-allow-origin", "*");
+    res.setHeader("cache-control", "no-store");
+    res.end(body);
+  };
+  return {
+    name: "ecoshare-embedded-checkout",
+    configureServer(server) {
+      server.watcher.on("change", (file) => {
+        if (file.startsWith(resolve(here, "src")) || file.startsWith(resolve(here, "../scripts/lib"))) bundle = undefined;
+      });
+      server.middlewares.use((req, res, next) => {
+        if ((req.url ?? "").split("?")[0] !== path) return next();
+        bundle ??= buildBundle();
+        bundle.then(
+          (code) => send(res, 200, "text/javascript; charset=utf-8", code),
+          (error: unknown) => {
+            bundle = undefined;
+            send(res, 500, "text/plain; charset=utf-8", `The embedded checkout failed to build: ${String(error)}`);
+          },
+        );
+      });
+    },
+    configurePreviewServer(server) {
+      // The built file sits in dist/embed/; the preview server only needs the CORS header for other origins.
+      server.middlewares.use((req, res, next) => {
+        if ((req.url ?? "").split("?")[0] === path) res.setHeader("access-control-allow-origin", "*");
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
   base: "./",
-  plugins: [react(), deploymentRecords()],
+  plugins: [react(), deploymentRecords(), embeddedCheckout()],
   server: { host: "127.0.0.1", fs: { allow: [resolve(here, "..")] } },
   preview: { host: "127.0.0.1" },
   build: { target: "es2022", sourcemap: false },

@@ -5,11 +5,12 @@
  * approvals the caller sends first.
  */
 import { erc20Abi, type Address } from "viem";
-import { getBalance, readContract } from "wagmi/actions";
+import { getBalance, readContract } from "viem/actions";
 
 import { fundsProblem, GAS_RESERVE_WEI } from "../lib/paymentChecks";
 import { tokenStep, type TokenStep } from "../lib/order";
-import type { AppConfig } from "../wagmi/config";
+import type { ActionClients } from "./clients";
+import { isUnsupportedMethod } from "./sendBatchedCalls";
 import { signPermit, supportsPermit } from "./signPermit";
 
 /** IReferralPayments.TokenPermit, as viem encodes it. */
@@ -48,31 +49,39 @@ export class InsufficientFundsError extends Error {
   override name = "InsufficientFundsError";
 }
 
-export async function prepareOrderTokens(config: AppConfig, p: PrepareOrderTokensParameters): Promise<PrepareOrderTokensReturnType> {
+export async function prepareOrderTokens(clients: ActionClients, p: PrepareOrderTokensParameters): Promise<PrepareOrderTokensReturnType> {
+  const { publicClient } = clients;
   // The same balance checks as the Pay page (lib/paymentChecks.ts): ETH keeps a reserve for gas.
   if (p.value > 0n) {
-    const { value: balance } = await getBalance(config, { address: p.owner });
+    const balance = await getBalance(publicClient, { address: p.owner });
     const problem = fundsProblem({ amount: p.value, held: balance, info: ETH, gasReserve: GAS_RESERVE_WEI });
     if (problem) throw new InsufficientFundsError(problem);
   }
   const facts = await Promise.all(
     p.pulls.map(async (pull) => {
       const [balance, allowance, permit] = await Promise.all([
-        readContract(config, { address: pull.token, abi: erc20Abi, functionName: "balanceOf", args: [p.owner] }),
-        readContract(config, { address: pull.token, abi: erc20Abi, functionName: "allowance", args: [p.owner, p.spender] }),
-        supportsPermit(config, pull.token, p.owner),
+        readContract(publicClient, { address: pull.token, abi: erc20Abi, functionName: "balanceOf", args: [p.owner] }),
+        readContract(publicClient, { address: pull.token, abi: erc20Abi, functionName: "allowance", args: [p.owner, p.spender] }),
+        supportsPermit(publicClient, pull.token, p.owner),
       ]);
       const problem = fundsProblem({ amount: pull.amount, held: balance, info: pull });
       if (problem) throw new InsufficientFundsError(problem);
-      return { pull, step: tokenStep({ amount: pull.amount, allowance, permit }) };
+      return { pull, step: tokenStep({ amount: pull.amount, allowance, permit }) as TokenStep };
     }),
   );
   const permits: TokenPermit[] = [];
   // One signature at a time: a wallet shows one request at once.
-  for (const { pull, step } of facts) {
-    if (step !== "permit") continue;
-    const signed = await signPermit(config, { token: pull.token, owner: p.owner, spender: p.spender, value: pull.amount, deadline: p.deadline });
-    permits.push({ token: pull.token, value: pull.amount, deadline: signed.deadline, v: signed.v, r: signed.r, s: signed.s });
+  for (const fact of facts) {
+    if (fact.step !== "permit") continue;
+    const { pull } = fact;
+    try {
+      const signed = await signPermit(clients, { token: pull.token, owner: p.owner, spender: p.spender, value: pull.amount, deadline: p.deadline });
+      permits.push({ token: pull.token, value: pull.amount, deadline: signed.deadline, v: signed.v, r: signed.r, s: signed.s });
+    } catch (error) {
+      // A wallet that cannot sign typed data (no eth_signTypedData_v4) can still approve first.
+      if (!isUnsupportedMethod(error)) throw error;
+      fact.step = "approve";
+    }
   }
   return {
     permits,

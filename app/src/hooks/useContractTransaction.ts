@@ -5,6 +5,7 @@ import type { Hash, TransactionReceipt } from "viem";
 import { useConfig } from "wagmi";
 
 import { sendContractTransaction, type ContractWrite, type TxPhase } from "../actions/sendContractTransaction";
+import { wagmiClients } from "../actions/wagmiClients";
 import { describeFailure, type Failure } from "../lib/contractErrors";
 
 export type TxState =
@@ -19,7 +20,7 @@ export function useContractTransaction(options: { onConfirmed?: () => void } = {
     mutationFn: async (write: ContractWrite) => {
       let hash: Hash | undefined;
       try {
-        const receipt = await sendContractTransaction(config, write, {
+        const receipt = await sendContractTransaction(await wagmiClients(config), write, {
           onPhase: (status, h) => {
             hash = h ?? hash;
             setState({ status, hash });

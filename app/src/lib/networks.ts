@@ -30,11 +30,35 @@ export function memberProfiles(events: readonly ProtocolEvent[]): Map<string, st
   return profiles;
 }
 
-/** Name and description from a metadata URI: a `data:` JSON document, or else the URI itself. */
-export function readMetadata(uri: string): { name: string; description?: string | undefined } {
+/** A network's metadata as the app and the embedded checkout show it (co-branding). */
+export interface NetworkMetadata {
+  name: string;
+  description?: string | undefined;
+  /** An image URL (https:, http: or a data:image/ URI); anything else is dropped. */
+  logo?: string | undefined;
+  /** Brand colours, as hex colours only (#rgb, #rrggbb, #rrggbbaa): they go into a stylesheet, so nothing else passes. */
+  colors?: { accent?: string | undefined; background?: string | undefined } | undefined;
+}
+
+const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
+const IMAGE_URL = /^(?:https?:\/\/[^\s"'()<>]+|data:image\/(?:png|jpeg|gif|webp|svg\+xml)(?:;base64)?,[^\s"'()<>]+)$/;
+
+/**
+ * Name and description (and optional `logo` and `colors` {accent, background}) from a metadata URI: a
+ * `data:` JSON document, or else the URI itself as the name. Metadata is anyone's text: a logo that is no
+ * image URL and a colour that is no hex colour are dropped.
+ */
+export function readMetadata(uri: string): NetworkMetadata {
   const json = decodeDataJson(uri);
   if (json && typeof json.name === "string") {
-    return { name: json.name, description: typeof json.description === "string" ? json.description : undefined };
+    const metadata: NetworkMetadata = { name: json.name, description: typeof json.description === "string" ? json.description : undefined };
+    if (typeof json.logo === "string" && IMAGE_URL.test(json.logo)) metadata.logo = json.logo;
+    const colors = typeof json.colors === "object" && json.colors !== null ? (json.colors as Record<string, unknown>) : {};
+    const color = (value: unknown) => (typeof value === "string" && HEX_COLOR.test(value) ? value : undefined);
+    const accent = color(colors.accent);
+    const background = color(colors.background);
+    if (accent || background) metadata.colors = { ...(accent ? { accent } : {}), ...(background ? { background } : {}) };
+    return metadata;
   }
   return { name: uri };
 }

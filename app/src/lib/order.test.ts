@@ -130,6 +130,20 @@ describe("planning an order", () => {
     expect(heldPlan.lines.map((l) => l.vendorPoolBefore)).toEqual([7n, 7n]);
   });
 
+  it("credits a line's own referrer instead of the order's, counting tier volume per referrer", () => {
+    const tiers = [{ fromVolume: 10n * E18, feeBps: 1500 }];
+    const tiered = agreement(5n, { referralTiers: tiers });
+    const plan = planOrder(base([
+      { agreement: tiered, amount: 4n * E18 },
+      { agreement: tiered, amount: 1n * E18, referrer: HOTEL },
+      { agreement: tiered, amount: 1n * E18 },
+      { agreement: tiered, amount: 1n * E18, referrer: CUSTOMER },
+    ], { volumeOf: (_a, who) => (who === AGENT ? 6n * E18 : 0n) }));
+    // The agency's volume reaches tier 1 with its own first line; the hotel's line neither counts nor rises.
+    expect(plan.lines.map((l) => [l.referrer, l.tier, l.referralFeeBps])).toEqual([[AGENT, 0, 1000], [HOTEL, 0, 1000], [AGENT, 1, 1500], [ETH, undefined, 0]]);
+    expect(plan.lines[3]!.referrerSkipped).toMatch(/cannot refer yourself/);
+  });
+
   it("names the lines the contract would refuse, and an empty order", () => {
     const plan = planOrder(base([
       { agreement: agreement(1n, { status: AgreementStatus.Terminated }), amount: 10n },

@@ -44,6 +44,8 @@ export interface OrderAgreement {
 export interface OrderLineInput {
   agreement: OrderAgreement;
   amount: bigint;
+  /** This line's own referrer (an embedded checkout's line may name one), instead of the order's. */
+  referrer?: Address | undefined;
 }
 
 /** The referrer's membership of one network, as `membership(networkId, referrer)` reports it. */
@@ -58,10 +60,10 @@ export interface PlanOrderParameters {
   referrer?: Address | undefined;
   /** The connected account that will pay. */
   payer?: Address | undefined;
-  /** The referrer's membership of a network (undefined: not a member). */
-  standingOf: (networkId: bigint) => ReferrerStanding | undefined;
+  /** The referrer's membership of a network (undefined: not a member); `referrer` is the line's. */
+  standingOf: (networkId: bigint, referrer: Address) => ReferrerStanding | undefined;
   /** The referrer's referred volume in a lineage before this order (the contract's `referredVolume`). */
-  volumeOf: (agreement: OrderAgreement) => bigint;
+  volumeOf: (agreement: OrderAgreement, referrer: Address) => bigint;
   /** Seconds since the epoch (the latest block's time). */
   now: bigint;
 }
@@ -100,24 +102,24 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /** Each line's referrer, tier rate and exact split, in the order the contract splits them. */
 export function planOrder({ lines, referrer, payer, standingOf, volumeOf, now }: PlanOrderParameters): OrderPlan {
   const pools = new Map<bigint, bigint>();
-  const volumes = new Map<bigint, bigint>();
+  const volumes = new Map<string, bigint>();
   const totals: { asset: Address; amount: bigint }[] = [];
   const problems: string[] = [];
   if (lines.length === 0) problems.push("Add at least one line to the order.");
-  const selfReferral = Boolean(referrer && payer && same(referrer, payer));
 
-  const planned = lines.map(({ agreement: a, amount }, index): PlannedLine => {
+  const planned = lines.map(({ agreement: a, amount, referrer: lineReferrer }, index): PlannedLine => {
     const problem = lineProblem(a, amount, now);
     if (problem) problems.push(`Line ${index + 1}: ${problem}`);
 
     let credited: Address = NATIVE_ASSET;
     let referrerSkipped: string | undefined;
-    if (referrer) {
-      const standing = standingOf(a.networkId);
-      if (selfReferral) referrerSkipped = "You cannot refer yourself: no referrer is credited.";
+    const who = lineReferrer ?? referrer;
+    if (who) {
+      const standing = standingOf(a.networkId, who);
+      if (payer && same(who, payer)) referrerSkipped = "You cannot refer yourself: no referrer is credited.";
       else if (standing?.status !== MemberStatus.Active) referrerSkipped = `The referrer is not an active member of this agreement's network: no referrer is credited on this line.`;
       else if (!mayRefer(a.referrerRoles, standing.role)) referrerSkipped = `This agreement lets only ${allowedRoleNames(a.referrerRoles).join(" and ")} refer: no referrer is credited on this line.`;
-      else credited = getAddress(referrer);
+      else credited = getAddress(who);
     }
 
     const held = a.holdbackPeriod > 0;
@@ -126,10 +128,12 @@ export function planOrder({ lines, referrer, payer, standingOf, volumeOf, now }:
     if (credited !== NATIVE_ASSET) {
       if (a.referralTiers.length === 0) referralFeeBps = a.referralFeeBps;
       else {
-        const volume = volumes.get(a.lineageId) ?? volumeOf(a);
+        // Volume is per lineage and referrer, as the contract counts it.
+        const key = `${a.lineageId}:${credited}`;
+        const volume = volumes.get(key) ?? volumeOf(a, credited);
         ({ tier, feeBps: referralFeeBps } = referralTierFor({ referralFeeBps: a.referralFeeBps, referralTiers: a.referralTiers, volume }));
         // Volume is earned: a held line counts only when released, so it does not lift the next line's tier.
-        volumes.set(a.lineageId, held ? volume : volume + amount);
+        volumes.set(key, held ? volume : volume + amount);
       }
     }
     const split = splitPayment({ amount, networkFeeBps: a.networkFeeBps, referralFeeBps });

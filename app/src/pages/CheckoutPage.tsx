@@ -10,6 +10,7 @@ import { useConfig } from "wagmi";
 
 import type { Ledger, LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { InsufficientFundsError, prepareOrderTokens, type PrepareOrderTokensReturnType } from "../actions/prepareOrderTokens";
+import { wagmiClients } from "../actions/wagmiClients";
 import { AddressView } from "../components/AddressView";
 import { useWalletReady } from "../components/ChainGuard";
 import { OrderReceiptView } from "../components/OrderReceiptView";
@@ -130,7 +131,7 @@ function Checkout({ ledger, referrerParam, add }: { ledger: Ledger; referrerPara
     try {
       let tokens: PrepareOrderTokensReturnType;
       try {
-        tokens = await prepareOrderTokens(config, {
+        tokens = await prepareOrderTokens(await wagmiClients(config), {
           owner: address,
           spender: deployment.ecoshare,
           value: plan.value,

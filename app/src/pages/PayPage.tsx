@@ -4,9 +4,10 @@ import { erc20Abi, getAddress, isAddress, parseUnits, type Address, type Hash } 
 import { useBalance, useConfig, useReadContract } from "wagmi";
 
 import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
-import { openEntitlement, splitPayment } from "../../../scripts/lib/split-math.js";
+import { splitPayment } from "../../../scripts/lib/split-math.js";
 import { paymentWrite } from "../actions/payAgreement";
 import { signPermit, supportsPermit } from "../actions/signPermit";
+import { wagmiClients, wagmiPublicClient } from "../actions/wagmiClients";
 import { RiskFigures } from "../components/RiskFigures";
 import { AddressView } from "../components/AddressView";
 import { useWalletReady } from "../components/ChainGuard";
@@ -24,6 +25,7 @@ import { MemberStatus } from "../lib/enums";
 import { formatAmount, formatBps, formatTimestamp, isNative, NATIVE_ASSET, type AssetInfo } from "../lib/format";
 import { readMetadata } from "../lib/networks";
 import { fundsProblem, GAS_RESERVE_WEI, likelyPaymentProblem } from "../lib/paymentChecks";
+import { partyGains } from "../lib/splitPreview";
 import { paymentReceiptOf, type PaymentReceipt } from "../lib/paymentReceipt";
 import { TierProgressView, useReferrerTier } from "../components/TierProgress";
 import { describeHoldback } from "../lib/dynamic";
@@ -121,7 +123,7 @@ function Checkout({
   const permit = useQuery({
     queryKey: ["permit", a.asset, address],
     enabled: Boolean(address) && !native,
-    queryFn: () => supportsPermit(config, a.asset, address!),
+    queryFn: () => supportsPermit(wagmiPublicClient(config), a.asset, address!),
     staleTime: Number.POSITIVE_INFINITY,
   });
   const held = native ? balance.data?.value : (tokenBalance.data as bigint | undefined);
@@ -141,7 +143,7 @@ function Checkout({
     let write = paymentWrite(base);
     if (!native && permit.data) {
       try {
-        const signed = await signPermit(config, {
+        const signed = await signPermit(await wagmiClients(config), {
           token: a.asset,
           owner: address,
           spender: deployment.ecoshare,
@@ -358,8 +360,8 @@ export function SplitPreview({
             <th scope="row">Vendor share, for the parties</th>
             <td data-split="vendorShare">{formatAmount(split.vendorShare, info)}</td>
           </tr>
-          {a.parties.map((p) => {
-            const gain = openEntitlement({ vendorPool: pool + split.vendorShare, shareBps: p.shareBps }) - openEntitlement({ vendorPool: pool, shareBps: p.shareBps });
+          {partyGains({ parties: a.parties, vendorPoolBefore: pool, vendorShare: split.vendorShare }).map((p) => {
+            const gain = p.gain;
             return (
               <tr key={p.account} className="sub">
                 <th scope="row">
