@@ -16,10 +16,13 @@ describe("a network's profile and co-branding", () => {
     });
     expect(errors).toEqual({});
     expect(decode(uri!)).toEqual({ name: "City Stay", description: "Hotels of one city", logo: "https://citystay.example/logo.svg", colors: { accent: "#0b6e4f" } });
-    expect(readMetadata(uri!)).toMatchObject({ name: "City Stay", description: "Hotels of one city" });
+    // What the app writes, the reader (which the embedded checkout uses) keeps, whole.
+    expect(readMetadata(uri!)).toEqual({ name: "City Stay", description: "Hotels of one city", logo: "https://citystay.example/logo.svg", colors: { accent: "#0b6e4f" } });
     expect(decode(checkNetworkProfile({ ...EMPTY_PROFILE, name: "Plain" }).uri!)).toEqual({ name: "Plain" });
     const inline = "data:image/svg+xml;base64,PHN2Zy8+";
-    expect(decode(checkNetworkProfile({ ...EMPTY_PROFILE, name: "N", logo: inline, background: "#fff" }).uri!)).toEqual({ name: "N", logo: inline, colors: { background: "#fff" } });
+    const branded = checkNetworkProfile({ ...EMPTY_PROFILE, name: "N", logo: inline, background: "#fff" }).uri!;
+    expect(decode(branded)).toEqual({ name: "N", logo: inline, colors: { background: "#fff" } });
+    expect(readMetadata(branded)).toEqual({ name: "N", description: undefined, logo: inline, colors: { background: "#fff" } });
   });
 
   it("says in plain words what is wrong with a logo", () => {

@@ -3,7 +3,7 @@
  * the embedded checkout shows (logo, accent and background colours). Checked here, field by field, in plain
  * words, before it is written as the network's metadata URI (lib/networks.ts `metadataURI`).
  */
-import { metadataURI } from "./networks";
+import { HEX_COLOR, IMAGE_URL, metadataURI } from "./networks";
 
 export interface NetworkProfileDraft {
   name: string;
@@ -23,14 +23,11 @@ export const EMPTY_PROFILE: NetworkProfileDraft = { name: "", description: "", l
  */
 export const MAX_INLINE_LOGO_BYTES = 8 * 1024;
 
-const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
-const DATA_IMAGE = /^data:image\/(?:png|jpeg|gif|webp|svg\+xml)(?:;base64)?,[^\s"'()<>]+$/;
-
-/** Why `logo` is no logo the checkout can show, or undefined when it is one (or empty). */
+/** Why `logo` is no logo the checkout can show (the reader's IMAGE_URL), or undefined when it is one (or empty). */
 export function logoProblem(logo: string): string | undefined {
   if (logo === "") return undefined;
   if (logo.startsWith("data:")) {
-    if (!DATA_IMAGE.test(logo)) return "A data: logo must be a PNG, JPEG, GIF, WebP or SVG image (data:image/png;base64,…).";
+    if (!IMAGE_URL.test(logo)) return "A data: logo must be a PNG, JPEG, GIF, WebP or SVG image (data:image/png;base64,…).";
     if (logo.length > MAX_INLINE_LOGO_BYTES) {
       return `This data: logo is ${(logo.length / 1024).toFixed(1)} KiB; every byte of metadata costs gas, so keep it under ${MAX_INLINE_LOGO_BYTES / 1024} KiB or link to an image instead.`;
     }
@@ -43,7 +40,7 @@ export function logoProblem(logo: string): string | undefined {
     return "Enter the logo as the address of an image (https://…) or a data:image/… URI.";
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return `The logo's address must start with https:// (not ${url.protocol}//).`;
-  if (/[\s"'()<>]/.test(logo)) return "The logo's address has spaces, quotes, brackets or angle brackets: encode them (%20…) or use another address.";
+  if (!IMAGE_URL.test(logo)) return "The logo's address has spaces, quotes, brackets or angle brackets: encode them (%20…) or use another address.";
   return undefined;
 }
 

@@ -40,8 +40,9 @@ export interface NetworkMetadata {
   colors?: { accent?: string | undefined; background?: string | undefined } | undefined;
 }
 
-const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
-const IMAGE_URL = /^(?:https?:\/\/[^\s"'()<>]+|data:image\/(?:png|jpeg|gif|webp|svg\+xml)(?:;base64)?,[^\s"'()<>]+)$/;
+/** The colours and logos the reader keeps (and so the only ones the app writes: lib/networkProfile.ts). */
+export const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
+export const IMAGE_URL = /^(?:https?:\/\/[^\s"'()<>]+|data:image\/(?:png|jpeg|gif|webp|svg\+xml)(?:;base64)?,[^\s"'()<>]+)$/;
 
 /**
  * Name and description (and optional `logo` and `colors` {accent, background}) from a metadata URI: a
@@ -78,10 +79,7 @@ function decodeDataJson(uri: string): Record<string, unknown> | undefined {
 }
 
 /** A network's co-branding in its metadata: a logo (image URL or data: URI) and brand colours. */
-export interface NetworkBrand {
-  logo?: string | undefined;
-  colors?: { accent?: string | undefined; background?: string | undefined } | undefined;
-}
+export type NetworkBrand = Pick<NetworkMetadata, "logo" | "colors">;
 
 /**
  * The metadata URI the app writes: a small `data:` JSON document, readable with no server. Check a brand

@@ -13,7 +13,7 @@ import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";
 import { admissionRule, label, MEMBER_ROLES, MEMBER_STATUSES, MemberRole, MemberStatus, NETWORK_KINDS, NetworkKind } from "../lib/enums";
 import { formatBps } from "../lib/format";
-import { canAdmit, memberCountText, memberOf, memberProfiles, metadataURI, readMetadata, type NetworkBrand } from "../lib/networks";
+import { canAdmit, memberCountText, memberOf, memberProfiles, metadataURI, readMetadata } from "../lib/networks";
 import { NetworkVolume } from "../components/NetworkVolume";
 import { RiskFigures } from "../components/RiskFigures";
 import { percentToBps } from "../lib/termsForm";
@@ -294,7 +294,7 @@ function EditNetworkProfile({ network }: { network: LedgerNetwork }) {
   const { deployment } = useDeployment();
   const { ready } = useWalletReady();
   const tx = useContractTransaction();
-  const meta = readMetadata(network.metadataURI) as ReturnType<typeof readMetadata> & NetworkBrand;
+  const meta = readMetadata(network.metadataURI);
   const [profile, setProfile] = useState<NetworkProfileDraft>({
     name: meta.name,
     description: meta.description ?? "",
