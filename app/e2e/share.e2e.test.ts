@@ -9,8 +9,12 @@ import { mkdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 
 import type { Page } from "playwright-core";
+import { createPublicClient, http, parseEther, parseEventLogs } from "viem";
+
+import { ecoshareAbi } from "../../scripts/lib/abis.generated.ts";
 
 import { launchBrowser, openAs as openAsOn, type LaunchedBrowser } from "./browser.ts";
+import { injectTestWallet } from "./injectedWallet.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
@@ -19,6 +23,7 @@ const HOTEL = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const TRAVEL_AGENCY = 5; // City Stay referral partner
 const TRAVEL_AGENCY_ADDRESS = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 const ALICE = 14; // customer, in no network
+const ALICE_ADDRESS = "0xdF3e18d64BC6A983f673Ab319CCaE4f1a57C7097";
 /** The seed's room at the Grand Plaza (scripts/demo/seed.ts: the fifth agreement). */
 const ROOM = 5;
 
@@ -57,6 +62,14 @@ describe("Share and the partner site in Chromium against the demo", () => {
     assert.match(snippet, new RegExp(`^<script type="module" src="${stack.appUrl}embed/ecoshare-checkout.js"></script>\n<ecoshare-checkout\n`));
     assert.match(snippet, /\n {2}amount="0\.24"\n/);
     assert.match(snippet, new RegExp(`\n {2}referrer="${TRAVEL_AGENCY_ADDRESS}"\n`));
+    // The live preview: the element from this app's /embed/ script, reading the agreement off the chain.
+    const preview = dialog.getByTestId("share-preview");
+    await dialog.locator('[data-testid="share-preview"][data-preview="ready"]').waitFor();
+    const element = preview.locator("ecoshare-checkout");
+    assert.equal(await element.getAttribute("amount"), "0.24");
+    assert.equal(await element.getAttribute("referrer"), TRAVEL_AGENCY_ADDRESS);
+    await element.locator(`[data-agreement="${ROOM}"]`).waitFor({ timeout: 30_000 });
+    assert.match(await element.locator('[part~="summary"]').innerText(), /0\.24 ETH/);
     await dialog.getByRole("button", { name: "Copy snippet" }).click();
     await dialog.getByRole("button", { name: "Copied" }).waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), snippet);
@@ -77,15 +90,17 @@ describe("Share and the partner site in Chromium against the demo", () => {
     await page.close();
   });
 
-  test("the demo's partner site serves the hotel's booking page on another origin, with the hotel's referral", async () => {
+  test("the demo's partner site: the hotel's booking page on another origin, paid as one order under the hotel's referral", async () => {
     assert.match(stack.partnerSiteUrl, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     assert.notEqual(new URL(stack.partnerSiteUrl).origin, new URL(stack.appUrl).origin);
     const page = await browser.context.newPage();
     const violations: string[] = [];
-    page.on("console", (m) => /Content Security Policy/i.test(m.text()) && violations.push(m.text()));
+    page.on("console", (m) => /Content Security Policy|Refused to/i.test(m.text()) && violations.push(m.text()));
+    await injectTestWallet(page, { rpcUrl: stack.rpcUrl, account: ALICE_ADDRESS, name: "Test wallet" });
     await page.goto(stack.partnerSiteUrl);
     await page.getByRole("heading", { name: "Your weekend in the city, booked in one go" }).waitFor();
-    const lines = JSON.parse((await page.locator("ecoshare-checkout").getAttribute("lines")) ?? "[]") as { agreement: string; referrer: string }[];
+    const checkout = page.locator("ecoshare-checkout");
+    const lines = JSON.parse((await checkout.getAttribute("lines")) ?? "[]") as { agreement: string; referrer: string }[];
     assert.deepEqual(
       lines.map((l) => [l.agreement, l.referrer]),
       [
@@ -94,7 +109,35 @@ describe("Share and the partner site in Chromium against the demo", () => {
         ["7", HOTEL],
       ],
     );
+    // The element reads the three agreements and City Stay's co-branding off the chain, then offers the wallet.
+    await checkout.locator('[data-testid="totals"]').waitFor({ timeout: 30_000 });
+    assert.match(await checkout.locator('[data-testid="totals"]').innerText(), /0\.375 ETH/);
+    await checkout.getByRole("button", { name: "Connect Test wallet to pay" }).click();
+    const pay = checkout.getByRole("button", { name: "Pay the order (3 lines)" });
+    await pay.waitFor();
+    assert.equal(await checkout.locator('[part~="logo"]').getAttribute("alt"), "City Stay logo");
     await page.screenshot({ path: `${SHOTS}city-stay-booking.png`, fullPage: true });
+
+    await pay.click();
+    const status = page.locator("#booking-status");
+    await status.filter({ hasText: /^Booked: 3 items paid in one transaction/ }).waitFor({ timeout: 60_000 });
+    assert.match(await status.innerText(), /booking CS-2026-0142\. See you soon!$/);
+    const txHash = (await checkout.locator('[data-receipt="transaction"]').innerText()) as `0x${string}`;
+    await page.screenshot({ path: `${SHOTS}city-stay-booked.png`, fullPage: true });
+
+    // On chain: one transaction, three splits, each crediting the hotel as referrer.
+    const client = createPublicClient({ transport: http(stack.rpcUrl) });
+    const receipt = await client.getTransactionReceipt({ hash: txHash });
+    assert.equal(receipt.status, "success");
+    const splits = parseEventLogs({ abi: ecoshareAbi, logs: receipt.logs, eventName: "PaymentSplit" });
+    assert.deepEqual(
+      splits.map((e) => [e.args.agreementId, e.args.payer, e.args.referrer, e.args.amount]),
+      [
+        [5n, ALICE_ADDRESS, HOTEL, parseEther("0.24")],
+        [6n, ALICE_ADDRESS, HOTEL, parseEther("0.095")],
+        [7n, ALICE_ADDRESS, HOTEL, parseEther("0.04")],
+      ],
+    );
     assert.deepEqual(violations, []);
     await page.close();
   });
