@@ -69,7 +69,8 @@ export function bookingSnippet({ appUrl, rpcUrl, chainId, contract, agreements, 
 
 /**
  * The content security policy the page is served with: scripts only from itself and the app, the chain
- * only through the RPC URL, no inline script or style anywhere.
+ * only through the RPC URL, no inline script or style anywhere (the checkout styles its shadow root with a
+ * constructed stylesheet, which style-src does not govern).
  */
 export function partnerSitePolicy({ appUrl, rpcUrl }: Pick<PartnerSiteParameters, "appUrl" | "rpcUrl">): string {
   const app = new URL(appUrl).origin;
@@ -77,8 +78,9 @@ export function partnerSitePolicy({ appUrl, rpcUrl }: Pick<PartnerSiteParameters
   return [
     "default-src 'none'",
     `script-src 'self' ${app}`,
-    `connect-src ${rpc} ${app}`,
-    `img-src 'self' data: ${app}`,
+    `connect-src ${rpc}`,
+    // The checkout shows the network's logo: a data: URI here (City Stay's); an https logo needs its host too.
+    "img-src 'self' data:",
     "style-src 'self'",
     "font-src 'self'",
     "base-uri 'none'",

@@ -42,8 +42,8 @@ describe("the demo's partner site (the hotel's booking page)", function () {
     expect(page.status).to.equal(200);
     expect(page.headers.get("content-type")).to.equal("text/html; charset=utf-8");
     expect(page.headers.get("content-security-policy")).to.equal(
-      "default-src 'none'; script-src 'self' http://127.0.0.1:5173; connect-src http://127.0.0.1:8545 http://127.0.0.1:5173; " +
-        "img-src 'self' data: http://127.0.0.1:5173; style-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; script-src 'self' http://127.0.0.1:5173; connect-src http://127.0.0.1:8545; " +
+        "img-src 'self' data:; style-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     expect(html).to.include("<title>Book your city weekend · Grand Plaza Hotel · City Stay</title>");
   });
