@@ -1,8 +1,8 @@
 /**
  * End-to-end: "Share" on an agreement in Chromium against the real demo (a referral partner gets its link,
  * a QR code and the embed snippet), and the demo's partner site (the hotel's booking page on another
- * origin) with that snippet embedded. Screenshots land in e2e/screenshots/ (docs/embedding-city-stay.png is
- * the booking page's).
+ * origin) with that snippet embedded. Screenshots land in e2e/screenshots/ (docs/embedding-share.png and
+ * docs/embedding-city-stay.png are two of them).
  */
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -73,7 +73,10 @@ describe("Share and the partner site in Chromium against the demo", () => {
     await dialog.getByRole("button", { name: "Copy snippet" }).click();
     await dialog.getByRole("button", { name: "Copied" }).waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), snippet);
-    await page.screenshot({ path: `${SHOTS}share-dialog.png`, fullPage: true });
+    // Tall enough for the whole dialog (docs/embedding-share.png is this one).
+    await page.setViewportSize({ width: 1100, height: 1500 });
+    await dialog.evaluate((el) => el.parentElement!.scrollTo(0, 0));
+    await dialog.screenshot({ path: `${SHOTS}share-dialog.png` });
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
     await page.close();

@@ -45,8 +45,9 @@ export type PartnerSiteParameters = {
   /** The RPC URL the checkout reads the chain through. */
   rpcUrl: string;
   chainId: number;
-  /** The Ecoshare contract, from the deployment record. */
+  /** The Ecoshare contract and its deploy block, from the deployment record. */
   contract: Address;
+  deployBlock: number;
   /** The seeded agreements by key (scripts/demo/seed.ts `agreements`). */
   agreements: Readonly<Record<string, bigint>>;
   /** The hotel's account: the referrer credited on each line. */
@@ -63,8 +64,8 @@ export function bookingLines(agreements: Readonly<Record<string, bigint>>): Embe
 }
 
 /** The checkout snippet on the page: exactly what the Share dialog's builder writes for this order. */
-export function bookingSnippet({ appUrl, rpcUrl, chainId, contract, agreements, referrer }: PartnerSiteParameters) {
-  return embedSnippet({ appUrl, chainId, contract, rpcUrl, lines: bookingLines(agreements), referrer, orderRef: BOOKING_ORDER_REF });
+export function bookingSnippet({ appUrl, rpcUrl, chainId, contract, deployBlock, agreements, referrer }: PartnerSiteParameters) {
+  return embedSnippet({ appUrl, chainId, contract, rpcUrl, fromBlock: deployBlock, lines: bookingLines(agreements), referrer, orderRef: BOOKING_ORDER_REF });
 }
 
 /**

@@ -34,6 +34,8 @@ export type EmbedSnippetParameters = {
   contract: Address;
   /** The RPC endpoint the element reads the chain through; left out, the element uses its own default. */
   rpcUrl?: string | undefined;
+  /** The deployment's block (from the record): the element reads events from there, never from genesis. */
+  fromBlock?: bigint | number | undefined;
   /** The partner credited as referrer (the connected account); left out, a plain pay button. */
   referrer?: Address | undefined;
   /** The host page's order reference (at most 31 printable ASCII characters, as the app's checkout). */
@@ -57,7 +59,7 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 
 /** The snippet and referral link for `parameters`; throws when a value could not be written into the snippet. */
 export function embedSnippet(parameters: EmbedSnippetParameters): EmbedSnippetReturnType {
-  const { appUrl, chainId, contract, rpcUrl, referrer, orderRef, refundTo } = parameters;
+  const { appUrl, chainId, contract, rpcUrl, fromBlock, referrer, orderRef, refundTo } = parameters;
   if (!appUrl.endsWith("/")) throw new Error(`The app's base URL must end with "/" (got ${appUrl}).`);
   if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new Error(`The chain id must be a positive integer (got ${chainId}).`);
   const decimal = (what: string, value: string) => {
@@ -72,6 +74,7 @@ export function embedSnippet(parameters: EmbedSnippetParameters): EmbedSnippetRe
     ["chain-id", String(chainId)],
     ["contract", contract],
     ...(rpcUrl ? [["rpc-url", rpcUrl] as [string, string]] : []),
+    ...(fromBlock === undefined ? [] : [["from-block", BigInt(fromBlock).toString()] as [string, string]]),
   ];
   let link: string;
   if ("lines" in parameters) {

@@ -116,7 +116,7 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, in
     const partnerAppUrl = app?.url ?? process.env.ECOSHARE_DEMO_APP_URL;
     let partnerSite: PartnerSite | undefined;
     if (partnerAppUrl) {
-      const site = await startPartnerSite({ appUrl: partnerAppUrl, rpcUrl: node.url, chainId, contract: ecoshare, agreements: seed.agreements, referrer: demoAccount(accounts, "hotel").address });
+      const site = await startPartnerSite({ appUrl: partnerAppUrl, rpcUrl: node.url, chainId, contract: ecoshare, deployBlock: record.deployBlock, agreements: seed.agreements, referrer: demoAccount(accounts, "hotel").address });
       cleanups.push(() => site.stop());
       partnerSite = site;
     }

@@ -123,6 +123,7 @@ describe("npm run demo (end to end)", function () {
         rpcUrl: `http://127.0.0.1:${port}`,
         chainId: 31337,
         contract: record.contracts.Ecoshare!.address,
+        deployBlock: record.deployBlock,
         // The seed's agreements, in its order: the room, the dinner and the city event follow the first four.
         agreements: { room: 5n, dinner: 6n, cityEvent: 7n },
         referrer: demoAccount(accounts, "hotel").address,

@@ -18,6 +18,7 @@ const parameters = {
   rpcUrl: "http://127.0.0.1:8545",
   chainId: 31337,
   contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  deployBlock: 12,
   agreements: { weekend: 1n, room: 6n, dinner: 7n, cityEvent: 8n },
   referrer: hotel.address,
 } as const;
@@ -77,6 +78,7 @@ describe("the demo's partner site (the hotel's booking page)", function () {
       chainId: 31337,
       contract: parameters.contract,
       rpcUrl: parameters.rpcUrl,
+      fromBlock: 12,
       lines: [
         { agreementId: 6n, amount: "0.24" },
         { agreementId: 7n, amount: "0.095" },

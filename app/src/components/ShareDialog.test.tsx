@@ -88,6 +88,7 @@ describe("<ShareDialog />", () => {
       "chain-id": "31337",
       contract: TEST_DEPLOYMENT.ecoshare,
       "rpc-url": "http://127.0.0.1:8545",
+      "from-block": "1",
       agreement: "3",
       referrer: AGENT,
     });
@@ -157,6 +158,7 @@ describe("<ShareDialog />", () => {
           "The link and the snippet below pay the agreement with no referrer. To earn 5% of each payment, ask City Stay's operator to admit you.",
       ),
     );
+    await screen.findByTestId("share-snippet");
     expect((screen.getByTestId("share-link") as HTMLInputElement).value).toBe(`${window.location.origin}/#/pay/3`);
     expect(snippetAttributes().referrer).toBeUndefined();
   });
@@ -168,12 +170,14 @@ describe("<ShareDialog />", () => {
         "This agreement lets only referral partners refer, and you are a vendor of City Stay: the link and the snippet below pay the agreement with no referrer.",
       ),
     );
+    await screen.findByTestId("share-snippet");
     expect(snippetAttributes().referrer).toBeUndefined();
   });
 
   it("asks for a wallet before it can fill in a referral", async () => {
     await open(3n);
     expect((await screen.findByTestId("share-standing")).textContent).toMatch(/^Connect a wallet to put your referral in the link and the snippet\./);
+    await screen.findByTestId("share-snippet");
     expect(snippetAttributes().referrer).toBeUndefined();
   });
 

@@ -58,6 +58,7 @@ export function ShareDialog({ agreement: a, network, phase, onClose }: ShareDial
           chainId: deployment.chainId,
           contract: deployment.ecoshare,
           rpcUrl,
+          fromBlock: deployment.deployBlock,
           agreementId: a.id,
           amount: checked.amount,
           referrer: standing.referrer,
@@ -124,7 +125,11 @@ export function ShareDialog({ agreement: a, network, phase, onClose }: ShareDial
         </fieldset>
         {field("orderRef", "Order reference (optional)", "Your own reference, shown in the receipt and the audit; at most 31 plain characters.")}
 
-        {!asset.data ? <p className="loading">Reading the agreement's asset…</p> : null}
+        {asset.error ? (
+          <p className="notice notice-error">The agreement's asset could not be read from the chain, so no amount can be checked: {asset.error.message}</p>
+        ) : !asset.data ? (
+          <p className="loading">Reading the agreement's asset…</p>
+        ) : null}
         {snippet ? (
           <>
             <h3>Referral link</h3>

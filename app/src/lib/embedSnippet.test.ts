@@ -26,6 +26,7 @@ describe("embedSnippet", () => {
       chainId: 31337,
       contract: CONTRACT,
       rpcUrl: "http://127.0.0.1:8545",
+      fromBlock: 4n,
       agreementId: 3n,
       amount: { amount: "0.05" },
       referrer: HOTEL,
@@ -34,7 +35,7 @@ describe("embedSnippet", () => {
     expect(scriptUrl).toBe("http://127.0.0.1:5173/embed/ecoshare-checkout.js");
     expect(parse(html)).toEqual({
       script: { type: "module", src: scriptUrl },
-      attributes: { "chain-id": "31337", contract: CONTRACT, "rpc-url": "http://127.0.0.1:8545", agreement: "3", amount: "0.05", referrer: HOTEL, "order-ref": "CS-2026-0142" },
+      attributes: { "chain-id": "31337", contract: CONTRACT, "rpc-url": "http://127.0.0.1:8545", "from-block": "4", agreement: "3", amount: "0.05", referrer: HOTEL, "order-ref": "CS-2026-0142" },
     });
     expect(Object.fromEntries(attributes)).toEqual(parse(html).attributes);
     expect(link).toBe(`${APP}#/pay/3?ref=${HOTEL}`);
