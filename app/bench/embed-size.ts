@@ -37,7 +37,8 @@ if (gzip > CEILING_GZIP) problems.push(`The bundle is ${(gzip / 1024).toFixed(1)
 const groups = new Map<string, number>();
 for (const [id, m] of modules) {
   const pkg = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(id)?.[1];
-  const key = pkg ?? relative(ROOT_DIR, id).split(/[\\/]/).slice(0, 3).join("/");
+  // Virtual modules (the bundler's own helpers) have ids starting with a NUL byte: name them, never print it.
+  const key = id.startsWith("\0") ? "bundler runtime helpers" : (pkg ?? relative(ROOT_DIR, id).split(/[\\/]/).slice(0, 3).join("/"));
   groups.set(key, (groups.get(key) ?? 0) + m.renderedLength);
 }
 const rendered = [...groups.values()].reduce((a, b) => a + b, 0);

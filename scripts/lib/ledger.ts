@@ -23,7 +23,7 @@
 import type { Address, Hex } from "./eip1193.js";
 import type { EcoshareEvent, EcoshareEventOf, HeldPayment, LogPosition } from "./decode-events.js";
 import type { ReferralTier } from "./eip712.js";
-import { AgreementStatus, ETH, MemberStatus, type MemberRole, type NetworkKind } from "./protocol.js";
+import { AgreementStatus, ETH, MemberStatus, mayRefer, type MemberRole, type NetworkKind } from "./protocol.js";
 import { referralTierFor } from "./referral-tiers.js";
 import { entitlement, finalEntitlement, openEntitlement, shareStarts, splitPayment, type SplitPaymentReturnType } from "./split-math.js";
 
@@ -753,7 +753,7 @@ function checkReferrer(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">, a
   const member = ledger.networks.get(agreement.networkId)?.members.get(referrer);
   if (member?.status !== MemberStatus.Active) {
     anomaly(ledger, event, `referrer ${referrer} of a payment to agreement ${agreement.id} is not an active member`, subject);
-  } else if (agreement.referrerRoles !== 0 && ((agreement.referrerRoles >> member.role) & 1) === 0) {
+  } else if (!mayRefer(agreement.referrerRoles, member.role)) {
     anomaly(ledger, event, `referrer ${referrer} of a payment to agreement ${agreement.id} has role ${member.role}, which the agreement does not let refer`, subject);
   }
   if (sameAddress(referrer, payer)) anomaly(ledger, event, `${payer} referred its own payment to agreement ${agreement.id}`, subject);

@@ -29,6 +29,14 @@ export type MemberStatus = (typeof MemberStatus)[keyof typeof MemberStatus];
 export const AgreementStatus = { None: 0, Pending: 1, Active: 2, Superseded: 3, Terminated: 4 } as const;
 export type AgreementStatus = (typeof AgreementStatus)[keyof typeof AgreementStatus];
 
+/**
+ * Whether a member in `role` may be named as referrer under an agreement's `referrerRoles` (a bitmask of
+ * `1 << MemberRole`; 0 lets any role refer), as ReferralPayments._checkReferrer decides.
+ */
+export function mayRefer(referrerRoles: number, role: number): boolean {
+  return referrerRoles === 0 || ((referrerRoles >> role) & 1) === 1;
+}
+
 /** The name of an enum value, e.g. `enumName(AgreementStatus, 3) === "Superseded"`. */
 export function enumName<const E extends Record<string, number>>(values: E, value: number): keyof E & string {
   const entry = Object.entries(values).find(([, v]) => v === value);

@@ -3,7 +3,10 @@
  * (IRevenueAgreements.AgreementTerms). 0 lets any active member of the network refer; a role outside the
  * mask makes the contract refuse the payment (ReferrerRoleNotAllowed).
  */
+import { mayRefer } from "../../../scripts/lib/protocol.js";
 import { MEMBER_ROLES, MemberRole } from "./enums";
+
+export { mayRefer };
 
 /** The highest valid mask: every role. Above it the contract refuses the terms (InvalidReferrerRoles). */
 export const ALL_REFERRER_ROLES = (1 << MemberRole.Vendor) | (1 << MemberRole.ReferralPartner) | (1 << MemberRole.Distributor);
@@ -19,10 +22,6 @@ export const REFERRER_ROLE_CHOICES: readonly { value: number; text: string }[] =
   { value: (1 << MemberRole.Vendor) | (1 << MemberRole.Distributor), text: "Vendors and distributors" },
 ];
 
-/** Whether a member in `role` may be named as referrer under `referrerRoles` (ReferralPayments._checkReferrer). */
-export function mayRefer(referrerRoles: number, role: number): boolean {
-  return referrerRoles === 0 || ((referrerRoles >> role) & 1) === 1;
-}
 
 /** `referrerRoles` in words: "Anyone in the network", "Referral partners only"… */
 export function describeReferrerRoles(referrerRoles: number): string {
