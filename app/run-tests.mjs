@@ -49,7 +49,7 @@ function parseNodeTest(text) {
 await run("type check", node, [bin("tsc"), "--noEmit", "-p", "."]);
 await run("unit and component tests", node, [bin("vitest"), "run"], parseVitest);
 if (existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) {
-  await run("end-to-end tests", node, ["--test", "--test-concurrency=1", "--test-reporter=tap", "e2e/app.e2e.test.ts", "e2e/checkout.e2e.test.ts"], parseNodeTest);
+  await run("end-to-end tests", node, ["--test", "--test-concurrency=1", "--test-reporter=tap", "e2e/app.e2e.test.ts", "e2e/checkout.e2e.test.ts", "e2e/embed.e2e.test.ts"], parseNodeTest);
 } else {
   problems.push("Chromium is missing (/usr/bin/chromium): install Debian's package `chromium` to run the end-to-end tests");
 }

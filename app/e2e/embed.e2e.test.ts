@@ -191,6 +191,9 @@ describe("the embedded checkout on a partner's page", () => {
     await checkout.locator("[part='receipt']").waitFor();
     assert.equal(await checkout.locator("[part='receipt'] [data-split='referralFee']").innerText(), preview);
     assert.equal(await checkout.locator("[data-receipt='transaction']").innerText(), paid.detail.txHash);
+    // No second payment by a stray click: the pay button gives way to "Make another payment".
+    assert.equal(await checkout.locator("[data-action='pay']").count(), 0);
+    await checkout.locator("[data-action='new-payment']").waitFor();
     await page.screenshot({ path: `${SHOTS}embed-single-receipt.png`, fullPage: true });
     assert.deepEqual(errors, []);
     await page.close();

@@ -148,8 +148,8 @@ export class EcoshareCheckoutElement extends HTMLElement {
         "div",
         { class: "checkout", part: "container" },
         h("header", { part: "header" }, n.logo, h("div", {}, n.title, h("small", {}, "Checkout, split on-chain by Ecoshare"))),
-        n.summary,
         n.amountLabel,
+        n.summary,
         n.actions,
         n.status,
         n.error,
@@ -518,6 +518,15 @@ export class EcoshareCheckoutElement extends HTMLElement {
       button.disabled = busy;
       button.addEventListener("click", () => void this.#switchChain());
       return [h("p", { class: "muted" }, `Your wallet is on chain ${this.#walletChain}; this checkout pays on chain ${config.chainId}.`), button];
+    }
+    if (this.#paid) {
+      // Paid: no second payment by a stray click; the customer starts a new one on purpose.
+      const again = h("button", { part: "button", attrs: { type: "button", "data-action": "new-payment" } }, "Make another payment");
+      again.addEventListener("click", () => {
+        this.#paid = undefined;
+        this.#render();
+      });
+      return [again];
     }
     const plan = planned?.plan;
     const info = plan && this.#facts ? (asset: Address) => this.#facts!.assets.get(asset.toLowerCase())! : undefined;
