@@ -258,17 +258,18 @@ describe("the embedded checkout on a partner's page", () => {
   test("a refused payment shows the app's plain reason and fires ecoshare-failed", async () => {
     const ecoshare = ecoshareAddress(stack.recordsDir);
     const eth = await findActiveAgreement(stack.rpcUrl, stack.recordsDir, { networkId: 1n, token: false });
-    // Refunds credited to the referrer: the contract refuses (SelfReferral), as the app's sentence says.
+    // Refunds credited to the referrer: the contract refuses (SelfReferral), as the app's sentence says. No
+    // rpc-url: the checkout reads the chain through the wallet, once connected.
     const url = hostPage(
       "refused",
-      { "chain-id": "31337", contract: ecoshare, "rpc-url": stack.rpcUrl, agreement: eth.id.toString(), "min-amount": "0.01", "max-amount": "1", referrer: TRAVEL_AGENCY, "refund-to": TRAVEL_AGENCY },
+      { "chain-id": "31337", contract: ecoshare, agreement: eth.id.toString(), "min-amount": "0.01", "max-amount": "1", referrer: TRAVEL_AGENCY, "refund-to": TRAVEL_AGENCY },
       { account: customers[17]! },
     );
     const page = await browser.context.newPage();
     await page.goto(url);
-    await waitForEvent(page, "ecoshare-ready");
     const checkout = page.locator("ecoshare-checkout");
     await connectAndSwitch(page, false);
+    await waitForEvent(page, "ecoshare-ready");
     const amount = checkout.locator("[part='amount-input']");
     await amount.fill("5");
     await checkout.getByText("Enter at most 1 ETH.").waitFor();

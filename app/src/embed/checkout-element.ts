@@ -280,7 +280,8 @@ export class EcoshareCheckoutElement extends HTMLElement {
   #plan(): Planned | undefined {
     const config = this.#config;
     const facts = this.#facts;
-    if (!config || !facts) return undefined;
+    // Facts read for other attributes (a reload under way) plan nothing.
+    if (!config || !facts || config.lines.some((l) => !facts.agreements.has(l.agreementId))) return undefined;
     const inputs: OrderLineInput[] = [];
     let amountError: string | undefined;
     for (const line of config.lines) {
@@ -442,15 +443,15 @@ export class EcoshareCheckoutElement extends HTMLElement {
     const planned = this.#plan();
 
     // The amount field: only when the customer chooses it.
-    n.amountLabel.hidden = !config?.customerAmount || !facts;
-    if (config?.customerAmount && facts) {
+    n.amountLabel.hidden = !config?.customerAmount || !planned;
+    if (config?.customerAmount && facts && planned) {
       const info = facts.assets.get(facts.agreements.get(config.lines[0]!.agreementId)!.asset.toLowerCase())!;
       n.amountCaption.textContent = `Amount (${info.symbol})`;
       n.amountHint.textContent = boundsText(config, info);
       n.amount.setAttribute("aria-invalid", String(Boolean(planned?.amountError && n.amount.value !== "")));
     }
 
-    n.summary.replaceChildren(...(facts && planned ? this.#summary(planned.plan, planned.amountError) : []));
+    n.summary.replaceChildren(...(planned ? this.#summary(planned.plan, planned.amountError) : []));
     n.actions.replaceChildren(...this.#actions(planned));
     n.status.textContent = this.#step ?? this.#busy ?? "";
     n.status.hidden = !this.#step && !this.#busy;
