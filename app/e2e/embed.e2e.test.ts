@@ -304,9 +304,12 @@ describe("the embedded checkout on a partner's page", () => {
     await page.goto(url);
     await waitForEvent(page, "ecoshare-ready");
     const checkout = page.locator("ecoshare-checkout");
-    // Styled (the constructed stylesheet applies under style-src 'none'): the button has the accent colour.
-    const background = await checkout.locator("[data-action='connect']").evaluate((b) => getComputedStyle(b).backgroundColor);
-    assert.equal(background, "rgb(31, 111, 235)");
+    // Styled under style-src 'none' (the constructed stylesheet applies), and restyled by the host's
+    // --ecoshare-accent (set through the CSSOM, which the policy allows).
+    const connect = checkout.locator("[data-action='connect']");
+    assert.equal(await connect.evaluate((b) => getComputedStyle(b).borderTopLeftRadius), "10px");
+    await checkout.evaluate((el) => (el as HTMLElement).style.setProperty("--ecoshare-accent", "#123456"));
+    assert.equal(await connect.evaluate((b) => getComputedStyle(b).backgroundColor), "rgb(18, 52, 86)");
     await connectAndSwitch(page, false);
     const before = await chainState(ecoshare, [dusd.id], TRAVEL_AGENCY, [dusd.asset]);
     await checkout.locator("[data-action='pay']").click();
@@ -317,6 +320,38 @@ describe("the embedded checkout on a partner's page", () => {
     assert.equal(wallet.requests.filter((m) => m === "wallet_sendCalls").length, 1, "approve and pay went as one batch");
     assert.ok(!wallet.requests.includes("eth_sendTransaction"), "no separate transaction");
     assert.deepEqual(wallet.violations, [], "no CSP violation");
+    await page.close();
+  });
+
+  test("a wallet without permits nor batches pays dUSD in two steps, each explained", async () => {
+    const ecoshare = ecoshareAddress(stack.recordsDir);
+    const dusd = await findActiveAgreement(stack.rpcUrl, stack.recordsDir, { networkId: 1n, token: true });
+    const url = hostPage(
+      "two-steps",
+      { "chain-id": "31337", contract: ecoshare, "rpc-url": stack.rpcUrl, agreement: dusd.id.toString(), amount: "3", referrer: TRAVEL_AGENCY },
+      // Emre once more: the batch's approval was used up by its payment.
+      { account: customers[18]!, typedData: "0", batch: "0" },
+    );
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    await waitForEvent(page, "ecoshare-ready");
+    const checkout = page.locator("ecoshare-checkout");
+    await connectAndSwitch(page, false);
+    const steps: string[] = [];
+    await page.exposeFunction("__step", (text: string) => steps.push(text));
+    await checkout.evaluate((el) => {
+      const status = el.shadowRoot!.querySelector("[role='status']")!;
+      new MutationObserver(() => (window as unknown as { __step: (t: string) => void }).__step(status.textContent ?? "")).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    const before = await chainState(ecoshare, [dusd.id], TRAVEL_AGENCY, [dusd.asset]);
+    await checkout.locator("[data-action='pay']").click();
+    const paid = await waitForEvent(page, "ecoshare-paid");
+    assertSplitOnChain(paid.detail.lines!, [dusd.id], before, await chainState(ecoshare, [dusd.id], TRAVEL_AGENCY, [dusd.asset]), [dusd.asset]);
+    assert.ok(steps.some((t) => t.startsWith("Step 1 of 2: approve dUSD")), `the approval step was explained (${steps.join(" | ")})`);
+    assert.ok(steps.includes("Step 2 of 2: pay."), "the payment step was explained");
+    const requests = await page.evaluate(() => (window as unknown as { __testWallet: { requests: string[] } }).__testWallet.requests);
+    assert.equal(requests.filter((m) => m === "eth_sendTransaction").length, 2, "approve, then pay");
+    assert.ok(!requests.includes("wallet_sendCalls"));
     await page.close();
   });
 });
