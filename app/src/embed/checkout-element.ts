@@ -323,16 +323,8 @@ export class EcoshareCheckoutElement extends HTMLElement {
       this.#wallet = wallet;
       this.#walletChain = await walletChainId(this.#clients);
       const provider = wallet.provider as { on?: (event: string, listener: (value: unknown) => void) => void };
-      provider.on?.("chainChanged", (id) => {
-        this.#walletChain = Number(id);
-        if (!this.#facts) void this.#load();
-        this.#render();
-      });
-      provider.on?.("accountsChanged", () => {
-        // Another account: connect again so the plan (self-referral, balances) is the new payer's.
-        this.#clients = undefined;
-        this.#render();
-      });
+      // Listen once per wallet: connecting again (another account) adds no second listener.
+      if (!this.#listening.has(wallet.provider)) this.#listen(provider);
       this.#busy = undefined;
       if (!this.#facts) await this.#load();
       this.#render();
@@ -341,6 +333,22 @@ export class EcoshareCheckoutElement extends HTMLElement {
       this.#clients = undefined;
       this.#failWith(error);
     }
+  }
+
+  #listening = new WeakSet<object>();
+
+  #listen(provider: { on?: (event: string, listener: (value: unknown) => void) => void }): void {
+    this.#listening.add(provider);
+    provider.on?.("chainChanged", (id) => {
+      this.#walletChain = Number(id);
+      if (!this.#facts) void this.#load();
+      this.#render();
+    });
+    provider.on?.("accountsChanged", () => {
+      // Another account: connect again so the plan (self-referral, balances) is the new payer's.
+      this.#clients = undefined;
+      this.#render();
+    });
   }
 
   async #switchChain(): Promise<void> {
