@@ -2,7 +2,7 @@
 // Chromium against the real demo (node's test runner). Ends with one plain line `N passed, N failed`
 // totalling both suites (also written to .ci-out/app-summary.txt) for CI to read.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 const node = process.execPath;
@@ -46,10 +46,13 @@ function parseNodeTest(text) {
   if (!pass) problems.push("the end-to-end run printed no summary");
 }
 
+/** Every end-to-end test file, so a new one cannot be left out of CI. */
+const endToEndTests = readdirSync("e2e").filter((f) => f.endsWith(".e2e.test.ts")).sort().map((f) => `e2e/${f}`);
+
 await run("type check", node, [bin("tsc"), "--noEmit", "-p", "."]);
 await run("unit and component tests", node, [bin("vitest"), "run"], parseVitest);
 if (existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) {
-  await run("end-to-end tests", node, ["--test", "--test-concurrency=1", "--test-reporter=tap", "e2e/app.e2e.test.ts", "e2e/checkout.e2e.test.ts"], parseNodeTest);
+  await run("end-to-end tests", node, ["--test", "--test-concurrency=1", "--test-reporter=tap", ...endToEndTests], parseNodeTest);
 } else {
   problems.push("Chromium is missing (/usr/bin/chromium): install Debian's package `chromium` to run the end-to-end tests");
 }

@@ -148,8 +148,8 @@ export class EcoshareCheckoutElement extends HTMLElement {
         "div",
         { class: "checkout", part: "container" },
         h("header", { part: "header" }, n.logo, h("div", {}, n.title, h("small", {}, "Checkout, split on-chain by Ecoshare"))),
-        n.summary,
         n.amountLabel,
+        n.summary,
         n.actions,
         n.status,
         n.error,
@@ -280,7 +280,8 @@ export class EcoshareCheckoutElement extends HTMLElement {
   #plan(): Planned | undefined {
     const config = this.#config;
     const facts = this.#facts;
-    if (!config || !facts) return undefined;
+    // Facts read for other attributes (a reload under way) plan nothing.
+    if (!config || !facts || config.lines.some((l) => !facts.agreements.has(l.agreementId))) return undefined;
     const inputs: OrderLineInput[] = [];
     let amountError: string | undefined;
     for (const line of config.lines) {
@@ -322,16 +323,8 @@ export class EcoshareCheckoutElement extends HTMLElement {
       this.#wallet = wallet;
       this.#walletChain = await walletChainId(this.#clients);
       const provider = wallet.provider as { on?: (event: string, listener: (value: unknown) => void) => void };
-      provider.on?.("chainChanged", (id) => {
-        this.#walletChain = Number(id);
-        if (!this.#facts) void this.#load();
-        this.#render();
-      });
-      provider.on?.("accountsChanged", () => {
-        // Another account: connect again so the plan (self-referral, balances) is the new payer's.
-        this.#clients = undefined;
-        this.#render();
-      });
+      // Listen once per wallet: connecting again (another account) adds no second listener.
+      if (!this.#listening.has(wallet.provider)) this.#listen(provider);
       this.#busy = undefined;
       if (!this.#facts) await this.#load();
       this.#render();
@@ -340,6 +333,22 @@ export class EcoshareCheckoutElement extends HTMLElement {
       this.#clients = undefined;
       this.#failWith(error);
     }
+  }
+
+  #listening = new WeakSet<object>();
+
+  #listen(provider: { on?: (event: string, listener: (value: unknown) => void) => void }): void {
+    this.#listening.add(provider);
+    provider.on?.("chainChanged", (id) => {
+      this.#walletChain = Number(id);
+      if (!this.#facts) void this.#load();
+      this.#render();
+    });
+    provider.on?.("accountsChanged", () => {
+      // Another account: connect again so the plan (self-referral, balances) is the new payer's.
+      this.#clients = undefined;
+      this.#render();
+    });
   }
 
   async #switchChain(): Promise<void> {
@@ -442,15 +451,15 @@ export class EcoshareCheckoutElement extends HTMLElement {
     const planned = this.#plan();
 
     // The amount field: only when the customer chooses it.
-    n.amountLabel.hidden = !config?.customerAmount || !facts;
-    if (config?.customerAmount && facts) {
+    n.amountLabel.hidden = !config?.customerAmount || !planned;
+    if (config?.customerAmount && facts && planned) {
       const info = facts.assets.get(facts.agreements.get(config.lines[0]!.agreementId)!.asset.toLowerCase())!;
       n.amountCaption.textContent = `Amount (${info.symbol})`;
       n.amountHint.textContent = boundsText(config, info);
       n.amount.setAttribute("aria-invalid", String(Boolean(planned?.amountError && n.amount.value !== "")));
     }
 
-    n.summary.replaceChildren(...(facts && planned ? this.#summary(planned.plan, planned.amountError) : []));
+    n.summary.replaceChildren(...(planned ? this.#summary(planned.plan, planned.amountError) : []));
     n.actions.replaceChildren(...this.#actions(planned));
     n.status.textContent = this.#step ?? this.#busy ?? "";
     n.status.hidden = !this.#step && !this.#busy;
@@ -518,6 +527,15 @@ export class EcoshareCheckoutElement extends HTMLElement {
       button.disabled = busy;
       button.addEventListener("click", () => void this.#switchChain());
       return [h("p", { class: "muted" }, `Your wallet is on chain ${this.#walletChain}; this checkout pays on chain ${config.chainId}.`), button];
+    }
+    if (this.#paid) {
+      // Paid: no second payment by a stray click; the customer starts a new one on purpose.
+      const again = h("button", { part: "button", attrs: { type: "button", "data-action": "new-payment" } }, "Make another payment");
+      again.addEventListener("click", () => {
+        this.#paid = undefined;
+        this.#render();
+      });
+      return [again];
     }
     const plan = planned?.plan;
     const info = plan && this.#facts ? (asset: Address) => this.#facts!.assets.get(asset.toLowerCase())! : undefined;
