@@ -88,6 +88,10 @@ try {
         },
       }, /Created HTTP server/, "the indexer");
       children.push(indexer);
+      let output = "";
+      const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+      indexer.stdout!.on("data", keep);
+      indexer.stderr!.on("data", keep);
       await waitFor("the backfill", async () => ((await fetch(`${url}/ready`)).ok ? true : undefined), 1_800_000);
       result.backfillMs.push(performance.now() - started);
       // The delay from a mined payment to its row in the API.
@@ -98,7 +102,9 @@ try {
         await waitFor("the new payment", async () => {
           const [row] = (await (await fetch(`${url}/payments?limit=1`)).json()) as { transactionHash: string }[];
           return row?.transactionHash === hash ? true : undefined;
-        }, 60_000);
+        }, 180_000).catch((error: Error) => {
+          throw new Error(`${error.message} The indexer's last output:\n${output}`);
+        });
         result.newPaymentDelayMs.push(performance.now() - mined);
       }
       stopping.value = true;
