@@ -9,7 +9,8 @@
  *   else), what no audit can beat;
  * - the audit in-process (`runAudit`): read the logs, decode them, rebuild the ledger, compare with the
  *   contract's views and read the blocks' timestamps.
- * Then the CLI (`hardhat audit`) three times: its wall time minus the in-process audit is its start-up.
+ * Then the CLI (`hardhat audit`) three times: its wall time minus the in-process audit is its start-up;
+ * and decoding alone, on the same logs: viem's generic decodeEventLog against the shared decoder.
  * Medians of BENCH_RUNS runs; times as ratios to the baseline. With BENCH_CPU_PROFILE=1 one more in-process
  * audit runs under the V8 profiler and the report lists where its time went (self time per function).
  */
@@ -19,11 +20,16 @@ import { Session } from "node:inspector/promises";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import path from "node:path";
 import hre from "hardhat";
+import { decodeEventLog } from "viem";
 
 import EcoshareDemoModule from "../ignition/modules/EcoshareDemo.js";
 import { deployProtocol } from "../scripts/deploy/deploy-protocol.js";
 import { seedDemo } from "../scripts/demo/seed.js";
+import { ecoshareAbi } from "../scripts/lib/abis.generated.js";
 import { runAudit } from "../scripts/lib/audit.js";
+import { decodeEcoshareLog } from "../scripts/lib/decode-events.js";
+import type { Hex } from "../scripts/lib/eip1193.js";
+import { fetchLogs } from "../scripts/lib/fetch-logs.js";
 import { demoAccounts } from "../scripts/lib/demo-cast.js";
 import { createHttpTransport } from "../scripts/lib/http-transport.js";
 import { childEnv } from "../test/tooling/helpers/cli.js";
@@ -104,6 +110,19 @@ try {
     console.log(`CLI run ${run}: ${cliMs.at(-1)!.toFixed(0)} ms.`);
   }
 
+  // Decoding alone, on the same logs: viem's generic decodeEventLog over the whole ABI (as the app decoded
+  // before) against the shared decoder (viem for most events, the word reader for the hot ones).
+  const logs = await fetchLogs({ transport, address: ecoshare, fromBlock, toBlock: head });
+  const decodeMs = { generic: [] as number[], shared: [] as number[] };
+  for (let run = 0; run < RUNS; run++) {
+    let t0 = performance.now();
+    for (const log of logs) decodeEventLog({ abi: ecoshareAbi, topics: log.topics as [Hex, ...Hex[]], data: log.data });
+    decodeMs.generic.push(performance.now() - t0);
+    t0 = performance.now();
+    for (const log of logs) decodeEcoshareLog({ log });
+    decodeMs.shared.push(performance.now() - t0);
+  }
+
   const profile = process.env.BENCH_CPU_PROFILE === "1" ? await profiledAudit(audit) : undefined;
 
   const rawMs = median(raw);
@@ -131,6 +150,7 @@ try {
       all: runs,
     },
     cli: { medianMs: cli, startupMs: cli - totalMs, all: cliMs },
+    decodeOnly: { genericViemMs: median(decodeMs.generic), sharedDecoderMs: median(decodeMs.shared), all: decodeMs },
     ...(profile === undefined ? {} : { profile }),
   };
   const ms = (n: number) => `${Math.round(n).toLocaleString("en-US")} ms`;
@@ -155,6 +175,7 @@ try {
     `| of which: read logs / decode + rebuild / compare + block times | ${ms(result.audit.fetchMs)} / ${ms(result.audit.rebuildMs)} / ${ms(result.audit.reconcileMs)} | |`,
     `| CLI \`hardhat audit\`, spawn to exit (median of ${CLI_RUNS}) | ${ms(cli)} | ${x(cli / rawMs)} |`,
     `| CLI start-up overhead (CLI minus the in-process audit) | ${ms(result.cli.startupMs)} | |`,
+    `| decoding alone: viem's generic decodeEventLog over the whole ABI / the shared decoder | ${ms(result.decodeOnly.genericViemMs)} / ${ms(result.decodeOnly.sharedDecoderMs)} | ${x(result.decodeOnly.genericViemMs / rawMs)} / ${x(result.decodeOnly.sharedDecoderMs / rawMs)} |`,
     "",
     `All runs: raw ${raw.map((r) => Math.round(r)).join(", ")} ms; audit ${runs.map((r) => Math.round(r.totalMs)).join(", ")} ms; CLI ${cliMs.map((r) => Math.round(r)).join(", ")} ms.`,
     "",

@@ -68,6 +68,50 @@ try {
     return performance.now() - started;
   };
 
+  /** Writes the report of the runs so far (after every run, so that a run cut short still leaves one). */
+  const writeReport = () => {
+    const machine = `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.versions.node}`;
+    const summary = results.map((r) => ({
+      database: r.database,
+      rawGetLogsMs: Math.round(median(r.rawGetLogsMs)),
+      backfillMs: Math.round(median(r.backfillMs)),
+      ratio: Number((median(r.backfillMs) / median(r.rawGetLogsMs)).toFixed(1)),
+      newPaymentDelayMs: Math.round(median(r.newPaymentDelayMs)),
+      runs: r,
+    }));
+    const report = {
+      generatedAt: new Date().toISOString(),
+      machine,
+      payments: PAYMENTS,
+      logs,
+      blocks: Number(head) - record.deployBlock + 1,
+      seedSeconds: Number(seedSeconds.toFixed(1)),
+      runsPerDatabase: RUNS,
+      databases: summary,
+    };
+    writeFileSync(path.join(here, "report.json"), JSON.stringify(report, null, 2) + "\n");
+    const all = (xs: number[]) => xs.map((x) => Math.round(x)).join(", ");
+    writeFileSync(
+      path.join(here, "report.md"),
+      [
+        `# Indexer: backfill of ${PAYMENTS.toLocaleString("en")} payments`,
+        "",
+        "Regenerate: `npm run bench --prefix indexer` (`BENCH_PAYMENTS`, `BENCH_RUNS`, `BENCH_DATABASES`). The demo chain plus",
+        `${PAYMENTS.toLocaleString("en")} referred ETH payments (about ${logs.toLocaleString("en")} logs over ${report.blocks} blocks; seeded in ${report.seedSeconds} s); the indexer on PGlite and on a real`,
+        `Postgres (a throwaway cluster of Debian's). Medians of ${summary.map((s) => `${s.runs.backfillMs.length} ${s.database}`).join(" and ")} run(s); before each backfill, the baseline: one raw \`eth_getLogs\``,
+        `of the same range, in the same run. Measured on: ${machine}, ${report.generatedAt.slice(0, 10)}; timings vary with the load: read the ratios.`,
+        "",
+        "| database | raw eth_getLogs (baseline) | indexer start to backfill done (/ready) | ratio | mined payment to its row in /payments |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        ...summary.map((s) => `| ${s.database} | ${s.rawGetLogsMs} ms | ${s.backfillMs} ms | ${s.ratio}x | ${s.newPaymentDelayMs} ms |`),
+        "",
+        ...summary.map((s) => `All runs, ${s.database}: baseline ${all(s.runs.rawGetLogsMs)} ms; backfill ${all(s.runs.backfillMs)} ms; new payment ${all(s.runs.newPaymentDelayMs)} ms.`),
+        "",
+      ].join("\n"),
+    );
+    return summary;
+  };
+
   const wallet = createWalletClient({ transport: http(rpcUrl), account: "0xcd3B766CCDd6AE721141F452C550Ca635964ce71" });
   const results: DatabaseResult[] = [];
   for (const database of DATABASES) {
@@ -111,50 +155,12 @@ try {
       process.kill(-indexer.pid!, "SIGTERM");
       await new Promise((resolve) => indexer.once("exit", resolve));
       stopping.value = false;
+      writeReport();
       console.log(`${result.database} run ${run + 1}: backfill ${Math.round(result.backfillMs.at(-1)!)} ms (raw eth_getLogs ${Math.round(result.rawGetLogsMs.at(-1)!)} ms).`);
     }
   }
 
-  const machine = `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.versions.node}`;
-  const summary = results.map((r) => ({
-    database: r.database,
-    rawGetLogsMs: Math.round(median(r.rawGetLogsMs)),
-    backfillMs: Math.round(median(r.backfillMs)),
-    ratio: Number((median(r.backfillMs) / median(r.rawGetLogsMs)).toFixed(1)),
-    newPaymentDelayMs: Math.round(median(r.newPaymentDelayMs)),
-    runs: r,
-  }));
-  const report = {
-    generatedAt: new Date().toISOString(),
-    machine,
-    payments: PAYMENTS,
-    logs,
-    blocks: Number(head) - record.deployBlock + 1,
-    seedSeconds: Number(seedSeconds.toFixed(1)),
-    runsPerDatabase: RUNS,
-    databases: summary,
-  };
-  writeFileSync(path.join(here, "report.json"), JSON.stringify(report, null, 2) + "\n");
-  const all = (xs: number[]) => xs.map((x) => Math.round(x)).join(", ");
-  writeFileSync(
-    path.join(here, "report.md"),
-    [
-      `# Indexer: backfill of ${PAYMENTS.toLocaleString("en")} payments`,
-      "",
-      "Regenerate: `npm run bench --prefix indexer` (`BENCH_PAYMENTS`, `BENCH_RUNS`, `BENCH_DATABASES`). The demo chain plus",
-      `${PAYMENTS.toLocaleString("en")} referred ETH payments (about ${logs.toLocaleString("en")} logs over ${report.blocks} blocks; seeded in ${report.seedSeconds} s); the indexer on PGlite and on a real`,
-      `Postgres (a throwaway cluster of Debian's). Medians of ${RUNS} runs each; before each backfill, the baseline: one raw \`eth_getLogs\``,
-      `of the same range, in the same run. Measured on: ${machine}, ${report.generatedAt.slice(0, 10)}; timings vary with the load: read the ratios.`,
-      "",
-      "| database | raw eth_getLogs (baseline) | indexer start to backfill done (/ready) | ratio | mined payment to its row in /payments |",
-      "| --- | ---: | ---: | ---: | ---: |",
-      ...summary.map((s) => `| ${s.database} | ${s.rawGetLogsMs} ms | ${s.backfillMs} ms | ${s.ratio}x | ${s.newPaymentDelayMs} ms |`),
-      "",
-      ...summary.map((s) => `All runs, ${s.database}: baseline ${all(s.runs.rawGetLogsMs)} ms; backfill ${all(s.runs.backfillMs)} ms; new payment ${all(s.runs.newPaymentDelayMs)} ms.`),
-      "",
-    ].join("\n"),
-  );
-  console.log(JSON.stringify(summary.map(({ runs, ...s }) => s)));
+  console.log(JSON.stringify(writeReport().map(({ runs, ...s }) => s)));
 } finally {
   stopping.value = true;
   for (const child of children) {

@@ -6,8 +6,8 @@
  *
  * The hot events, those every payment emits ({@link HOT_EVENTS}), are read word by word instead: each is
  * a fixed layout of one-word values (a held payment's struct too), so each field is a slice of a topic or
- * of the data at an offset known from the ABI. Measured (bench/audit.md): viem's generic decoder spends
- * about 60 µs on a log, allocating a cursor per topic; the word reader a few µs. The word reader is built
+ * of the data at an offset known from the ABI. Measured on the demo's logs (bench/audit.md, "decoding
+ * alone"): viem's generic decoder allocates a cursor per topic and decodes several times slower. The word reader is built
  * from the same ABI and checked against viem's decoder on every event kind (test/tooling/decode-events.test.ts).
  *
  * Integers of up to 32 bits (enums, basis points, versions) come out as numbers, wider ones as bigints,
