@@ -107,6 +107,8 @@ function embeddedCheckout(): Plugin {
 export default defineConfig({
   base: "./",
   plugins: [react(), deploymentRecords(), embeddedCheckout()],
+  // The shared client (../scripts/lib) imports viem too: one copy in the bundle, the app's.
+  resolve: { dedupe: ["viem"] },
   server: { host: "127.0.0.1", fs: { allow: [resolve(here, "..")] } },
   preview: { host: "127.0.0.1" },
   build: { target: "es2022", sourcemap: false },

@@ -42,6 +42,8 @@ function withoutSecp256k1(): Plugin {
 export default defineConfig({
   plugins: [withoutInternalTypes(), withoutSecp256k1()],
   publicDir: false,
+  // The shared client (../scripts/lib) imports viem too: one copy in the bundle, the app's.
+  resolve: { dedupe: ["viem"] },
   logLevel: "warn",
   build: {
     target: "es2022",

@@ -1,11 +1,13 @@
-// `npm run bench --prefix indexer` (BENCH_PAYMENTS, default 100,000): the indexer's backfill time and the
-// delay to show a new payment, on the demo chain plus BENCH_PAYMENTS referred ETH payments (seeded by the
-// app benchmark's seedPayments, 250 per block, each transaction 200,000 gas: far under EIP-7825's cap).
-// Baseline measured in the same run: one raw eth_getLogs of the contract over the same range. Medians of
-// BENCH_RUNS runs (default 3). Writes bench/report.md and bench/report.json.
-import { spawn, type ChildProcess } from "node:child_process";
+// `npm run bench --prefix indexer` (BENCH_PAYMENTS, default 100,000; BENCH_RUNS, default 3; BENCH_DATABASES,
+// default "pglite,postgres"): the indexer's backfill time and the delay to show a new payment, on the demo
+// chain plus BENCH_PAYMENTS referred ETH payments (seeded by the app benchmark's seedPayments, through the
+// demo seed's DevChain: every transaction under EIP-7825's cap), on PGlite and on a real Postgres (a
+// throwaway cluster of Debian's, as the tests start). Baseline measured in the same run, before each
+// backfill: one raw eth_getLogs of the contract over the same range. Medians of BENCH_RUNS runs per
+// database. Writes bench/report.md and bench/report.json.
+import { type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -13,17 +15,30 @@ import { createPublicClient, createWalletClient, http, parseEther, zeroAddress, 
 
 import { ecoshareAbi } from "../../scripts/lib/abis.generated.ts";
 import { seedPayments, REFERRER } from "../../app/bench/seedPayments.ts";
-import { freePort, startUntil, waitFor } from "../test/processes.ts";
+import { startPostgres, type PostgresCluster } from "../test/postgres-cluster.ts";
+import { freePort, startUntil, stopping, waitFor } from "../test/processes.ts";
 
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const DATABASES = (process.env.BENCH_DATABASES ?? "pglite,postgres").split(",").map((d) => d.trim());
+const NEW_PAYMENTS = 3;
 if (!Number.isSafeInteger(PAYMENTS) || PAYMENTS < 1 || !Number.isSafeInteger(RUNS) || RUNS < 1) throw new Error("BENCH_PAYMENTS and BENCH_RUNS must be positive integers.");
+const unknown = DATABASES.filter((d) => d !== "pglite" && d !== "postgres");
+if (unknown.length > 0 || DATABASES.length === 0) throw new Error(`BENCH_DATABASES lists pglite and/or postgres, not "${unknown.join(",")}".`);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const indexerDir = path.join(here, "..");
 const root = path.join(indexerDir, "..");
 const work = mkdtempSync(path.join(tmpdir(), "ecoshare-indexer-bench-"));
 const children: ChildProcess[] = [];
+let postgres: PostgresCluster | undefined;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface DatabaseResult {
+  database: string;
+  rawGetLogsMs: number[];
+  backfillMs: number[];
+  newPaymentDelayMs: number[];
+}
 
 try {
   const nodePort = await freePort();
@@ -34,87 +49,120 @@ try {
   const recordFile = path.join(recordsDir, "chain-31337.json");
   const record = JSON.parse(readFileSync(recordFile, "utf8")) as { deployBlock: number; contracts: { Ecoshare: { address: Address } } };
   const ecoshare = record.contracts.Ecoshare.address;
-  const { agreementId, seedSeconds } = await seedPayments({ rpcUrl, recordsDir, appUrl: "", stop: async () => undefined }, PAYMENTS);
+  console.log(`Seeding ${PAYMENTS} payments…`);
+  const { agreementId, seedSeconds } = await seedPayments({ rpcUrl, recordsDir }, PAYMENTS);
   const client = createPublicClient({ transport: http(rpcUrl) });
   const head = await client.getBlockNumber();
+  if (DATABASES.includes("postgres")) postgres = await startPostgres(work);
 
-  const rawMs: number[] = [];
   let logs = 0;
-  for (let i = 0; i < RUNS; i++) {
+  /** One plain request for the whole range (viem's transport refuses responses over 10 MiB). */
+  const rawGetLogs = async () => {
     const started = performance.now();
-    // One plain request (viem's transport refuses responses over 10 MiB).
     const response = await fetch(rpcUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [{ address: ecoshare, fromBlock: `0x${record.deployBlock.toString(16)}`, toBlock: `0x${head.toString(16)}` }] }),
     });
-    const found = ((await response.json()) as { result: unknown[] }).result;
-    rawMs.push(performance.now() - started);
-    logs = found.length;
-  }
-
-  const backfillMs: number[] = [];
-  const delayMs: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const started = performance.now();
-    const indexer = await startUntil(process.execPath, ["start.mjs", "--port", String(port)], {
-      cwd: indexerDir,
-      env: { ...process.env, DATABASE_URL: "", ECOSHARE_RECORD: recordFile, PONDER_PGLITE_DIR: path.join(work, `pglite-${run}`) },
-    }, /Created HTTP server/, "the indexer");
-    children.push(indexer);
-    await waitFor("the backfill", async () => ((await fetch(`${url}/ready`)).ok ? true : undefined), 1_800_000);
-    backfillMs.push(performance.now() - started);
-    // The delay from a mined payment to its row in the API.
-    const wallet = createWalletClient({ transport: http(rpcUrl), account: "0xcd3B766CCDd6AE721141F452C550Ca635964ce71" });
-    for (let i = 0; i < 3; i++) {
-      const hash = await wallet.writeContract({ address: ecoshare, abi: ecoshareAbi, functionName: "pay", args: [agreementId, zeroAddress, parseEther("0.01"), REFERRER, zeroHash, zeroAddress], value: parseEther("0.01"), chain: null });
-      await client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-      const mined = performance.now();
-      await waitFor("the new payment", async () => {
-        const [row] = (await (await fetch(`${url}/payments?limit=1`)).json()) as { transactionHash: string }[];
-        return row?.transactionHash === hash ? true : undefined;
-      }, 60_000);
-      delayMs.push(performance.now() - mined);
-    }
-    process.kill(-indexer.pid!, "SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-
-  const result = {
-    payments: PAYMENTS,
-    logs,
-    blocks: Number(head) - record.deployBlock + 1,
-    seedSeconds: Number(seedSeconds.toFixed(1)),
-    rawGetLogsMs: Math.round(median(rawMs)),
-    backfillMs: Math.round(median(backfillMs)),
-    ratio: Number((median(backfillMs) / median(rawMs)).toFixed(1)),
-    newPaymentDelayMs: Math.round(median(delayMs)),
-    runs: RUNS,
-    database: "PGlite",
+    logs = ((await response.json()) as { result: unknown[] }).result.length;
+    return performance.now() - started;
   };
-  writeFileSync(path.join(here, "report.json"), JSON.stringify(result, null, 2) + "\n");
-  writeFileSync(
-    path.join(here, "report.md"),
-    [
-      `# Indexer: backfill of ${PAYMENTS.toLocaleString("en")} payments`,
-      "",
-      "Regenerate: `npm run bench --prefix indexer` (`BENCH_PAYMENTS`, `BENCH_RUNS`). The demo chain plus",
-      `${PAYMENTS.toLocaleString("en")} referred ETH payments (${result.logs.toLocaleString("en")} logs over ${result.blocks} blocks); indexer on ${result.database}, medians of ${RUNS} runs,`,
-      "times relative to a raw `eth_getLogs` of the same range measured in the same run.",
-      "",
-      "| measure | median |",
-      "| --- | --- |",
-      `| raw eth_getLogs, whole range (baseline) | ${result.rawGetLogsMs} ms |`,
-      `| indexer start to backfill done (/ready) | ${result.backfillMs} ms (${result.ratio}x the baseline) |`,
-      `| mined payment to its row in /payments | ${result.newPaymentDelayMs} ms |`,
-      `| seeding the payments | ${result.seedSeconds} s |`,
-      "",
-    ].join("\n"),
-  );
-  console.log(JSON.stringify(result));
+
+  /** Writes the report of the runs so far (after every run, so that a run cut short still leaves one). */
+  const writeReport = () => {
+    const machine = `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.versions.node}`;
+    const summary = results.map((r) => ({
+      database: r.database,
+      rawGetLogsMs: Math.round(median(r.rawGetLogsMs)),
+      backfillMs: Math.round(median(r.backfillMs)),
+      ratio: Number((median(r.backfillMs) / median(r.rawGetLogsMs)).toFixed(1)),
+      newPaymentDelayMs: Math.round(median(r.newPaymentDelayMs)),
+      runs: r,
+    }));
+    const report = {
+      generatedAt: new Date().toISOString(),
+      machine,
+      payments: PAYMENTS,
+      logs,
+      blocks: Number(head) - record.deployBlock + 1,
+      seedSeconds: Number(seedSeconds.toFixed(1)),
+      runsPerDatabase: RUNS,
+      databases: summary,
+    };
+    writeFileSync(path.join(here, "report.json"), JSON.stringify(report, null, 2) + "\n");
+    const all = (xs: number[]) => xs.map((x) => Math.round(x)).join(", ");
+    writeFileSync(
+      path.join(here, "report.md"),
+      [
+        `# Indexer: backfill of ${PAYMENTS.toLocaleString("en")} payments`,
+        "",
+        "Regenerate: `npm run bench --prefix indexer` (`BENCH_PAYMENTS`, `BENCH_RUNS`, `BENCH_DATABASES`). The demo chain plus",
+        `${PAYMENTS.toLocaleString("en")} referred ETH payments (about ${logs.toLocaleString("en")} logs over ${report.blocks} blocks; seeded in ${report.seedSeconds} s); the indexer on PGlite and on a real`,
+        `Postgres (a throwaway cluster of Debian's). Medians of ${summary.map((s) => `${s.runs.backfillMs.length} ${s.database}`).join(" and ")} run(s); before each backfill, the baseline: one raw \`eth_getLogs\``,
+        `of the same range, in the same run. Measured on: ${machine}, ${report.generatedAt.slice(0, 10)}; timings vary with the load: read the ratios.`,
+        "",
+        "| database | raw eth_getLogs (baseline) | indexer start to backfill done (/ready) | ratio | mined payment to its row in /payments |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        ...summary.map((s) => `| ${s.database} | ${s.rawGetLogsMs} ms | ${s.backfillMs} ms | ${s.ratio}x | ${s.newPaymentDelayMs} ms |`),
+        "",
+        ...summary.map((s) => `All runs, ${s.database}: baseline ${all(s.runs.rawGetLogsMs)} ms; backfill ${all(s.runs.backfillMs)} ms; new payment ${all(s.runs.newPaymentDelayMs)} ms.`),
+        "",
+      ].join("\n"),
+    );
+    return summary;
+  };
+
+  const wallet = createWalletClient({ transport: http(rpcUrl), account: "0xcd3B766CCDd6AE721141F452C550Ca635964ce71" });
+  const results: DatabaseResult[] = [];
+  for (const database of DATABASES) {
+    const result: DatabaseResult = { database: database === "pglite" ? "PGlite" : "Postgres", rawGetLogsMs: [], backfillMs: [], newPaymentDelayMs: [] };
+    results.push(result);
+    for (let run = 0; run < RUNS; run++) {
+      result.rawGetLogsMs.push(await rawGetLogs());
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const started = performance.now();
+      // The indexer indexes from the deployment block; payments made by earlier runs are part of its range.
+      const indexer = await startUntil(process.execPath, ["start.mjs", "--port", String(port)], {
+        cwd: indexerDir,
+        env: {
+          ...process.env,
+          ECOSHARE_RECORD: recordFile,
+          ...(database === "pglite" ? { DATABASE_URL: "", PONDER_PGLITE_DIR: path.join(work, `pglite-${run}`) } : { DATABASE_URL: postgres!.url, ECOSHARE_INDEXER_SCHEMA: `bench_${run}` }),
+        },
+      }, /Created HTTP server/, "the indexer");
+      children.push(indexer);
+      let output = "";
+      const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+      indexer.stdout!.on("data", keep);
+      indexer.stderr!.on("data", keep);
+      await waitFor("the backfill", async () => ((await fetch(`${url}/ready`)).ok ? true : undefined), 1_800_000);
+      result.backfillMs.push(performance.now() - started);
+      // The delay from a mined payment to its row in the API.
+      for (let i = 0; i < NEW_PAYMENTS; i++) {
+        const hash = await wallet.writeContract({ address: ecoshare, abi: ecoshareAbi, functionName: "pay", args: [agreementId, zeroAddress, parseEther("0.01"), REFERRER, zeroHash, zeroAddress], value: parseEther("0.01"), chain: null });
+        await client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+        const mined = performance.now();
+        await waitFor("the new payment", async () => {
+          const [row] = (await (await fetch(`${url}/payments?limit=1`)).json()) as { transactionHash: string }[];
+          return row?.transactionHash === hash ? true : undefined;
+        }, 180_000).catch((error: Error) => {
+          throw new Error(`${error.message} The indexer's last output:\n${output}`);
+        });
+        result.newPaymentDelayMs.push(performance.now() - mined);
+      }
+      stopping.value = true;
+      process.kill(-indexer.pid!, "SIGTERM");
+      await new Promise((resolve) => indexer.once("exit", resolve));
+      stopping.value = false;
+      writeReport();
+      console.log(`${result.database} run ${run + 1}: backfill ${Math.round(result.backfillMs.at(-1)!)} ms (raw eth_getLogs ${Math.round(result.rawGetLogsMs.at(-1)!)} ms).`);
+    }
+  }
+
+  console.log(JSON.stringify(writeReport().map(({ runs, ...s }) => s)));
 } finally {
+  stopping.value = true;
   for (const child of children) {
     try {
       if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGINT");
@@ -123,5 +171,6 @@ try {
     }
   }
   await new Promise((resolve) => setTimeout(resolve, 2_000));
+  postgres?.stop();
   rmSync(work, { recursive: true, force: true });
 }

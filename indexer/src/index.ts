@@ -1,7 +1,8 @@
 /**
  * Indexing: each Ecoshare log, in chain order, is decoded by the protocol client's decoder
  * (scripts/lib/decode-events.ts) and applied to a ledger by the audit's own rules (scripts/lib/ledger.ts
- * `applyEvent`); the rows the event changed are then written to the tables of ponder.schema.ts.
+ * `applyEvent`), which reports what the event changed; only those rows are written to the tables of
+ * ponder.schema.ts, so indexing an event costs the same at the first payment and at the millionth.
  * The indexer holds no rule of its own, so its balances and earnings are the audit's by construction.
  *
  * The ledger lives in memory and is rebuilt from the first block on every start: `npm start` drops the
@@ -12,28 +13,20 @@ import schema from "ponder:schema";
 
 import { abiEventNames, decodeEcoshareLog } from "../../scripts/lib/decode-events.js";
 import type { Address, Hex } from "../../scripts/lib/eip1193.js";
-import { applyEvent, collectable, createLedger, lineageVersions, type LedgerAgreement } from "../../scripts/lib/ledger.js";
+import { applyEvent, collectable, createLedger, type LedgerAgreement, type LedgerChanges } from "../../scripts/lib/ledger.js";
+import { omit } from "./omit.js";
 
 const ledger = createLedger();
-/** What was last written per row, to write only the rows an event changed. */
-const written = new Map<string, string>();
+/** Payments and orders already inserted: the ledger appends them in chain order. */
 let paymentsWritten = 0;
 let ordersWritten = 0;
-
-const fingerprint = (value: object) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v));
-const changed = (key: string, value: object) => {
-  const print = fingerprint(value);
-  if (written.get(key) === print) return false;
-  written.set(key, print);
-  return true;
-};
 
 type Db = Parameters<Parameters<typeof ponder.on<"Ecoshare:PaymentSplit">>[1]>[0]["context"]["db"];
 
 for (const name of abiEventNames()) {
   ponder.on(`Ecoshare:${name}` as "Ecoshare:PaymentSplit", async ({ event, context }) => {
     const { log, block, transaction } = event;
-    if (ledger.events === 0 && paymentsWritten === 0 && written.size === 0 && (await context.db.find(schema.agreement, { id: 1n })) !== null) {
+    if (ledger.events === 0 && (await context.db.find(schema.agreement, { id: 1n })) !== null) {
       throw new Error("The indexer's tables hold an earlier run but its ledger is empty: start it with a fresh schema (npm start does).");
     }
     const decoded = decodeEcoshareLog({
@@ -50,32 +43,16 @@ for (const name of abiEventNames()) {
       },
     });
     if (decoded === undefined) return;
-    applyEvent(ledger, decoded);
-    await writeChanges(context.db, block.timestamp, touchedAgreements(decoded.args as Record<string, unknown>));
+    await writeChanges(context.db, block.timestamp, applyEvent(ledger, decoded));
   });
 }
 
-/**
- * The agreements an event may have changed: those it names, with every version of their lineages (the
- * first version to activate outruns the others, a counter-proposal joins its lineage).
- */
-function touchedAgreements(args: Record<string, unknown>): LedgerAgreement[] {
-  const held = args.held as { agreementId?: bigint } | undefined;
-  const ids = [args.agreementId, args.previousId, args.counteredId, held?.agreementId].filter((id): id is bigint => typeof id === "bigint" && id !== 0n);
-  const touched = new Map<bigint, LedgerAgreement>();
-  for (const id of ids) {
-    const agreement = ledger.agreements.get(id);
-    if (agreement === undefined) continue;
-    for (const version of lineageVersions(ledger, agreement.lineageId)) touched.set(version.id, version);
-    touched.set(agreement.id, agreement);
-  }
-  return [...touched.values()];
-}
-
-async function writeChanges(db: Db, timestamp: bigint, agreements: LedgerAgreement[]): Promise<void> {
-  // Payments and orders are appended in chain order; held payments change their status later.
-  for (; ordersWritten < ledger.orders.length; ordersWritten++) {
-    const o = ledger.orders[ordersWritten]!;
+/** Writes the rows of what one event changed, as the ledger reports it: never a scan of the whole ledger. */
+async function writeChanges(db: Db, timestamp: bigint, changes: LedgerChanges): Promise<void> {
+  for (const index of changes.orders) {
+    // An order's row holds nothing its lines change: written once, when it is new.
+    if (index < ordersWritten) continue;
+    const o = ledger.orders[index]!;
     await db.insert(schema.order).values({
       index: o.index,
       payer: o.payer,
@@ -85,18 +62,22 @@ async function writeChanges(db: Db, timestamp: bigint, agreements: LedgerAgreeme
       blockNumber: o.blockNumber,
       transactionHash: o.transactionHash,
     });
+    ordersWritten = index + 1;
   }
-  for (; paymentsWritten < ledger.payments.length; paymentsWritten++) {
-    const p = ledger.payments[paymentsWritten]!;
-    const row = paymentRow(p, timestamp);
-    written.set(`payment/${p.index}`, p.status);
-    await db.insert(schema.payment).values(row);
+  for (const index of changes.payments) {
+    const p = ledger.payments[index]!;
+    if (index < paymentsWritten) {
+      await db.update(schema.payment, { index }).set({ status: p.status, holdId: p.holdId ?? null, refundTo: p.refundTo ?? null });
+    } else {
+      await db.insert(schema.payment).values(paymentRow(p, timestamp));
+      paymentsWritten = index + 1;
+    }
   }
-  for (const held of ledger.heldPayments.values()) {
-    const { status, settledIn } = held;
-    if (!changed(`held/${held.holdId}`, { status, settledIn })) continue;
+  for (const holdId of changes.heldPayments) {
+    const held = ledger.heldPayments.get(holdId);
+    if (held === undefined) continue;
     const row = {
-      holdId: held.holdId,
+      holdId,
       agreementId: held.agreementId,
       payer: held.payer,
       referrer: held.referrer,
@@ -104,27 +85,21 @@ async function writeChanges(db: Db, timestamp: bigint, agreements: LedgerAgreeme
       amount: held.amount,
       releaseAt: held.releaseAt,
       refundTo: held.refundTo,
-      status,
+      status: held.status,
       heldIn: held.heldIn,
-      settledIn: settledIn ?? null,
+      settledIn: held.settledIn ?? null,
     };
-    await db.insert(schema.heldPayment).values(row).onConflictDoUpdate({ status, settledIn: settledIn ?? null });
-    if (held.payment !== undefined) {
-      const p = ledger.payments[held.payment]!;
-      if (written.get(`payment/${p.index}`) !== p.status) {
-        written.set(`payment/${p.index}`, p.status);
-        await db.update(schema.payment, { index: p.index }).set({ status: p.status });
-      }
-    }
+    await db.insert(schema.heldPayment).values(row).onConflictDoUpdate({ status: row.status, settledIn: row.settledIn });
   }
-  for (const entry of ledger.accounts.values()) {
-    if (!changed(`balance/${entry.account}/${entry.asset}`, entry)) continue;
-    const { account, asset, ...figures } = entry;
-    await db.insert(schema.balance).values(entry).onConflictDoUpdate(figures);
-    void account;
-    void asset;
+  for (const key of changes.accounts) {
+    const entry = ledger.accounts.get(key);
+    if (entry === undefined) continue;
+    await db.insert(schema.balance).values(entry).onConflictDoUpdate(omit(entry, "account", "asset"));
   }
-  for (const agreement of agreements) await writeAgreement(db, agreement);
+  for (const id of changes.agreements) {
+    const agreement = ledger.agreements.get(id);
+    if (agreement !== undefined) await writeAgreement(db, agreement);
+  }
 }
 
 async function writeAgreement(db: Db, a: LedgerAgreement): Promise<void> {
@@ -145,11 +120,7 @@ async function writeAgreement(db: Db, a: LedgerAgreement): Promise<void> {
     heldPayments: a.heldPayments,
     heldAmount: a.heldAmount,
   };
-  if (changed(`agreement/${a.id}`, row)) {
-    const { id, ...rest } = row;
-    void id;
-    await db.insert(schema.agreement).values(row).onConflictDoUpdate(rest);
-  }
+  await db.insert(schema.agreement).values(row).onConflictDoUpdate(omit(row, "id"));
   const accounts = a.parties.map((p) => p.account);
   if (!accounts.some((x) => x.toLowerCase() === a.feeRecipient.toLowerCase())) accounts.push(a.feeRecipient);
   for (const account of accounts) {
@@ -164,11 +135,7 @@ async function writeAgreement(db: Db, a: LedgerAgreement): Promise<void> {
       collectableOpen: collectable({ agreement: a, account, timestamp: a.validFrom }),
       collectableClosed: collectable({ agreement: a, account, timestamp: a.validUntil + 1n }),
     };
-    if (!changed(`earning/${a.id}/${account}`, earning)) continue;
-    const { agreementId, account: _account, ...figures } = earning;
-    void agreementId;
-    void _account;
-    await db.insert(schema.earning).values(earning).onConflictDoUpdate(figures);
+    await db.insert(schema.earning).values(earning).onConflictDoUpdate(omit(earning, "agreementId", "account"));
   }
 }
 

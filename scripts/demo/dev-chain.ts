@@ -1,7 +1,11 @@
 /**
  * Driving a development node (Hardhat's) over JSON-RPC: sending transactions from its unlocked
  * accounts, one by one or many to a block, and moving its clock. Used by the demo seed and the
- * benchmark; works through any EIP-1193 transport.
+ * benchmarks (bench/load.ts, app/bench/seedPayments.ts); works through any EIP-1193 transport.
+ *
+ * No transaction it sends may ask for more gas than EIP-7825's cap (16,777,216): it refuses one that
+ * does, before sending, and {@link DevChain.gasBatches} cuts a long list of work into transactions that
+ * fit, estimating each batch.
  */
 import type { Address, Eip1193Transport, Hex } from "../lib/eip1193.js";
 import { toQuantity } from "../lib/eip1193.js";
@@ -17,6 +21,12 @@ export interface DevTransaction {
   gas?: bigint;
 }
 
+/** EIP-7825: the most gas one transaction may ask for. */
+export const TX_GAS_CAP = 16_777_216n;
+
+/** Transactions submitted at once by {@link DevChain.sendInBlock}. */
+const IN_FLIGHT = 64;
+
 interface Receipt {
   status: Hex;
   transactionHash: Hex;
@@ -25,9 +35,13 @@ interface Receipt {
 
 export class DevChain {
   readonly transport: Eip1193Transport;
+  /** The most gas a transaction may ask for: EIP-7825's cap unless a test asks for less. */
+  readonly gasCap: bigint;
 
-  constructor(transport: Eip1193Transport) {
+  constructor(transport: Eip1193Transport, { gasCap = TX_GAS_CAP }: { gasCap?: bigint } = {}) {
+    if (gasCap > TX_GAS_CAP) throw new Error(`gasCap cannot exceed EIP-7825's cap of ${TX_GAS_CAP} gas.`);
     this.transport = transport;
+    this.gasCap = gasCap;
   }
 
   /** Sends `tx` and waits for it to be mined (automine must be on); throws if it reverted. */
@@ -40,22 +54,29 @@ export class DevChain {
   /**
    * Sends every transaction, then mines them together in one block at `timestamp` (or in the few blocks
    * after it, one second apart, if they do not fit in one). Each sender's transactions keep their order
-   * (nonces, permits); different senders go in parallel.
-   * @throws if any transaction reverted.
+   * (nonces, permits: each gets the next nonce of its sender); they are submitted many at a time.
+   * @throws if any transaction asks for more than the gas cap (before sending any) or reverted.
    */
   async sendInBlock(txs: readonly DevTransaction[], timestamp: bigint): Promise<Hex[]> {
     if (txs.length === 0) return [];
+    txs.forEach((tx) => this.#checkGas(tx, true));
     await this.request("evm_setAutomine", [false]);
     const hashes = new Array<Hex>(txs.length);
     try {
       const fees = await this.#fees();
-      const bySender = new Map<string, number[]>();
-      txs.forEach((tx, i) => bySender.set(tx.from.toLowerCase(), [...(bySender.get(tx.from.toLowerCase()) ?? []), i]));
-      await Promise.all(
-        [...bySender.values()].map(async (indexes) => {
-          for (const i of indexes) hashes[i] = await this.#submit(txs[i]!, fees);
-        }),
-      );
+      const nonces = new Map<string, number>();
+      for (const sender of new Set(txs.map((tx) => tx.from.toLowerCase()))) {
+        nonces.set(sender, Number(BigInt(await this.request<Hex>("eth_getTransactionCount", [sender, "pending"]))));
+      }
+      const withNonces = txs.map((tx) => {
+        const sender = tx.from.toLowerCase();
+        const nonce = nonces.get(sender)!;
+        nonces.set(sender, nonce + 1);
+        return { tx, nonce };
+      });
+      for (let from = 0; from < withNonces.length; from += IN_FLIGHT) {
+        await Promise.all(withNonces.slice(from, from + IN_FLIGHT).map(async ({ tx, nonce }, k) => (hashes[from + k] = await this.#submit(tx, fees, nonce))));
+      }
       await this.request("evm_mine", [Number(timestamp)]);
       for (let extra = 1n; (await this.request<Hex[]>("eth_pendingTransactions").catch(() => [])).length > 0; extra++) {
         if (extra > 100n) throw new Error("Transactions are still pending after 100 blocks.");
@@ -66,6 +87,39 @@ export class DevChain {
     }
     await this.#checkReceipts(hashes);
     return hashes;
+  }
+
+  /** The gas `tx` would use now (eth_estimateGas at the latest block). */
+  async estimateGas(tx: DevTransaction): Promise<bigint> {
+    const { gas: _gas, ...request } = this.#request(tx);
+    return BigInt(await this.request<Hex>("eth_estimateGas", [request, "latest"]));
+  }
+
+  /**
+   * Cuts `items` into transactions (`toTransaction` makes one from a batch) that each ask for at most the
+   * gas cap: each batch is estimated, its limit set to the estimate plus a fifth (state may move before it
+   * is mined; contracts instrumented for coverage cost more, the estimate sees that too), and a batch over
+   * the cap is cut down in proportion and estimated again. The first batch tries `firstBatch` items; later
+   * ones start from what the previous one fitted.
+   * @throws when one item alone needs more than the cap.
+   */
+  async gasBatches<T>(items: readonly T[], toTransaction: (batch: T[]) => DevTransaction, { firstBatch = 200 }: { firstBatch?: number } = {}): Promise<DevTransaction[]> {
+    const txs: DevTransaction[] = [];
+    let size = firstBatch;
+    for (let from = 0; from < items.length; ) {
+      const batch = items.slice(from, from + size);
+      const tx = toTransaction(batch);
+      const gas = ((await this.estimateGas(tx)) * 6n) / 5n;
+      if (gas > this.gasCap) {
+        if (batch.length === 1) throw new Error(`One item alone needs ${gas} gas, over the cap of ${this.gasCap}.`);
+        size = Math.max(1, Math.min(batch.length - 1, Math.floor((batch.length * Number(this.gasCap)) / Number(gas))));
+        continue;
+      }
+      txs.push({ ...tx, gas });
+      from += batch.length;
+      size = Math.max(size, batch.length);
+    }
+    return txs;
   }
 
   /** Makes the next block's timestamp `timestamp`. */
@@ -88,17 +142,28 @@ export class DevChain {
     return rpcRequest<T>({ transport: this.transport, method, params, retry: { retries: 2, baseDelayMs: 100 } });
   }
 
-  async #submit(tx: DevTransaction, fees?: { maxFeePerGas: Hex; maxPriorityFeePerGas: Hex }): Promise<Hex> {
-    return this.request<Hex>("eth_sendTransaction", [
-      {
-        from: tx.from,
-        to: tx.to,
-        data: tx.data,
-        ...(tx.value === undefined ? {} : { value: toQuantity(tx.value) }),
-        ...(tx.gas === undefined ? {} : { gas: toQuantity(tx.gas) }),
-        ...(fees ?? {}),
-      },
-    ]);
+  async #submit(tx: DevTransaction, fees?: { maxFeePerGas: Hex; maxPriorityFeePerGas: Hex }, nonce?: number): Promise<Hex> {
+    this.#checkGas(tx, false);
+    return this.request<Hex>("eth_sendTransaction", [{ ...this.#request(tx), ...(fees ?? {}), ...(nonce === undefined ? {} : { nonce: toQuantity(BigInt(nonce)) }) }]);
+  }
+
+  #request(tx: DevTransaction) {
+    return {
+      from: tx.from,
+      to: tx.to,
+      data: tx.data,
+      ...(tx.value === undefined ? {} : { value: toQuantity(tx.value) }),
+      ...(tx.gas === undefined ? {} : { gas: toQuantity(tx.gas) }),
+    };
+  }
+
+  /** Refuses a transaction that asks for more than the cap, or (batched) asks for nothing: the node would fill in its block's limit. */
+  #checkGas(tx: DevTransaction, batched: boolean): void {
+    if (tx.gas === undefined) {
+      if (batched) throw new Error(`A transaction to ${tx.to} sent in a batch needs a gas limit: the node would estimate it against the wrong state.`);
+      return;
+    }
+    if (tx.gas > this.gasCap) throw new Error(`A transaction to ${tx.to} asks for ${tx.gas} gas, over the cap of ${this.gasCap} (EIP-7825): split it (DevChain.gasBatches).`);
   }
 
   /** Fee caps well above the current base fee, so a batch never waits on fee estimation. */

@@ -90,14 +90,17 @@ export async function runAudit({
   const rebuildMs = performance.now() - started;
 
   started = performance.now();
-  const { mismatches, holdings, readings, checks } = await reconcile({ transport, ecoshare, ledger, blockNumber: head, timestamp, retry });
+  // The block times need only the events: read them while the views are compared.
+  const blockTimesRead = readBlockTimes({ transport, blocks: events.map((e) => e.blockNumber), known: new Map([[head, timestamp]]), concurrency: 32, retry });
+  blockTimesRead.catch(() => undefined); // awaited below; a failure there must not go unhandled if reconcile fails first
+  const { mismatches, holdings, readings, checks } = await reconcile({ transport, ecoshare, ledger, blockNumber: head, timestamp, concurrency: 32, retry });
   const assetAddresses = new Set<Address>([
     ...holdings.map((h) => h.asset),
     ...[...ledger.accounts.values()].map((a) => a.asset),
     ...[...ledger.agreements.values()].map((a) => a.asset),
   ]);
   const assets = await describeAssets({ transport, assets: assetAddresses, blockTag: head, retry });
-  const blockTimes = await readBlockTimes({ transport, blocks: events.map((e) => e.blockNumber), known: new Map([[head, timestamp]]), retry });
+  const blockTimes = await blockTimesRead;
   const warnings = [...assets.values()].flatMap((a) => (a.unreadable === undefined ? [] : [a.unreadable]));
   const reconcileMs = performance.now() - started;
 

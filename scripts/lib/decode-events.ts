@@ -1,13 +1,23 @@
 /**
- * Turns the raw logs of the Ecoshare contract into typed events, decoded with the generated ABI.
+ * Turns the raw logs of the Ecoshare contract into typed events: the one decoder of the protocol's
+ * client, used by the audit, the demo seed, the app and the indexer. viem's `decodeEventLog` over the
+ * generated ABI (`as const`), given only the event the log's first topic names (found in a map built
+ * once), since viem would otherwise format and look up the signature of every event of the ABI per log.
+ *
+ * The hot events, those every payment emits ({@link HOT_EVENTS}), are read word by word instead: each is
+ * a fixed layout of one-word values (a held payment's struct too), so each field is a slice of a topic or
+ * of the data at an offset known from the ABI. Measured on the demo's logs (bench/audit.md, "decoding
+ * alone"): viem's generic decoder allocates a cursor per topic and decodes several times slower. The word reader is built
+ * from the same ABI and checked against viem's decoder on every event kind (test/tooling/decode-events.test.ts).
+ *
  * Integers of up to 32 bits (enums, basis points, versions) come out as numbers, wider ones as bigints,
  * addresses checksummed, structs as objects: the same shapes as scripts/lib/eip712.ts (so an agreement's
  * `validFrom` and `validUntil`, uint32 on chain, come out as bigints, as its `AgreementTerms` has them).
+ * viem gives integers of up to 48 bits as numbers: those of 33 to 48 bits are widened here.
  */
-import { getAddress, Interface, type EventFragment, type ParamType } from "ethers";
+import { decodeEventLog, getAddress, toEventSelector, type AbiEvent, type AbiParameter } from "viem";
 
 import { ecoshareAbi } from "./abis.generated.js";
-import { normaliseValue } from "./abi-values.js";
 import type { Address, Hex } from "./eip1193.js";
 import type { AgreementTerms } from "./eip712.js";
 import type { RawLog } from "./fetch-logs.js";
@@ -83,46 +93,65 @@ export type EcoshareEvent = {
 /** The event named `N`. */
 export type EcoshareEventOf<N extends EcoshareEventName> = Extract<EcoshareEvent, { eventName: N }>;
 
-const ecoshareInterface = new Interface(ecoshareAbi);
+/** The agreement terms' validity window: uint32 on chain, bigints in eip712.ts's `AgreementTerms`. */
+const BIGINT_FIELDS = new Set(["validFrom", "validUntil"]);
 
-/** Event fragments by topic, computed once: ethers would hash every event's signature on every lookup. */
-const eventsByTopic = new Map<string, EventFragment>();
-ecoshareInterface.forEachEvent((event) => eventsByTopic.set(event.topicHash, event));
+type EcoshareAbiEvent = Extract<(typeof ecoshareAbi)[number], { type: "event" }>;
+
+/** Turns viem's values into the shared shapes, in place; `undefined` when viem's already are. */
+type Widen = (value: Record<string, unknown>) => void;
 
 /**
- * Events made only of one-word values (addresses, integers, booleans, bytes32) — payments, collections,
- * withdrawals — are read word by word: ethers' generic decoder would spend most of an audit's time on them.
+ * The events every payment emits: read word by word ({@link wordLayout}). Any other event goes through
+ * viem's decoder.
  */
-const WORD_TYPES = /^(address|bool|uint\d*|bytes32)$/;
-const wordOnly = new Set([...eventsByTopic.values()].filter((e) => e.inputs.every((i) => WORD_TYPES.test(i.type))));
-const checksummed = new Map<string, string>();
+export const HOT_EVENTS: readonly EcoshareEventName[] = ["PaymentSplit", "ReferralTierApplied", "PaymentHeld", "HeldPaymentReleased", "OrderPaid"];
+
+interface KnownEvent {
+  name: EcoshareEventName;
+  /** The ABI viem is given: this event alone. */
+  abi: readonly [EcoshareAbiEvent];
+  widen: Widen | undefined;
+  /** Hot events only: where each field sits, word by word. */
+  words: WordLayout | undefined;
+}
+
+const eventItems = ecoshareAbi.filter((item): item is EcoshareAbiEvent => item.type === "event");
+/** Events by topic, computed once. */
+const eventsByTopic = new Map<string, KnownEvent>(
+  eventItems.map((item) => [
+    toEventSelector(item as AbiEvent),
+    {
+      name: item.name as EcoshareEventName,
+      abi: [item] as const,
+      widen: widener(item.inputs as readonly AbiParameter[]),
+      words: HOT_EVENTS.includes(item.name as EcoshareEventName) ? wordLayout(item as AbiEvent) : undefined,
+    },
+  ]),
+);
+const topicsByName = new Map<string, Hex>([...eventsByTopic].map(([topic, event]) => [event.name, topic as Hex]));
 
 export type DecodeEcoshareLogParameters = { log: RawLog };
 /** The decoded event, or `undefined` when the log is not one of Ecoshare's events. */
 export type DecodeEcoshareLogReturnType = EcoshareEvent | undefined;
 
-/** Decodes one log of the Ecoshare contract. */
+/** Decodes one log of the Ecoshare contract. Throws, in plain words, on a log of a known event that does not fit it. */
 export function decodeEcoshareLog({ log }: DecodeEcoshareLogParameters): DecodeEcoshareLogReturnType {
-  const fragment = log.topics[0] === undefined ? undefined : eventsByTopic.get(log.topics[0]);
-  if (fragment === undefined) return undefined;
-  const args: Record<string, unknown> = {};
-  if (wordOnly.has(fragment)) {
-    let topic = 1;
-    let offset = 2;
-    for (const input of fragment.inputs) {
-      const word = input.indexed ? log.topics[topic++] : `0x${log.data.slice(offset, (offset += 64))}`;
-      if (word === undefined || word.length !== 66) throw new Error(`Malformed ${fragment.name} log in ${log.transactionHash}.`);
-      args[input.name] = fromWord(input, word);
+  const topic = log.topics[0];
+  const known = topic === undefined ? undefined : eventsByTopic.get(topic);
+  if (known === undefined) return undefined;
+  let args: Record<string, unknown>;
+  try {
+    if (known.words !== undefined) args = readWords(known.words, log);
+    else {
+      args = decodeEventLog({ abi: known.abi, topics: log.topics as [Hex, ...Hex[]], data: log.data, strict: true }).args as Record<string, unknown>;
+      known.widen?.(args);
     }
-  } else {
-    const values = ecoshareInterface.decodeEventLog(fragment, log.data, log.topics);
-    fragment.inputs.forEach((input, i) => {
-      args[input.name] = normaliseValue(input, values[i]);
-    });
-    if (fragment.name === "AgreementProposed") args.terms = asAgreementTerms(args.terms as Record<string, unknown>);
+  } catch (error) {
+    throw new Error(`The ${known.name} log ${log.logIndex} of transaction ${log.transactionHash} does not fit the Ecoshare ABI: ${(error as Error).message.split("\n")[0]}`);
   }
   return {
-    eventName: fragment.name as EcoshareEventName,
+    eventName: known.name,
     args,
     blockNumber: log.blockNumber,
     transactionHash: log.transactionHash,
@@ -133,32 +162,100 @@ export function decodeEcoshareLog({ log }: DecodeEcoshareLogParameters): DecodeE
 
 /** The topic (selector) of each event, e.g. to filter `eth_getLogs` by event. */
 export function eventTopic(name: EcoshareEventName): Hex {
-  const event = ecoshareInterface.getEvent(name);
-  if (event === null) throw new Error(`The Ecoshare ABI has no event ${name}.`);
-  return event.topicHash as Hex;
+  const topic = topicsByName.get(name);
+  if (topic === undefined) throw new Error(`The Ecoshare ABI has no event ${name}.`);
+  return topic;
 }
 
 /** The names of the events in the generated ABI, to check this module covers them all. */
 export function abiEventNames(): string[] {
-  const names: string[] = [];
-  ecoshareInterface.forEachEvent((event) => names.push(event.name));
-  return names;
+  return eventItems.map((item) => item.name);
 }
 
-/** Decoded terms in the shape of eip712.ts's `AgreementTerms`: the validity window as bigints. */
-function asAgreementTerms(terms: Record<string, unknown>): AgreementTerms {
-  return { ...terms, validFrom: BigInt(terms.validFrom as number), validUntil: BigInt(terms.validUntil as number) } as unknown as AgreementTerms;
-}
-
-/** One ABI word as {@link normaliseValue} would give it. */
-function fromWord(input: ParamType, word: string): unknown {
-  if (input.type === "address") {
-    const lower = `0x${word.slice(26)}`;
-    let address = checksummed.get(lower);
-    if (address === undefined) checksummed.set(lower, (address = getAddress(lower)));
-    return address;
+/**
+ * What turns viem's values for `params` into the shared shapes (integers of 33 to 48 bits, and the terms'
+ * validity window, as bigints), or `undefined` when nothing needs to change: the hot events need nothing.
+ */
+function widener(params: readonly AbiParameter[]): Widen | undefined {
+  const steps: Widen[] = [];
+  for (const param of params) {
+    const name = param.name!;
+    const bits = /^uint(\d+)$/.exec(param.type)?.[1];
+    if (bits !== undefined && ((Number(bits) > 32 && Number(bits) <= 48) || BIGINT_FIELDS.has(name))) {
+      steps.push((value) => (value[name] = BigInt(value[name] as number)));
+    } else if ("components" in param && param.components !== undefined) {
+      const inner = widener(param.components);
+      if (inner === undefined) continue;
+      if (param.type === "tuple") steps.push((value) => inner(value[name] as Record<string, unknown>));
+      else if (param.type === "tuple[]") steps.push((value) => (value[name] as Record<string, unknown>[]).forEach(inner));
+      else throw new Error(`decode-events cannot widen ${param.type} ${name}: teach widener this type.`);
+    }
   }
-  if (input.type === "bool") return BigInt(word) !== 0n;
-  if (input.type === "bytes32") return word;
-  return normaliseValue(input, BigInt(word));
+  return steps.length === 0 ? undefined : (value) => steps.forEach((step) => step(value));
+}
+
+/** One field of a word layout: a value read from one 32-byte word, or a struct of such fields. */
+type WordField = { name: string; read: (word: string) => unknown; topic: boolean } | { name: string; fields: WordField[] };
+
+interface WordLayout {
+  fields: WordField[];
+  /** Topics after the selector, and 32-byte words of data. */
+  topics: number;
+  words: number;
+}
+
+const ZERO_PREFIX = "0".repeat(56);
+const checksummed = new Map<string, Hex>();
+
+/** Reads one word (64 hex digits, no 0x) as `type` in the shared shapes: what viem gives, widened as {@link widener} widens. */
+function wordReader(type: string, name: string): (word: string) => unknown {
+  if (type === "address") {
+    return (word) => {
+      const lower = `0x${word.slice(24)}`;
+      let address = checksummed.get(lower);
+      if (address === undefined) checksummed.set(lower, (address = getAddress(lower)));
+      return address;
+    };
+  }
+  if (type === "bool") return (word) => /[^0]/.test(word);
+  if (type === "bytes32") return (word) => `0x${word}`;
+  const bits = /^uint(\d+)$/.exec(type)?.[1];
+  if (bits !== undefined && Number(bits) <= 32 && !BIGINT_FIELDS.has(name)) {
+    return (word) => {
+      if (!word.startsWith(ZERO_PREFIX)) throw new Error(`${name} does not fit a ${type}`);
+      return Number.parseInt(word.slice(56), 16);
+    };
+  }
+  if (bits !== undefined) return (word) => BigInt(`0x${word}`);
+  throw new Error(`decode-events cannot read ${type} ${name} word by word: leave its event out of HOT_EVENTS or teach wordReader the type.`);
+}
+
+/** Where each field of `event` sits: indexed ones in the topics, the rest (static structs flattened) in the data's words. */
+function wordLayout(event: AbiEvent): WordLayout {
+  let words = 0;
+  const field = (param: AbiParameter, topic: boolean): WordField => {
+    if (param.type === "tuple" && "components" in param && !topic) return { name: param.name!, fields: param.components.map((c) => field(c, false)) };
+    if (!topic) words++;
+    return { name: param.name!, read: wordReader(param.type, param.name!), topic };
+  };
+  const fields = event.inputs.map((input) => field(input, input.indexed === true));
+  return { fields, topics: event.inputs.filter((i) => i.indexed).length, words };
+}
+
+/** The arguments of a hot event's log, read word by word. */
+function readWords(layout: WordLayout, log: RawLog): Record<string, unknown> {
+  if (log.topics.length !== layout.topics + 1) throw new Error(`${log.topics.length - 1} indexed values, not ${layout.topics}`);
+  if (log.data.length !== 2 + 64 * layout.words) throw new Error(`${(log.data.length - 2) / 2} bytes of data, not ${32 * layout.words}`);
+  let topic = 1;
+  let offset = 2;
+  const read = (fields: WordField[]): Record<string, unknown> => {
+    const value: Record<string, unknown> = {};
+    for (const f of fields) {
+      if ("fields" in f) value[f.name] = read(f.fields);
+      else if (f.topic) value[f.name] = f.read(log.topics[topic++]!.slice(2));
+      else value[f.name] = f.read(log.data.slice(offset, (offset += 64)));
+    }
+    return value;
+  };
+  return read(layout.fields);
 }

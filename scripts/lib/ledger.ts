@@ -282,18 +282,63 @@ export function accountKey(account: Address, asset: Address): string {
   return `${account.toLowerCase()}/${asset.toLowerCase()}`;
 }
 
+/**
+ * What one event changed in the ledger: the keys of the entries it created or updated (an entry an event
+ * only read may be named too). The indexer writes just these rows.
+ */
+export interface LedgerChanges {
+  networks: Set<bigint>;
+  agreements: Set<bigint>;
+  /** Keyed by {@link accountKey}. */
+  accounts: Set<string>;
+  heldPayments: Set<bigint>;
+  /** Keyed by {@link referralKey}. */
+  referrals: Set<string>;
+  lineages: Set<bigint>;
+  /** Indexes in {@link Ledger.payments}: new payments, and those whose status or hold changed. */
+  payments: Set<number>;
+  /** Indexes in {@link Ledger.orders}: new orders, and those that gained a line. */
+  orders: Set<number>;
+}
+
 export type BuildLedgerParameters = { events: Iterable<EcoshareEvent> };
 
 /** Rebuilds the ledger from `events`, in chain order. */
 export function buildLedger({ events }: BuildLedgerParameters): Ledger {
   const ledger = createLedger();
-  for (const event of events) applyEvent(ledger, event);
+  for (const event of events) apply(ledger, event);
   checkNothingAwaited(ledger);
   return ledger;
 }
 
-/** Applies one event to `ledger`. Events must come in chain order. */
-export function applyEvent(ledger: Ledger, event: EcoshareEvent): void {
+/** Applies one event to `ledger` and tells what it changed. Events must come in chain order. */
+export function applyEvent(ledger: Ledger, event: EcoshareEvent): LedgerChanges {
+  const changes: LedgerChanges = {
+    networks: new Set(),
+    agreements: new Set(),
+    accounts: new Set(),
+    heldPayments: new Set(),
+    referrals: new Set(),
+    lineages: new Set(),
+    payments: new Set(),
+    orders: new Set(),
+  };
+  const transient = transientOf(ledger);
+  transient.changes = changes;
+  try {
+    apply(ledger, event);
+  } finally {
+    transient.changes = undefined;
+  }
+  return changes;
+}
+
+/** Records that the event being applied changed an entry (when the caller asked what changed). */
+function touch<K extends keyof LedgerChanges>(ledger: Ledger, kind: K, key: LedgerChanges[K] extends Set<infer T> ? T : never): void {
+  (transients.get(ledger)?.changes?.[kind] as Set<unknown> | undefined)?.add(key);
+}
+
+function apply(ledger: Ledger, event: EcoshareEvent): void {
   ledger.events++;
   if (event.blockNumber > ledger.lastBlock) ledger.lastBlock = event.blockNumber;
   const open = transients.get(ledger)?.order;
@@ -302,6 +347,7 @@ export function applyEvent(ledger: Ledger, event: EcoshareEvent): void {
   switch (event.eventName) {
     case "NetworkCreated": {
       const { networkId, operator, kind, feeRecipient, feeBps, metadataURI } = event.args;
+      touch(ledger, "networks", networkId);
       ledger.networks.set(networkId, {
         id: networkId,
         kind,
@@ -539,6 +585,7 @@ export function networkFeeTotals(ledger: Ledger): NetworkFeeTotals[] {
 /** `account`'s entry for `asset`, created empty on first use. */
 export function accountEntry(ledger: Ledger, account: Address, asset: Address): LedgerAccount {
   const key = accountKey(account, asset);
+  touch(ledger, "accounts", key);
   let entry = ledger.accounts.get(key);
   if (entry === undefined) {
     entry = { account, asset, balance: 0n, referralFees: 0n, refunds: 0n, collectedShares: 0n, collectedNetworkFees: 0n, paidByCollect: 0n, withdrawn: 0n };
@@ -561,6 +608,7 @@ function proposeAgreement(ledger: Ledger, event: EcoshareEventOf<"AgreementPropo
   if (previous !== undefined && !sameAddress(previous.asset, terms.asset)) {
     anomaly(ledger, event, `amendment ${agreementId} changes the asset of agreement ${previousId} from ${previous.asset} to ${terms.asset}`, { agreementId });
   }
+  touch(ledger, "agreements", agreementId);
   ledger.agreements.set(agreementId, {
     id: agreementId,
     networkId,
@@ -603,6 +651,7 @@ function proposeAgreement(ledger: Ledger, event: EcoshareEventOf<"AgreementPropo
 }
 
 function lineageOf(ledger: Ledger, lineageId: bigint): LedgerLineage {
+  touch(ledger, "lineages", lineageId);
   let lineage = ledger.lineages.get(lineageId);
   if (lineage === undefined) ledger.lineages.set(lineageId, (lineage = { lineageId, versions: [], activeId: 0n }));
   return lineage;
@@ -616,6 +665,7 @@ function activate(ledger: Ledger, agreement: LedgerAgreement): void {
   for (const version of lineageVersions(ledger, lineage.lineageId)) {
     // The contract's rule: a pending version may activate only while the active version is the one it replaces.
     if (version.status === AgreementStatus.Pending && version.previousId !== agreement.id) {
+      touch(ledger, "agreements", version.id);
       Object.assign(version, { status: AgreementStatus.Superseded, supersededBy: agreement.id });
     }
   }
@@ -636,6 +686,7 @@ function counter(ledger: Ledger, event: EcoshareEventOf<"AgreementCountered">): 
   if (agreement.lineageId === countered.lineageId) return;
   // A counter to a first proposal was filed under a lineage of its own: move it to the thread it answers.
   const own = ledger.lineages.get(agreement.lineageId);
+  touch(ledger, "lineages", agreement.lineageId);
   if (own !== undefined) {
     own.versions = own.versions.filter((id) => id !== agreementId);
     if (own.versions.length === 0) ledger.lineages.delete(own.lineageId);
@@ -663,6 +714,7 @@ function openOrder(ledger: Ledger, event: EcoshareEventOf<"OrderPaid">): void {
     logIndex: event.logIndex,
   };
   ledger.orders.push(order);
+  touch(ledger, "orders", order.index);
   if (lineCount === 0n) anomaly(ledger, event, `order ${order.index} by ${payer} has no lines`);
   else transientOf(ledger).order = order;
 }
@@ -690,6 +742,7 @@ function addToOrder(ledger: Ledger, payment: LedgerPayment): void {
       agreementId: payment.agreementId,
     });
   }
+  touch(ledger, "orders", order.index);
   Object.assign(payment, { order: order.index, line: order.lines.length });
   order.lines.push(payment.index);
   const total = order.totals.find((t) => sameAddress(t.asset, payment.asset));
@@ -734,6 +787,7 @@ function splitInto(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">): void
     logIndex: event.logIndex,
   };
   ledger.payments.push(payment);
+  touch(ledger, "payments", payment.index);
   addToOrder(ledger, payment);
   agreement.payments++;
   agreement.volume += amount;
@@ -773,6 +827,7 @@ function credit(ledger: Ledger, agreement: LedgerAgreement, referrer: Address, s
 /** `referrer`'s loyalty in the lineage of `agreement`, created empty on first use. */
 function referralOf(ledger: Ledger, agreement: LedgerAgreement, referrer: Address): LedgerReferral {
   const key = referralKey(agreement.lineageId, referrer);
+  touch(ledger, "referrals", key);
   let referral = ledger.referrals.get(key);
   if (referral === undefined) {
     referral = { lineageId: agreement.lineageId, referrer, volume: 0n, pending: 0n, payments: 0, refunded: 0n, lastTier: 0, lastFeeBps: 0, highestTier: 0 };
@@ -834,8 +889,12 @@ function hold(ledger: Ledger, event: EcoshareEventOf<"PaymentHeld">): void {
     anomaly(ledger, event, `held payment ${holdId} of agreement ${agreementId} would refund ${held.refundTo}, not its order's refund recipient`, { agreementId });
   }
   if (ledger.heldPayments.has(holdId)) anomaly(ledger, event, `hold id ${holdId} is used twice`, { agreementId });
+  touch(ledger, "heldPayments", holdId);
   ledger.heldPayments.set(holdId, { ...held, status: "pending", heldIn: event.transactionHash, ...(payment === undefined ? {} : { payment: payment.index }) });
-  if (payment !== undefined) Object.assign(payment, { holdId, refundTo: held.refundTo });
+  if (payment !== undefined) {
+    touch(ledger, "payments", payment.index);
+    Object.assign(payment, { holdId, refundTo: held.refundTo });
+  }
   agreement.heldPayments++;
   agreement.heldAmount += held.amount;
   if (!sameAddress(held.referrer, ETH) && agreement.referralTiers.length > 0) referralOf(ledger, agreement, held.referrer).pending += held.amount;
@@ -852,6 +911,7 @@ function takeHeld(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentReleased" |
     return undefined;
   }
   if (agreement === undefined) return undefined;
+  touch(ledger, "heldPayments", holdId);
   held.settledIn = event.transactionHash;
   agreement.heldPayments--;
   agreement.heldAmount -= held.amount;
@@ -862,7 +922,10 @@ function takeHeld(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentReleased" |
 function settle(ledger: Ledger, held: LedgerHeldPayment, agreement: LedgerAgreement, status: "released" | "refunded"): LedgerReferral | undefined {
   held.status = status;
   const payment = held.payment === undefined ? undefined : ledger.payments[held.payment];
-  if (payment !== undefined) payment.status = status;
+  if (payment !== undefined) {
+    touch(ledger, "payments", payment.index);
+    payment.status = status;
+  }
   if (sameAddress(held.referrer, ETH) || agreement.referralTiers.length === 0) return undefined;
   const referral = referralOf(ledger, agreement, held.referrer);
   referral.pending -= held.amount;
@@ -908,6 +971,8 @@ interface Transient {
   awaitingHold?: LedgerPayment | undefined;
   /** The order still waiting for lines. */
   order?: LedgerOrder | undefined;
+  /** What the event being applied changed, when {@link applyEvent} is asked. */
+  changes?: LedgerChanges | undefined;
 }
 const transients = new WeakMap<Ledger, Transient>();
 
@@ -994,6 +1059,7 @@ function withdrawFrom(ledger: Ledger, event: EcoshareEventOf<"Withdrawn">): void
 
 function network(ledger: Ledger, event: LogPosition, networkId: bigint): LedgerNetwork | undefined {
   const net = ledger.networks.get(networkId);
+  touch(ledger, "networks", networkId);
   if (net === undefined) anomaly(ledger, event, `event for network ${networkId}, which was never created`);
   return net;
 }
@@ -1009,6 +1075,7 @@ function memberOf(ledger: Ledger, event: LogPosition, networkId: bigint, account
 
 function agreementOf(ledger: Ledger, event: LogPosition, agreementId: bigint): LedgerAgreement | undefined {
   const agreement = ledger.agreements.get(agreementId);
+  touch(ledger, "agreements", agreementId);
   if (agreement === undefined) anomaly(ledger, event, `event for agreement ${agreementId}, which was never proposed`, { agreementId });
   return agreement;
 }

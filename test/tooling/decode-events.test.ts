@@ -1,10 +1,14 @@
-/** The event decoder against ethers' generic one, on every log of a seeded chain. */
+/**
+ * The event decoder (viem's decodeEventLog, and its word reader for the hot events) against ethers'
+ * generic decoder, an independent implementation, on every log of a seeded chain.
+ */
 import { expect } from "chai";
 import { Interface } from "ethers";
 
 import { ecoshareAbi } from "../../scripts/lib/abis.generated.js";
 import { normaliseValue } from "../../scripts/lib/abi-values.js";
-import { decodeEcoshareLog } from "../../scripts/lib/decode-events.js";
+import { decodeEcoshareLog, eventTopic, HOT_EVENTS } from "../../scripts/lib/decode-events.js";
+import type { Hex } from "../../scripts/lib/eip1193.js";
 import { fetchLogs } from "../../scripts/lib/fetch-logs.js";
 import { getBlockNumber } from "../../scripts/lib/rpc.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
@@ -55,6 +59,21 @@ describe("decodeEcoshareLog", function () {
       "EarningsPaid",
       "Withdrawn",
     ]);
+  });
+
+  it("reads the hot events word by word, and refuses a hot log that does not fit its layout in plain words", async function () {
+    expect(HOT_EVENTS).to.include.members(["PaymentSplit", "PaymentHeld", "ReferralTierApplied"]);
+    const logs = await fetchLogs({ transport: chain.transport, address: chain.ecoshare, fromBlock: 0n, toBlock: await getBlockNumber({ transport: chain.transport }) });
+    const held = logs.find((log) => log.topics[0] === eventTopic("PaymentHeld"))!;
+    expect(() => decodeEcoshareLog({ log: { ...held, data: held.data.slice(0, -64) as Hex } })).to.throw(
+      /^The PaymentHeld log \d+ of transaction 0x[0-9a-f]{64} does not fit the Ecoshare ABI: 320 bytes of data, not 352$/,
+    );
+    const split = logs.find((log) => log.topics[0] === eventTopic("PaymentSplit"))!;
+    expect(() => decodeEcoshareLog({ log: { ...split, topics: split.topics.slice(0, 2) } })).to.throw(/PaymentSplit .* 1 indexed values, not 3$/);
+    const tier = logs.find((log) => log.topics[0] === eventTopic("ReferralTierApplied"))!;
+    // A uint8 tier word with high bits set is not a uint8.
+    const data = `0x${"ff".repeat(32)}${tier.data.slice(66)}` as Hex;
+    expect(() => decodeEcoshareLog({ log: { ...tier, data } })).to.throw(/ReferralTierApplied .* tier does not fit a uint8$/);
   });
 
   it("returns undefined for a log that is none of Ecoshare's events", function () {

@@ -1,19 +1,15 @@
 /**
  * The protocol's event log for the app: read with the shared client's bounded-range reader
  * (scripts/lib/fetch-logs.ts: ranges from the deploy block that adapt to the responses, retries of transient
- * failures only, refused or oversized ranges halved at once), decoded into the
- * shared client's event type (scripts/lib/decode-events.ts), so the shared ledger rules take them as is.
- *
- * Why the app decodes with viem rather than with the shared decoder: the shared decoder uses ethers,
- * which would add a second ABI library to the browser bundle next to viem. The output type is the shared
- * one, and protocolLog.test.ts checks both decoders give identical events for every event kind.
+ * failures only, refused or oversized ranges halved at once), decoded by the shared client's decoder
+ * (scripts/lib/decode-events.ts, viem's decodeEventLog: the one decoder of scripts, app and indexer), so
+ * the shared ledger rules take them as is.
  */
-import { decodeEventLog, getAddress, type Log } from "viem";
+import type { Log } from "viem";
 
-import type { EcoshareEvent } from "../../../scripts/lib/decode-events.js";
+import { decodeEcoshareLog, type EcoshareEvent } from "../../../scripts/lib/decode-events.js";
 import type { Address, Eip1193Transport } from "../../../scripts/lib/eip1193.js";
 import { fetchLogs, type FetchLogsProgress, type RawLog } from "../../../scripts/lib/fetch-logs.js";
-import { ecoshareAbi } from "../contracts/abis";
 
 export type { EcoshareEvent as ProtocolEvent } from "../../../scripts/lib/decode-events.js";
 export type ProtocolEventName = EcoshareEvent["eventName"];
@@ -79,43 +75,9 @@ export function toRawLog(log: Log): RawLog | undefined {
   };
 }
 
-/** Integers wider than 32 bits are bigints in the shared event type; viem gives numbers up to 48 bits. */
-function normalise(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalise);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalise(v)]));
-  }
-  return value;
-}
-
-const WIDE_NUMBER_FIELDS = new Set(["validFrom", "validUntil"]);
-
-/** Decodes one raw log of the Ecoshare contract; undefined for a log it does not know. */
+/** Decodes one raw log of the Ecoshare contract (the shared decoder); undefined for a log it does not know. */
 export function decodeProtocolLog(log: RawLog): EcoshareEvent | undefined {
-  let decoded;
-  try {
-    decoded = decodeEventLog({ abi: ecoshareAbi, data: log.data, topics: log.topics as never, strict: true });
-  } catch {
-    return undefined;
-  }
-  const args = normalise(decoded.args ?? {}) as Record<string, unknown>;
-  if (decoded.eventName === "AgreementProposed") {
-    const terms = args.terms as Record<string, unknown>;
-    for (const field of WIDE_NUMBER_FIELDS) terms[field] = BigInt(terms[field] as number);
-    terms.parties = (terms.parties as { account: string; shareBps: number }[]).map((p) => ({ account: getAddress(p.account), shareBps: p.shareBps }));
-  }
-  if ((decoded.eventName as string) === "PaymentHeld") {
-    const held = args.held as Record<string, unknown>;
-    held.releaseAt = BigInt(held.releaseAt as number);
-  }
-  return {
-    eventName: decoded.eventName,
-    args,
-    blockNumber: log.blockNumber,
-    transactionHash: log.transactionHash,
-    transactionIndex: log.transactionIndex,
-    logIndex: log.logIndex,
-  } as EcoshareEvent;
+  return decodeEcoshareLog({ log });
 }
 
 /** A stable key for one log, to merge overlapping reads without duplicates. */

@@ -7,12 +7,13 @@
  * - GET /payments?[agreementId=|payer=|referrer=][&before=<index>][&limit=]: payments newest first, a page at a time.
  * - GET /held-payments[?agreementId=]: held payments and what became of them.
  * - /sql/*: Ponder's SQL over HTTP (@ponder/client) on every table of ponder.schema.ts.
- * Integers are decimal strings (JSON has no 256-bit integers).
+ * Integers are decimal strings (JSON has no 256-bit integers). Rows come in key order (agreement, account,
+ * asset, hold id); payments newest first.
  */
 import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono } from "hono";
-import { and, client, desc, eq, lt } from "ponder";
+import { and, asc, client, desc, eq, lt } from "ponder";
 
 const app = new Hono();
 app.use("/sql/*", client({ db, schema }));
@@ -42,7 +43,11 @@ async function now(): Promise<bigint> {
 app.get("/balances", async (c) => {
   const account = address(c.req.query("account"), "account");
   if (account instanceof Error) return bad(account.message);
-  const rows = await db.select().from(schema.balance).where(account === undefined ? undefined : eq(schema.balance.account, account));
+  const rows = await db
+    .select()
+    .from(schema.balance)
+    .where(account === undefined ? undefined : eq(schema.balance.account, account))
+    .orderBy(asc(schema.balance.account), asc(schema.balance.asset));
   return json(rows);
 });
 
@@ -56,7 +61,8 @@ app.get("/earnings", async (c) => {
     .select({ earning: schema.earning, validUntil: schema.agreement.validUntil })
     .from(schema.earning)
     .innerJoin(schema.agreement, eq(schema.agreement.id, schema.earning.agreementId))
-    .where(account === undefined ? undefined : eq(schema.earning.account, account));
+    .where(account === undefined ? undefined : eq(schema.earning.account, account))
+    .orderBy(asc(schema.earning.agreementId), asc(schema.earning.account));
   return json(
     rows.map(({ earning, validUntil }) => ({
       ...earning,
@@ -92,7 +98,11 @@ app.get("/payments", async (c) => {
 app.get("/held-payments", async (c) => {
   const agreementId = integer(c.req.query("agreementId"), "agreementId");
   if (agreementId instanceof Error) return bad(agreementId.message);
-  const rows = await db.select().from(schema.heldPayment).where(agreementId === undefined ? undefined : eq(schema.heldPayment.agreementId, agreementId));
+  const rows = await db
+    .select()
+    .from(schema.heldPayment)
+    .where(agreementId === undefined ? undefined : eq(schema.heldPayment.agreementId, agreementId))
+    .orderBy(asc(schema.heldPayment.holdId));
   return json(rows);
 });
 

@@ -56,7 +56,7 @@ export interface SeededChain {
 }
 
 /** A node with the demo deployed (record in a temporary folder) and a short version of the story seeded. */
-export async function seededChain({ days = 4, paymentsPerDay = 12 }: { days?: number; paymentsPerDay?: number } = {}): Promise<SeededChain> {
+export async function seededChain({ days = 4, paymentsPerDay = 12, gasCap }: { days?: number; paymentsPerDay?: number; gasCap?: bigint } = {}): Promise<SeededChain> {
   const node = await startNode();
   const connection = await connect(node.url);
   const close = async () => {
@@ -64,7 +64,7 @@ export async function seededChain({ days = 4, paymentsPerDay = 12 }: { days?: nu
     await node.close();
   };
   try {
-    return await deployAndSeed({ node, connection, close, days, paymentsPerDay });
+    return await deployAndSeed({ node, connection, close, days, paymentsPerDay, gasCap });
   } catch (error) {
     await close();
     throw error;
@@ -77,12 +77,14 @@ async function deployAndSeed({
   close,
   days,
   paymentsPerDay,
+  gasCap,
 }: {
   node: TestNode;
   connection: NetworkConnection;
   close: () => Promise<void>;
   days: number;
   paymentsPerDay: number;
+  gasCap: bigint | undefined;
 }): Promise<SeededChain> {
   const recordsDir = await mkdtemp(path.join(tmpdir(), "ecoshare-records-"));
   const accounts = demoAccounts();
@@ -97,7 +99,7 @@ async function deployAndSeed({
   });
   const ecoshare = record.contracts.Ecoshare!.address;
   const stablecoin = record.contracts.MockStablecoin!.address;
-  const seed = await seedDemo({ transport: connection.provider, ecoshare, stablecoin, accounts, days, paymentsPerDay });
+  const seed = await seedDemo({ transport: connection.provider, ecoshare, stablecoin, accounts, days, paymentsPerDay, ...(gasCap === undefined ? {} : { gasCap }) });
   return {
     node,
     connection,
