@@ -120,18 +120,21 @@ export function planOrder({ lines, referrer, payer, standingOf, volumeOf, now }:
       else credited = getAddress(referrer);
     }
 
-    const held = a.holdbackPeriod > 0;
+    let holdbackPeriod = a.holdbackPeriod;
     let referralFeeBps = 0;
     let tier: number | undefined;
     if (credited !== NATIVE_ASSET) {
       if (a.referralTiers.length === 0) referralFeeBps = a.referralFeeBps;
       else {
         const volume = volumes.get(a.lineageId) ?? volumeOf(a);
-        ({ tier, feeBps: referralFeeBps } = referralTierFor({ referralFeeBps: a.referralFeeBps, referralTiers: a.referralTiers, volume }));
+        // Trust decides the holdback too: the tier's (0: credited at once).
+        ({ tier, feeBps: referralFeeBps, holdbackPeriod } = referralTierFor({ ...a, volume }));
+        const held = holdbackPeriod > 0;
         // Volume is earned: a held line counts only when released, so it does not lift the next line's tier.
         volumes.set(a.lineageId, held ? volume : volume + amount);
       }
     }
+    const held = holdbackPeriod > 0;
     const split = splitPayment({ amount, networkFeeBps: a.networkFeeBps, referralFeeBps });
     const vendorPoolBefore = pools.get(a.id) ?? a.vendorPool;
     if (!held) pools.set(a.id, vendorPoolBefore + split.vendorShare);

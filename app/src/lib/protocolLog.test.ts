@@ -16,7 +16,7 @@ const TERMS = {
     { account: B, shareBps: 4000 },
   ],
   referralFeeBps: 1000,
-  referralTiers: [{ fromVolume: 10n ** 19n, feeBps: 1200 }],
+  referralTiers: [{ fromVolume: 10n ** 19n, feeBps: 1200, holdbackPeriod: 0 }],
   referrerRoles: 2,
   networkFeeBps: 150,
   feeRecipient: A,
