@@ -23,9 +23,12 @@ const VALID_UNTIL = 2n ** 32n - 1n;
  * the report says so and why (docs/architecture.md, "Gas").
  */
 const BUDGETS = {
-  ethPayment: { target: 40_000, ceiling: 41_871 },
-  tokenPayment: { target: 60_000, ceiling: 62_035 },
-  collect: { target: 40_000, ceiling: 39_496 },
+  // Issue 10 (trust-based holdback, risk counters) took 10 gas off both (41,871 and 62,035 before).
+  ethPayment: { target: 40_000, ceiling: 41_861 },
+  tokenPayment: { target: 60_000, ceiling: 62_025 },
+  // 39,496 before issue 10: `claim` runs the same operations, but the IR optimizer lays out the code shared with
+  // the new tier and counter paths differently (22 gas, measured; the dispatcher reaches it as before).
+  collect: { target: 40_000, ceiling: 39_518 },
   threeLineOrderShare: 0.6,
 } as const;
 
@@ -202,6 +205,8 @@ for (const n of [2, 50]) {
   for (const label of ["tiered held payment, base tier (first)", "tiered held payment, base tier"]) {
     heldPayments.push(await payHeld(label, payValue, "new referrer: held 1 h at the base rate"));
   }
+  // One more stays held throughout, so the agreement's held totals are non-zero for the rows below (steady state).
+  await (await ecoshare.connect(customer).pay(heldId, h.ETH, payValue, referrer.address, h.ORDER, h.ETH, { value: payValue })).wait();
   await record("refund a held payment", "ETH", n, ecoshare.connect(parties[0]!).refundHeldPayment(heldPayments[0] as never));
   await provider.request({ method: "evm_increaseTime", params: [3_600] });
   await record("release a held payment (first of the referrer)", "ETH", n, ecoshare.releaseHeldPayments([heldPayments[1] as never]));

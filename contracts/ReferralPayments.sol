@@ -227,25 +227,26 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         if (block.timestamp > pricing.validUntil()) revert AgreementExpired(agreementId, pricing.validUntil());
 
         uint256 referralFeeBps;
-        bool held = flags & AgreementFlags.HELD != 0;
-        // 0 until a tier decides it: then the agreement's, read only when the payment is held.
-        uint256 holdbackPeriod;
         if (referrer != address(0)) {
             _checkReferrer(agreementId, totals.networkId(), flags, referrer, refundTo);
             if (flags & AgreementFlags.TIERED == 0) {
                 referralFeeBps = pricing.referralFeeBps();
             } else {
-                // Trust decides the holdback: the referrer's tier's (never longer than the agreement's).
-                (referralFeeBps, holdbackPeriod) = _applyTier(agreementId, a, referrer, amount);
-                held = holdbackPeriod != 0;
+                // Trust decides the holdback: the referrer's tier's, never longer than the agreement's; a tier
+                // holding for 0 seconds credits this payment at once. The tier's holdback rides above the flag
+                // bits of `flags` (a local copy), so untiered payments carry no extra variable.
+                uint256 holdback;
+                (referralFeeBps, holdback) = _applyTier(agreementId, a, referrer, amount);
+                flags = holdback == 0 ? flags & ~uint256(AgreementFlags.HELD) : flags | (holdback << 8);
             }
         }
         emit PaymentSplit(agreementId, msg.sender, referrer, amount, orderRef);
-        if (!held) {
+        if (flags & AgreementFlags.HELD == 0) {
             (uint256 networkFee, uint256 referralFee, uint256 vendorShare) =
                 SplitMath.splitPayment(amount, pricing.networkFeeBps(), referralFeeBps);
             _credit(a, totals, asset, referrer, networkFee, referralFee, vendorShare);
         } else {
+            uint256 holdbackPeriod = flags >> 8;
             if (holdbackPeriod == 0) holdbackPeriod = a.holdbackPeriod;
             _hold(
                 a,

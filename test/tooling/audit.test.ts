@@ -65,10 +65,13 @@ describe("audit", function () {
     expect([...files.keys()]).to.include.members(["accounts.csv", "agreements.csv", "positions.csv", "networks.csv", "holdings.csv", "orders.csv", "orders.json", "payments.csv", "payments.json", "problems.csv", "ledger.json", "risk.csv", "risk.json"]);
     const json = JSON.parse(files.get("ledger.json")!) as { passed: boolean; agreements: unknown[] };
     // The risk figures per network add up to every payment, per asset.
-    const risk = JSON.parse(files.get("risk.json")!) as { figures: { scope: string; asset: string; paid: string; refunded: string }[] };
+    const risk = JSON.parse(files.get("risk.json")!) as { figures: { scope: string; asset: string; paid: string; refunded: string; releasedPayments: number; medianReleaseSeconds?: number; meanReleaseSeconds?: number }[] };
     const paidByAsset = (rows: { asset: string; amount: bigint }[]) => rows.reduce((m, r) => m.set(r.asset.toLowerCase(), (m.get(r.asset.toLowerCase()) ?? 0n) + r.amount), new Map<string, bigint>());
     expect(paidByAsset(risk.figures.filter((r) => r.scope === "network").map((r) => ({ asset: r.asset, amount: BigInt(r.paid) })))).to.deep.equal(paidByAsset(report.ledger.payments));
-    expect(files.get("risk.csv")!.split("\n")[0]).to.match(/^scope,subject,label,payments,refundedPayments,refundRateBps,asset,assetSymbol,assetDecimals,paid,paidBaseUnits,/);
+    expect(files.get("risk.csv")!.split("\n")[0]).to.match(/^scope,subject,label,payments,refundedPayments,refundRateBps,releasedPayments,medianReleaseSeconds,meanReleaseSeconds,asset,assetSymbol,assetDecimals,paid,paidBaseUnits,/);
+    // Time to release: the dUSD network's held tickets were released, so it has a median and a mean.
+    const tickets = risk.figures.find((r) => r.scope === "network" && r.releasedPayments > 0);
+    expect(typeof tickets?.medianReleaseSeconds === "number" && tickets.medianReleaseSeconds > 0 && typeof tickets.meanReleaseSeconds === "number").to.equal(true);
     expect(json.passed).to.equal(true);
     expect(json.agreements).to.have.length(report.ledger.agreements.size);
     const accounts = files.get("accounts.csv")!.trim().split("\n");
