@@ -210,6 +210,12 @@ describe("audit", function () {
     const record = report.ledger.referrals.get(`${lineageId}/${coffee.toLowerCase()}`)!;
     // The story: Daily Grind Coffee's day-1 ticket was refunded, its day-4 ticket is still held (two days, no trust).
     expect({ refunded: record.refunded > 0n, pending: record.pending > 0n, volume: record.volume }).to.deep.equal({ refunded: true, pending: true, volume: 0n });
+    // Trust-based holdback on day 4: the referrer with a refund is held two days, the proven one 12 hours.
+    const atlas = chain.record.demo!.accounts.find((a) => a.label === "Atlas Journeys")!.address;
+    const { refunded: withRefund, proven } = chain.seed.trust!;
+    expect([withRefund.name, withRefund.holdbackPeriod, proven.name, proven.holdbackPeriod]).to.deep.equal(["Daily Grind Coffee", 2 * 86_400, "Atlas Journeys", 12 * 3_600]);
+    const lastHoldback = (referrer: string) => report.ledger.payments.filter((p) => p.agreementId === tickets && sameAddress(p.referrer, referrer)).at(-1)!.holdbackPeriod;
+    expect([lastHoldback(coffee), lastHoldback(atlas)]).to.deep.equal([2 * 86_400, 12 * 3_600]);
     const risk = report.mismatches.filter((m) => m.kind === "risk");
     expect(risk).to.deep.equal([]);
     // A tampered expectation: the log's refunded figure one base unit higher than the contract's counter.
