@@ -253,8 +253,13 @@ abstract contract EcoshareModel is TestBase {
         view
         returns (uint256 paid, uint256 earned, uint256 released, uint256 refunded)
     {
-        GhostLineage storage l = _lineages[lineageId];
-        return (l.paidVolume[referrer], l.referredVolume[referrer], l.releasedVolume[referrer], l.refundedVolume[referrer]);
+        GhostLineage storage lineage = _lineages[lineageId];
+        return (
+            lineage.paidVolume[referrer],
+            lineage.referredVolume[referrer],
+            lineage.releasedVolume[referrer],
+            lineage.refundedVolume[referrer]
+        );
     }
 
     /// @notice How long a payment naming `referrer` would be held by `agreementId` now, by the model.
