@@ -72,7 +72,7 @@ export default defineConfig({
       // test/fuzz: each testFuzz_* function runs 5,000 random inputs (pure math: about 1 s for all of them).
       fuzz: { runs: 5_000 },
       // test/invariant: each invariant_* function is its own campaign of runs x depth random actions, so the
-      // seven invariants make 7 x 12 x 150 = 12,600 actions per `hardhat test solidity` (about 40 s of fuzzing on
+      // eight invariants make 8 x 12 x 150 = 14,400 actions per `hardhat test solidity` (about 45 s of fuzzing on
       // 2 cores, plus about a minute to compile the campaign when it changed). Depth 150 lets a run build up
       // agreements, negotiation threads, held payments and tiers; each action checks more since issue 6, so
       // the depth is lower than before, and runs still end with every holdback released or refunded.

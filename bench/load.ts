@@ -90,7 +90,7 @@ try {
       asset,
       parties,
       referralFeeBps: 300 + Math.floor(random() * 500),
-      referralTiers: a % 3 === 0 ? [{ fromVolume: asset === ETH ? 10n ** 18n : 1_000n * DUSD, feeBps: 900 }] : [],
+      referralTiers: a % 3 === 0 ? [{ fromVolume: asset === ETH ? 10n ** 18n : 1_000n * DUSD, feeBps: 900, holdbackPeriod: 0 }] : [],
       referrerRoles: 0,
       networkFeeBps: 100,
       feeRecipient: address(0),

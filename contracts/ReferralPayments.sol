@@ -7,7 +7,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IReferralPayments} from "./interfaces/IReferralPayments.sol";
-import {Agreement, AgreementFlags, Position} from "./libraries/AgreementBook.sol";
+import {Agreement, AgreementFlags, Position, ReferralVolumes, SettledVolumes} from "./libraries/AgreementBook.sol";
 import {AgreementSlots} from "./libraries/AgreementSlots.sol";
 import {SplitMath} from "./libraries/SplitMath.sol";
 import {RevenueAgreements} from "./RevenueAgreements.sol";
@@ -28,9 +28,13 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
     /// @dev Withdrawable balances: referral fees, collected earnings and refunds. address(0) stands for ETH.
     mapping(address account => mapping(address asset => uint256)) private _balances;
 
-    /// @dev Referred volume per lineage and referrer, counted by tiered versions only: a payment counts when it
-    /// is credited (a held one once released, never if refunded). A lineage has one asset.
-    mapping(uint256 lineageId => mapping(address referrer => uint256)) private _referredVolumes;
+    /// @dev Earned and paid volume per lineage and referrer, counted by tiered versions only: a payment counts as
+    /// paid when made and as earned when credited (a held one once released, never if refunded). A lineage has
+    /// one asset.
+    mapping(uint256 lineageId => mapping(address referrer => ReferralVolumes)) private _referredVolumes;
+
+    /// @dev Released and refunded volume per lineage and referrer (tiered versions), kept off the payment path.
+    mapping(uint256 lineageId => mapping(address referrer => SettledVolumes)) private _settledVolumes;
 
     uint256 private _holdCount;
     /// @dev Hash of each payment still held; zero once released or refunded.
@@ -105,9 +109,12 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
             if (block.timestamp < payment.releaseAt) revert HoldbackNotOver(payment.holdId, payment.releaseAt);
             uint256 totals = a.loadTotals();
             _credit(a, totals, payment.asset, payment.referrer, payment.networkFee, payment.referralFee, payment.vendorShare);
-            // Volume is earned, not promised: a held payment counts toward its referrer's tier only now.
+            // Volume is earned, not promised: a held payment counts toward its referrer's tier only now. Both fit:
+            // the amount was counted into the referrer's paid volume (at least its earned volume) when held.
             if (payment.referrer != address(0) && totals.flags() & AgreementFlags.TIERED != 0) {
-                _referredVolumes[a.lineageId][payment.referrer] += payment.amount;
+                uint256 lineageId = a.lineageId;
+                _referredVolumes[lineageId][payment.referrer].earned += uint128(payment.amount);
+                _settledVolumes[lineageId][payment.referrer].released += uint128(payment.amount);
             }
             emit HeldPaymentReleased(payment.holdId, payment.agreementId);
         }
@@ -119,6 +126,10 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         if (msg.sender != a.refunder) revert NotRefunder(held.agreementId, msg.sender);
         _takeHeldPayment(held);
         if (block.timestamp >= held.releaseAt) revert HoldbackOver(held.holdId, held.releaseAt);
+        // Counted into the referrer's paid volume when held, so it fits; never into its earned volume.
+        if (held.referrer != address(0) && a.totals.flags & AgreementFlags.TIERED != 0) {
+            _settledVolumes[a.lineageId][held.referrer].refunded += uint128(held.amount);
+        }
         _balances[held.refundTo][held.asset] += held.amount;
         emit HeldPaymentRefunded(held.holdId, held.agreementId, held.refundTo, held.amount);
     }
@@ -169,8 +180,22 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         returns (uint256 volume, uint8 tier, uint16 feeBps)
     {
         Agreement storage a = _existingAgreement(agreementId);
-        volume = _referredVolumes[a.lineageId][referrer];
-        (tier, feeBps) = _tierFor(a, volume);
+        volume = _referredVolumes[a.lineageId][referrer].earned;
+        (tier, feeBps,) = _tierFor(a, volume);
+    }
+
+    /// @inheritdoc IReferralPayments
+    function referralRecord(uint256 agreementId, address referrer) external view returns (ReferralRecord memory record) {
+        Agreement storage a = _existingAgreement(agreementId);
+        ReferralVolumes memory volumes = _referredVolumes[a.lineageId][referrer];
+        SettledVolumes memory settled = _settledVolumes[a.lineageId][referrer];
+        record.paid = volumes.paid;
+        record.earned = volumes.earned;
+        record.released = settled.released;
+        record.refunded = settled.refunded;
+        // Every paid wei is credited at once, released, refunded or still held (earned = at once + released).
+        record.held = record.paid - record.earned - record.refunded;
+        (record.tier, record.feeBps, record.holdbackPeriod) = _tierFor(a, volumes.earned);
     }
 
     /// @inheritdoc IReferralPayments
@@ -204,9 +229,16 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         uint256 referralFeeBps;
         if (referrer != address(0)) {
             _checkReferrer(agreementId, totals.networkId(), flags, referrer, refundTo);
-            referralFeeBps = flags & AgreementFlags.TIERED == 0
-                ? pricing.referralFeeBps()
-                : _applyTier(agreementId, a, referrer, amount, flags & AgreementFlags.HELD == 0);
+            if (flags & AgreementFlags.TIERED == 0) {
+                referralFeeBps = pricing.referralFeeBps();
+            } else {
+                // Trust decides the holdback: the referrer's tier's, never longer than the agreement's; a tier
+                // holding for 0 seconds credits this payment at once. The tier's holdback rides above the flag
+                // bits of `flags` (a local copy), so untiered payments carry no extra variable.
+                uint256 holdback;
+                (referralFeeBps, holdback) = _applyTier(agreementId, a, referrer, amount);
+                flags = holdback == 0 ? flags & ~uint256(AgreementFlags.HELD) : flags | (holdback << 8);
+            }
         }
         emit PaymentSplit(agreementId, msg.sender, referrer, amount, orderRef);
         if (flags & AgreementFlags.HELD == 0) {
@@ -214,7 +246,14 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
                 SplitMath.splitPayment(amount, pricing.networkFeeBps(), referralFeeBps);
             _credit(a, totals, asset, referrer, networkFee, referralFee, vendorShare);
         } else {
-            _hold(a, _heldRecord(agreementId, asset, amount, referrer, pricing.networkFeeBps(), referralFeeBps, refundTo));
+            uint256 holdbackPeriod = flags >> 8;
+            if (holdbackPeriod == 0) holdbackPeriod = a.holdbackPeriod;
+            _hold(
+                a,
+                _heldRecord(
+                    agreementId, asset, amount, referrer, pricing.networkFeeBps(), referralFeeBps, holdbackPeriod, refundTo
+                )
+            );
         }
     }
 
@@ -226,6 +265,7 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         address referrer,
         uint256 networkFeeBps,
         uint256 referralFeeBps,
+        uint256 holdbackPeriod,
         address refundTo
     ) private returns (HeldPayment memory held) {
         held.holdId = ++_holdCount;
@@ -236,7 +276,7 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         held.amount = amount;
         (held.networkFee, held.referralFee, held.vendorShare) =
             SplitMath.splitPayment(amount, networkFeeBps, referralFeeBps);
-        held.releaseAt = uint40(block.timestamp + _book.agreements[agreementId].holdbackPeriod);
+        held.releaseAt = uint40(block.timestamp + holdbackPeriod);
         // A refund credited to this contract's own balance could never be withdrawn.
         if (refundTo == address(this)) revert InvalidRefundRecipient(refundTo);
         held.refundTo = refundTo == address(0) ? msg.sender : refundTo;
@@ -305,23 +345,33 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
         a.held.networkFees -= uint104(held.networkFee);
     }
 
-    /// @dev The rate of the tier `referrer` reached before this payment; counts `amount` into its volume now
-    /// when `countNow` (a held payment counts on release).
-    function _applyTier(uint256 agreementId, Agreement storage a, address referrer, uint256 amount, bool countNow)
+    /// @dev The rate and holdback of the tier `referrer` earned before this payment. Counts `amount` into its
+    /// paid volume, and into its earned volume when the payment is credited at once (a held one earns on
+    /// release): one read and one write of its {ReferralVolumes}.
+    function _applyTier(uint256 agreementId, Agreement storage a, address referrer, uint256 amount)
         private
-        returns (uint16 feeBps)
+        returns (uint16 feeBps, uint32 holdbackPeriod)
     {
-        mapping(address referrer => uint256) storage volumes = _referredVolumes[a.lineageId];
-        uint256 volumeBefore = volumes[referrer];
-        if (countNow) volumes[referrer] = volumeBefore + amount;
+        ReferralVolumes memory volumes = _referredVolumes[a.lineageId][referrer];
+        uint256 volumeBefore = volumes.earned;
         uint8 tier;
-        (tier, feeBps) = _tierFor(a, volumeBefore);
+        (tier, feeBps, holdbackPeriod) = _tierFor(a, volumeBefore);
+        // earned <= paid, so checking the paid volume bounds both.
+        uint128 paid = _toUint128(volumes.paid + amount);
+        uint128 earned = holdbackPeriod == 0 ? uint128(volumeBefore + amount) : volumes.earned;
+        _referredVolumes[a.lineageId][referrer] = ReferralVolumes({earned: earned, paid: paid});
         emit ReferralTierApplied(agreementId, referrer, tier, feeBps, volumeBefore);
     }
 
-    /// @dev The highest tier whose threshold `volume` has reached (0: the base rate) and its rate.
-    function _tierFor(Agreement storage a, uint256 volume) private view returns (uint8 tier, uint16 feeBps) {
+    /// @dev The highest tier whose threshold `volume` has reached (0: the base rate), its rate and its holdback
+    /// (the agreement's at the base rate).
+    function _tierFor(Agreement storage a, uint256 volume)
+        private
+        view
+        returns (uint8 tier, uint16 feeBps, uint32 holdbackPeriod)
+    {
         feeBps = a.pricing.referralFeeBps;
+        holdbackPeriod = a.holdbackPeriod;
         ReferralTier[] storage tiers = a.referralTiers;
         uint256 count = a.tierCount;
         // Ascending, so a referrer below the first threshold costs a single read.
@@ -330,6 +380,7 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
             if (volume < next.fromVolume) break;
             tier = uint8(i + 1);
             feeBps = next.feeBps;
+            holdbackPeriod = next.holdbackPeriod;
         }
     }
 
@@ -457,6 +508,11 @@ abstract contract ReferralPayments is IReferralPayments, RevenueAgreements, Reen
     function _toUint112(uint256 value) private pure returns (uint112) {
         if (value > type(uint112).max) revert AmountTooLarge(value);
         return uint112(value);
+    }
+
+    function _toUint128(uint256 value) private pure returns (uint128) {
+        if (value > type(uint128).max) revert AmountTooLarge(value);
+        return uint128(value);
     }
 
     function _toUint104(uint256 value) private pure returns (uint104) {

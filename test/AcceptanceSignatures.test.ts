@@ -50,7 +50,7 @@ describe("Acceptance signatures", function () {
       const encoder = TypedDataEncoder.from(types);
       expect(encoder.primaryType).to.equal(acceptancePrimaryType);
       const party = "Party(address account,uint16 shareBps)";
-      const tier = "ReferralTier(uint128 fromVolume,uint16 feeBps)";
+      const tier = "ReferralTier(uint128 fromVolume,uint16 feeBps,uint32 holdbackPeriod)";
       const terms =
         "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps," +
         "ReferralTier[] referralTiers,uint8 referrerRoles,uint16 networkFeeBps,address feeRecipient,uint32 validFrom," +
@@ -84,7 +84,7 @@ describe("Acceptance signatures", function () {
       await ecoshare.connect(carol).accept(id);
       const terms2 = await h.makeTerms(ecoshare, w.networkId, [...threeParties(w)].reverse(), {
         referralFeeBps: 1,
-        referralTiers: [{ fromVolume: 2n ** 128n - 1n, feeBps: 5_000 }],
+        referralTiers: [{ fromVolume: 2n ** 128n - 1n, feeBps: 5_000, holdbackPeriod: 0 }],
         referrerRoles: 7,
         validFrom: 2n ** 32n - 2n,
         validUntil: 2n ** 32n - 1n,

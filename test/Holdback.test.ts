@@ -18,7 +18,7 @@ describe("Holdback and refunds", function () {
     await h.addMembers(ecoshare, networkId, operator!, [hotel!, airline!, referrer!]);
     const terms = await h.makeTerms(ecoshare, networkId, h.equalShares([hotel!.address, airline!.address]), {
       referralFeeBps: 500,
-      referralTiers: [{ fromVolume: 1_000_000n, feeBps: 800 }],
+      referralTiers: [{ fromVolume: 1_000_000n, feeBps: 800, holdbackPeriod: HOUR }],
       holdbackPeriod: HOUR,
       refunder: hotel!.address as `0x${string}`,
     });

@@ -8,8 +8,8 @@ const { ethers, networkHelpers } = await network.create();
 describe("Loyalty tiers", function () {
   // 5% up to 10,000 wei referred, 7% from 10,000, 9% from 30,000.
   const tiers = [
-    { fromVolume: 10_000n, feeBps: 700 },
-    { fromVolume: 30_000n, feeBps: 900 },
+    { fromVolume: 10_000n, feeBps: 700, holdbackPeriod: 0 },
+    { fromVolume: 30_000n, feeBps: 900, holdbackPeriod: 0 },
   ];
 
   async function tieredAgreement() {
@@ -98,8 +98,8 @@ describe("Loyalty tiers", function () {
     const terms = await h.makeTerms(f.ecoshare, f.networkId, h.equalShares([f.vendorA.address, f.vendorB.address]), {
       asset: tokenAddress,
       referralTiers: [
-        { fromVolume: dusd(10_000n), feeBps: 700 },
-        { fromVolume: dusd(30_000n), feeBps: 900 },
+        { fromVolume: dusd(10_000n), feeBps: 700, holdbackPeriod: 0 },
+        { fromVolume: dusd(30_000n), feeBps: 900, holdbackPeriod: 0 },
       ],
     });
     const vendors = [f.vendorA, f.vendorB];
@@ -146,7 +146,7 @@ describe("Loyalty tiers", function () {
   });
 
   describe("validation", function () {
-    async function rejects(overrides: { fromVolume: bigint; feeBps: number }[], index: number) {
+    async function rejects(overrides: { fromVolume: bigint; feeBps: number; holdbackPeriod: number }[], index: number) {
       const f = await networkHelpers.loadFixture(tieredAgreement);
       const terms = await h.makeTerms(f.ecoshare, f.networkId, h.equalShares([f.vendorA.address]), { referralTiers: overrides });
       await expect(f.ecoshare.connect(f.vendorA).propose(terms))
@@ -154,20 +154,20 @@ describe("Loyalty tiers", function () {
         .withArgs(index);
     }
 
-    it("rejects a tier starting at 0", () => rejects([{ fromVolume: 0n, feeBps: 600 }], 0));
+    it("rejects a tier starting at 0", () => rejects([{ fromVolume: 0n, feeBps: 600, holdbackPeriod: 0 }], 0));
     it("rejects thresholds that do not ascend", () =>
       rejects(
         [
-          { fromVolume: 10n, feeBps: 600 },
-          { fromVolume: 10n, feeBps: 700 },
+          { fromVolume: 10n, feeBps: 600, holdbackPeriod: 0 },
+          { fromVolume: 10n, feeBps: 700, holdbackPeriod: 0 },
         ],
         1,
       ));
-    it("rejects a tier rate above the referral fee cap", () => rejects([{ fromVolume: 10n, feeBps: 5_001 }], 0));
+    it("rejects a tier rate above the referral fee cap", () => rejects([{ fromVolume: 10n, feeBps: 5_001, holdbackPeriod: 0 }], 0));
     it("rejects more than MAX_REFERRAL_TIERS tiers", async function () {
       const f = await networkHelpers.loadFixture(tieredAgreement);
       const max = Number(await f.ecoshare.MAX_REFERRAL_TIERS());
-      const many = Array.from({ length: max + 1 }, (_, i) => ({ fromVolume: BigInt(i + 1), feeBps: 500 }));
+      const many = Array.from({ length: max + 1 }, (_, i) => ({ fromVolume: BigInt(i + 1), feeBps: 500, holdbackPeriod: 0 }));
       const terms = await h.makeTerms(f.ecoshare, f.networkId, h.equalShares([f.vendorA.address]), { referralTiers: many });
       await expect(f.ecoshare.connect(f.vendorA).propose(terms))
         .to.be.revertedWithCustomError(f.ecoshare, "InvalidReferralTier")

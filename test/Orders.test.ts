@@ -151,7 +151,7 @@ describe("Orders (payOrder)", function () {
 
     it("orders a tiered line's ReferralTierApplied before its PaymentSplit, and a held line's PaymentHeld after", async function () {
       const f = await networkHelpers.loadFixture(ordersFixture);
-      const tiered = (await activeAgreement(f, { referralTiers: [{ fromVolume: 1_000n, feeBps: 900 }] })).id;
+      const tiered = (await activeAgreement(f, { referralTiers: [{ fromVolume: 1_000n, feeBps: 900, holdbackPeriod: 0 }] })).id;
       const held = (await activeAgreement(f, { holdbackPeriod: 3_600, refunder: f.alice.address as `0x${string}` })).id;
       const lines = [orderLine(tiered, ETH, 5_000n, f.referrer.address), orderLine(held, ETH, 7_000n, f.referrer.address), f.lines[0]!];
       const tx = payOrder(f, lines, { refundTo: f.outsider.address });
@@ -181,7 +181,7 @@ describe("Orders (payOrder)", function () {
 
     it("rates two lines to one tiered agreement as two payments one after the other", async function () {
       const f = await networkHelpers.loadFixture(ordersFixture);
-      const tiers = { referralTiers: [{ fromVolume: 1_000n, feeBps: 900 }] };
+      const tiers = { referralTiers: [{ fromVolume: 1_000n, feeBps: 900, holdbackPeriod: 0 }] };
       const tiered = (await activeAgreement(f, tiers)).id;
       const lines = [orderLine(tiered, ETH, 1_000n, f.referrer.address), orderLine(tiered, ETH, 10_000n, f.referrer.address)];
       const events = await eventSequence(payOrder(f, lines), f.ecoshare);

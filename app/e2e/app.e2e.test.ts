@@ -249,6 +249,10 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await page.getByLabel("Holdback (days)").fill("1");
     await page.getByText("Choose the party that may refund held payments.").waitFor();
     await page.getByLabel("Refunder").selectOption(ADDRESSES[HOTEL]);
+    // Trust tiers: a proven referrer's customers may be held shorter, never longer.
+    await page.getByLabel("Tier 2 holdback in days").fill("2");
+    await page.getByText("This tier's holdback (2 days) is longer than tier 1's (1 days): earned trust may only shorten it.").waitFor();
+    await page.getByLabel("Tier 2 holdback in days").fill("0.5");
     await page.getByLabel("The agreement in words").fill("Weekend packages with loyalty tiers; refundable for a day.");
     await shot(page, "propose-tiers-holdback");
     await page.getByRole("button", { name: "Propose", exact: true }).click();
@@ -262,6 +266,7 @@ describe("Ecoshare app in Chromium against the demo", () => {
     await page.getByRole("heading", { name: `Counter agreement #${offerId}` }).waitFor();
     assert.equal(await page.getByLabel("Tier 2 from volume").inputValue(), "5");
     assert.equal(await page.getByLabel("Holdback (days)").inputValue(), "1");
+    assert.equal(await page.getByLabel("Tier 2 holdback in days").inputValue(), "0.5");
     await page.getByLabel("Party 1 share in percent").fill("50");
     await page.getByLabel("Party 2 share in percent").fill("50");
     await page.getByRole("button", { name: "Counter by transaction" }).click();

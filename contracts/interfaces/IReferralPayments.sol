@@ -24,6 +24,25 @@ interface IReferralPayments {
         address refundTo;
     }
 
+    /// @notice A referrer's track record in one lineage, counted by its tiered versions (see {referralRecord}).
+    /// Every paid wei is credited at once, released, refunded or still held.
+    struct ReferralRecord {
+        /// Payments that named the referrer, held or not, counted when made.
+        uint256 paid;
+        /// Of those, what was credited: at once, or held and then released ({referredVolume}; decides the tier).
+        uint256 earned;
+        /// Held payments released.
+        uint256 released;
+        /// Held payments refunded: never earned.
+        uint256 refunded;
+        /// Held payments neither released nor refunded yet (`paid - earned - refunded`): the exposure.
+        uint256 held;
+        /// The tier its next payment to this version gets (0: the base rate), that tier's rate and holdback.
+        uint8 tier;
+        uint16 feeBps;
+        uint32 holdbackPeriod;
+    }
+
     /// @notice One line of an order: a payment to one agreement, split exactly as {pay} splits it.
     struct OrderLine {
         uint256 agreementId;
@@ -64,15 +83,16 @@ interface IReferralPayments {
         uint256 indexed agreementId, address indexed referrer, uint8 tier, uint16 feeBps, uint256 volumeBefore
     );
 
-    /// @notice Emitted after {PaymentSplit} when the agreement holds the payment until `held.releaseAt`:
-    /// nothing is credited until it is released; until then the refunder may refund it in full.
+    /// @notice Emitted after {PaymentSplit} when the agreement holds the payment until `held.releaseAt` (its
+    /// holdback, or the holdback of the tier its referrer earned): nothing is credited until it is released;
+    /// until then the refunder may refund it in full.
     event PaymentHeld(uint256 indexed holdId, uint256 indexed agreementId, HeldPayment held);
 
     /// @notice Emitted when held payment `holdId` is released and its split credited as in {PaymentSplit}.
     event HeldPaymentReleased(uint256 indexed holdId, uint256 indexed agreementId);
 
     /// @notice Emitted when held payment `holdId` is refunded: `amount` is credited to `refundTo`, the payment's
-    /// refund recipient.
+    /// refund recipient (and, under a tiered version, counted into its referrer's refunded volume).
     event HeldPaymentRefunded(
         uint256 indexed holdId, uint256 indexed agreementId, address indexed refundTo, uint256 amount
     );
@@ -132,7 +152,8 @@ interface IReferralPayments {
     error TokenDeliveryShortfall(address token, uint256 expected, uint256 received);
 
     /// @notice Thrown when a running total would exceed what the ledger stores: 2^112 - 1 base units for an
-    /// agreement's vendor pool (held shares included), 2^104 - 1 for its network fees.
+    /// agreement's vendor pool (held shares included), 2^104 - 1 for its network fees, 2^128 - 1 for a referrer's
+    /// paid volume in one lineage.
     error AmountTooLarge(uint256 amount);
 
     /// @notice Thrown when `account` withdraws from `agreementId`, whose asset is `agreementAsset`, not `asset`.
@@ -233,6 +254,11 @@ interface IReferralPayments {
         external
         view
         returns (uint256 volume, uint8 tier, uint16 feeBps);
+
+    /// @notice The track record of `referrer` in the lineage of `agreementId`: its paid, earned, released,
+    /// refunded and still-held volume (payments to the lineage's tiered versions), and the tier, rate and holdback
+    /// its next payment to `agreementId` gets. The audit checks these counters against the events.
+    function referralRecord(uint256 agreementId, address referrer) external view returns (ReferralRecord memory);
 
     /// @notice Collects `account`'s earnings from `agreementIds` and pays its whole `asset` balance to it.
     /// Anyone may trigger it; the money goes only to `account`.

@@ -28,11 +28,15 @@ interface IRevenueAgreements {
         uint16 shareBps;
     }
 
-    /// @notice A loyalty tier: once a referrer's referred volume under the agreement has reached
-    /// `fromVolume` (before a payment), that payment's referral fee is `feeBps`.
+    /// @notice A loyalty and trust tier: once a referrer's earned volume under the agreement's lineage (credited
+    /// payments: held ones once released, never refunded ones) has reached `fromVolume` (before a payment), that
+    /// payment's referral fee is `feeBps` and it is held for `holdbackPeriod` seconds.
     struct ReferralTier {
         uint128 fromVolume;
         uint16 feeBps;
+        /// At most the tier below's (the agreement's `holdbackPeriod` for the first tier): trust only shortens
+        /// the holdback. 0 credits the payment at once; it can then no longer be refunded.
+        uint32 holdbackPeriod;
     }
 
     /// @notice The terms every party signs; also the EIP-712 `AgreementTerms` struct, field for field.
@@ -57,7 +61,8 @@ interface IRevenueAgreements {
         uint32 validFrom;
         /// Last second (unix time) at which payments are taken.
         uint32 validUntil;
-        /// Seconds each payment stays pending (refundable) before its split is credited; 0 for none.
+        /// Seconds each payment stays pending (refundable) before its split is credited; 0 for none. A payment
+        /// whose referrer reached a tier is held for that tier's `holdbackPeriod` instead (never longer).
         uint32 holdbackPeriod;
         /// The party that may refund a held payment; address(0) when there is no holdback.
         address refunder;
@@ -186,6 +191,11 @@ interface IRevenueAgreements {
     /// @notice Thrown when referral tier `index` is out of order, starts at 0 or exceeds the fee cap, or there
     /// are more than {MAX_REFERRAL_TIERS}.
     error InvalidReferralTier(uint256 index);
+
+    /// @notice Thrown when referral tier `index` holds payments for `holdbackPeriod` seconds, longer than
+    /// `maxHoldbackPeriod`, the holdback of the tier below it (the agreement's for the first tier): a higher tier
+    /// may only shorten the holdback.
+    error ReferralTierHoldbackTooLong(uint256 index, uint32 holdbackPeriod, uint32 maxHoldbackPeriod);
 
     /// @notice Thrown when a holdback period is above {MAX_HOLDBACK_PERIOD}.
     error HoldbackTooLong(uint32 holdbackPeriod, uint32 maxHoldbackPeriod);

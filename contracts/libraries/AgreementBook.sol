@@ -63,6 +63,21 @@ struct Position {
     bool isFeeRecipient;
 }
 
+/// @notice A referrer's volumes in one lineage that a payment to a tiered version reads and writes (one slot):
+/// `earned` decides its tier (credited payments: at once, or held ones once released); `paid` counts every
+/// payment that named it, held or not, when it is made.
+struct ReferralVolumes {
+    uint128 earned;
+    uint128 paid;
+}
+
+/// @notice A referrer's held payments settled in one lineage (tiered versions), one slot touched only by
+/// releases and refunds.
+struct SettledVolumes {
+    uint128 released;
+    uint128 refunded;
+}
+
 /// @notice Every agreement version, every position in them, and each lineage's active and latest version.
 struct AgreementBook {
     uint256 count;

@@ -11,7 +11,7 @@ import {IRevenueAgreements} from "../interfaces/IRevenueAgreements.sol";
 library AgreementHashing {
     bytes32 internal constant PARTY_TYPEHASH = keccak256("Party(address account,uint16 shareBps)");
 
-    bytes32 internal constant TIER_TYPEHASH = keccak256("ReferralTier(uint128 fromVolume,uint16 feeBps)");
+    bytes32 internal constant TIER_TYPEHASH = keccak256("ReferralTier(uint128 fromVolume,uint16 feeBps,uint32 holdbackPeriod)");
 
     string private constant TERMS_TYPE =
         "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps,"
@@ -21,7 +21,7 @@ library AgreementHashing {
 
     // Referenced struct types follow the primary type in alphabetical order, as EIP-712 encodeType says.
     string private constant REFERENCED_TYPES =
-        "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps)";
+        "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps,uint32 holdbackPeriod)";
 
     bytes32 internal constant TERMS_TYPEHASH = keccak256(abi.encodePacked(TERMS_TYPE, REFERENCED_TYPES));
 
@@ -104,7 +104,9 @@ library AgreementHashing {
     function _hashTiers(IRevenueAgreements.ReferralTier[] calldata tiers) private pure returns (bytes32) {
         bytes32[] memory hashes = new bytes32[](tiers.length);
         for (uint256 i; i < tiers.length; ++i) {
-            hashes[i] = keccak256(abi.encode(TIER_TYPEHASH, tiers[i].fromVolume, tiers[i].feeBps));
+            hashes[i] = keccak256(
+                abi.encode(TIER_TYPEHASH, tiers[i].fromVolume, tiers[i].feeBps, tiers[i].holdbackPeriod)
+            );
         }
         return keccak256(abi.encodePacked(hashes));
     }

@@ -106,7 +106,7 @@ library AgreementProposals {
         a.termsDigest = termsDigest;
         a.previousId = previousId;
         a.lineageId = lineageId;
-        uint256 tierCount = _storeTiers(a, terms.referralTiers);
+        uint256 tierCount = _storeTiers(a, terms.referralTiers, terms.holdbackPeriod);
         a.tierCount = uint8(tierCount);
         a.totals.flags = (terms.asset == address(0) ? AgreementFlags.NATIVE : 0)
             | (tierCount != 0 ? AgreementFlags.TIERED : 0) | (terms.holdbackPeriod != 0 ? AgreementFlags.HELD : 0)
@@ -196,20 +196,27 @@ library AgreementProposals {
         if (shareStart != SplitMath.BPS) revert IRevenueAgreements.SharesDoNotSumToWhole(shareStart);
     }
 
-    /// @dev Stores the tiers above the base rate: ascending thresholds above 0, rates within the cap.
-    function _storeTiers(Agreement storage a, IRevenueAgreements.ReferralTier[] calldata tiers)
+    /// @dev Stores the tiers above the base rate: ascending thresholds above 0, rates within the cap, holdbacks
+    /// never longer than the tier's below (`holdbackPeriod`, the agreement's, for the first): earned trust
+    /// only ever shortens how long a referrer's customers are held.
+    function _storeTiers(Agreement storage a, IRevenueAgreements.ReferralTier[] calldata tiers, uint32 holdbackPeriod)
         private
         returns (uint256 count)
     {
         count = tiers.length;
         if (count > MAX_REFERRAL_TIERS) revert IRevenueAgreements.InvalidReferralTier(MAX_REFERRAL_TIERS);
         uint256 previousFrom;
+        uint32 previousHoldback = holdbackPeriod;
         for (uint256 i; i < count; ++i) {
             IRevenueAgreements.ReferralTier calldata tier = tiers[i];
             if (tier.fromVolume <= previousFrom || tier.feeBps > MAX_REFERRAL_FEE_BPS) {
                 revert IRevenueAgreements.InvalidReferralTier(i);
             }
+            if (tier.holdbackPeriod > previousHoldback) {
+                revert IRevenueAgreements.ReferralTierHoldbackTooLong(i, tier.holdbackPeriod, previousHoldback);
+            }
             previousFrom = tier.fromVolume;
+            previousHoldback = tier.holdbackPeriod;
             a.referralTiers.push(tier);
         }
     }

@@ -23,6 +23,11 @@
  * counter it had signed; the marketplace's craft bundle lets only referral partners refer; a vendor
  * collects one agreement straight to its wallet (`collect`).
  *
+ * Measured risk (issue 10): the concert tickets hold a payment two days at the base tier, but only 12 hours
+ * once its referrer has 300 dUSD of released (clean) ticket sales. Atlas Journeys sells two tickets on day 1,
+ * released on day 3; the ticket Daily Grind Coffee sold on day 1 is refunded on day 2. On day 4 both sell a
+ * ticket: Daily Grind Coffee's customer is held two days, Atlas Journeys's 12 hours.
+ *
  * Fast by design: payments of one time slot are sent together and mined in one block (or the few after it).
  * Every transaction stays under EIP-7825's cap of 16,777,216 gas (DevChain refuses any other): the releases
  * of held payments, the only work that grows with the story, are cut into batches by estimated gas.
@@ -60,6 +65,9 @@ const WITHDRAW_GAS = 1_500_000n;
 const ETHER = 10n ** 18n;
 /** The concert tickets' holdback: each payment stays refundable for two days. */
 const TICKETS_HOLDBACK = 2n * DAY;
+/** ...but only 12 hours once its referrer has this much clean (released, never refunded) ticket volume. */
+const TRUSTED_TICKETS_HOLDBACK = 12n * HOUR;
+const TRUSTED_FROM = 300n * DUSD;
 const ecoshareInterface = new Interface(ecoshareAbi);
 const tokenInterface = new Interface(mockStablecoinAbi);
 
@@ -106,12 +114,28 @@ export interface SeedDemoReturnType {
   permitPayments: number;
   /** Payments held by the concert tickets, and what became of them. */
   held: { payments: number; released: number; refunded: number; pending: number };
+  /**
+   * Trust-based holdback on day 4: how long a ticket sold by the referrer with a refund, and one sold by the
+   * proven referrer, are held (seconds), with the track records (`referralRecord`) that decided it.
+   */
+  trust?: { refunded: SeedDemoTrust; proven: SeedDemoTrust };
   /** Counter-proposals made (the concert tickets' negotiation). */
   counterProposals: number;
   withdrawals: number;
   days: number;
   /** Timestamp of the last seeded block. */
   lastTimestamp: bigint;
+}
+
+/** One referrer's standing in the concert tickets when the story compares them. */
+export interface SeedDemoTrust {
+  referrer: string;
+  name: string;
+  /** Seconds its customer's ticket is held. */
+  holdbackPeriod: number;
+  tier: number;
+  earned: bigint;
+  refunded: bigint;
 }
 
 /** Plays the demo story on the node behind `transport`. */
@@ -198,7 +222,10 @@ export async function seedDemo({
     const net = await read<{ feeRecipient: Address; feeBps: number }>("network", [networks[networkKey]]);
     const unit = asset === ETH ? "ETH" : "dUSD";
     const scale = asset === ETH ? ETHER : DUSD;
-    const tiers = referralTiers.map((t) => `, ${t.feeBps / 100}% once ${Number(t.fromVolume) / Number(scale)} ${unit} referred`).join("");
+    const heldFor = (seconds: number) => (seconds % Number(DAY) === 0 ? `${seconds / Number(DAY)} days` : `${seconds / Number(HOUR)} hours`);
+    const tiers = referralTiers
+      .map((t) => `, ${t.feeBps / 100}%${holdback === 0n ? "" : ` held ${heldFor(t.holdbackPeriod)}`} once ${Number(t.fromVolume) / Number(scale)} ${unit} referred and released`)
+      .join("");
     const held = holdback === 0n ? "" : ` Payments are held ${holdback / DAY} days; ${who(refunder!).name} may refund them until then.`;
     const roles = referrerRoles === 0 ? "" : " Only referral partners may refer customers.";
     const text = `${title}. Shares of the vendor pool: ${parties.map(([k, s]) => `${who(k).name} ${s / 100}%`).join(", ")}. Referral fee ${referralFeeBps / 100}%${tiers}.${held}${roles}`;
@@ -245,7 +272,7 @@ export async function seedDemo({
 
   // Loyalty tiers: 5% for every referrer, 7% once it has referred 2 ETH of weekend packages.
   const weekendTerms = await terms("cityStay", ETH, 500, [["hotel", 5000], ["airline", 3000], ["restaurant", 1000], ["events", 1000]], "City Stay weekend package: two nights, return flight, dinner, a concert", {
-    referralTiers: [{ fromVolume: 2n * ETHER, feeBps: 700 }],
+    referralTiers: [{ fromVolume: 2n * ETHER, feeBps: 700, holdbackPeriod: 0 }],
   });
   const agreements: Record<string, bigint> = {};
   agreements.weekend = await agree("hotel", weekendTerms, { bySignature: ["airline", "restaurant", "events"] });
@@ -279,10 +306,15 @@ export async function seedDemo({
     {},
   );
 
-  // A negotiation: the events organiser offers concert tickets with a two-day holdback (it handles refunds);
-  // the hotel counters by signature for a bigger share, and the organiser accepts the counter.
+  // A negotiation: the events organiser offers concert tickets with a two-day holdback (it handles refunds),
+  // 12 hours for referrers with 300 dUSD of clean ticket sales; the hotel counters by signature for a bigger
+  // share, and the organiser accepts the counter.
   const ticketTerms = (events: number, hotel: number, title: string) =>
-    terms("cityStay", stablecoin, 500, [["events", events], ["hotel", hotel]], title, { holdback: TICKETS_HOLDBACK, refunder: "events" });
+    terms("cityStay", stablecoin, 500, [["events", events], ["hotel", hotel]], title, {
+      holdback: TICKETS_HOLDBACK,
+      refunder: "events",
+      referralTiers: [{ fromVolume: TRUSTED_FROM, feeBps: 500, holdbackPeriod: Number(TRUSTED_TICKETS_HOLDBACK) }],
+    });
   agreements.ticketsOffer = await agree("events", await ticketTerms(8500, 1500, "City Stay concert tickets"), {});
   // Counter nonces are unordered: the hotel signs two counters (any fresh random nonce each), sends one and
   // cancels the other.
@@ -311,6 +343,8 @@ export async function seedDemo({
   // Trading days.
   const referrers: Record<string, string[]> = {
     cityStay: ["travelAgency", "travelAgent", "coffee", "itAda"],
+    // Daily Grind Coffee's ticket sales are the story's own (one refunded, one on day 4), so its record is known.
+    tickets: ["travelAgency", "travelAgent", "itAda"],
     itGuild: ["itAda", "itTuring", "itHopper"],
     openBazaar: ["coffee"],
   };
@@ -319,7 +353,7 @@ export async function seedDemo({
     diningPass: { id: agreements.diningPass, network: "cityStay", asset: stablecoin, weight: 25 },
     itServices: { id: agreements.itServices, network: "itGuild", asset: stablecoin, weight: 20 },
     craftBundle: { id: agreements.craftBundle as bigint | undefined, network: "openBazaar", asset: ETH as Address, weight: 20 },
-    tickets: { id: agreements.tickets, network: "cityStay", asset: stablecoin, weight: 15 },
+    tickets: { id: agreements.tickets, network: "cityStay", asset: stablecoin, weight: 15, referrers: "tickets" },
   };
   const tokenDomain = domainFromErc5267(
     await readContract<unknown[]>({ transport, abi: "erc20", address: stablecoin, functionName: "eip712Domain", blockTag: "latest" }),
@@ -342,6 +376,21 @@ export async function seedDemo({
       return { ...call(who(key), "pay", [selling.weekend.id, ETH, amount, who("travelAgent").address, orderRef, ETH], amount), gas: PAY_GAS };
     });
 
+  /** Ticket sales the story makes itself, `[customer, referrer, dUSD]`: held, then released or refunded. */
+  const ticketSales = (sales: [string, string, bigint][]): DevTransaction[] =>
+    sales.map(([key, referrerKey, amount]) => {
+      payments++;
+      referredPayments++;
+      const orderRef = keccak256(toUtf8Bytes(`order-${payments}`)) as Hex;
+      return { ...call(who(key), "pay", [selling.tickets.id, stablecoin, amount * DUSD, who(referrerKey).address, orderRef, ETH]), gas: PAY_GAS };
+    });
+  /** How long each referrer's next ticket is held, and the track record that decides it. */
+  const trustOf = async (key: string): Promise<SeedDemoTrust> => {
+    const r = await read<{ tier: number; holdbackPeriod: number; earned: bigint; refunded: bigint }>("referralRecord", [selling.tickets.id, who(key).address]);
+    return { referrer: who(key).address, name: who(key).name, holdbackPeriod: Number(r.holdbackPeriod), tier: Number(r.tier), earned: r.earned, refunded: r.refunded };
+  };
+  let trust: { refunded: SeedDemoTrust; proven: SeedDemoTrust } | undefined;
+
   // Held payments, read back from the log to release or refund them (only their hash is on chain).
   const held: HeldPayment[] = [];
   const heldCount = { payments: 0, released: 0, refunded: 0 };
@@ -362,12 +411,14 @@ export async function seedDemo({
     heldCount.payments = held.length + heldCount.released + heldCount.refunded;
     const txs: DevTransaction[] = [];
     if (day === Math.min(2, days)) {
-      // The concert Chen's ticket was for is cancelled: its refund goes to Chen, whom the agency named.
+      // The concert Chen's ticket was for is cancelled: its refund goes to Chen, whom the agency named. Dana
+      // returns the ticket Daily Grind Coffee sold her.
       const pending = held.filter((h) => h.releaseAt > at);
       const cancelled = pending.find((h) => h.refundTo.toLowerCase() !== h.payer.toLowerCase()) ?? pending[0];
-      if (cancelled !== undefined) {
-        txs.push({ ...call(who("events"), "refundHeldPayment", [cancelled]), gas: PAY_GAS });
-        held.splice(held.indexOf(cancelled), 1);
+      const returned = pending.find((h) => h.referrer.toLowerCase() === who("coffee").address.toLowerCase());
+      for (const refunded of new Set([cancelled, returned].filter((h): h is HeldPayment => h !== undefined))) {
+        txs.push({ ...call(who("events"), "refundHeldPayment", [refunded]), gas: PAY_GAS });
+        held.splice(held.indexOf(refunded), 1);
         heldCount.refunded++;
       }
     }
@@ -391,7 +442,7 @@ export async function seedDemo({
     const offer = offers.find((o) => (pick -= o.weight) < 0) ?? offers[0]!;
     const customer = customers[Math.floor(random() * customers.length)]!;
     const referred = random() < 0.55;
-    const referrerKey = referred ? pickOne(random, referrers[offer.network]!) : undefined;
+    const referrerKey = referred ? pickOne(random, referrers[("referrers" in offer ? offer.referrers : undefined) ?? offer.network]!) : undefined;
     const referrer = referrerKey === undefined ? ETH : who(referrerKey).address;
     if (referred) referredPayments++;
     payments++;
@@ -545,13 +596,24 @@ export async function seedDemo({
       }
       if (day === 1 && slot === 0) txs.push(...groupBooking([["alice", 8n * 10n ** 17n], ["bob", 8n * 10n ** 17n], ["chen", 8n * 10n ** 17n]]));
       if (day === 1 && slot === 1) txs.push(...groupBooking([["dana", 5n * 10n ** 17n]]));
+      // Atlas Journeys sells two concert tickets (released on day 3: it becomes a proven referrer); Daily Grind
+      // Coffee sells one, which the organiser refunds on day 2.
+      if (day === 1 && slot === 0) {
+        txs.push(...ticketSales([["alice", "travelAgent", 180n], ["bob", "travelAgent", 160n], ["dana", "coffee", 150n]]));
+      }
+      if (day === Math.min(4, days) && slot === 0 && days >= 4) {
+        // Both sell a ticket: the referrer whose sale was refunded waits two days, the proven one 12 hours.
+        trust = { refunded: await trustOf("coffee"), proven: await trustOf("travelAgent") };
+        txs.push(...ticketSales([["dana", "coffee", 120n], ["chen", "travelAgent", 120n]]));
+        onProgress?.(`day ${day}: ${trust.refunded.name}'s ticket held ${trust.refunded.holdbackPeriod / 3600} h, ${trust.proven.name}'s ${trust.proven.holdbackPeriod / 3600} h`);
+      }
       await chain.sendInBlock(txs, dayStart + hour * HOUR + BigInt(Math.floor(random() * 3_000)));
       if (slot === 0 && day === Math.min(7, days)) {
         // Late morning, day 7: the hotel gives the restaurant a bigger slice and raises the referral fee.
         await chain.setNextBlockTimestamp(dayStart + 11n * HOUR);
         // Referrers keep the volume they reached under version 1 (the same lineage).
         const amended = await terms("cityStay", ETH, 600, [["hotel", 4500], ["airline", 3000], ["restaurant", 1500], ["events", 1000]], "City Stay weekend package, version 2: more for the restaurant", {
-          referralTiers: [{ fromVolume: 2n * ETHER, feeBps: 700 }, { fromVolume: 6n * ETHER, feeBps: 800 }],
+          referralTiers: [{ fromVolume: 2n * ETHER, feeBps: 700, holdbackPeriod: 0 }, { fromVolume: 6n * ETHER, feeBps: 800, holdbackPeriod: 0 }],
         });
         agreements.weekendV2 = await agree("hotel", amended, { bySignature: ["airline", "restaurant", "events"], amends: agreements.weekend });
         selling.weekend.id = agreements.weekendV2;
@@ -587,6 +649,7 @@ export async function seedDemo({
     referredPayments,
     permitPayments,
     held: { ...heldCount, pending: held.length },
+    ...(trust === undefined ? {} : { trust }),
     counterProposals: 1,
     withdrawals,
     days,

@@ -52,6 +52,12 @@ export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app,
       `(${seed.referredPayments} referred, ${seed.permitPayments} by permit, ${seed.held.payments} held for refunds: ` +
       `${seed.held.released} released, ${seed.held.refunded} refunded, ${seed.held.pending} pending) ` +
       `over ${seed.days} simulated days, ${seed.withdrawals} withdrawals and ${seed.collects} collect${seed.collects === 1 ? "" : "s"}.`,
+    ...(seed.trust === undefined
+      ? []
+      : [
+          `Trust-based holdback (concert tickets, day 4): ${seed.trust.refunded.name}, whose ticket sale was refunded, sees its customer held ` +
+            `${hours(seed.trust.refunded.holdbackPeriod)}; ${seed.trust.proven.name}, proven by released sales, ${hours(seed.trust.proven.holdbackPeriod)}.`,
+        ]),
     `Orders (${seed.orders.length}, ${seed.orders.reduce((n, o) => n + o.lines, 0)} of the payments are their lines; one transaction each):`,
     ...seed.orders.map((o) => `  ${o.ref}  ${o.lines} lines: ${o.story}.`),
     "",
@@ -64,4 +70,8 @@ export function formatWelcome({ rpcUrl, record, recordPath, accounts, seed, app,
     `Ecoshare demo is ready at ${rpcUrl} (started in ${seconds.toFixed(1)} s). Press Ctrl-C to stop.`,
   ];
   return lines;
+}
+
+function hours(seconds: number): string {
+  return `${seconds / 3600} hours`;
 }

@@ -674,6 +674,27 @@ export const ecoshareAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint32",
+        "name": "holdbackPeriod",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "maxHoldbackPeriod",
+        "type": "uint32"
+      }
+    ],
+    "name": "ReferralTierHoldbackTooLong",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "networkId",
         "type": "uint256"
       },
@@ -1051,6 +1072,11 @@ export const ecoshareAbi = [
                 "internalType": "uint16",
                 "name": "feeBps",
                 "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "holdbackPeriod",
+                "type": "uint32"
               }
             ],
             "internalType": "struct IRevenueAgreements.ReferralTier[]",
@@ -2286,6 +2312,11 @@ export const ecoshareAbi = [
                 "internalType": "uint16",
                 "name": "feeBps",
                 "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "holdbackPeriod",
+                "type": "uint32"
               }
             ],
             "internalType": "struct IRevenueAgreements.ReferralTier[]",
@@ -2421,6 +2452,11 @@ export const ecoshareAbi = [
                 "internalType": "uint16",
                 "name": "feeBps",
                 "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "holdbackPeriod",
+                "type": "uint32"
               }
             ],
             "internalType": "struct IRevenueAgreements.ReferralTier[]",
@@ -2541,6 +2577,11 @@ export const ecoshareAbi = [
                 "internalType": "uint16",
                 "name": "feeBps",
                 "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "holdbackPeriod",
+                "type": "uint32"
               }
             ],
             "internalType": "struct IRevenueAgreements.ReferralTier[]",
@@ -3182,6 +3223,11 @@ export const ecoshareAbi = [
                 "internalType": "uint16",
                 "name": "feeBps",
                 "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "holdbackPeriod",
+                "type": "uint32"
               }
             ],
             "internalType": "struct IRevenueAgreements.ReferralTier[]",
@@ -3302,6 +3348,11 @@ export const ecoshareAbi = [
                 "internalType": "uint16",
                 "name": "feeBps",
                 "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "holdbackPeriod",
+                "type": "uint32"
               }
             ],
             "internalType": "struct IRevenueAgreements.ReferralTier[]",
@@ -3376,6 +3427,72 @@ export const ecoshareAbi = [
         "internalType": "uint256",
         "name": "agreementId",
         "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "referrer",
+        "type": "address"
+      }
+    ],
+    "name": "referralRecord",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "paid",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "earned",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "released",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "refunded",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "held",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint8",
+            "name": "tier",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint16",
+            "name": "feeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "holdbackPeriod",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IReferralPayments.ReferralRecord",
+        "name": "record",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
       }
     ],
     "name": "referralTiersOf",
@@ -3391,6 +3508,11 @@ export const ecoshareAbi = [
             "internalType": "uint16",
             "name": "feeBps",
             "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "holdbackPeriod",
+            "type": "uint32"
           }
         ],
         "internalType": "struct IRevenueAgreements.ReferralTier[]",

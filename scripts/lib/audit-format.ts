@@ -32,6 +32,8 @@ export function formatMismatch({ mismatch: m, assets, labels }: FormatMismatchPa
       return `Agreement ${m.agreementId} ${m.field}: ${said}.`;
     case "referral":
       return `Referral ${m.field} of ${who} in agreement ${m.agreementId}: ${said}.`;
+    case "risk":
+      return `Risk counter "${m.field}" of referrer ${who} in the lineage of agreement ${m.agreementId} does not match the events: ${said}.`;
     case "network":
       return `Network ${m.networkId} ${m.field}: ${said}.`;
     case "membership":
@@ -136,6 +138,7 @@ export function isMoney(m: Mismatch): boolean {
     m.kind === "collectable" ||
     m.kind === "holdings" ||
     (m.kind === "referral" && m.field === "referredVolume") ||
+    (m.kind === "risk" && m.field !== "holdbackPeriod") ||
     (m.kind === "agreement" && ["vendorPool", "networkFees", "networkFeesCollected"].includes(m.field))
   );
 }

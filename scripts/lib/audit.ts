@@ -102,6 +102,7 @@ export async function runAudit({
   const assets = await describeAssets({ transport, assets: assetAddresses, blockTag: head, retry });
   const blockTimes = await blockTimesRead;
   const warnings = [...assets.values()].flatMap((a) => (a.unreadable === undefined ? [] : [a.unreadable]));
+  const anomalies = [...ledger.anomalies, ...holdbackAnomalies(ledger, blockTimes)];
   const reconcileMs = performance.now() - started;
 
   return {
@@ -118,10 +119,33 @@ export async function runAudit({
     assets,
     warnings,
     mismatches,
-    anomalies: ledger.anomalies,
+    anomalies,
     holdings,
     checks,
-    passed: mismatches.length === 0 && ledger.anomalies.length === 0 && unknownLogs === 0,
+    passed: mismatches.length === 0 && anomalies.length === 0 && unknownLogs === 0,
     timings: { fetchMs, rebuildMs, reconcileMs },
   };
+}
+
+/**
+ * Trust-based holdback, checked against the block times: each held payment must be releasable exactly its
+ * holdback after the block that held it (the agreement's, or the holdback of the tier its referrer had earned).
+ */
+export function holdbackAnomalies(ledger: Ledger, blockTimes: ReadonlyMap<bigint, bigint>): LedgerAnomaly[] {
+  const anomalies: LedgerAnomaly[] = [];
+  for (const held of ledger.heldPayments.values()) {
+    const payment = held.payment === undefined ? undefined : ledger.payments[held.payment];
+    const heldAt = blockTimes.get(held.heldAtBlock);
+    if (payment === undefined || heldAt === undefined) continue;
+    const expected = heldAt + BigInt(payment.holdbackPeriod);
+    if (held.releaseAt !== expected) {
+      anomalies.push({
+        message: `held payment ${held.holdId} of agreement ${held.agreementId} is releasable at ${held.releaseAt}; its holdback of ${payment.holdbackPeriod} s from block time ${heldAt} gives ${expected}`,
+        blockNumber: held.heldAtBlock,
+        transactionHash: held.heldIn,
+        agreementId: held.agreementId,
+      });
+    }
+  }
+  return anomalies;
 }

@@ -39,6 +39,7 @@ export const acceptanceTypes = {
   ReferralTier: [
     { name: "fromVolume", type: "uint128" },
     { name: "feeBps", type: "uint16" },
+    { name: "holdbackPeriod", type: "uint32" },
   ],
 } as const;
 
@@ -77,10 +78,15 @@ export interface Party {
   shareBps: number;
 }
 
-/** A loyalty tier: from `fromVolume` referred (before a payment), the referral fee is `feeBps`. */
+/**
+ * A loyalty and trust tier: from `fromVolume` earned (before a payment), the referral fee is `feeBps` and the
+ * payment is held for `holdbackPeriod` seconds (at most the tier below's, the agreement's for the first; 0: credited
+ * at once).
+ */
 export interface ReferralTier {
   fromVolume: bigint;
   feeBps: number;
+  holdbackPeriod: number;
 }
 
 /** The terms every party signs: the contract's `AgreementTerms` struct, field for field. */

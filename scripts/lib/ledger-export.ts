@@ -100,7 +100,7 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
       status: enumName(AgreementStatus, a.status),
       parties: a.parties.length,
       referralFeeBps: a.referralFeeBps,
-      referralTiers: a.referralTiers.map((t) => `${t.feeBps}@${t.fromVolume}`).join(" "),
+      referralTiers: a.referralTiers.map((t) => `${t.feeBps}@${t.fromVolume}/${t.holdbackPeriod}s`).join(" "),
       referrerRoles: referrerRolesText(a.referrerRoles),
       networkFeeBps: a.networkFeeBps,
       feeRecipient: a.feeRecipient,
@@ -454,13 +454,13 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
   files.set("ledger.json", exactJson(json));
 
   // Risk figures per referrer, vendor and network (scripts/lib/risk.ts).
-  const risk = riskFigures(ledger);
+  const risk = riskFigures(ledger, report.blockTimes);
   const riskAmounts = ["paid", "refunded", "released", "held", "clean"] as const;
   files.set(
     "risk.csv",
     toCsv(
-      risk.map((r) => ({ ...csvRow({ scope: r.scope, subject: r.subject, label: r.scope === "network" ? "" : label(r.subject), payments: r.payments, refundedPayments: r.refundedPayments, refundRateBps: r.refundRateBps }, r.asset, { paid: r.paid, refunded: r.refunded, released: r.released, held: r.held, clean: r.clean }), ...asOf })),
-      ["scope", "subject", "label", "payments", "refundedPayments", "refundRateBps", ...ASSET_COLUMNS, ...amountColumns(...riskAmounts), ...AS_OF],
+      risk.map((r) => ({ ...csvRow({ scope: r.scope, subject: r.subject, label: r.scope === "network" ? "" : label(r.subject), payments: r.payments, refundedPayments: r.refundedPayments, refundRateBps: r.refundRateBps, releasedPayments: r.releasedPayments, medianReleaseSeconds: r.medianReleaseSeconds ?? "", meanReleaseSeconds: r.meanReleaseSeconds ?? "" }, r.asset, { paid: r.paid, refunded: r.refunded, released: r.released, held: r.held, clean: r.clean }), ...asOf })),
+      ["scope", "subject", "label", "payments", "refundedPayments", "refundRateBps", "releasedPayments", "medianReleaseSeconds", "meanReleaseSeconds", ...ASSET_COLUMNS, ...amountColumns(...riskAmounts), ...AS_OF],
     ),
   );
   files.set("risk.json", exactJson({ ...asOf, figures: risk.map((r) => ({ ...r, symbol: symbol(r.asset) })) }));

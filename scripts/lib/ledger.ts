@@ -16,6 +16,8 @@
  *   amount to the refund recipient bound into the held record (`refundTo`).
  * - Loyalty volume is earned: a referrer's volume (per lineage, tiered versions only) counts a payment when
  *   it is credited: at once, or for a held payment on its release; a refund changes no volume.
+ * - Trust decides the holdback: a tiered payment with a referrer is held for its tier's holdback (the
+ *   agreement's at the base tier; 0 credits it at once), any other payment for the agreement's.
  * - Earnings leave by `withdraw` (`EarningsCollected` into the balance, `Withdrawn` out of it) or by
  *   `collect` (`EarningsPaid`: collected and paid straight to the account).
  * - The first version of a negotiation that activates outruns the other pending versions of its lineage.
@@ -81,7 +83,7 @@ export interface LedgerAgreement {
   referrerRoles: number;
   networkFeeBps: number;
   feeRecipient: Address;
-  /** Seconds each payment stays held (0: none). */
+  /** Seconds each payment stays held (0: none); a tiered payment's referrer may have earned a shorter one. */
   holdbackPeriod: number;
   /** The party that may refund a held payment (address(0) without holdback). */
   refunder: Address;
@@ -118,16 +120,25 @@ export interface LedgerHeldPayment extends HeldPayment {
   status: "pending" | "released" | "refunded";
   /** The payment it holds: its index in {@link Ledger.payments}. */
   payment?: number;
-  /** The transaction that paid (and held) it. */
+  /** The transaction that paid (and held) it, and its block. */
   heldIn: Hex;
-  /** The transaction that released or refunded it. */
+  heldAtBlock: bigint;
+  /** The transaction that released or refunded it, and its block. */
   settledIn?: Hex;
+  settledAtBlock?: bigint;
 }
 
-/** A referrer's loyalty in one lineage: the volume it earned under tiered versions. */
+/**
+ * A referrer's loyalty and track record in one lineage, under tiered versions: what the contract's
+ * `referralRecord` counts (paid, earned = volume, released, refunded, still held = pending).
+ */
 export interface LedgerReferral {
   lineageId: bigint;
   referrer: Address;
+  /** Every tiered payment that named it, held or not, counted when made. */
+  paid: bigint;
+  /** Held payments released (counted into `volume` too). */
+  released: bigint;
   /**
    * Earned volume, what the contract's `referredVolume` returns for every version of the lineage: payments
    * credited at once, and held payments once released.
@@ -194,6 +205,8 @@ export interface LedgerPayment extends LogPosition {
   referralFeeBps: number;
   /** The loyalty tier charged (tiered agreements with a referrer only; 0 is the base rate). */
   tier?: number;
+  /** Seconds it is held: the agreement's holdback, or its tier's (0: credited at once). */
+  holdbackPeriod: number;
   /** The order it is a line of (its index in {@link Ledger.orders}) and its line number from 0. */
   order?: number;
   line?: number;
@@ -545,12 +558,29 @@ export function lineageVersions(ledger: Ledger, lineageId: bigint): LedgerAgreem
 
 export type ReferralStandingParameters = { ledger: Ledger; agreementId: bigint; referrer: Address };
 
-/** `referrer`'s volume in the lineage of `agreementId`, with the tier and rate of that version: the contract's `referredVolume`. */
-export function referralStanding({ ledger, agreementId, referrer }: ReferralStandingParameters): { volume: bigint; tier: number; feeBps: number } | undefined {
+/** `referrer`'s track record in the lineage of `agreementId`, as the contract's `referralRecord` counts it. */
+export interface ReferralStanding {
+  paid: bigint;
+  /** Earned volume: the contract's `referredVolume`. */
+  volume: bigint;
+  released: bigint;
+  refunded: bigint;
+  /** Still held: the exposure. */
+  held: bigint;
+  /** The tier, rate and holdback its next payment to that version gets. */
+  tier: number;
+  feeBps: number;
+  holdbackPeriod: number;
+}
+
+/** `referrer`'s record in the lineage of `agreementId`, with the tier, rate and holdback of that version. */
+export function referralStanding({ ledger, agreementId, referrer }: ReferralStandingParameters): ReferralStanding | undefined {
   const agreement = ledger.agreements.get(agreementId);
   if (agreement === undefined) return undefined;
-  const volume = ledger.referrals.get(referralKey(agreement.lineageId, referrer))?.volume ?? 0n;
-  return { volume, ...referralTierFor({ referralFeeBps: agreement.referralFeeBps, referralTiers: agreement.referralTiers, volume }) };
+  const r = ledger.referrals.get(referralKey(agreement.lineageId, referrer));
+  const volume = r?.volume ?? 0n;
+  const record = { paid: r?.paid ?? 0n, volume, released: r?.released ?? 0n, refunded: r?.refunded ?? 0n, held: r?.pending ?? 0n };
+  return { ...record, ...referralTierFor({ ...agreement, volume }) };
 }
 
 /** A network's fees in one asset, summed over its agreements. */
@@ -765,7 +795,9 @@ function splitInto(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">): void
   const referred = !sameAddress(referrer, ETH);
   if (referred) checkReferrer(ledger, event, agreement);
   const tiered = referred && agreement.referralTiers.length > 0;
-  const { tier, feeBps } = tiered ? applyTier(ledger, event, agreement, tierApplied) : { tier: undefined, feeBps: referred ? agreement.referralFeeBps : 0 };
+  const { tier, feeBps, holdbackPeriod } = tiered
+    ? applyTier(ledger, event, agreement, tierApplied)
+    : { tier: undefined, feeBps: referred ? agreement.referralFeeBps : 0, holdbackPeriod: agreement.holdbackPeriod };
   if (!tiered && tierApplied !== undefined) {
     anomaly(ledger, tierApplied, `a tier was applied to a payment to agreement ${agreementId}, which has no tiers or no referrer`, { agreementId });
   }
@@ -780,7 +812,8 @@ function splitInto(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">): void
     ...splitPayment({ amount, networkFeeBps: agreement.networkFeeBps, referralFeeBps: feeBps }),
     referralFeeBps: feeBps,
     ...(tier === undefined ? {} : { tier }),
-    status: agreement.holdbackPeriod === 0 ? "credited" : "pending",
+    holdbackPeriod,
+    status: holdbackPeriod === 0 ? "credited" : "pending",
     blockNumber: event.blockNumber,
     transactionHash: event.transactionHash,
     transactionIndex: event.transactionIndex,
@@ -792,8 +825,9 @@ function splitInto(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">): void
   agreement.payments++;
   agreement.volume += amount;
   if (referred) agreement.referredPayments++;
+  if (tiered) referralOf(ledger, agreement, referrer).paid += amount;
   // Under holdback nothing is credited: the `PaymentHeld` that follows records it, its release credits it.
-  if (agreement.holdbackPeriod !== 0) transient.awaitingHold = payment;
+  if (holdbackPeriod !== 0) transient.awaitingHold = payment;
   else {
     credit(ledger, agreement, referrer, payment);
     if (tiered) referralOf(ledger, agreement, referrer).volume += amount;
@@ -830,14 +864,14 @@ function referralOf(ledger: Ledger, agreement: LedgerAgreement, referrer: Addres
   touch(ledger, "referrals", key);
   let referral = ledger.referrals.get(key);
   if (referral === undefined) {
-    referral = { lineageId: agreement.lineageId, referrer, volume: 0n, pending: 0n, payments: 0, refunded: 0n, lastTier: 0, lastFeeBps: 0, highestTier: 0 };
+    referral = { lineageId: agreement.lineageId, referrer, paid: 0n, volume: 0n, released: 0n, pending: 0n, payments: 0, refunded: 0n, lastTier: 0, lastFeeBps: 0, highestTier: 0 };
     ledger.referrals.set(key, referral);
   }
   return referral;
 }
 
 /**
- * The tier and rate a tiered payment is charged: those its referrer's earned volume reached before it, as
+ * The tier, rate and holdback a tiered payment gets: those its referrer's earned volume reached before it, as
  * the `ReferralTierApplied` emitted just before must say. Counting the payment in is the caller's (at once, or
  * on release for a held payment).
  */
@@ -846,11 +880,11 @@ function applyTier(
   event: EcoshareEventOf<"PaymentSplit">,
   agreement: LedgerAgreement,
   applied: EcoshareEventOf<"ReferralTierApplied"> | undefined,
-): { tier: number; feeBps: number } {
+): { tier: number; feeBps: number; holdbackPeriod: number } {
   const { referrer } = event.args;
   const referral = referralOf(ledger, agreement, referrer);
   const volumeBefore = referral.volume;
-  const { tier, feeBps } = referralTierFor({ referralFeeBps: agreement.referralFeeBps, referralTiers: agreement.referralTiers, volume: volumeBefore });
+  const { tier, feeBps, holdbackPeriod } = referralTierFor({ ...agreement, volume: volumeBefore });
   const subject = { account: referrer, agreementId: agreement.id };
   if (applied === undefined || applied.transactionHash !== event.transactionHash) {
     anomaly(ledger, event, `a tiered payment to agreement ${agreement.id} has no ReferralTierApplied`, subject);
@@ -868,7 +902,7 @@ function applyTier(
   }
   referral.payments++;
   Object.assign(referral, { lastTier: tier, lastFeeBps: feeBps, highestTier: Math.max(referral.highestTier, tier) });
-  return { tier, feeBps };
+  return { tier, feeBps, holdbackPeriod };
 }
 
 function hold(ledger: Ledger, event: EcoshareEventOf<"PaymentHeld">): void {
@@ -890,7 +924,7 @@ function hold(ledger: Ledger, event: EcoshareEventOf<"PaymentHeld">): void {
   }
   if (ledger.heldPayments.has(holdId)) anomaly(ledger, event, `hold id ${holdId} is used twice`, { agreementId });
   touch(ledger, "heldPayments", holdId);
-  ledger.heldPayments.set(holdId, { ...held, status: "pending", heldIn: event.transactionHash, ...(payment === undefined ? {} : { payment: payment.index }) });
+  ledger.heldPayments.set(holdId, { ...held, status: "pending", heldIn: event.transactionHash, heldAtBlock: event.blockNumber, ...(payment === undefined ? {} : { payment: payment.index }) });
   if (payment !== undefined) {
     touch(ledger, "payments", payment.index);
     Object.assign(payment, { holdId, refundTo: held.refundTo });
@@ -913,6 +947,7 @@ function takeHeld(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentReleased" |
   if (agreement === undefined) return undefined;
   touch(ledger, "heldPayments", holdId);
   held.settledIn = event.transactionHash;
+  held.settledAtBlock = event.blockNumber;
   agreement.heldPayments--;
   agreement.heldAmount -= held.amount;
   return [held, agreement];
@@ -941,7 +976,10 @@ function release(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentReleased">):
   credit(ledger, agreement, held.referrer, held);
   // Earned now: the released payment counts into its referrer's volume.
   const referral = settle(ledger, held, agreement, "released");
-  if (referral !== undefined) referral.volume += held.amount;
+  if (referral !== undefined) {
+    referral.volume += held.amount;
+    referral.released += held.amount;
+  }
 }
 
 function refund(ledger: Ledger, event: EcoshareEventOf<"HeldPaymentRefunded">): void {
@@ -987,7 +1025,7 @@ function checkNothingAwaited(ledger: Ledger, { orders = true }: { orders?: boole
   const transient = transientOf(ledger);
   if (transient.awaitingHold !== undefined) {
     const { agreementId } = transient.awaitingHold;
-    anomaly(ledger, transient.awaitingHold, `a payment to agreement ${agreementId}, which has a holdback period, was not held`, { agreementId });
+    anomaly(ledger, transient.awaitingHold, `a payment to agreement ${agreementId}, which holds it for ${transient.awaitingHold.holdbackPeriod} s, was not held`, { agreementId });
     transient.awaitingHold = undefined;
   }
   if (orders) closeOrder(ledger);

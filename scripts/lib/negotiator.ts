@@ -102,9 +102,6 @@ export function isLive(mandate: Pick<Mandate, "expiresAt">, now: bigint): boolea
   return mandate.expiresAt === 0n || now < mandate.expiresAt;
 }
 
-/** Tiers may carry their own holdback (trust tiers); the same holdback bounds apply to every one. */
-type TierWithHoldback = ReferralTier & { holdbackPeriod?: number };
-
 /** Why `mandate` does not cover `terms` for its member (empty: it does). */
 export function mandateMisses(terms: AgreementTerms, mandate: Mandate, now: bigint): MandateMiss[] {
   const who = nameOf(mandate);
@@ -127,7 +124,8 @@ export function mandateMisses(terms: AgreementTerms, mandate: Mandate, now: bigi
   if (terms.referralFeeBps > mandate.maxReferralFeeBps) {
     misses.push({ bound: "referralFee", message: `The referral fee ${percent(terms.referralFeeBps)} is above ${who}'s limit of ${percent(mandate.maxReferralFeeBps)}.` });
   }
-  const tiers = terms.referralTiers as readonly TierWithHoldback[];
+  // Tiers carry their own holdback (trust tiers); the same holdback bounds apply to every one.
+  const tiers = terms.referralTiers;
   for (const [i, tier] of tiers.entries()) {
     if (tier.feeBps > mandate.maxReferralFeeBps) {
       misses.push({ bound: "tierFee", message: `Tier ${i + 1}'s referral fee ${percent(tier.feeBps)} is above ${who}'s limit of ${percent(mandate.maxReferralFeeBps)}.` });
@@ -136,7 +134,7 @@ export function mandateMisses(terms: AgreementTerms, mandate: Mandate, now: bigi
   if (terms.networkFeeBps > mandate.maxNetworkFeeBps) {
     misses.push({ bound: "networkFee", message: `The network fee ${percent(terms.networkFeeBps)} is above ${who}'s limit of ${percent(mandate.maxNetworkFeeBps)}.` });
   }
-  const holdbacks: [string, number][] = [["The holdback", terms.holdbackPeriod], ...tiers.flatMap((t, i): [string, number][] => (t.holdbackPeriod === undefined ? [] : [[`Tier ${i + 1}'s holdback`, t.holdbackPeriod]]))];
+  const holdbacks: [string, number][] = [["The holdback", terms.holdbackPeriod], ...tiers.map((t, i): [string, number] => [`Tier ${i + 1}'s holdback`, t.holdbackPeriod])];
   for (const [what, period] of holdbacks) {
     if (period < mandate.minHoldbackPeriod) {
       misses.push({ bound: "holdbackMin", message: `${what} of ${duration(period)} is shorter than ${who}'s minimum of ${duration(mandate.minHoldbackPeriod)}.` });
@@ -299,6 +297,16 @@ export function negotiate({ mandates, fixed = {}, now }: NegotiateParameters): N
     if (holdbackPeriod > holdMax.value) conflicts.push({ bound: "holdbackMax", accounts: [holdMax.who.account], message: `The holdback of ${duration(holdbackPeriod)} asked for is longer than ${nameOf(holdMax.who)}'s maximum of ${duration(holdMax.value)}.` });
   } else {
     holdbackPeriod = mid(holdMin.value, holdMax.value);
+  }
+  // Fixed tiers keep their holdbacks: inside every mandate's bounds, and (the contract's rule) never longer than
+  // the tier's below, the agreement's for the first.
+  let below = holdbackPeriod;
+  for (const [i, tier] of (fixed.referralTiers ?? []).entries()) {
+    const what = `Tier ${i + 1}'s holdback of ${duration(tier.holdbackPeriod)}`;
+    if (tier.holdbackPeriod < holdMin.value) conflicts.push({ bound: "holdbackMin", accounts: [holdMin.who.account], message: `${what} is shorter than ${nameOf(holdMin.who)}'s minimum of ${duration(holdMin.value)}.` });
+    if (tier.holdbackPeriod > holdMax.value) conflicts.push({ bound: "holdbackMax", accounts: [holdMax.who.account], message: `${what} is longer than ${nameOf(holdMax.who)}'s maximum of ${duration(holdMax.value)}.` });
+    if (tier.holdbackPeriod > below) conflicts.push({ bound: "holdbackMax", accounts: [], message: `${what} is longer than the ${duration(below)} of the ${i === 0 ? "agreement" : `tier ${i}`}: earned trust may only shorten the holdback.` });
+    below = tier.holdbackPeriod;
   }
 
   // Validity.

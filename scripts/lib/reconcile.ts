@@ -12,7 +12,7 @@ import { getBalance, type RetryOptions } from "./rpc.js";
 
 /** One difference between the log and the chain. `difference` is chain minus log. */
 export interface Mismatch {
-  kind: "balance" | "collectable" | "agreement" | "referral" | "network" | "membership" | "counter" | "count" | "holdings";
+  kind: "balance" | "collectable" | "agreement" | "referral" | "risk" | "network" | "membership" | "counter" | "count" | "holdings";
   /** What differs, e.g. "vendorPool", "heldPayments", "balanceOf" or "referredVolume". */
   field: string;
   account?: Address;
@@ -151,6 +151,18 @@ export async function reconcile({
         compare({ ...subject, field: "referredVolume", ledger: expected.volume, chain: volume });
         compare({ ...subject, field: "tier", ledger: String(expected.tier), chain: String(tier) });
         compare({ ...subject, field: "feeBps", ledger: String(expected.feeBps), chain: String(feeBps) });
+        // The risk counters the contract keeps (per lineage) and the holdback trust gives the referrer.
+        const record = await read<{ paid: bigint; earned: bigint; released: bigint; refunded: bigint; held: bigint; holdbackPeriod: number }>("referralRecord", [
+          version.id,
+          referral.referrer,
+        ]);
+        const risk = { ...subject, kind: "risk" } as const;
+        compare({ ...risk, field: "paid", ledger: expected.paid, chain: record.paid });
+        compare({ ...risk, field: "earned", ledger: expected.volume, chain: record.earned });
+        compare({ ...risk, field: "released", ledger: expected.released, chain: record.released });
+        compare({ ...risk, field: "refunded", ledger: expected.refunded, chain: record.refunded });
+        compare({ ...risk, field: "held", ledger: expected.held, chain: record.held });
+        compare({ ...risk, field: "holdbackPeriod", ledger: String(expected.holdbackPeriod), chain: String(record.holdbackPeriod) });
       });
     }
   }
@@ -198,8 +210,9 @@ export async function reconcile({
   async function compareAgreement(agreement: LedgerAgreement): Promise<void> {
     const view = await read<Record<string, unknown>>("agreement", [agreement.id]);
     if (agreement.referralTiers.length > 0) {
-      const tiers = await read<{ fromVolume: bigint; feeBps: number }[]>("referralTiersOf", [agreement.id]);
-      const text = (list: readonly { fromVolume: bigint; feeBps: number }[]) => list.map((t) => `${t.feeBps} bps from ${t.fromVolume}`).join(", ");
+      const tiers = await read<{ fromVolume: bigint; feeBps: number; holdbackPeriod: number }[]>("referralTiersOf", [agreement.id]);
+      const text = (list: readonly { fromVolume: bigint; feeBps: number; holdbackPeriod: number }[]) =>
+        list.map((t) => `${t.feeBps} bps held ${t.holdbackPeriod} s from ${t.fromVolume}`).join(", ");
       compare({ kind: "agreement", field: "referralTiers", agreementId: agreement.id, ledger: text(agreement.referralTiers), chain: text(tiers) });
     }
     const expected: Record<string, unknown> = {
@@ -257,7 +270,7 @@ async function runWithConcurrency(tasks: readonly (() => Promise<void>)[], concu
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, worker));
 }
 
-const KIND_ORDER: Mismatch["kind"][] = ["holdings", "balance", "collectable", "agreement", "referral", "network", "membership", "counter", "count"];
+const KIND_ORDER: Mismatch["kind"][] = ["holdings", "balance", "collectable", "agreement", "referral", "risk", "network", "membership", "counter", "count"];
 
 function sortMismatches(mismatches: Mismatch[]): Mismatch[] {
   return mismatches.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));

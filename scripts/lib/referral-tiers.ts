@@ -4,32 +4,37 @@
  *
  * A payment's referral rate is the rate of the highest tier whose threshold the referrer's referred volume
  * (per lineage, before this payment) has reached, or the base rate below the first threshold. Tier 0 is the
- * base rate; tier `i` is `referralTiers[i - 1]`.
+ * base rate; tier `i` is `referralTiers[i - 1]`. The same tier decides how long the payment is held: the tier's
+ * `holdbackPeriod`, the agreement's at the base rate (trust only shortens it; 0 credits at once).
  */
 import type { ReferralTier } from "./eip712.js";
 
 export type ReferralTierForParameters = {
   /** The agreement's base referral rate. */
   referralFeeBps: number;
+  /** The agreement's holdback (seconds), the base tier's; default 0. */
+  holdbackPeriod?: number;
   /** Its tiers above the base rate, thresholds ascending. */
   referralTiers: readonly ReferralTier[];
   /** The referrer's volume before the payment. */
   volume: bigint;
 };
 
-/** The tier reached (0: the base rate) and its rate. */
-export type ReferralTierForReturnType = { tier: number; feeBps: number };
+/** The tier reached (0: the base rate), its rate and its holdback (0: credited at once). */
+export type ReferralTierForReturnType = { tier: number; feeBps: number; holdbackPeriod: number };
 
-/** The tier `volume` has reached and its rate (ReferralPayments._tierFor). */
-export function referralTierFor({ referralFeeBps, referralTiers, volume }: ReferralTierForParameters): ReferralTierForReturnType {
+/** The tier `volume` has reached, its rate and its holdback (ReferralPayments._tierFor). */
+export function referralTierFor({ referralFeeBps, holdbackPeriod = 0, referralTiers, volume }: ReferralTierForParameters): ReferralTierForReturnType {
   let tier = 0;
   let feeBps = referralFeeBps;
+  let holdback = holdbackPeriod;
   for (const [i, next] of referralTiers.entries()) {
     if (volume < next.fromVolume) break;
     tier = i + 1;
     feeBps = next.feeBps;
+    holdback = next.holdbackPeriod;
   }
-  return { tier, feeBps };
+  return { tier, feeBps, holdbackPeriod: holdback };
 }
 
 export type NextReferralTierReturnType = {

@@ -5,7 +5,10 @@
  * - paid: the volume of its payments (credited at once or held), and their count;
  * - refunded: held payments refunded; released: held payments released; held: still held (the exposure);
  * - refundRateBps: `refunded * 10000 / paid`, rounded down (0 with nothing paid);
- * - clean: paid minus refunded minus still held, the volume that counts as trust.
+ * - clean: paid minus refunded minus still held, the volume that counts as trust;
+ * - time to release: for each released payment, the seconds from the block that held it to the block that
+ *   released it; their median (the mean of the two middle ones for an even count, rounded down) and mean
+ *   (rounded down), given the blocks' times (undefined with none released or without block times).
  *
  * docs/architecture.md ("Risk figures") gives the same formulas.
  */
@@ -27,6 +30,10 @@ export interface RiskRow {
   held: bigint;
   clean: bigint;
   refundRateBps: number;
+  releasedPayments: number;
+  /** Seconds from held to released, median and mean (rounded down); undefined with none to measure. */
+  medianReleaseSeconds: number | undefined;
+  meanReleaseSeconds: number | undefined;
 }
 
 export type RiskScope = "referrer" | "vendor" | "network";
@@ -36,9 +43,21 @@ export function refundRateBps(refunded: bigint, paid: bigint): number {
   return paid === 0n ? 0 : Number((refunded * 10_000n) / paid);
 }
 
-function add(rows: Map<string, RiskRow>, scope: RiskScope, subject: string, p: LedgerPayment): void {
+/** The median and mean of `values` (seconds), rounded down; undefined for none. */
+export function releaseTimes(values: readonly number[]): { median: number | undefined; mean: number | undefined } {
+  if (values.length === 0) return { median: undefined, mean: undefined };
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[middle]! : Math.floor((sorted[middle - 1]! + sorted[middle]!) / 2);
+  return { median, mean: Math.floor(sorted.reduce((sum, v) => sum + v, 0) / sorted.length) };
+}
+
+function add(rows: Map<string, RiskRow>, times: Map<RiskRow, number[]>, scope: RiskScope, subject: string, p: LedgerPayment, releaseSeconds: number | undefined): void {
   const key = `${scope}/${subject.toLowerCase()}/${p.asset.toLowerCase()}`;
-  const row = rows.get(key) ?? { scope, subject, asset: p.asset, payments: 0, paid: 0n, refundedPayments: 0, refunded: 0n, released: 0n, held: 0n, clean: 0n, refundRateBps: 0 };
+  const row = rows.get(key) ?? {
+    scope, subject, asset: p.asset, payments: 0, paid: 0n, refundedPayments: 0, refunded: 0n, released: 0n, held: 0n, clean: 0n, refundRateBps: 0,
+    releasedPayments: 0, medianReleaseSeconds: undefined, meanReleaseSeconds: undefined,
+  };
   row.payments += 1;
   row.paid += p.amount;
   if (p.status === "refunded") {
@@ -46,6 +65,14 @@ function add(rows: Map<string, RiskRow>, scope: RiskScope, subject: string, p: L
     row.refunded += p.amount;
   } else if (p.status === "released") {
     row.released += p.amount;
+    row.releasedPayments += 1;
+    if (releaseSeconds !== undefined) {
+      const list = times.get(row) ?? [];
+      list.push(releaseSeconds);
+      times.set(row, list);
+      const { median, mean } = releaseTimes(list);
+      Object.assign(row, { medianReleaseSeconds: median, meanReleaseSeconds: mean });
+    }
   } else if (p.status === "pending") {
     row.held += p.amount;
   }
@@ -54,14 +81,28 @@ function add(rows: Map<string, RiskRow>, scope: RiskScope, subject: string, p: L
   rows.set(key, row);
 }
 
-/** The risk figures of every referrer, vendor and network in `ledger`, in order of first payment. */
-export function riskFigures(ledger: Ledger): RiskRow[] {
+/** Seconds from the block that held `p` to the block that released it, when both blocks' times are known. */
+function releaseSecondsOf(ledger: Ledger, p: LedgerPayment, blockTimes: ReadonlyMap<bigint, bigint> | undefined): number | undefined {
+  const held = p.holdId === undefined ? undefined : ledger.heldPayments.get(p.holdId);
+  if (held?.settledAtBlock === undefined || blockTimes === undefined) return undefined;
+  const from = blockTimes.get(held.heldAtBlock);
+  const to = blockTimes.get(held.settledAtBlock);
+  return from === undefined || to === undefined ? undefined : Number(to - from);
+}
+
+/**
+ * The risk figures of every referrer, vendor and network in `ledger`, in order of first payment. Give the
+ * times of the blocks events came from (the audit's `blockTimes`) for the time to release.
+ */
+export function riskFigures(ledger: Ledger, blockTimes?: ReadonlyMap<bigint, bigint>): RiskRow[] {
   const rows = new Map<string, RiskRow>();
+  const times = new Map<RiskRow, number[]>();
   for (const p of ledger.payments) {
     const agreement = ledger.agreements.get(p.agreementId);
-    if (p.referrer !== ETH) add(rows, "referrer", p.referrer, p);
-    for (const party of agreement?.parties ?? []) add(rows, "vendor", party.account, p);
-    if (agreement !== undefined) add(rows, "network", String(agreement.networkId), p);
+    const seconds = p.status === "released" ? releaseSecondsOf(ledger, p, blockTimes) : undefined;
+    if (p.referrer !== ETH) add(rows, times, "referrer", p.referrer, p, seconds);
+    for (const party of agreement?.parties ?? []) add(rows, times, "vendor", party.account, p, seconds);
+    if (agreement !== undefined) add(rows, times, "network", String(agreement.networkId), p, seconds);
   }
   return [...rows.values()];
 }

@@ -51,7 +51,7 @@ describe("documented EIP-712 type strings", function () {
     const networkId = await h.createNetwork(ecoshare, operator!, h.NetworkKind.VendorLed, operator!.address, 100);
     await h.addMembers(ecoshare, networkId, operator!, [hotel!, restaurant!]);
     const terms = await h.makeTerms(ecoshare, networkId, h.equalShares([hotel!.address, restaurant!.address]), {
-      referralTiers: [{ fromVolume: 10n ** 18n, feeBps: 700 }],
+      referralTiers: [{ fromVolume: 10n ** 18n, feeBps: 700, holdbackPeriod: 0 }],
       referrerRoles: 1 << h.MemberRole.ReferralPartner,
     });
     const id = await h.propose(ecoshare, hotel!, terms);

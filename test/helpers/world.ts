@@ -102,7 +102,7 @@ export function termsTuple(terms: AgreementTerms): unknown[] {
     terms.asset,
     terms.parties.map((p) => [p.account, p.shareBps]),
     terms.referralFeeBps,
-    terms.referralTiers.map((t) => [t.fromVolume, t.feeBps]),
+    terms.referralTiers.map((t) => [t.fromVolume, t.feeBps, t.holdbackPeriod]),
     terms.referrerRoles,
     terms.networkFeeBps,
     terms.feeRecipient,

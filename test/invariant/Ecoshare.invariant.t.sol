@@ -206,6 +206,44 @@ contract EcoshareInvariantTest is TestBase {
         }
     }
 
+    /// @notice Measured risk: every referrer's risk counters in every lineage (paid, earned, released, refunded
+    /// and the still-held exposure they imply) and the holdback its earned trust gives its next payment are the
+    /// model's.
+    function invariant_riskCountersMatchModel() public view {
+        address[] memory actors = handler.actors();
+        uint256[][] memory stillHeld = _stillHeldByLineage(actors);
+        for (uint256 id = 1; id <= handler.agreementCount(); ++id) {
+            uint256 lineageId = handler.ghostAgreement(id).lineageId;
+            for (uint256 i; i < actors.length; ++i) {
+                IReferralPayments.ReferralRecord memory r = ecoshare.referralRecord(id, actors[i]);
+                (uint256 paid, uint256 earned, uint256 released, uint256 refunded) =
+                    handler.ghostReferralRecord(lineageId, actors[i]);
+                vm.assertEq(r.paid, paid, "paid volume differs from the model");
+                vm.assertEq(r.earned, earned, "earned volume differs from the model");
+                vm.assertEq(r.released, released, "released volume differs from the model");
+                vm.assertEq(r.refunded, refunded, "refunded volume differs from the model");
+                vm.assertEq(r.held, stillHeld[lineageId][i], "held exposure differs from the payments still held");
+                vm.assertEq(r.held, paid - earned - refunded, "held exposure is not paid - earned - refunded");
+                vm.assertLe(r.released + r.refunded + r.held, r.paid, "settled and held exceed paid");
+                vm.assertEq(r.holdbackPeriod, handler.ghostHoldback(id, actors[i]), "trust-based holdback differs");
+            }
+        }
+    }
+
+    /// @dev Per lineage and actor: the amounts of tiered payments naming the actor that are still held.
+    function _stillHeldByLineage(address[] memory actors) private view returns (uint256[][] memory stillHeld) {
+        stillHeld = new uint256[][](handler.agreementCount() + 1);
+        for (uint256 id; id < stillHeld.length; ++id) stillHeld[id] = new uint256[](actors.length);
+        for (uint256 h; h < handler.heldCount(); ++h) {
+            (IReferralPayments.HeldPayment memory r, EcoshareModel.HoldState state) = handler.ghostHeld(h);
+            EcoshareModel.GhostAgreement memory g = handler.ghostAgreement(r.agreementId);
+            if (state != EcoshareModel.HoldState.Held || r.referrer == address(0) || g.tiers.length == 0) continue;
+            for (uint256 i; i < actors.length; ++i) {
+                if (actors[i] == r.referrer) stillHeld[g.lineageId][i] += r.amount;
+            }
+        }
+    }
+
     /// @notice Held payments: each is held, released or refunded, never both released and refunded (by the
     /// events seen), each agreement's count of held payments is the model's, and the amounts held, released
     /// and refunded add up to everything ever held.

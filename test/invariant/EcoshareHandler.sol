@@ -30,19 +30,19 @@ contract EcoshareHandler is EcoshareModel {
     bytes32 internal constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
     bytes32 internal constant PARTY_TYPEHASH = keccak256("Party(address account,uint16 shareBps)");
-    bytes32 internal constant TIER_TYPEHASH = keccak256("ReferralTier(uint128 fromVolume,uint16 feeBps)");
+    bytes32 internal constant TIER_TYPEHASH = keccak256("ReferralTier(uint128 fromVolume,uint16 feeBps,uint32 holdbackPeriod)");
     bytes32 internal constant TERMS_TYPEHASH = keccak256(
         "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps,"
         "ReferralTier[] referralTiers,uint8 referrerRoles,uint16 networkFeeBps,address feeRecipient,uint32 validFrom,"
         "uint32 validUntil,uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)"
-        "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps)"
+        "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps,uint32 holdbackPeriod)"
     );
     bytes32 internal constant COUNTER_TYPEHASH = keccak256(
         "CounterProposal(address author,uint256 counteredId,AgreementTerms terms,uint256 nonce,uint256 deadline)"
         "AgreementTerms(uint256 networkId,address asset,Party[] parties,uint16 referralFeeBps,"
         "ReferralTier[] referralTiers,uint8 referrerRoles,uint16 networkFeeBps,address feeRecipient,uint32 validFrom,"
         "uint32 validUntil,uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)"
-        "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps)"
+        "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps,uint32 holdbackPeriod)"
     );
     bytes32 internal constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
@@ -1073,6 +1073,8 @@ contract EcoshareHandler is EcoshareModel {
         uint256 volumeBefore;
         bool tiered;
         bool held;
+        /// How long it is held: the agreement's holdback, or the one its referrer's tier earned.
+        uint256 holdback;
     }
 
     function _pay(
@@ -1179,7 +1181,8 @@ contract EcoshareHandler is EcoshareModel {
         (split.tier, split.rate) = _tierOf(line.agreementId, line.referrer);
         split.volumeBefore = _lineages[g.lineageId].referredVolume[line.referrer];
         split.tiered = line.referrer != address(0) && g.tiers.length != 0;
-        split.held = g.holdbackPeriod != 0;
+        split.holdback = _holdbackAt(line.agreementId, line.referrer, split.volumeBefore);
+        split.held = split.holdback != 0;
         (split.networkFee, split.referralFee, split.vendorShare) = _commitPayment(line.agreementId, line.amount, line.referrer);
         vm.assertEq(split.networkFee + split.referralFee + split.vendorShare, line.amount, "pay: split does not add up to the payment");
         vm.assertLe(split.networkFee * BPS, line.amount * g.networkFeeBps, "pay: network fee above its rate");
@@ -1203,7 +1206,7 @@ contract EcoshareHandler is EcoshareModel {
         cursor = _ecoshareLog(logs, cursor + 1);
         if (split.held) {
             vm.assertTrue(cursor < logs.length, "pay: no PaymentHeld event for a payment under holdback");
-            _checkHeldRecord(c, line, split, logs[cursor], _agreements[line.agreementId].holdbackPeriod);
+            _checkHeldRecord(c, line, split, logs[cursor]);
             cursor = _ecoshareLog(logs, cursor + 1);
         }
         return cursor;
@@ -1261,8 +1264,7 @@ contract EcoshareHandler is EcoshareModel {
         PaymentCall memory c,
         IReferralPayments.OrderLine memory line,
         LineSplit memory split,
-        IVm.Log memory log,
-        uint32 period
+        IVm.Log memory log
     ) private {
         IReferralPayments.HeldPayment memory expected = IReferralPayments.HeldPayment({
             holdId: _holds.length + 1,
@@ -1274,7 +1276,7 @@ contract EcoshareHandler is EcoshareModel {
             networkFee: split.networkFee,
             referralFee: split.referralFee,
             vendorShare: split.vendorShare,
-            releaseAt: uint40(block.timestamp + period),
+            releaseAt: uint40(block.timestamp + split.holdback),
             refundTo: _effectiveRefundTo(c)
         });
         vm.assertEq(log.topics[0], IReferralPayments.PaymentHeld.selector, "pay: PaymentHeld must follow PaymentSplit");
@@ -1284,6 +1286,9 @@ contract EcoshareHandler is EcoshareModel {
         vm.assertEq(keccak256(abi.encode(recorded)), keccak256(abi.encode(expected)), "pay: PaymentHeld record differs");
         _commitHold(recorded);
         _count(c.refundTo == address(0) || c.refundTo == c.payer ? bytes32("payHeld") : bytes32("payHeld:refundToOther"), true);
+        if (split.tiered) {
+            _count(split.holdback < _agreements[line.agreementId].holdbackPeriod ? bytes32("payHeldShorterByTrust") : bytes32("payHeldAtBase"), true);
+        }
     }
 
     function _checkTierEvent(IVm.Log memory log, IReferralPayments.OrderLine memory line, LineSplit memory split) private {
@@ -1574,6 +1579,7 @@ contract EcoshareHandler is EcoshareModel {
         t.referralTiers = _draftTiers(t.asset, _rand(feeSeed, 20));
         t.referrerRoles = _draftReferrerRoles(_rand(feeSeed, 21));
         (t.holdbackPeriod, t.refunder) = _draftHoldback(t.parties, _rand(windowSeed, 20));
+        _draftTierHoldbacks(t.referralTiers, t.holdbackPeriod, _rand(windowSeed, 21));
     }
 
     /// @dev 0 to 3 tiers above the base rate, thresholds strictly ascending over the orders of magnitude the
@@ -1593,12 +1599,31 @@ contract EcoshareHandler is EcoshareModel {
             from += 1 + _rand(r, 1) % (10 ** exponent);
             uint256 pick = _rand(r, 2) % 8;
             uint256 feeBps = pick == 0 ? 0 : pick == 1 ? MAX_REFERRAL_FEE_BPS : _rand(r, 3) % (MAX_REFERRAL_FEE_BPS + 1);
-            tiers[i] = IRevenueAgreements.ReferralTier({fromVolume: uint128(from), feeBps: uint16(feeBps)});
+            tiers[i] = IRevenueAgreements.ReferralTier({fromVolume: uint128(from), feeBps: uint16(feeBps), holdbackPeriod: 0});
         }
         if (tiers.length != 0 && _chance(seed, 1, 32)) {
             uint256 i = _rand(seed, 9) % tiers.length;
             if (_chance(seed, 2, 2)) tiers[i].feeBps = MAX_REFERRAL_FEE_BPS + 1;
             else tiers[i].fromVolume = i == 0 ? 0 : tiers[i - 1].fromVolume;
+        }
+    }
+
+    /// @dev Trust tiers: each tier's holdback at most the one below's (the agreement's first), now and then the
+    /// same, shorter, or 0 (credited at once); one time in 32 a tier holds longer (ReferralTierHoldbackTooLong).
+    function _draftTierHoldbacks(IRevenueAgreements.ReferralTier[] memory tiers, uint32 holdback, uint256 seed)
+        private
+        pure
+    {
+        uint256 below = holdback;
+        for (uint256 i; i < tiers.length; ++i) {
+            uint256 r = _rand(seed, i);
+            uint256 pick = r % 4;
+            below = pick == 0 ? below : pick == 1 ? 0 : _rand(r, 1) % (below + 1);
+            tiers[i].holdbackPeriod = uint32(below);
+        }
+        if (tiers.length != 0 && _chance(seed, 9, 32)) {
+            uint256 i = _rand(seed, 10) % tiers.length;
+            tiers[i].holdbackPeriod = uint32((i == 0 ? holdback : tiers[i - 1].holdbackPeriod) + 1 + _rand(seed, 11) % 1 days);
         }
     }
 
@@ -2163,7 +2188,11 @@ contract EcoshareHandler is EcoshareModel {
         bytes32[] memory tierHashes = new bytes32[](t.referralTiers.length);
         for (uint256 i; i < t.referralTiers.length; ++i) {
             tierHashes[i] =
-                keccak256(abi.encode(TIER_TYPEHASH, t.referralTiers[i].fromVolume, t.referralTiers[i].feeBps));
+                keccak256(
+                    abi.encode(
+                        TIER_TYPEHASH, t.referralTiers[i].fromVolume, t.referralTiers[i].feeBps, t.referralTiers[i].holdbackPeriod
+                    )
+                );
         }
         bytes memory head = abi.encode(
             TERMS_TYPEHASH,

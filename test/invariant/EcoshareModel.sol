@@ -75,6 +75,11 @@ abstract contract EcoshareModel is TestBase {
         /// Per referrer: the volume earned under tiered versions: a payment counts when credited (at once, or
         /// for a held payment once released; a refunded one never counts).
         mapping(address referrer => uint256) referredVolume;
+        /// Per referrer, under tiered versions: every payment that named it (counted when made), and the held ones
+        /// released and refunded: the risk counters of `referralRecord`.
+        mapping(address referrer => uint256) paidVolume;
+        mapping(address referrer => uint256) releasedVolume;
+        mapping(address referrer => uint256) refundedVolume;
     }
 
     struct Hold {
@@ -240,6 +245,26 @@ abstract contract EcoshareModel is TestBase {
 
     function ghostReferredVolume(uint256 lineageId, address referrer) external view returns (uint256) {
         return _lineages[lineageId].referredVolume[referrer];
+    }
+
+    /// @notice The risk counters of `referrer` in `lineageId` by the model: paid, earned, released, refunded.
+    function ghostReferralRecord(uint256 lineageId, address referrer)
+        external
+        view
+        returns (uint256 paid, uint256 earned, uint256 released, uint256 refunded)
+    {
+        GhostLineage storage lineage = _lineages[lineageId];
+        return (
+            lineage.paidVolume[referrer],
+            lineage.referredVolume[referrer],
+            lineage.releasedVolume[referrer],
+            lineage.refundedVolume[referrer]
+        );
+    }
+
+    /// @notice How long a payment naming `referrer` would be held by `agreementId` now, by the model.
+    function ghostHoldback(uint256 agreementId, address referrer) external view returns (uint256) {
+        return _holdbackAt(agreementId, referrer, _lineages[_agreements[agreementId].lineageId].referredVolume[referrer]);
     }
 
     function ghostActiveVersion(uint256 lineageId) external view returns (uint256) {
@@ -453,11 +478,17 @@ abstract contract EcoshareModel is TestBase {
     function _predictTiersAndParties(IRevenueAgreements.AgreementTerms memory t) internal view returns (bytes4) {
         if (t.referralTiers.length > MAX_REFERRAL_TIERS) return IRevenueAgreements.InvalidReferralTier.selector;
         uint256 previousFrom;
+        // Trust only shortens the holdback: each tier's at most the one below's (the agreement's for the first).
+        uint256 previousHoldback = t.holdbackPeriod;
         for (uint256 i; i < t.referralTiers.length; ++i) {
             if (t.referralTiers[i].fromVolume <= previousFrom || t.referralTiers[i].feeBps > MAX_REFERRAL_FEE_BPS) {
                 return IRevenueAgreements.InvalidReferralTier.selector;
             }
+            if (t.referralTiers[i].holdbackPeriod > previousHoldback) {
+                return IRevenueAgreements.ReferralTierHoldbackTooLong.selector;
+            }
             previousFrom = t.referralTiers[i].fromVolume;
+            previousHoldback = t.referralTiers[i].holdbackPeriod;
         }
         uint256 shareSum;
         for (uint256 i; i < t.parties.length; ++i) {
@@ -614,7 +645,7 @@ abstract contract EcoshareModel is TestBase {
         ) return IReferralPayments.AmountTooLarge.selector;
         growth.vendorShares[id] += vendorShare;
         growth.networkFees[id] += networkFee;
-        if (referrer != address(0) && a.tiers.length != 0 && a.holdbackPeriod == 0) {
+        if (referrer != address(0) && a.tiers.length != 0 && _holdbackAt(id, referrer, volume) == 0) {
             _growVolume(growth, a.lineageId, referrer, line.amount);
         }
         return 0;
@@ -674,6 +705,19 @@ abstract contract EcoshareModel is TestBase {
         rate = a.referralFeeBps;
         for (uint256 i; i < a.tiers.length; ++i) {
             if (volume >= a.tiers[i].fromVolume) (tier, rate) = (i + 1, a.tiers[i].feeBps);
+        }
+    }
+
+    /// @dev How long a payment naming `referrer` is held when its earned lineage volume is `volume`: with a
+    /// referrer under a tiered version, the holdback of the highest tier reached (the agreement's below the
+    /// first threshold), otherwise the agreement's; 0 credits it at once. Restated from docs/architecture.md
+    /// ("Trust-based holdback").
+    function _holdbackAt(uint256 agreementId, address referrer, uint256 volume) internal view returns (uint256 period) {
+        GhostAgreement storage a = _agreements[agreementId];
+        period = a.holdbackPeriod;
+        if (referrer == address(0)) return period;
+        for (uint256 i; i < a.tiers.length; ++i) {
+            if (volume >= a.tiers[i].fromVolume) period = a.tiers[i].holdbackPeriod;
         }
     }
 
@@ -839,8 +883,9 @@ abstract contract EcoshareModel is TestBase {
     }
 
     /// @dev The model's own split of a payment (fees round down at the rate the referrer had reached, the
-    /// vendor share takes the rest). Without holdback it is credited at once and, under a tiered version,
-    /// counted into the referrer's volume; a held payment is left for {_commitHold} and counts on release.
+    /// vendor share takes the rest). Not held (no holdback, or a tier that credits at once) it is credited at once
+    /// and, under a tiered version, counted into the referrer's earned volume; a held payment is left for
+    /// {_commitHold} and counts on release. Under a tiered version it always counts into the paid volume.
     function _commitPayment(uint256 agreementId, uint256 amount, address referrer)
         internal
         returns (uint256 networkFee, uint256 referralFee, uint256 vendorShare)
@@ -850,8 +895,12 @@ abstract contract EcoshareModel is TestBase {
         referralFee = amount * _referralRate(agreementId, referrer) / BPS;
         vendorShare = amount - networkFee - referralFee;
         _totals[a.asset].deposited += amount;
-        if (a.holdbackPeriod == 0) {
-            if (referrer != address(0) && a.tiers.length != 0) _lineages[a.lineageId].referredVolume[referrer] += amount;
+        GhostLineage storage lineage = _lineages[a.lineageId];
+        bool tiered = referrer != address(0) && a.tiers.length != 0;
+        bool held = _holdbackAt(agreementId, referrer, lineage.referredVolume[referrer]) != 0;
+        if (tiered) lineage.paidVolume[referrer] += amount;
+        if (!held) {
+            if (tiered) lineage.referredVolume[referrer] += amount;
             _commitCredit(agreementId, referrer, networkFee, referralFee, vendorShare);
         }
     }
@@ -889,7 +938,10 @@ abstract contract EcoshareModel is TestBase {
         _totals[r.asset].released += r.amount;
         _commitCredit(r.agreementId, r.referrer, r.networkFee, r.referralFee, r.vendorShare);
         // Earned now: the referrer's volume grows only once the payment is credited.
-        if (r.referrer != address(0) && a.tiers.length != 0) _lineages[a.lineageId].referredVolume[r.referrer] += r.amount;
+        if (r.referrer != address(0) && a.tiers.length != 0) {
+            _lineages[a.lineageId].referredVolume[r.referrer] += r.amount;
+            _lineages[a.lineageId].releasedVolume[r.referrer] += r.amount;
+        }
     }
 
     /// @dev The whole amount to the refund recipient's balance (the payer unless the payment named another); the
@@ -904,6 +956,7 @@ abstract contract EcoshareModel is TestBase {
         _totals[r.asset].refunded += r.amount;
         _ledger[r.refundTo][r.asset].balance += r.amount;
         _ledger[r.refundTo][r.asset].refunded += r.amount;
+        if (r.referrer != address(0) && a.tiers.length != 0) _lineages[a.lineageId].refundedVolume[r.referrer] += r.amount;
     }
 
     function _commitWithdrawal(address account, address asset, uint256[] memory ids, uint256 amount) internal {

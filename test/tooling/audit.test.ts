@@ -8,7 +8,7 @@ import { AbiCoder, Interface, keccak256, parseEther } from "ethers";
 import { ecoshareAbi } from "../../scripts/lib/abis.generated.js";
 
 import { formatAuditSummary, formatMismatch } from "../../scripts/lib/audit-format.js";
-import { runAudit, type AuditReport } from "../../scripts/lib/audit.js";
+import { holdbackAnomalies, runAudit, type AuditReport } from "../../scripts/lib/audit.js";
 import type { Address, Hex } from "../../scripts/lib/eip1193.js";
 import { buildLedger, heldTotals, lineageVersions, sameAddress, type LedgerOrder } from "../../scripts/lib/ledger.js";
 import { formatOrderRef } from "../../scripts/lib/order-ref.js";
@@ -65,10 +65,13 @@ describe("audit", function () {
     expect([...files.keys()]).to.include.members(["accounts.csv", "agreements.csv", "positions.csv", "networks.csv", "holdings.csv", "orders.csv", "orders.json", "payments.csv", "payments.json", "problems.csv", "ledger.json", "risk.csv", "risk.json"]);
     const json = JSON.parse(files.get("ledger.json")!) as { passed: boolean; agreements: unknown[] };
     // The risk figures per network add up to every payment, per asset.
-    const risk = JSON.parse(files.get("risk.json")!) as { figures: { scope: string; asset: string; paid: string; refunded: string }[] };
+    const risk = JSON.parse(files.get("risk.json")!) as { figures: { scope: string; asset: string; paid: string; refunded: string; releasedPayments: number; medianReleaseSeconds?: number; meanReleaseSeconds?: number }[] };
     const paidByAsset = (rows: { asset: string; amount: bigint }[]) => rows.reduce((m, r) => m.set(r.asset.toLowerCase(), (m.get(r.asset.toLowerCase()) ?? 0n) + r.amount), new Map<string, bigint>());
     expect(paidByAsset(risk.figures.filter((r) => r.scope === "network").map((r) => ({ asset: r.asset, amount: BigInt(r.paid) })))).to.deep.equal(paidByAsset(report.ledger.payments));
-    expect(files.get("risk.csv")!.split("\n")[0]).to.match(/^scope,subject,label,payments,refundedPayments,refundRateBps,asset,assetSymbol,assetDecimals,paid,paidBaseUnits,/);
+    expect(files.get("risk.csv")!.split("\n")[0]).to.match(/^scope,subject,label,payments,refundedPayments,refundRateBps,releasedPayments,medianReleaseSeconds,meanReleaseSeconds,asset,assetSymbol,assetDecimals,paid,paidBaseUnits,/);
+    // Time to release: the dUSD network's held tickets were released, so it has a median and a mean.
+    const tickets = risk.figures.find((r) => r.scope === "network" && r.releasedPayments > 0);
+    expect(typeof tickets?.medianReleaseSeconds === "number" && tickets.medianReleaseSeconds > 0 && typeof tickets.meanReleaseSeconds === "number").to.equal(true);
     expect(json.passed).to.equal(true);
     expect(json.agreements).to.have.length(report.ledger.agreements.size);
     const accounts = files.get("accounts.csv")!.trim().split("\n");
@@ -95,16 +98,17 @@ describe("audit", function () {
     expect(lineageVersions(ledger, offer.id).map((a) => a.id)).to.deep.equal([offer.id, tickets.id]);
     // Held payments: some released, one refunded, the last days' pending, as the seed says.
     const [held] = heldTotals(ledger);
-    expect(held).to.include({ asset: chain.stablecoin, pendingPayments: chain.seed.held.pending, releasedPayments: chain.seed.held.released, refundedPayments: 1 });
+    expect(held).to.include({ asset: chain.stablecoin, pendingPayments: chain.seed.held.pending, releasedPayments: chain.seed.held.released, refundedPayments: chain.seed.held.refunded });
+    expect(chain.seed.held.refunded).to.equal(2);
     expect(held!.pending > 0n && held!.released > 0n && held!.refunded > 0n).to.equal(true);
     expect(tickets.heldPayments).to.equal(chain.seed.held.pending);
-    const refunded = [...ledger.heldPayments.values()].find((h) => h.status === "refunded")!;
+    const refunded = [...ledger.heldPayments.values()].find((h) => h.status === "refunded" && sameAddress(h.refundTo, who("Chen")))!;
     // Wanderwise Travel paid Chen's order; the refunded ticket went to Chen, the refund recipient it named.
     expect([refunded.payer, refunded.refundTo]).to.deep.equal([who("Wanderwise Travel"), who("Chen")]);
     expect([...ledger.accounts.values()].find((a) => sameAddress(a.account, who("Chen")) && a.refunds > 0n)?.refunds).to.equal(refunded.amount);
     expect([...ledger.accounts.values()].find((a) => sameAddress(a.account, who("Wanderwise Travel")) && a.refunds > 0n)).to.equal(undefined);
     const summary = formatAuditSummary({ report, labels }).join("\n");
-    expect(summary).to.match(/held payments in dUSD: [\d.]+ dUSD pending \(\d+\), [\d.]+ dUSD released \(\d+\), [\d.]+ dUSD refunded \(1\)/);
+    expect(summary).to.match(/held payments in dUSD: [\d.]+ dUSD pending \(\d+\), [\d.]+ dUSD released \(\d+\), [\d.]+ dUSD refunded \(2\)/);
     expect(summary).to.include("Atlas Journeys tier 1");
     const files = ledgerFiles({ report, labels, chainId: 31337 });
     expect(files.get("held.csv")).to.match(
@@ -185,16 +189,56 @@ describe("audit", function () {
   it("fails and names the referrer when its referred volume on chain disagrees with the log", async function () {
     const atlas = chain.record.demo!.accounts.find((a) => a.label === "Atlas Journeys")!.address;
     const weekend = chain.seed.agreements.weekend!;
-    const [volume] = await readContract<[bigint, number, number]>({ transport: chain.transport, abi: "ecoshare", address: chain.ecoshare, functionName: "referredVolume", args: [weekend, atlas], blockTag: "latest" });
-    const slot = await nestedSlot(chain, weekend, atlas, volume);
+    const { earned: volume, paid } = await readContract<{ earned: bigint; paid: bigint }>({ transport: chain.transport, abi: "ecoshare", address: chain.ecoshare, functionName: "referralRecord", args: [weekend, atlas], blockTag: "latest" });
+    // One slot: earned volume in the low 128 bits, paid volume in the high ones.
+    const slot = await nestedSlot(chain, weekend, atlas, (paid << 128n) | volume);
     const report = await tampered(async () => {
-      await rpc("hardhat_setStorageAt", [chain.ecoshare, slot, word(volume + 7n)]);
+      await rpc("hardhat_setStorageAt", [chain.ecoshare, slot, word(((paid + 7n) << 128n) | (volume + 7n))]);
       await rpc("evm_mine");
     });
     expect(report.passed).to.equal(false);
     const mismatch = report.mismatches.find((m) => m.kind === "referral" && m.field === "referredVolume");
     expect(mismatch).to.include({ account: atlas, difference: 7n });
     expect(sentences(report).join("\n")).to.include(`Referral referredVolume of ${atlas} (Atlas Journeys) in agreement ${weekend}`).and.to.include("difference +0.000000000000000007 ETH");
+  });
+
+  it("checks the contract's risk counters and fails with a plain sentence when the events give other figures", async function () {
+    const report = await audit();
+    const coffee = chain.record.demo!.accounts.find((a) => a.label === "Daily Grind Coffee")!.address;
+    const tickets = chain.seed.agreements.tickets!;
+    const lineageId = report.ledger.agreements.get(tickets)!.lineageId;
+    const record = report.ledger.referrals.get(`${lineageId}/${coffee.toLowerCase()}`)!;
+    // The story: Daily Grind Coffee's day-1 ticket was refunded, its day-4 ticket is still held (two days, no trust).
+    expect({ refunded: record.refunded > 0n, pending: record.pending > 0n, volume: record.volume }).to.deep.equal({ refunded: true, pending: true, volume: 0n });
+    // Trust-based holdback on day 4: the referrer with a refund is held two days, the proven one 12 hours.
+    const atlas = chain.record.demo!.accounts.find((a) => a.label === "Atlas Journeys")!.address;
+    const { refunded: withRefund, proven } = chain.seed.trust!;
+    expect([withRefund.name, withRefund.holdbackPeriod, proven.name, proven.holdbackPeriod]).to.deep.equal(["Daily Grind Coffee", 2 * 86_400, "Atlas Journeys", 12 * 3_600]);
+    const lastHoldback = (referrer: string) => report.ledger.payments.filter((p) => p.agreementId === tickets && sameAddress(p.referrer, referrer)).at(-1)!.holdbackPeriod;
+    expect([lastHoldback(coffee), lastHoldback(atlas)]).to.deep.equal([2 * 86_400, 12 * 3_600]);
+    const risk = report.mismatches.filter((m) => m.kind === "risk");
+    expect(risk).to.deep.equal([]);
+    // A tampered expectation: the log's refunded figure one base unit higher than the contract's counter.
+    record.refunded += 1n;
+    const { mismatches } = await reconcile({ transport: chain.transport, ecoshare: chain.ecoshare, ledger: report.ledger, blockNumber: report.toBlock, timestamp: report.timestamp });
+    const refunded = mismatches.filter((m) => m.kind === "risk" && m.field === "refunded");
+    // Checked under both versions of the tickets' lineage (the offer and the countered terms).
+    expect(refunded.map((m) => m.difference)).to.deep.equal([-1n, -1n]);
+    const sentence = formatMismatch({ mismatch: refunded[0]!, assets: report.assets, labels });
+    expect(sentence).to.match(new RegExp(`^Risk counter "refunded" of referrer ${coffee} \\(Daily Grind Coffee\\) in the lineage of agreement \\d+ does not match the events: the contract says [\\d.]+ dUSD, the log gives [\\d.]+ dUSD \\(difference -0\\.000001 dUSD\\)\\.$`));
+    record.refunded -= 1n;
+  });
+
+  it("fails when a held payment's release time is not the holdback its referrer's trust gives", async function () {
+    const report = await audit();
+    const held = [...report.ledger.heldPayments.values()].find((h) => h.status === "pending")!;
+    const payment = report.ledger.payments[held.payment!]!;
+    expect(holdbackAnomalies(report.ledger, report.blockTimes)).to.deep.equal([]);
+    const trusted = { ...payment, holdbackPeriod: payment.holdbackPeriod - 1 };
+    report.ledger.payments[held.payment!] = trusted;
+    const [anomaly] = holdbackAnomalies(report.ledger, report.blockTimes);
+    expect(anomaly?.message).to.match(new RegExp(`^held payment ${held.holdId} of agreement ${held.agreementId} is releasable at ${held.releaseAt}; its holdback of ${payment.holdbackPeriod - 1} s`));
+    report.ledger.payments[held.payment!] = payment;
   });
 
   it("follows suspensions, departures and re-admissions like the contract", async function () {

@@ -90,6 +90,9 @@ describe("npm run demo (end to end)", function () {
       /\d+ payments \(\d+ referred, \d+ by permit, \d+ held for refunds: \d+ released, \d+ refunded, \d+ pending\) over 14 simulated days, \d+ withdrawals and 1 collect/,
     );
     // The story's orders: one customer, a team of vendors, one transaction each.
+    expect(output).to.include(
+      "Trust-based holdback (concert tickets, day 4): Daily Grind Coffee, whose ticket sale was refunded, sees its customer held 48 hours; Atlas Journeys, proven by released sales, 12 hours.",
+    );
     expect(output).to.include("Orders (3, 8 of the payments are their lines; one transaction each):");
     expect(output).to.include("CS-0001  3 lines: Alice books a room, dinner and a city event in one transaction through Atlas Journeys's referral link.");
     expect(output).to.include("CS-0003  2 lines: Wanderwise Travel books for Chen and names him as refund recipient");

@@ -100,7 +100,7 @@ describe("negotiator", function () {
     const mandates = [mandate(ana, "Ana", { minShareBps: 5_000, maxReferralFeeBps: 500, maxValidity: 30 * DAY }), mandate(ben, "Ben", { minHoldbackPeriod: DAY })];
     const ok = negotiate({ mandates, now: NOW });
     if (!ok.ok) throw new Error("expected terms");
-    const terms = { ...ok.terms, parties: [{ account: ana, shareBps: 4_000 }, { account: ben, shareBps: 5_000 }, { account: cy, shareBps: 1_000 }], referralFeeBps: 600, referralTiers: [{ fromVolume: 1n, feeBps: 700 }], holdbackPeriod: 0, validUntil: ok.terms.validFrom + BigInt(60 * DAY) };
+    const terms = { ...ok.terms, parties: [{ account: ana, shareBps: 4_000 }, { account: ben, shareBps: 5_000 }, { account: cy, shareBps: 1_000 }], referralFeeBps: 600, referralTiers: [{ fromVolume: 1n, feeBps: 700, holdbackPeriod: 0 }], holdbackPeriod: 0, validUntil: ok.terms.validFrom + BigInt(60 * DAY) };
     const fit = mandateFit(terms, mandates, NOW);
     expect(fit.map((f) => f.fits)).to.deep.equal([false, false, false]);
     expect(fit[0]!.misses.map((m) => m.message)).to.deep.equal([
@@ -109,11 +109,27 @@ describe("negotiator", function () {
       "Tier 1's referral fee 7% is above Ana's limit of 5%.",
       "The agreement runs 60 days, longer than Ana's limit of 30 days.",
     ]);
-    expect(fit[1]!.misses.map((m) => m.message)).to.deep.equal(["The holdback of 0 days is shorter than Ben's minimum of 1 day."]);
+    expect(fit[1]!.misses.map((m) => m.message)).to.deep.equal([
+      "The holdback of 0 days is shorter than Ben's minimum of 1 day.",
+      "Tier 1's holdback of 0 days is shorter than Ben's minimum of 1 day.",
+    ]);
     expect(fit[2]!.misses[0]!.bound).to.equal("missing");
     expect(mandateFit(ok.terms, mandates, NOW + BigInt(400 * DAY)).every((f) => f.fits)).to.equal(true);
     const later = mandateFit(ok.terms, [{ ...mandates[0]!, expiresAt: NOW + 1n }, mandates[1]!], NOW + 1n);
     expect(later[0]!.misses.map((m) => m.bound)).to.deep.equal(["expired"]);
+  });
+
+  it("keeps fixed trust tiers' holdbacks inside the mandates and never longer than the tier below", function () {
+    const mandates = [mandate(ana, "Ana", { minHoldbackPeriod: DAY, maxHoldbackPeriod: 9 * DAY }), mandate(ben, "Ben", {})];
+    const tier = (holdbackPeriod: number) => ({ fromVolume: 10n ** 18n, feeBps: 300, holdbackPeriod });
+    const ok = negotiate({ mandates, fixed: { referralTiers: [tier(2 * DAY)] }, now: NOW });
+    if (!ok.ok) throw new Error(`expected terms: ${ok.conflicts.map((c) => c.message).join(" ")}`);
+    expect([ok.terms.holdbackPeriod, ok.terms.referralTiers[0]!.holdbackPeriod]).to.deep.equal([5 * DAY, 2 * DAY]);
+    expect(mandateFit(ok.terms, mandates, NOW).every((f) => f.fits)).to.equal(true);
+    const short = negotiate({ mandates, fixed: { referralTiers: [tier(0)] }, now: NOW });
+    expect(short.ok ? [] : short.conflicts.map((c) => c.message)).to.deep.equal(["Tier 1's holdback of 0 days is shorter than Ana's minimum of 1 day."]);
+    const long = negotiate({ mandates, fixed: { holdbackPeriod: 2 * DAY, referralTiers: [tier(3 * DAY)] }, now: NOW });
+    expect(long.ok ? [] : long.conflicts.map((c) => c.message)).to.deep.equal(["Tier 1's holdback of 3 days is longer than the 2 days of the agreement: earned trust may only shorten the holdback."]);
   });
 
   it("on random mandates: proposed terms fit every mandate; a conflict means the rule's terms miss one", function () {

@@ -56,7 +56,7 @@ describe("orders in the ledger", function () {
       h.propose(ecoshare, vendor!, await h.makeTerms(ecoshare, networkId, h.equalShares([vendor!.address]), overrides));
     // A room in ETH; dinner in dUSD with a loyalty tier; an event in dUSD held two days, only referral partners refer.
     const room = await agreement(hotel, { referralFeeBps: 500 });
-    const dinner = await agreement(restaurant, { asset: tokenAddress, referralFeeBps: 300, referralTiers: [{ fromVolume: 50n * DUSD, feeBps: 900 }] });
+    const dinner = await agreement(restaurant, { asset: tokenAddress, referralFeeBps: 300, referralTiers: [{ fromVolume: 50n * DUSD, feeBps: 900, holdbackPeriod: 0 }] });
     const event = await agreement(events, {
       asset: tokenAddress,
       referralFeeBps: 400,

@@ -14,6 +14,7 @@ import { buildLedger, collectable, referralStanding } from "../../scripts/lib/le
 import { ETH, NetworkKind } from "../../scripts/lib/protocol.js";
 import { nextReferralTier, referralTierFor } from "../../scripts/lib/referral-tiers.js";
 import { seededRandom } from "../../scripts/lib/seeded-random.js";
+import type { Ecoshare } from "../../types/ethers-contracts/index.js";
 import { deployEcoshare } from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";
 
@@ -24,13 +25,13 @@ describe("loyalty tiers and held payments match the contract", function () {
   this.timeout(180_000);
 
   it("referralTierFor: the base rate below the first threshold, a threshold reached counts", function () {
-    const referralTiers: ReferralTier[] = [{ fromVolume: 100n, feeBps: 700 }, { fromVolume: 250n, feeBps: 900 }];
-    const at = (volume: bigint) => referralTierFor({ referralFeeBps: 500, referralTiers, volume });
-    expect(at(0n)).to.deep.equal({ tier: 0, feeBps: 500 });
-    expect(at(99n)).to.deep.equal({ tier: 0, feeBps: 500 });
-    expect(at(100n)).to.deep.equal({ tier: 1, feeBps: 700 });
-    expect(at(10n ** 30n)).to.deep.equal({ tier: 2, feeBps: 900 });
-    expect(referralTierFor({ referralFeeBps: 500, referralTiers: [], volume: 10n ** 30n })).to.deep.equal({ tier: 0, feeBps: 500 });
+    const referralTiers: ReferralTier[] = [{ fromVolume: 100n, feeBps: 700, holdbackPeriod: 600 }, { fromVolume: 250n, feeBps: 900, holdbackPeriod: 0 }];
+    const at = (volume: bigint) => referralTierFor({ referralFeeBps: 500, holdbackPeriod: 3_600, referralTiers, volume });
+    expect(at(0n)).to.deep.equal({ tier: 0, feeBps: 500, holdbackPeriod: 3_600 });
+    expect(at(99n)).to.deep.equal({ tier: 0, feeBps: 500, holdbackPeriod: 3_600 });
+    expect(at(100n)).to.deep.equal({ tier: 1, feeBps: 700, holdbackPeriod: 600 });
+    expect(at(10n ** 30n)).to.deep.equal({ tier: 2, feeBps: 900, holdbackPeriod: 0 });
+    expect(referralTierFor({ referralFeeBps: 500, referralTiers: [], volume: 10n ** 30n })).to.deep.equal({ tier: 0, feeBps: 500, holdbackPeriod: 0 });
     expect(nextReferralTier({ referralTiers, volume: 120n })).to.deep.equal({ tier: 2, feeBps: 900, fromVolume: 250n, remaining: 130n });
     expect(nextReferralTier({ referralTiers, volume: 250n })).to.equal(undefined);
   });
@@ -51,7 +52,7 @@ describe("loyalty tiers and held payments match the contract", function () {
       asset: ETH,
       parties: [{ account: vendor!.address as Address, shareBps: 10_000 }],
       referralFeeBps: 500,
-      referralTiers: [{ fromVolume: 10n ** 18n, feeBps: 900 }],
+      referralTiers: [{ fromVolume: 10n ** 18n, feeBps: 900, holdbackPeriod: Number(DAY) }],
       referrerRoles: 0,
       networkFeeBps: 100,
       feeRecipient: operator!.address as Address,
@@ -75,8 +76,7 @@ describe("loyalty tiers and held payments match the contract", function () {
       const logs = await ethers.provider.getLogs({ address, fromBlock: startBlock, toBlock: "latest" });
       const rebuilt = buildLedger({ events: logs.map((log) => decodeEcoshareLog({ log: rawLog(log) })!) });
       expect(rebuilt.anomalies).to.deep.equal([]);
-      const [volume, tier, feeBps] = await ecoshare.referredVolume(1n, referrer!.address);
-      expect(referralStanding({ ledger: rebuilt, agreementId: 1n, referrer: referrer!.address as Address })).to.deep.equal({ volume, tier: Number(tier), feeBps: Number(feeBps) });
+      expect(referralStanding({ ledger: rebuilt, agreementId: 1n, referrer: referrer!.address as Address })).to.deep.equal(await chainStanding(ecoshare, 1n, referrer!.address));
       return { rebuilt, referral: rebuilt.referrals.get(`1/${referrer!.address.toLowerCase()}`)! };
     };
 
@@ -145,14 +145,15 @@ describe("loyalty tiers and held payments match the contract", function () {
       };
       // One flat, one tiered, one tiered with a one-day holdback; the tiered one is amended halfway.
       const flat = await activate(termsWith([], 0));
-      let tiered = await activate(termsWith(randomTiers(random), 0));
-      const heldBy = await activate(termsWith(randomTiers(random), Number(DAY)));
+      let tiered = await activate(termsWith(randomTiers(random, 0), 0));
+      // Trust tiers: each tier holds its referrer's customers as long as the one below or shorter, down to 0.
+      const heldBy = await activate(termsWith(randomTiers(random, Number(DAY)), Number(DAY)));
       const held: HeldPayment[] = [];
       let refunds = 0;
       let releases = 0;
 
       for (let i = 0; i < 140; i++) {
-        if (i === 70) tiered = await activate(termsWith(randomTiers(random), 0), tiered);
+        if (i === 70) tiered = await activate(termsWith(randomTiers(random, 0), 0), tiered);
         const roll = random();
         if (roll < 0.08 && held.length > 0) {
           // The refunder refunds a payment still within its holdback.
@@ -203,8 +204,7 @@ describe("loyalty tiers and held payments match the contract", function () {
 
       for (const id of [flat, tiered - 1n, tiered, heldBy]) {
         for (const r of referrers) {
-          const [volume, tier, rate] = await ecoshare.referredVolume(id, r.address);
-          expect(referralStanding({ ledger, agreementId: id, referrer: r.address as Address })).to.deep.equal({ volume, tier: Number(tier), feeBps: Number(rate) }, `agreement ${id}, ${r.address}`);
+          expect(referralStanding({ ledger, agreementId: id, referrer: r.address as Address })).to.deep.equal(await chainStanding(ecoshare, id, r.address), `agreement ${id}, ${r.address}`);
         }
         const view = await ecoshare.agreement(id);
         const rebuilt = ledger.agreements.get(id)!;
@@ -222,15 +222,27 @@ describe("loyalty tiers and held payments match the contract", function () {
   }
 });
 
-/** 1 to 4 tiers with ascending thresholds of a few ETH, so referrers cross them during the sequence. */
-function randomTiers(random: () => number): ReferralTier[] {
+/**
+ * 1 to 4 tiers with ascending thresholds of a few ETH, so referrers cross them during the sequence, and holdbacks
+ * that never grow from the agreement's `holdbackPeriod` (the same, shorter, or 0: credited at once).
+ */
+function randomTiers(random: () => number, holdbackPeriod: number): ReferralTier[] {
   const tiers: ReferralTier[] = [];
   let from = 0n;
+  let below = holdbackPeriod;
   for (let n = 1 + Math.floor(random() * 4); n > 0; n--) {
     from += 1n + BigInt(Math.floor(random() * 4e6)) * 10n ** 12n;
-    tiers.push({ fromVolume: from, feeBps: Math.floor(random() * 5_001) });
+    const pick = random();
+    below = pick < 0.4 ? below : pick < 0.6 ? 0 : Math.floor(random() * (below + 1));
+    tiers.push({ fromVolume: from, feeBps: Math.floor(random() * 5_001), holdbackPeriod: below });
   }
   return tiers;
+}
+
+/** The contract's `referralRecord`, in the shape of the ledger's `referralStanding`. */
+async function chainStanding(ecoshare: Ecoshare, agreementId: bigint, referrer: string) {
+  const r = await ecoshare.referralRecord(agreementId, referrer);
+  return { paid: r.paid, volume: r.earned, released: r.released, refunded: r.refunded, held: r.held, tier: Number(r.tier), feeBps: Number(r.feeBps), holdbackPeriod: Number(r.holdbackPeriod) };
 }
 
 

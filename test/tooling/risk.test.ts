@@ -9,7 +9,7 @@ import { network } from "hardhat";
 import { decodeEcoshareLog, type HeldPayment } from "../../scripts/lib/decode-events.js";
 import type { Address } from "../../scripts/lib/eip1193.js";
 import { buildLedger } from "../../scripts/lib/ledger.js";
-import { refundRateBps, riskFigures, riskOf } from "../../scripts/lib/risk.js";
+import { refundRateBps, releaseTimes, riskFigures, riskOf } from "../../scripts/lib/risk.js";
 import * as h from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";
 
@@ -29,8 +29,10 @@ describe("risk figures", function () {
     const openId = await h.propose(ecoshare, vendor!, await h.makeTerms(ecoshare, networkId, h.equalShares([vendor!.address]), { referralFeeBps: 500 }));
     const pay = async (id: bigint, referrer: string, amount: bigint) => (await ecoshare.connect(customer!).pay(id, h.ETH, amount, referrer, h.ORDER, h.NO_REFERRER, { value: amount })).wait();
     const held: HeldPayment[] = [];
+    const heldBlocks: number[] = [];
     for (const amount of [1_000n, 3_000n]) {
       const receipt = await pay(heldId, newcomer!.address, amount);
+      heldBlocks.push(receipt!.blockNumber);
       for (const log of receipt!.logs) {
         const decoded = decodeEcoshareLog({ log: rawLog(log) });
         if (decoded?.eventName === "PaymentHeld") held.push(decoded.args.held);
@@ -38,7 +40,7 @@ describe("risk figures", function () {
     }
     await (await ecoshare.connect(vendor!).refundHeldPayment(held[0]!)).wait();
     await ethers.provider.send("evm_increaseTime", [Number(h.DAY) + 1]);
-    await (await ecoshare.connect(customer!).releaseHeldPayments([held[1]!])).wait();
+    const releaseReceipt = await (await ecoshare.connect(customer!).releaseHeldPayments([held[1]!])).wait();
     await pay(heldId, newcomer!.address, 500n);
     await pay(openId, proven!.address, 7_000n);
 
@@ -50,5 +52,23 @@ describe("risk figures", function () {
     expect(riskOf(rows, "vendor", vendor!.address).map(pick)).to.deep.equal([{ payments: 4, paid: 11_500n, refundedPayments: 1, refunded: 1_000n, released: 3_000n, held: 500n, clean: 10_000n, rate: 869 }]);
     expect(riskOf(rows, "network", String(networkId)).map((r) => r.paid)).to.deep.equal([11_500n]);
     expect(refundRateBps(0n, 0n)).to.equal(0);
+
+    // Time to release: from the block that held the 3,000 to the block that released it, by the blocks' times.
+    const blockTimes = new Map<bigint, bigint>();
+    for (const log of logs) blockTimes.set(BigInt(log.blockNumber), BigInt((await ethers.provider.getBlock(log.blockNumber))!.timestamp));
+    const seconds = Number(blockTimes.get(BigInt(releaseReceipt!.blockNumber))! - blockTimes.get(BigInt(heldBlocks[1]!))!);
+    expect(seconds > Number(h.DAY)).to.equal(true);
+    const timed = riskFigures(buildLedger({ events: logs.map((log) => decodeEcoshareLog({ log: rawLog(log) })!) }), blockTimes);
+    const times = (rows: typeof timed) => rows.map((r) => [r.releasedPayments, r.medianReleaseSeconds, r.meanReleaseSeconds]);
+    expect(times(riskOf(timed, "referrer", newcomer!.address))).to.deep.equal([[1, seconds, seconds]]);
+    expect(times(riskOf(timed, "referrer", proven!.address))).to.deep.equal([[0, undefined, undefined]]);
+    // Without block times there is nothing to measure.
+    expect(times(riskOf(rows, "referrer", newcomer!.address))).to.deep.equal([[1, undefined, undefined]]);
+  });
+
+  it("takes the median and mean time to release, rounded down", function () {
+    expect(releaseTimes([])).to.deep.equal({ median: undefined, mean: undefined });
+    expect(releaseTimes([300, 100, 200])).to.deep.equal({ median: 200, mean: 200 });
+    expect(releaseTimes([100, 400, 201, 50])).to.deep.equal({ median: 150, mean: 187 });
   });
 });

@@ -8,8 +8,8 @@ import { TierProgressView } from "./TierProgress";
 const ETH = 10n ** 18n;
 const info = { symbol: "ETH", decimals: 18 };
 const tiers = [
-  { fromVolume: 10n * ETH, feeBps: 700 },
-  { fromVolume: 20n * ETH, feeBps: 900 },
+  { fromVolume: 10n * ETH, feeBps: 700, holdbackPeriod: 0 },
+  { fromVolume: 20n * ETH, feeBps: 900, holdbackPeriod: 0 },
 ];
 
 describe("the tier progress", () => {

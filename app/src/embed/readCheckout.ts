@@ -63,7 +63,7 @@ export async function readCheckoutFacts(client: ReadClient, { ecoshare, agreemen
         validUntil: BigInt(view.validUntil),
         networkFeeBps: view.networkFeeBps,
         referralFeeBps: view.referralFeeBps,
-        referralTiers: tiers.map((t) => ({ fromVolume: t.fromVolume, feeBps: t.feeBps })),
+        referralTiers: tiers.map((t) => ({ fromVolume: t.fromVolume, feeBps: t.feeBps, holdbackPeriod: t.holdbackPeriod })),
         referrerRoles: view.referrerRoles,
         holdbackPeriod: view.holdbackPeriod,
         vendorPool: view.vendorPool,

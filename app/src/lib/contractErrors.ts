@@ -4,6 +4,7 @@
  */
 import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError, type Address } from "viem";
 
+import { describeHoldback } from "./dynamic";
 import { shortAddress } from "./format";
 import { AGREEMENT_STATUSES, MEMBER_ROLES, MEMBER_STATUSES, label } from "./enums";
 
@@ -57,6 +58,8 @@ export const ERROR_SENTENCES: Record<string, (args: Args) => string> = {
   NotAgreementParty: ([id, account]) => `${addr(account)} is not a party of agreement #${num(id)}.`,
   InvalidReferralTier: ([index]) =>
     `Referral tier ${Number(index) + 1} is invalid: thresholds must be above 0 and rising, rates within the cap, and at most 8 tiers.`,
+  ReferralTierHoldbackTooLong: ([index, period, max]) =>
+    `Referral tier ${Number(index) + 1} holds payments ${describeHoldback(Number(period))}, longer than the ${describeHoldback(Number(max))} of the tier below it (or the agreement's holdback): a higher tier may only shorten the holdback.`,
   HoldbackTooLong: ([period, max]) =>
     `A holdback of ${Math.round(Number(period) / 86400)} days is longer than the ${Math.round(Number(max) / 86400)}-day maximum.`,
   InvalidRefunder: ([refunder]) =>

@@ -14,7 +14,7 @@ describe("negotiation threads", () => {
   const offer = [
     ev("AgreementProposed", { agreementId: 1n, networkId: 1n, proposer: HOTEL, previousId: 0n, version: 1, terms: terms(6000) }),
     ev("AgreementAccepted", { agreementId: 1n, party: HOTEL, bySignature: false }),
-    ev("AgreementProposed", { agreementId: 2n, networkId: 1n, proposer: AIRLINE, previousId: 0n, version: 2, terms: terms(5000, { referralTiers: [{ fromVolume: 10n * ETH, feeBps: 700 }] }) }),
+    ev("AgreementProposed", { agreementId: 2n, networkId: 1n, proposer: AIRLINE, previousId: 0n, version: 2, terms: terms(5000, { referralTiers: [{ fromVolume: 10n * ETH, feeBps: 700, holdbackPeriod: 0 }] }) }),
     ev("AgreementCountered", { agreementId: 2n, counteredId: 1n, author: AIRLINE }),
     ev("AgreementAccepted", { agreementId: 2n, party: AIRLINE, bySignature: false }),
   ];
@@ -39,14 +39,14 @@ describe("negotiation threads", () => {
   });
 
   it("shows the differences between versions side by side", () => {
-    const rows = diffTerms([terms(6000), terms(5000, { referralTiers: [{ fromVolume: 10n * ETH, feeBps: 700 }], holdbackPeriod: 86400, refunder: HOTEL })], {
+    const rows = diffTerms([terms(6000), terms(5000, { referralTiers: [{ fromVolume: 10n * ETH, feeBps: 700, holdbackPeriod: 3600 }, { fromVolume: 20n * ETH, feeBps: 800, holdbackPeriod: 0 }], holdbackPeriod: 86400, refunder: HOTEL })], {
       amount: (v) => `${v / ETH} ETH`,
       name: (a) => (a === HOTEL ? "Hotel" : "Airline"),
       date: (s) => s.toString(),
     });
     const byField = Object.fromEntries(rows.map((r) => [r.field, r]));
     expect(byField["Share: Hotel"]).toEqual({ field: "Share: Hotel", values: ["60%", "50%"], changed: true });
-    expect(byField["Tiers"]!.values).toEqual(["none", "7% from 10 ETH"]);
+    expect(byField["Tiers"]!.values).toEqual(["none", "7% from 10 ETH, held 1 h, 8% from 20 ETH, credited at once"]);
     expect(byField["Holdback"]!.values).toEqual(["none", "1 day"]);
     expect(byField["Referral rate"]!.changed).toBe(false);
   });
@@ -102,8 +102,8 @@ describe("held payments in the payouts feed", () => {
 
 describe("loyalty tiers", () => {
   const tiers = [
-    { fromVolume: 10n * ETH, feeBps: 700 },
-    { fromVolume: 20n * ETH, feeBps: 900 },
+    { fromVolume: 10n * ETH, feeBps: 700, holdbackPeriod: 0 },
+    { fromVolume: 20n * ETH, feeBps: 900, holdbackPeriod: 0 },
   ];
   it("gives the tier reached and the distance to the next one", () => {
     expect(tierProgress(500, tiers, 68n * ETH / 10n)).toEqual({ tier: 0, feeBps: 500, volume: 68n * ETH / 10n, next: { tier: 1, feeBps: 700, fromVolume: 10n * ETH, remaining: 32n * ETH / 10n } });

@@ -88,7 +88,7 @@ export function diffTerms(versions: readonly AgreementTerms[], f: DiffFormat): D
     { field: "Referral rate", values: versions.map((t) => pct(t.referralFeeBps)) },
     {
       field: "Tiers",
-      values: versions.map((t) => (t.referralTiers.length === 0 ? "none" : t.referralTiers.map((x) => `${pct(x.feeBps)} from ${f.amount(x.fromVolume)}`).join(", "))),
+      values: versions.map((t) => (t.referralTiers.length === 0 ? "none" : t.referralTiers.map((x) => `${pct(x.feeBps)} from ${f.amount(x.fromVolume)}, ${x.holdbackPeriod === 0 ? "credited at once" : `held ${describeHoldback(x.holdbackPeriod)}`}`).join(", "))),
     },
     { field: "Who may refer", values: versions.map((t) => describeReferrerRoles(t.referrerRoles)) },
     { field: "Network fee", values: versions.map((t) => pct(t.networkFeeBps)) },

@@ -46,7 +46,7 @@ export const signedCounter: SignedCounter = {
   signature: `0x${"12".repeat(65)}`,
   terms: terms(5000, {
     networkId: 12345678901234567890n,
-    referralTiers: [{ fromVolume: 2n * 10n ** 24n, feeBps: 700 }],
+    referralTiers: [{ fromVolume: 2n * 10n ** 24n, feeBps: 700, holdbackPeriod: 0 }],
     referrerRoles: 5,
     holdbackPeriod: 86400,
     refunder: AIRLINE,

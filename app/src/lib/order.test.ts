@@ -109,7 +109,7 @@ describe("planning an order", () => {
   });
 
   it("charges each line the tier the referrer reached before it: earlier lines count, held ones only once released", () => {
-    const tiers = [{ fromVolume: 10n * E18, feeBps: 1500 }];
+    const tiers = [{ fromVolume: 10n * E18, feeBps: 1500, holdbackPeriod: 0 }];
     const tiered = agreement(5n, { referralTiers: tiers });
     const plan = planOrder(base([
       { agreement: tiered, amount: 4n * E18 },
@@ -131,7 +131,7 @@ describe("planning an order", () => {
   });
 
   it("credits a line's own referrer instead of the order's, counting tier volume per referrer", () => {
-    const tiers = [{ fromVolume: 10n * E18, feeBps: 1500 }];
+    const tiers = [{ fromVolume: 10n * E18, feeBps: 1500, holdbackPeriod: 0 }];
     const tiered = agreement(5n, { referralTiers: tiers });
     const plan = planOrder(base([
       { agreement: tiered, amount: 4n * E18 },

@@ -122,7 +122,7 @@ export function planOrder({ lines, referrer, payer, standingOf, volumeOf, now }:
       else credited = getAddress(who);
     }
 
-    const held = a.holdbackPeriod > 0;
+    let holdbackPeriod = a.holdbackPeriod;
     let referralFeeBps = 0;
     let tier: number | undefined;
     if (credited !== NATIVE_ASSET) {
@@ -131,11 +131,13 @@ export function planOrder({ lines, referrer, payer, standingOf, volumeOf, now }:
         // Volume is per lineage and referrer, as the contract counts it.
         const key = `${a.lineageId}:${credited}`;
         const volume = volumes.get(key) ?? volumeOf(a, credited);
-        ({ tier, feeBps: referralFeeBps } = referralTierFor({ referralFeeBps: a.referralFeeBps, referralTiers: a.referralTiers, volume }));
+        // Trust decides the holdback too: the tier's (0: credited at once).
+        ({ tier, feeBps: referralFeeBps, holdbackPeriod } = referralTierFor({ ...a, volume }));
         // Volume is earned: a held line counts only when released, so it does not lift the next line's tier.
-        volumes.set(key, held ? volume : volume + amount);
+        volumes.set(key, holdbackPeriod > 0 ? volume : volume + amount);
       }
     }
+    const held = holdbackPeriod > 0;
     const split = splitPayment({ amount, networkFeeBps: a.networkFeeBps, referralFeeBps });
     const vendorPoolBefore = pools.get(a.id) ?? a.vendorPool;
     if (!held) pools.set(a.id, vendorPoolBefore + split.vendorShare);

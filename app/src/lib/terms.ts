@@ -13,7 +13,7 @@ export function termsOf(a: LedgerAgreement): AgreementTerms {
     asset: a.asset,
     parties: a.parties.map((p) => ({ account: p.account, shareBps: p.shareBps })),
     referralFeeBps: a.referralFeeBps,
-    referralTiers: a.referralTiers.map((t) => ({ fromVolume: t.fromVolume, feeBps: t.feeBps })),
+    referralTiers: a.referralTiers.map((t) => ({ fromVolume: t.fromVolume, feeBps: t.feeBps, holdbackPeriod: t.holdbackPeriod })),
     referrerRoles: a.referrerRoles,
     networkFeeBps: a.networkFeeBps,
     feeRecipient: a.feeRecipient,

@@ -99,8 +99,8 @@ describe("the proposal form's checks", () => {
     const ok = checkTerms({ ...input, tiers: [{ fromVolume: "10", fee: "12" }, { fromVolume: "25.5", fee: "15" }] }, network, limits);
     expect(ok.errors).toEqual({});
     expect(ok.terms!.referralTiers).toEqual([
-      { fromVolume: 10n * 10n ** 18n, feeBps: 1200 },
-      { fromVolume: 255n * 10n ** 17n, feeBps: 1500 },
+      { fromVolume: 10n * 10n ** 18n, feeBps: 1200, holdbackPeriod: 0 },
+      { fromVolume: 255n * 10n ** 17n, feeBps: 1500, holdbackPeriod: 0 },
     ]);
     const falling = checkTerms({ ...input, tiers: [{ fromVolume: "10", fee: "12" }, { fromVolume: "5", fee: "15" }] }, network, limits);
     expect(falling.errors.tierRows).toEqual({ 1: "Thresholds must rise from one tier to the next." });
@@ -108,6 +108,20 @@ describe("the proposal form's checks", () => {
     expect(checkTerms({ ...input, tiers: [{ fromVolume: "0", fee: "12" }] }, network, limits).errors.tierRows?.[0]).toBe("A tier starts above 0.");
     expect(checkTerms({ ...input, tiers: [{ fromVolume: "1", fee: "60" }] }, network, limits).errors.tierRows?.[0]).toMatch(/at most 50%/);
     expect(checkTerms({ ...input, tiers: Array.from({ length: 9 }, (_, i) => ({ fromVolume: String(i + 1), fee: "11" })) }, network, { ...limits, maxReferralTiers: 8 }).errors.tiers).toBe("At most 8 tiers.");
+  });
+
+  it("checks each tier's holdback: never longer than the tier below, empty keeping it, 0 crediting at once", () => {
+    const held = { ...input, holdbackDays: "14", refunder: HOTEL };
+    const ok = checkTerms({ ...held, tiers: [{ fromVolume: "10", fee: "12" }, { fromVolume: "20", fee: "13", holdbackDays: "2.5" }, { fromVolume: "30", fee: "14", holdbackDays: "0" }] }, network, limits);
+    expect(ok.errors).toEqual({});
+    expect(ok.terms!.referralTiers.map((t) => t.holdbackPeriod)).toEqual([14 * 86400, 2.5 * 86400, 0]);
+    const longer = checkTerms({ ...held, tiers: [{ fromVolume: "10", fee: "12", holdbackDays: "15" }] }, network, limits);
+    expect(longer.errors.tierRows).toEqual({ 0: "This tier's holdback (15 days) is longer than the agreement's holdback (14 days): earned trust may only shorten it." });
+    expect(longer.terms).toBeUndefined();
+    const rising = checkTerms({ ...held, tiers: [{ fromVolume: "10", fee: "12", holdbackDays: "1" }, { fromVolume: "20", fee: "12", holdbackDays: "2" }] }, network, limits);
+    expect(rising.errors.tierRows?.[1]).toBe("This tier's holdback (2 days) is longer than tier 1's (1 days): earned trust may only shorten it.");
+    expect(checkTerms({ ...held, tiers: [{ fromVolume: "10", fee: "12", holdbackDays: "soon" }] }, network, limits).errors.tierRows?.[0]).toMatch(/^Enter this tier's holdback in days/);
+    expect(checkTerms({ ...input, tiers: [{ fromVolume: "10", fee: "12", holdbackDays: "1" }] }, network, limits).errors.tierRows?.[0]).toMatch(/longer than the agreement's holdback \(0 days\)/);
   });
 
   it("requires a refunder among the parties exactly when there is a holdback", () => {
@@ -132,7 +146,8 @@ describe("the proposal form's checks", () => {
   });
 
   it("prefills a counter-proposal from the version it answers, and gives the same terms back", () => {
-    const terms = checkTerms({ ...input, tiers: [{ fromVolume: "10", fee: "12" }], holdbackDays: "2", refunder: AIRLINE, referrerRoles: "6" }, network, limits).terms!;
+    const terms = checkTerms({ ...input, tiers: [{ fromVolume: "10", fee: "12", holdbackDays: "0.5" }], holdbackDays: "2", refunder: AIRLINE, referrerRoles: "6" }, network, limits).terms!;
+    expect(terms.referralTiers[0]!.holdbackPeriod).toBe(43_200);
     expect(terms.referrerRoles).toBe(6);
     const toLocal = (s: number) => {
       const d = new Date(s * 1000);

@@ -30,7 +30,10 @@ export interface TermsFormInput {
   validUntil: string;
   termsText: string;
   termsURI: string;
-  /** Loyalty tiers above the base rate: from a referred volume (in the asset's units), a rate in percent. */
+  /**
+   * Loyalty and trust tiers above the base rate: from a referrer's earned volume (in the asset's units), a rate in
+   * percent and a holdback in days (never longer than the tier below's).
+   */
   tiers: TierInput[];
   /** Days each payment stays refundable before it is credited ("0" or "" for none; decimals allowed). */
   holdbackDays: string;
@@ -43,6 +46,8 @@ export interface TermsFormInput {
 export interface TierInput {
   fromVolume: string;
   fee: string;
+  /** Days this tier's payments are held ("" keeps the holdback of the tier below, "0" credits them at once). */
+  holdbackDays?: string;
 }
 
 export interface TermsLimits {
@@ -157,7 +162,7 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
 
   // Loyalty tiers: thresholds strictly ascending and above 0, rates within the cap (as the contract checks).
   const tierRows: Record<number, string> = {};
-  const referralTiers: { fromVolume: bigint; feeBps: number }[] = [];
+  const referralTiers: { fromVolume: bigint; feeBps: number; holdbackPeriod: number; row: number }[] = [];
   const maxTiers = limits.maxReferralTiers ?? 8;
   if (input.tiers.length > maxTiers) errors.tiers = `At most ${maxTiers} tiers.`;
   let lastVolume = 0n;
@@ -176,9 +181,8 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
     else if (feeBps > limits.maxReferralFeeBps) tierRows[i] = `A tier's rate can be at most ${limits.maxReferralFeeBps / 100}%.`;
     else if (network && feeBps + network.feeBps > 10_000) tierRows[i] = "This rate and the network fee together exceed 100%.";
     if (fromVolume !== undefined && fromVolume > lastVolume) lastVolume = fromVolume;
-    if (!tierRows[i] && fromVolume !== undefined && feeBps !== undefined) referralTiers.push({ fromVolume, feeBps });
+    if (!tierRows[i] && fromVolume !== undefined && feeBps !== undefined) referralTiers.push({ fromVolume, feeBps, holdbackPeriod: 0, row: i });
   });
-  if (Object.keys(tierRows).length > 0) errors.tierRows = tierRows;
 
   // Holdback and refunder: a refunder, one of the parties, exactly when there is a holdback.
   let holdbackPeriod = 0;
@@ -192,6 +196,19 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
       if (holdbackPeriod > max) errors.holdback = `The holdback can be at most ${max / 86400} days.`;
     }
   }
+  // Trust tiers: each tier's holdback at most the one below's (the agreement's for the first), as the contract checks.
+  let belowHoldback = holdbackPeriod;
+  for (const tier of referralTiers) {
+    const text = (input.tiers[tier.row]?.holdbackDays ?? "").trim().replace(",", ".");
+    const days = text === "" ? belowHoldback / 86400 : /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    const below = tier.row === 0 ? "the agreement's holdback" : `tier ${tier.row}'s`;
+    if (!Number.isFinite(days)) tierRows[tier.row] = "Enter this tier's holdback in days, e.g. 3 (0: credited at once; empty: as the tier below).";
+    else if (Math.round(days * 86400) > belowHoldback) {
+      tierRows[tier.row] = `This tier's holdback (${days} days) is longer than ${below} (${belowHoldback / 86400} days): earned trust may only shorten it.`;
+    } else belowHoldback = tier.holdbackPeriod = Math.round(days * 86400);
+  }
+  if (Object.keys(tierRows).length > 0) errors.tierRows = tierRows;
+
   let refunder: Address = NATIVE_ASSET;
   const refunderText = input.refunder.trim();
   if (holdbackPeriod > 0) {
@@ -234,7 +251,7 @@ export function checkTerms(input: TermsFormInput, network: LedgerNetwork | undef
       asset,
       parties,
       referralFeeBps,
-      referralTiers,
+      referralTiers: referralTiers.map(({ fromVolume, feeBps, holdbackPeriod: period }) => ({ fromVolume, feeBps, holdbackPeriod: period })),
       referrerRoles,
       networkFeeBps: network.feeBps,
       feeRecipient: network.feeRecipient,
@@ -263,7 +280,7 @@ export function inputFromTerms(terms: AgreementTerms, decimals: number, toLocal:
     validUntil: toLocal(Number(terms.validUntil)),
     termsText: inline ?? "",
     termsURI: inline !== undefined ? "" : terms.termsURI,
-    tiers: terms.referralTiers.map((t) => ({ fromVolume: formatUnits(t.fromVolume, decimals), fee: String(t.feeBps / 100) })),
+    tiers: terms.referralTiers.map((t) => ({ fromVolume: formatUnits(t.fromVolume, decimals), fee: String(t.feeBps / 100), holdbackDays: String(t.holdbackPeriod / 86400) })),
     holdbackDays: terms.holdbackPeriod === 0 ? "" : String(terms.holdbackPeriod / 86400),
     refunder: terms.holdbackPeriod === 0 ? "" : terms.refunder,
     referrerRoles: String(terms.referrerRoles),

@@ -12,7 +12,7 @@ export interface TermsJson {
   asset: string;
   parties: { account: string; shareBps: number }[];
   referralFeeBps: number;
-  referralTiers: { fromVolume: string; feeBps: number }[];
+  referralTiers: { fromVolume: string; feeBps: number; holdbackPeriod: number }[];
   referrerRoles: number;
   networkFeeBps: number;
   feeRecipient: string;
@@ -30,7 +30,7 @@ export function termsToJson(t: AgreementTerms): TermsJson {
     asset: t.asset,
     parties: t.parties.map((p) => ({ account: p.account, shareBps: p.shareBps })),
     referralFeeBps: t.referralFeeBps,
-    referralTiers: t.referralTiers.map((x) => ({ fromVolume: x.fromVolume.toString(), feeBps: x.feeBps })),
+    referralTiers: t.referralTiers.map((x) => ({ fromVolume: x.fromVolume.toString(), feeBps: x.feeBps, holdbackPeriod: x.holdbackPeriod })),
     referrerRoles: t.referrerRoles,
     networkFeeBps: t.networkFeeBps,
     feeRecipient: t.feeRecipient,
@@ -78,9 +78,10 @@ export function termsFromJson(value: unknown): AgreementTerms {
       shareBps: uint(p?.shareBps, `party ${i + 1}'s share`),
     })),
     referralFeeBps: uint(v.referralFeeBps, "referralFeeBps"),
-    referralTiers: v.referralTiers.map((t: { fromVolume?: unknown; feeBps?: unknown }, i) => ({
+    referralTiers: v.referralTiers.map((t: { fromVolume?: unknown; feeBps?: unknown; holdbackPeriod?: unknown }, i) => ({
       fromVolume: bigintFrom(t?.fromVolume, `tier ${i + 1}'s threshold`),
       feeBps: uint(t?.feeBps, `tier ${i + 1}'s rate`),
+      holdbackPeriod: uint(t?.holdbackPeriod, `tier ${i + 1}'s holdback`),
     })),
     referrerRoles: uint(v.referrerRoles, "referrerRoles"),
     networkFeeBps: uint(v.networkFeeBps, "networkFeeBps"),

@@ -290,10 +290,12 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
       </label>
       <ReferrerRolesField value={input.referrerRoles} onChange={(v) => set("referrerRoles", v)} error={errors.referrerRoles} />
       <fieldset>
-        <legend>Loyalty tiers (optional)</legend>
+        <legend>Loyalty and trust tiers (optional)</legend>
         <p className="muted small">
-          A referrer earns a tier's rate once its referred volume under this agreement has reached the threshold before a payment. Base rate below
-          the first threshold: the referral fee above.
+          A referrer earns a tier once its earned volume under this agreement (payments credited: held ones once released, never refunded ones)
+          has reached the threshold before a payment. The tier sets the payment's rate and how long it is held: never longer than the tier below
+          (the holdback below for the first tier); 0 days credits a proven referrer's customers at once. Base rate and holdback below the first
+          threshold: the referral fee and holdback of the agreement.
         </p>
         {input.tiers.map((t, i) => (
           <div className="party-row tier-row" key={i}>
@@ -304,6 +306,11 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
             </label>
             <label className="share">
               <input inputMode="decimal" value={t.fee} onChange={(e) => setTier(i, { fee: e.target.value })} aria-label={`Tier ${i + 1} rate in percent`} aria-invalid={Boolean(errors.tierRows?.[i])} placeholder="7" />%
+            </label>
+            <label className="share">
+              held
+              <input inputMode="decimal" value={t.holdbackDays ?? ""} onChange={(e) => setTier(i, { holdbackDays: e.target.value })} aria-label={`Tier ${i + 1} holdback in days`} aria-invalid={Boolean(errors.tierRows?.[i])} placeholder="as below" />
+              days
             </label>
             <button type="button" className="secondary" onClick={() => set("tiers", input.tiers.filter((_, j) => j !== i))} aria-label={`Remove tier ${i + 1}`}>
               Remove
