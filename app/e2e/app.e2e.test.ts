@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { createPublicClient, formatEther, http, parseAbi } from "viem";
 
-import { launchBrowser, type LaunchedBrowser } from "./browser.ts";
+import { launchBrowser, openAsDemoAccount, type LaunchedBrowser } from "./browser.ts";
 import { findActiveAgreement, increaseTime } from "./chain.ts";
 import { startStack, type Stack } from "./stack.ts";
 
@@ -41,19 +41,7 @@ async function shot(page: Page, name: string) {
 
 /** Opens `hash`, connects the development wallet if needed, and selects demo account `index`. */
 async function openAs(page: Page, hash: string, index: number) {
-  if (process.env.E2E_DEBUG) {
-    page.on("console", (m) => m.type() === "error" && console.error("[browser]", m.text()));
-    page.on("pageerror", (e) => console.error("[pageerror]", e.message));
-  }
-  await page.goto(`${stack.appUrl}${hash}`);
-  const switcher = page.getByLabel("Demo account");
-  const connect = page.getByRole("button", { name: "Connect wallet" });
-  await switcher.or(connect).first().waitFor();
-  if (await connect.isVisible()) {
-    await connect.click();
-    await page.getByTestId("dev-wallet").click();
-  }
-  await switcher.selectOption(String(index));
+  await openAsDemoAccount(page, `${stack.appUrl}${hash}`, index);
 }
 
 async function txConfirmed(page: Page) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { chromium, type BrowserContext } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -39,4 +39,21 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }): Pr
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Opens `url`, connects the development wallet if needed, and selects demo account `index`. */
+export async function openAsDemoAccount(page: Page, url: string, index: number): Promise<void> {
+  if (process.env.E2E_DEBUG) {
+    page.on("console", (m) => m.type() === "error" && console.error("[browser]", m.text()));
+    page.on("pageerror", (e) => console.error("[pageerror]", e.message));
+  }
+  await page.goto(url);
+  const switcher = page.getByLabel("Demo account");
+  const connect = page.getByRole("button", { name: "Connect wallet" });
+  await switcher.or(connect).first().waitFor();
+  if (await connect.isVisible()) {
+    await connect.click();
+    await page.getByTestId("dev-wallet").click();
+  }
+  await switcher.selectOption(String(index));
 }

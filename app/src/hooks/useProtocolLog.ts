@@ -9,10 +9,10 @@ import { appendToProtocolLog, protocolLogQueryOptions } from "../queries/protoco
 import { useDeployment } from "./useDeployment";
 
 /** The protocol's event log (read in bounded ranges from the deploy block), kept live by the watcher. */
-export function useProtocolLog() {
+export function useProtocolLog(enabled = true) {
   const config = useConfig();
   const { deployment } = useDeployment();
-  return useQuery(protocolLogQueryOptions(config, deployment));
+  return useQuery({ ...protocolLogQueryOptions(config, deployment), enabled });
 }
 
 /**
@@ -22,7 +22,9 @@ export function useProtocolLog() {
 export function useProtocolLogWatcher() {
   const { deployment } = useDeployment();
   const queryClient = useQueryClient();
-  const { data } = useProtocolLog();
+  const config = useConfig();
+  // Never starts the read itself: a page that needs the whole log does (the Payouts page on an indexer does not).
+  const { data } = useQuery({ ...protocolLogQueryOptions(config, deployment), enabled: false });
   const fromBlock = data ? data.toBlock + 1n : undefined;
   useWatchContractEvent({
     address: deployment.ecoshare,
@@ -44,10 +46,11 @@ export function useProtocolLogWatcher() {
 
 /**
  * The shared ledger (networks, agreements, balances) rebuilt from the log with the shared ledger rules,
- * recomputed when new events arrive.
+ * recomputed when new events arrive. With `enabled` false it reads nothing itself (it shows the log once a
+ * page that needs it has read it).
  */
-export function useLedger() {
-  const log = useProtocolLog();
+export function useLedger(enabled = true) {
+  const log = useProtocolLog(enabled);
   const ledger = useMemo(() => (log.data ? ledgerOf(log.data) : undefined), [log.data]);
   return { ...log, ledger };
 }
