@@ -14,7 +14,7 @@ import { createPublicClient, http } from "viem";
 
 import { indexedBlock } from "../../scripts/lib/indexer-client.ts";
 import { seedPayments } from "../bench/seedPayments.ts";
-import { launchBrowser, type LaunchedBrowser } from "./browser.ts";
+import { launchBrowser, openAsDemoAccount, type LaunchedBrowser } from "./browser.ts";
 import { freePort, startStack, type Stack } from "./stack.ts";
 
 const HOTEL = 1; // City Stay operator, vendor and fee recipient
@@ -23,17 +23,28 @@ const TRAVEL_AGENCY = 5; // City Stay referral partner (the seeded payments' ref
 let stack: Stack;
 let browser: LaunchedBrowser;
 let indexerUrl: string;
+let deployBlock: bigint;
+
+/** Every eth_getLogs the page sends (batched or not), with the block it reads from. */
+function countGetLogs(page: Page): { fromBlocks: bigint[] } {
+  const seen = { fromBlocks: [] as bigint[] };
+  page.on("request", (request) => {
+    if (request.method() !== "POST" || !request.url().startsWith(stack.rpcUrl)) return;
+    let body: unknown;
+    try {
+      body = request.postDataJSON();
+    } catch {
+      return;
+    }
+    for (const call of (Array.isArray(body) ? body : [body]) as { method?: string; params?: { fromBlock?: string }[] }[]) {
+      if (call.method === "eth_getLogs" && call.params?.[0]?.fromBlock) seen.fromBlocks.push(BigInt(call.params[0].fromBlock));
+    }
+  });
+  return seen;
+}
 
 async function openAs(page: Page, path: string, index: number) {
-  await page.goto(`${stack.appUrl}${path}`);
-  const switcher = page.getByLabel("Demo account");
-  const connect = page.getByRole("button", { name: "Connect wallet" });
-  await switcher.or(connect).first().waitFor();
-  if (await connect.isVisible()) {
-    await connect.click();
-    await page.getByTestId("dev-wallet").click();
-  }
-  await switcher.selectOption(String(index));
+  await openAsDemoAccount(page, `${stack.appUrl}${path}`, index);
 }
 
 /** Waits until the indexer has indexed the chain's latest block, so both sources speak of the same chain. */
@@ -68,7 +79,9 @@ before(async () => {
   // More payouts than one page holds, for the referrer.
   await seedPayments(stack, 120);
   const file = readdirSync(stack.recordsDir).find((f) => /^chain-\d+\.json$/.test(f))!;
-  indexerUrl = (JSON.parse(readFileSync(join(stack.recordsDir, file), "utf8")) as { indexerUrl?: string }).indexerUrl!;
+  const record = JSON.parse(readFileSync(join(stack.recordsDir, file), "utf8")) as { indexerUrl?: string; deployBlock: number };
+  indexerUrl = record.indexerUrl!;
+  deployBlock = BigInt(record.deployBlock);
   assert.equal(indexerUrl, `http://127.0.0.1:${port}`, "the demo writes the indexer's URL into the deployment record");
 });
 
@@ -109,4 +122,38 @@ describe("Payouts from the indexer and from the RPC", () => {
     await page.getByTestId("payout-feed").waitFor({ timeout: 60_000 });
     await page.close();
   });
+
+  for (const [what, path, ready] of [
+    ["the Audit page (the whole log)", "#/audit", "audit-events"],
+    ["the Payouts page (the partner's part of the log)", "?source=rpc#/payouts", "payout-feed"],
+  ] as const) {
+    test(`a reload of ${what} reads only the new blocks from the RPC`, async (t) => {
+      const client = createPublicClient({ transport: http(stack.rpcUrl) });
+      // A browser of its own: nothing kept from the tests above.
+      const fresh = await launchBrowser();
+      t.after(() => fresh.close());
+      const page = await fresh.context.newPage();
+      const first = countGetLogs(page);
+      await openAs(page, path, TRAVEL_AGENCY);
+      await page.getByTestId(ready).waitFor({ timeout: 60_000 });
+      const text = await page.getByTestId(ready).innerText();
+      assert.ok(first.fromBlocks.some((b) => b === deployBlock), "the first visit reads from the deploy block");
+      await page.close();
+
+      // Two new blocks, then the same page again in the same browser.
+      await client.request({ method: "evm_mine" as never });
+      await client.request({ method: "evm_mine" as never });
+      const head = await client.getBlockNumber();
+      const again = await fresh.context.newPage();
+      const second = countGetLogs(again);
+      await openAs(again, path, TRAVEL_AGENCY);
+      await again.getByTestId(ready).waitFor({ timeout: 60_000 });
+      assert.ok(second.fromBlocks.length > 0, "the reload reads the new blocks");
+      const lowest = second.fromBlocks.reduce((a, b) => (a < b ? a : b));
+      // Only the last blocks (re-read against reorgs, 12) and the new ones: nothing from the deploy block on.
+      assert.ok(lowest > head - 20n && lowest > deployBlock, `the reload read from block ${lowest}; the chain is at ${head}, deployed at ${deployBlock}`);
+      assert.equal(await again.getByTestId(ready).innerText(), text, "the same page as before the reload");
+      await again.close();
+    });
+  }
 });

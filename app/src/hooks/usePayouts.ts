@@ -2,16 +2,18 @@
  * The Payouts page's data from the source `useReadSource` picks: the indexer's API, or the chain's RPC
  * (the shared ledger rebuilt from the event log). Both give the shapes of src/lib/payouts.ts.
  */
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useInfiniteQuery, useQuery, type UseQueryResult } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
 
 import { indexerBalances, indexerEarnings, indexerPayments } from "../../../scripts/lib/indexer-client.js";
 import { mergePayoutStreams, payoutPageFromLedger, summaryFromIndexer, summaryFromLedger, type PayoutPage, type PayoutsSummary } from "../lib/payouts";
+import { partnerLogQueryOptions } from "../queries/partnerLog";
+import type { ProtocolLog } from "../queries/protocolLog";
 import { readSourceQueryOptions, type ReadSource } from "../queries/readSource";
 import { useDeployment } from "./useDeployment";
-import { useLedger } from "./useProtocolLog";
+import { ledgerOf } from "./useProtocolLog";
 
 /** Payouts shown a page at a time. */
 export const FEED_PAGE = 50;
@@ -25,6 +27,16 @@ export function useReadSource() {
   return useQuery(readSourceQueryOptions(config, deployment));
 }
 
+/**
+ * The account's part of the event log (read by the topics that name it, kept in the browser), from which
+ * the Payouts page's RPC figures, held payments, tiers and chart come. Read only while `enabled`.
+ */
+export function usePartnerLog(account: Address, enabled: boolean): UseQueryResult<ProtocolLog> {
+  const config = useConfig();
+  const { deployment } = useDeployment();
+  return useQuery({ ...partnerLogQueryOptions(config, deployment, account), enabled });
+}
+
 export interface PayoutsData {
   source: ReadSource | undefined;
   summary: PayoutsSummary | undefined;
@@ -36,11 +48,13 @@ export interface PayoutsData {
   error: unknown;
 }
 
-/** The account's balances, collectable amounts and incoming payouts (newest first, `FEED_PAGE` at a time). */
-export function usePayouts(account: Address, timestamp: bigint): PayoutsData {
-  const source = useReadSource();
+/**
+ * The account's balances, collectable amounts and incoming payouts (newest first, `FEED_PAGE` at a time),
+ * from the indexer or, from the RPC, from `partnerLog` (see {@link usePartnerLog}).
+ */
+export function usePayouts(account: Address, timestamp: bigint, source: UseQueryResult<ReadSource>, partnerLog: UseQueryResult<ProtocolLog>): PayoutsData {
   const kind = source.data?.kind;
-  const rpc = usePayoutsFromRpc(account, timestamp, kind === "rpc");
+  const rpc = usePayoutsFromRpc(account, timestamp, kind === "rpc", partnerLog);
   const indexer = usePayoutsFromIndexer(account, timestamp, source.data?.kind === "indexer" ? source.data.url : undefined);
   const chosen = kind === "indexer" ? indexer : rpc;
   return { ...chosen, source: source.data, isPending: source.isPending || chosen.isPending, error: source.error ?? chosen.error };
@@ -48,20 +62,26 @@ export function usePayouts(account: Address, timestamp: bigint): PayoutsData {
 
 type SourceData = Omit<PayoutsData, "source">;
 
-function usePayoutsFromRpc(account: Address, timestamp: bigint, enabled: boolean): SourceData {
-  const { ledger, isPending, error } = useLedger(enabled);
+function usePayoutsFromRpc(account: Address, timestamp: bigint, enabled: boolean, log: UseQueryResult<ProtocolLog>): SourceData {
+  const ledger = useMemo(() => (log.data ? ledgerOf(log.data) : undefined), [log.data]);
+  const { isPending, error } = log;
   const summary = useMemo(() => (ledger ? summaryFromLedger(ledger, account, timestamp) : undefined), [ledger, account, timestamp]);
-  const feed = useInfiniteQuery({
-    queryKey: ["payout-feed", "ledger", account, ledger?.payments.length ?? -1, summary?.roles.size ?? -1],
-    enabled: enabled && ledger !== undefined && summary !== undefined,
-    initialPageParam: undefined as number | undefined,
-    queryFn: async ({ pageParam }) => payoutPageFromLedger(ledger!, account, summary!.roles, pageParam, FEED_PAGE),
-    getNextPageParam: (last) => last.before,
-    // The ledger is in memory and every version of it has its own key: nothing to keep.
-    gcTime: 0,
-    placeholderData: (previous) => previous,
-  });
-  return feedData(summary, feed, isPending || feed.isPending, error ?? feed.error);
+  // The ledger is in memory: pages are cut from it as they are asked for, and follow it as it grows.
+  const [pagesWanted, setPagesWanted] = useState(1);
+  const pages = useMemo(() => {
+    if (!enabled || !ledger || !summary) return [];
+    const out: PayoutPage[] = [];
+    let before: number | undefined;
+    for (let i = 0; i < pagesWanted; i++) {
+      const page = payoutPageFromLedger(ledger, account, summary.roles, before, FEED_PAGE);
+      out.push(page);
+      if (page.before === undefined) break;
+      before = page.before;
+    }
+    return out;
+  }, [enabled, ledger, summary, account, pagesWanted]);
+  const hasOlder = pages.length > 0 && pages[pages.length - 1]!.before !== undefined;
+  return { summary, pages, hasOlder, loadOlder: () => setPagesWanted((n) => n + 1), loadingOlder: false, isPending, error };
 }
 
 function usePayoutsFromIndexer(account: Address, timestamp: bigint, url: string | undefined): SourceData {

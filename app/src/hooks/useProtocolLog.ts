@@ -1,19 +1,27 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { createContext, useContext, useMemo } from "react";
 import { useConfig, useWatchContractEvent } from "wagmi";
 
 import { ecoshareAbi } from "../contracts/abis";
 import { buildLedger, type Ledger } from "../../../scripts/lib/ledger.js";
 import { decodeProtocolLog, toRawLog, type ProtocolEvent } from "../lib/protocolLog";
-import { appendToProtocolLog, protocolLogQueryOptions } from "../queries/protocolLog";
+import { appendToProtocolLog, protocolLogQueryOptions, type ProtocolLog } from "../queries/protocolLog";
 import { useDeployment } from "./useDeployment";
 
 /** The protocol's event log (read in bounded ranges from the deploy block), kept live by the watcher. */
-export function useProtocolLog(enabled = true) {
+export function useProtocolLog(enabled = true): UseQueryResult<ProtocolLog> {
   const config = useConfig();
   const { deployment } = useDeployment();
-  return useQuery({ ...protocolLogQueryOptions(config, deployment), enabled });
+  const scoped = useContext(ScopedLogContext);
+  const whole = useQuery({ ...protocolLogQueryOptions(config, deployment), enabled: enabled && scoped === null });
+  return scoped ?? whole;
 }
+
+/**
+ * A part of the log that is enough for a subtree (one partner's, on its Payouts page): components inside
+ * it read their ledger from that part, and the whole log is not read for them.
+ */
+export const ScopedLogContext = createContext<UseQueryResult<ProtocolLog> | null>(null);
 
 /**
  * Watches the contract's events from the block after the last one read and appends them to the log:
@@ -60,7 +68,7 @@ export function useLedger(enabled = true) {
  * per agreement must not rebuild the ledger from every event once per badge.
  */
 const ledgers = new WeakMap<object, Ledger>();
-function ledgerOf(data: { events: Parameters<typeof buildLedger>[0]["events"] }): Ledger {
+export function ledgerOf(data: { events: Parameters<typeof buildLedger>[0]["events"] }): Ledger {
   let ledger = ledgers.get(data);
   if (!ledger) {
     ledger = buildLedger({ events: data.events });

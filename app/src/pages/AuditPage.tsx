@@ -8,7 +8,8 @@ import { readBlockTimes } from "../../../scripts/lib/block-times.js";
 
 import { heldTotals, owedByAsset } from "../../../scripts/lib/ledger.js";
 import { ETH } from "../../../scripts/lib/protocol.js";
-import { Empty, ErrorNotice, Loading } from "../components/States";
+import { LogReadProgress } from "../components/LogReadProgress";
+import { Empty, ErrorNotice } from "../components/States";
 import { useAssetInfos } from "../hooks/useAssetInfo";
 import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";
@@ -40,7 +41,7 @@ export function AuditPage() {
   const infos = useAssetInfos(assets);
   const holdings = useQuery(holdingsQueryOptions(config, deployment.ecoshare, assets, data?.toBlock));
 
-  if (isPending) return <Loading what="the event log" />;
+  if (isPending) return <LogReadProgress scope="all" what="the event log" />;
   if (error) return <ErrorNotice error={error} />;
   if (!ledger || !data) return null;
 
@@ -84,7 +85,8 @@ export function AuditPage() {
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit</h1>
       <p className="muted">
-        {data.events.length} events from block {deployment.deployBlock.toString()} to {data.toBlock.toString()}, read in bounded ranges and kept live.
+        {data.events.length} events from block {deployment.deployBlock.toString()} to {data.toBlock.toString()}, read in bounded ranges and kept live
+        {data.readFrom > deployment.deployBlock ? ` (kept in this browser; blocks from ${data.readFrom.toString()} read on this visit)` : ""}.
       </p>
 
       <h2>Conservation check</h2>

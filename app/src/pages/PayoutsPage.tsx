@@ -4,16 +4,18 @@ import { useBlock } from "wagmi";
 
 import { useWalletReady } from "../components/ChainGuard";
 import { CumulativeChart } from "../components/EarningsChart";
+import { LogReadProgress } from "../components/LogReadProgress";
 import { Empty, ErrorNotice, Loading } from "../components/States";
 import { TxStatus } from "../components/TxStatus";
 import { ecoshareAbi } from "../contracts/abis";
 import { useAssetInfos } from "../hooks/useAssetInfo";
 import { useContractTransaction } from "../hooks/useContractTransaction";
 import { useDeployment } from "../hooks/useDeployment";
-import { useLedger } from "../hooks/useProtocolLog";
-import { usePayouts } from "../hooks/usePayouts";
+import { ScopedLogContext, useLedger } from "../hooks/useProtocolLog";
+import { usePartnerLog, usePayouts, useReadSource } from "../hooks/usePayouts";
 import { cumulativeEarnings, earningsOf } from "../lib/earnings";
 import { payoutItemsOf, type PayoutAsset, type PayoutItem } from "../lib/payouts";
+import { partnerLogScope } from "../queries/partnerLog";
 import type { ReadSource } from "../queries/readSource";
 import { formatAmount, type AssetInfo } from "../lib/format";
 import { payoutCall } from "../lib/payoutCall";
@@ -56,8 +58,12 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
   const { deployment } = useDeployment();
   const { ready } = useWalletReady();
   const tx = useContractTransaction();
-  const data = usePayouts(account, timestamp);
   const [showLedger, setShowLedger] = useState(false);
+  const source = useReadSource();
+  // From the RPC, everything on the page comes from the account's part of the log; on the indexer, only
+  // the held payments, tiers and chart do, once asked for.
+  const partnerLog = usePartnerLog(account, source.data?.kind === "rpc" || showLedger);
+  const data = usePayouts(account, timestamp, source, partnerLog);
   const summary = data.summary;
   const assets = useMemo(() => summary?.assets.map((a) => a.asset) ?? [], [summary]);
   const infos = useAssetInfos(assets);
@@ -70,7 +76,7 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
     return (
       <>
         <SourceNotice source={data.source} />
-        <Loading what="your payouts" />
+        {data.source?.kind === "rpc" ? <LogReadProgress scope={partnerLogScope(account)} what="your payouts from the event log" /> : <Loading what="your payouts" />}
       </>
     );
   }
@@ -133,7 +139,9 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
           <span className="muted small">They are rebuilt from the chain's whole event log, which takes longer than the indexer.</span>
         </p>
       ) : (
-        <LedgerPanels account={account} timestamp={timestamp} />
+        <ScopedLogContext.Provider value={partnerLog}>
+          <LedgerPanels account={account} timestamp={timestamp} />
+        </ScopedLogContext.Provider>
       )}
 
       <h2>
@@ -166,7 +174,7 @@ function LedgerPanels({ account, timestamp }: { account: Address; timestamp: big
   // Only assets with earnings get a chart: a customer's refunds are not earnings, and an empty chart says nothing.
   const charts = useMemo(() => assets.map((asset) => ({ asset, points: cumulativeEarnings(earnings, asset) })).filter((c) => c.points.length > 0), [assets, earnings]);
   if (error) return <ErrorNotice error={error} />;
-  if (isPending) return <Loading what="held payments and tiers" />;
+  if (isPending) return <LogReadProgress scope={partnerLogScope(account)} what="your part of the event log" />;
   return (
     <>
       <HeldPaymentsPanel account={account} timestamp={timestamp} />
