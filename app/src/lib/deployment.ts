@@ -32,6 +32,8 @@ export interface Deployment {
 export interface DemoAccount {
   address: Address;
   label: string;
+  /** Its index in the test mnemonic, when the record says (the demo's records do). */
+  index?: number;
 }
 
 /** One entry of `records/index.json`. */
@@ -72,9 +74,11 @@ export function parseDeploymentRecord(json: unknown, configuredIndexerUrl: strin
   }
   const demo = (record.demo ?? {}) as { accounts?: unknown };
   const demoAccounts = Array.isArray(demo.accounts ?? record.demoAccounts)
-    ? ((demo.accounts ?? record.demoAccounts) as { address: string; label?: string; name?: string; role?: string }[]).map(
-        (a) => ({ address: getAddress(a.address), label: a.label ?? a.name ?? a.role ?? "" }),
-      )
+    ? ((demo.accounts ?? record.demoAccounts) as { address: string; label?: string; name?: string; role?: string; index?: unknown }[]).map((a) => ({
+        address: getAddress(a.address),
+        label: a.label ?? a.name ?? a.role ?? "",
+        ...(Number.isSafeInteger(a.index) ? { index: a.index as number } : {}),
+      }))
     : [];
   const indexerUrl = configuredIndexerUrl || (typeof record.indexerUrl === "string" ? record.indexerUrl : undefined);
   if (indexerUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(indexerUrl)) throw new Error(`The indexer URL "${indexerUrl}" is not an http(s) URL: fix VITE_ECOSHARE_INDEXER_URL or the record's indexerUrl.`);
