@@ -112,6 +112,15 @@ describe("Payouts from the indexer and from the RPC", () => {
     });
   }
 
+  test("the Audit page checks the indexer's balances and collectable amounts against the log", async () => {
+    await indexerCaughtUp();
+    const page = await browser.context.newPage();
+    await page.goto(`${stack.appUrl}#/audit`);
+    await page.locator('[data-testid="indexer-check"][data-result="ok"]').waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId("indexer-check").innerText(), /^The indexer at .* agrees with this log at block \d+: \d+ balances and collectable amounts checked\.$/);
+    await page.close();
+  });
+
   test("an unreachable indexer is said in plain words, and the page reads from the RPC", async () => {
     const page = await browser.context.newPage();
     await page.route(`${indexerUrl}/**`, (route) => route.abort("connectionrefused"));
