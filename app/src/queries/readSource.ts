@@ -26,6 +26,25 @@ export function forcedRpc(search = typeof window === "undefined" ? "" : window.l
   return new URLSearchParams(search).get("source") === "rpc";
 }
 
+export type ChooseReadSourceParameters = { url: string } & ({ indexed: bigint; head: bigint } | { error: unknown });
+
+/** The indexer when it answered and is at most {@link MAX_INDEXER_LAG_BLOCKS} behind `head`; else the RPC, and why. */
+export function chooseReadSource(parameters: ChooseReadSourceParameters): ReadSource {
+  const { url } = parameters;
+  if ("error" in parameters) {
+    const { error } = parameters;
+    return { kind: "rpc", reason: `${error instanceof Error ? error.message : String(error)} Reading from the chain's RPC instead, which is slower.` };
+  }
+  const { indexed, head } = parameters;
+  if (head - indexed > MAX_INDEXER_LAG_BLOCKS) {
+    return {
+      kind: "rpc",
+      reason: `The indexer at ${url} is ${head - indexed} blocks behind the chain (it is at block ${indexed}, the chain at ${head}): reading from the chain's RPC instead, which is slower.`,
+    };
+  }
+  return { kind: "indexer", url, indexedBlock: indexed, headBlock: head };
+}
+
 export function readSourceQueryOptions(config: AppConfig, deployment: Deployment) {
   return queryOptions({
     queryKey: ["ecoshare", deployment.chainId, deployment.ecoshare, "read-source", deployment.indexerUrl ?? null],
@@ -35,20 +54,12 @@ export function readSourceQueryOptions(config: AppConfig, deployment: Deployment
       if (forcedRpc()) return { kind: "rpc", reason: "Reading from the chain's RPC, as the address asks (?source=rpc)." };
       const client = getPublicClient(config, { chainId: deployment.chainId });
       if (!client) throw new Error(`No RPC client for chain ${deployment.chainId}.`);
-      let indexed: bigint;
-      let head: bigint;
       try {
-        [indexed, head] = await Promise.all([indexedBlock({ url, timeoutMs: 3_000 }), client.getBlockNumber({ cacheTime: 0 })]);
+        const [indexed, head] = await Promise.all([indexedBlock({ url, timeoutMs: 3_000 }), client.getBlockNumber({ cacheTime: 0 })]);
+        return chooseReadSource({ url, indexed, head });
       } catch (error) {
-        return { kind: "rpc", reason: `${error instanceof Error ? error.message : String(error)} Reading from the chain's RPC instead, which is slower.` };
+        return chooseReadSource({ url, error });
       }
-      if (head - indexed > MAX_INDEXER_LAG_BLOCKS) {
-        return {
-          kind: "rpc",
-          reason: `The indexer at ${url} is ${head - indexed} blocks behind the chain (it is at block ${indexed}, the chain at ${head}): reading from the chain's RPC instead, which is slower.`,
-        };
-      }
-      return { kind: "indexer", url, indexedBlock: indexed, headBlock: head };
     },
     // Checked again now and then: an indexer that catches up (or falls behind) changes the source.
     staleTime: 30_000,
