@@ -1,7 +1,14 @@
 /**
- * App benchmark: the production bundle's size (gzip) and the time the Payouts and Audit pages take to
- * show 10,000 payment events in Debian's Chromium, against the real demo plus 10,000 extra referred
- * payments. Writes bench/report.md and bench/report.json.
+ * App benchmark, on the production build (`vite build`, served by `vite preview`) in Debian's Chromium
+ * against the real demo started with its indexer:
+ * - the start bundle's size (gzip);
+ * - time from navigation to first data for the Payouts page (the referrer of every seeded payment) and the
+ *   Audit page, cold (a fresh browser: nothing kept) and warm (the same browser again: the log kept in
+ *   IndexedDB), with BENCH_EVENTS (default 10,000) extra payments read from the RPC, and with
+ *   BENCH_INDEXER_EVENTS (default 100,000) read through the indexer;
+ * - eth_getLogs requests per load;
+ * each time the median of BENCH_RUNS (default 3) runs, and as a ratio to a baseline measured in the same
+ * run: one raw eth_getLogs of the contract's whole range. Writes bench/report.md and bench/report.json.
  *
  *   npm run bench        (from app/)
  */
@@ -10,13 +17,19 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 
+import type { Page } from "playwright-core";
+import { createPublicClient, http } from "viem";
 
-import { launchBrowser } from "../e2e/browser.ts";
-import { startStack } from "../e2e/stack.ts";
+import { indexedBlock } from "../../scripts/lib/indexer-client.ts";
+import { launchBrowser, type LaunchedBrowser } from "../e2e/browser.ts";
+import { freePort, startStack } from "../e2e/stack.ts";
 import { seedPayments } from "./seedPayments.ts";
 
 const APP_DIR = new URL("..", import.meta.url).pathname;
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
+const INDEXER_EVENTS = Number(process.env.BENCH_INDEXER_EVENTS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const REFERRER_INDEX = 5; // Wanderwise Travel: the referrer of every seeded payment
 
 // 1. Bundle size.
 execFileSync(join(APP_DIR, "node_modules/.bin/vite"), ["build", "--logLevel", "error"], { cwd: APP_DIR, stdio: "inherit" });
@@ -30,77 +43,132 @@ const entry = readFileSync(join(APP_DIR, "dist/index.html"), "utf8");
 const initial = bundle.filter((b) => entry.includes(b.file));
 const sum = (list: typeof bundle, key: "bytes" | "gzip") => list.reduce((s, b) => s + b[key], 0);
 
-// 2. Render times against the demo plus EVENTS referred payments.
-const stack = await startStack();
-const browser = await launchBrowser();
-try {
-  const { agreementId, seedSeconds } = await seedPayments(stack, EVENTS);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+};
+
+// 2. Load times against the demo (with its indexer) plus seeded payments, on the production build.
+const indexerPort = await freePort();
+const stack = await startStack({ demoArgs: ["--indexer", "--indexer-port", String(indexerPort)], preview: true });
+const indexerUrl = `http://127.0.0.1:${indexerPort}`;
+const client = createPublicClient({ transport: http(stack.rpcUrl) });
+const record = JSON.parse(readFileSync(join(stack.recordsDir, readdirSync(stack.recordsDir).find((f) => /^chain-\d+\.json$/.test(f))!), "utf8")) as {
+  deployBlock: number;
+  contracts: { Ecoshare: { address: `0x${string}` } };
+};
+
+/** One raw eth_getLogs of the contract's whole range: the baseline, in ms, and the logs it returned. */
+async function rawGetLogs(): Promise<{ ms: number; logs: number }> {
+  const head = await client.getBlockNumber();
+  const t0 = performance.now();
+  const response = await fetch(stack.rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [{ address: record.contracts.Ecoshare.address, fromBlock: `0x${record.deployBlock.toString(16)}`, toBlock: `0x${head.toString(16)}` }] }),
+  });
+  const body = (await response.json()) as { result: unknown[] };
+  return { ms: performance.now() - t0, logs: body.result.length };
+}
+
+/** The baseline: RUNS raw eth_getLogs of the whole range one after the other, the median time. */
+async function baseline(): Promise<{ ms: number; logs: number }> {
+  const runs: { ms: number; logs: number }[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await rawGetLogs());
+  return { ms: median(runs.map((r) => r.ms)), logs: runs[0]!.logs };
+}
+
+async function indexerCaughtUp() {
+  const head = await client.getBlockNumber();
+  const deadline = Date.now() + 600_000;
+  while ((await indexedBlock({ url: indexerUrl })) < head) {
+    if (Date.now() > deadline) throw new Error(`The indexer did not reach block ${head} within 10 minutes.`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+interface Load {
+  ms: number;
+  getLogs: number;
+}
+
+/** Opens `path` as the referrer in `browser` and times navigation to the first `ready` element; counts eth_getLogs. */
+async function load(browser: LaunchedBrowser, path: string, ready: string, source: "rpc" | "indexer"): Promise<Load> {
+  // The development wallet is connected as the referrer on a page of the app's origin that runs no app code
+  // (so nothing reads or keeps a log before the timed navigation).
+  const setup: Page = await browser.context.newPage();
+  await setup.goto(`${stack.appUrl}records/index.json`);
+  await setup.evaluate((index) => localStorage.setItem("ecoshare.devWallet", JSON.stringify({ connected: true, index })), REFERRER_INDEX);
+  await setup.close();
   const page = await browser.context.newPage();
-  await page.goto(`${stack.appUrl}#/networks`);
-  await page.evaluate((index) => localStorage.setItem("ecoshare.devWallet", JSON.stringify({ connected: true, index })), 5);
+  let getLogs = 0;
+  page.on("request", (request) => {
+    if (request.method() !== "POST" || !request.url().startsWith(stack.rpcUrl)) return;
+    const body = request.postDataJSON() as unknown;
+    for (const call of (Array.isArray(body) ? body : [body]) as { method?: string }[]) if (call.method === "eth_getLogs") getLogs++;
+  });
+  const t0 = performance.now();
+  await page.goto(`${stack.appUrl}${source === "rpc" ? "?source=rpc" : ""}${path}`);
+  await page.waitForSelector(ready, { timeout: 300_000 });
+  const ms = performance.now() - t0;
+  if (source === "indexer" && path.includes("payouts")) await page.waitForSelector('[data-source="indexer"]', { timeout: 1_000 });
+  await page.close();
+  return { ms, getLogs };
+}
 
-  /** Time from opening `hash` (fresh page load: records, logs, ledger, render) until `selector` shows. */
-  const coldLoad = async (hash: string, ready: string) => {
-    await page.goto("about:blank");
-    const t0 = Date.now();
-    await page.goto(`${stack.appUrl}${hash}`);
-    await page.waitForSelector(ready, { timeout: 180_000 });
-    return Date.now() - t0;
-  };
-  /** Time to render `hash` again from the cached log (the page's own work only), median of 5. */
-  const warmRender = async (hash: string, ready: string) => {
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      await page.evaluate(() => (window.location.hash = "#/networks"));
-      await page.waitForSelector("#networks-title");
-      times.push(
-        await page.evaluate(
-          ([h, sel]) =>
-            new Promise<number>((resolve) => {
-              const t0 = performance.now();
-              window.location.hash = h!;
-              const check = () => (document.querySelector(sel!) ? resolve(performance.now() - t0) : requestAnimationFrame(check));
-              check();
-            }),
-          [hash, ready],
-        ),
-      );
+/** Cold (a fresh browser each run) and warm (that browser again) loads, medians of RUNS. */
+async function coldAndWarm(path: string, ready: string, source: "rpc" | "indexer") {
+  const cold: Load[] = [];
+  const warm: Load[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const browser = await launchBrowser();
+    try {
+      cold.push(await load(browser, path, ready, source));
+      warm.push(await load(browser, path, ready, source));
+    } finally {
+      await browser.close();
     }
-    return times.sort((a, b) => a - b)[2]!;
+  }
+  const summary = (list: Load[]) => ({ ms: Math.round(median(list.map((l) => l.ms))), runsMs: list.map((l) => Math.round(l.ms)), getLogs: median(list.map((l) => l.getLogs)) });
+  return { cold: summary(cold), warm: summary(warm) };
+}
+
+const PAYOUTS_READY = '[data-testid="payout-feed"] li';
+const AUDIT_READY = '[data-testid="audit-events"] tbody tr';
+
+try {
+  const seeded = await seedPayments(stack, EVENTS);
+  await indexerCaughtUp();
+  const baselineSmall = await baseline();
+  const baselineSmallMs = baselineSmall.ms;
+  const rpc = {
+    payouts: await coldAndWarm("#/payouts", PAYOUTS_READY, "rpc"),
+    audit: await coldAndWarm("#/audit", AUDIT_READY, "rpc"),
   };
+  const indexerSmall = { payouts: await coldAndWarm("#/payouts", PAYOUTS_READY, "indexer") };
 
-  const payoutsReady = '[data-testid="payout-feed"] li';
-  const auditReady = '[data-testid="audit-events"] tbody tr';
-  const payoutsCold = await coldLoad("#/payouts", payoutsReady);
-  const feedItems = await page.evaluate(() => document.querySelector('[data-testid="payout-feed"]')?.parentElement?.textContent?.match(/of (\d+)/)?.[1]);
-  const payoutsWarm = await warmRender("#/payouts", payoutsReady);
-  const auditCold = await coldLoad("#/audit", auditReady);
-  const totalEvents = await page.evaluate(() => document.querySelector("#audit-title + p")?.textContent ?? "");
-  const auditWarm = await warmRender("#/audit", auditReady);
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: join(APP_DIR, "e2e/screenshots/bench-audit.png") });
-  await page.evaluate(() => (window.location.hash = "#/payouts"));
-  await page.waitForSelector(payoutsReady);
-  await page.screenshot({ path: join(APP_DIR, "e2e/screenshots/bench-payouts.png") });
+  let large: { events: number; logs: number; baselineMs: number; payouts: Awaited<ReturnType<typeof coldAndWarm>>; audit: Awaited<ReturnType<typeof coldAndWarm>>; seedSeconds: number; catchUpSeconds: number } | undefined;
+  const writeReport = () => {
+    const ratio = (ms: number, base: number) => Number((ms / base).toFixed(2));
+    const report = {
+      date: new Date().toISOString(),
+      runs: RUNS,
+      bundle: { files: bundle, initialGzipBytes: sum(initial, "gzip"), initialBytes: sum(initial, "bytes"), totalGzipBytes: sum(bundle, "gzip"), totalBytes: sum(bundle, "bytes") },
+      rpc: { extraPayments: EVENTS, logs: baselineSmall.logs, baselineMs: Math.round(baselineSmallMs), seedSeconds: Number(seeded.seedSeconds.toFixed(1)), ...rpc },
+      indexer: { extraPayments: EVENTS, ...indexerSmall },
+      ...(large ? { indexerLarge: { ...large, baselineMs: Math.round(large.baselineMs) } } : {}),
+    };
+    writeFileSync(join(APP_DIR, "bench/report.json"), JSON.stringify(report, null, 2) + "\n");
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+    const row = (label: string, r: { cold: { ms: number; getLogs: number }; warm: { ms: number; getLogs: number } }, base: number) =>
+      `| ${label} | ${r.cold.ms} ms (${ratio(r.cold.ms, base)}x) | ${r.cold.getLogs} | ${r.warm.ms} ms (${ratio(r.warm.ms, base)}x) | ${r.warm.getLogs} |`;
+    const md = `# App benchmark
 
-  const report = {
-    date: new Date().toISOString(),
-    bundle: {
-      files: bundle,
-      initialGzipBytes: sum(initial, "gzip"),
-      initialBytes: sum(initial, "bytes"),
-      totalGzipBytes: sum(bundle, "gzip"),
-      totalBytes: sum(bundle, "bytes"),
-    },
-    events: { extraPayments: EVENTS, agreementId: agreementId.toString(), auditSummary: totalEvents, olderFeedItems: feedItems, seedSeconds: Number(seedSeconds.toFixed(1)) },
-    payoutsMs: { coldLoad: payoutsCold, render: Number(payoutsWarm.toFixed(1)) },
-    auditMs: { coldLoad: auditCold, render: Number(auditWarm.toFixed(1)) },
-  };
-  writeFileSync(join(APP_DIR, "bench/report.json"), JSON.stringify(report, null, 2) + "\n");
-  const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  const md = `# App benchmark
-
-Measured by \`npm run bench\` in app/ on ${report.date.slice(0, 10)} (2 cores), Debian Chromium headless.
+Measured by \`npm run bench\` in app/ on ${report.date.slice(0, 10)} (2 cores, shared), Debian Chromium headless, on the production build
+(\`vite build\`, served by \`vite preview\`), against the demo started with \`--indexer\`. Times run from navigation to first data (the
+first payout in the feed, the first row of the audit's event list); each is the median of ${RUNS} runs, followed by its ratio to the
+baseline: one raw \`eth_getLogs\` of the contract's whole range, measured in the same run. Cold: a fresh browser (nothing kept).
+Warm: the same browser again (the event log kept in IndexedDB: only the new blocks, and the last 12 again, are read). eth_getLogs: requests per load (median).
 
 ## Production bundle (vite build, gzip -9)
 
@@ -111,20 +179,66 @@ Measured by \`npm run bench\` in app/ on ${report.date.slice(0, 10)} (2 cores), 
 
 ${bundle.map((b) => `- \`${b.file}\`: ${kb(b.bytes)} raw, ${kb(b.gzip)} gzip`).join("\n")}
 
-## Rendering ${EVENTS.toLocaleString("en")} payment events
+## ${EVENTS.toLocaleString("en")} extra payments, from the RPC (\`?source=rpc\`)
 
-The demo (${totalEvents.replace(/,.*/, "")}) plus ${EVENTS.toLocaleString("en")} referred ETH payments to agreement #${report.events.agreementId}, all crediting the same referrer, whose Payouts page therefore lists ${EVENTS.toLocaleString("en")}+ incoming payouts.
+The demo plus ${EVENTS.toLocaleString("en")} referred ETH payments to agreement #${seeded.agreementId}, all crediting the same referrer, whose Payouts page is measured:
+${report.rpc.logs.toLocaleString("en")} logs in all. Baseline (raw eth_getLogs of the whole range): **${report.rpc.baselineMs} ms**.
 
-| page | cold load: open the URL until the list shows (fetch records, read every log in bounded ranges, rebuild the ledger, render) | render: open the page again with the log cached (median of 5) |
-| --- | ---: | ---: |
-| Payouts (referrer) | ${payoutsCold} ms | ${report.payoutsMs.render} ms |
-| Audit | ${auditCold} ms | ${report.auditMs.render} ms |
+| page | cold | eth_getLogs | warm | eth_getLogs |
+| --- | ---: | ---: | ---: | ---: |
+${row("Payouts (the referrer's part of the log, by its topics)", rpc.payouts, report.rpc.baselineMs)}
+${row("Audit (the whole log)", rpc.audit, report.rpc.baselineMs)}
 
-Seeding the payments took ${report.events.seedSeconds} s (not part of the figures).
+## ${EVENTS.toLocaleString("en")} extra payments, through the indexer
+
+| page | cold | eth_getLogs | warm | eth_getLogs |
+| --- | ---: | ---: | ---: | ---: |
+${row("Payouts", indexerSmall.payouts, report.rpc.baselineMs)}
+${
+  large
+    ? `
+## ${large.events.toLocaleString("en")} extra payments, through the indexer
+
+${large.logs.toLocaleString("en")} logs in all. Baseline (raw eth_getLogs of the whole range): **${Math.round(large.baselineMs)} ms**. Seeding the further
+${(large.events - EVENTS).toLocaleString("en")} payments took ${large.seedSeconds} s; the indexer was caught up ${large.catchUpSeconds} s after the last one.
+
+| page | cold | eth_getLogs | warm | eth_getLogs |
+| --- | ---: | ---: | ---: | ---: |
+${row("Payouts", large.payouts, large.baselineMs)}
+${row("Audit (the raw-log check: always the whole log from the RPC)", large.audit, large.baselineMs)}
+`
+    : `
+## ${INDEXER_EVENTS > EVENTS ? INDEXER_EVENTS.toLocaleString("en") : "100,000"} extra payments, through the indexer
+
+Not measured in this run${INDEXER_EVENTS > EVENTS ? " (yet: it follows the figures above)" : ` (BENCH_INDEXER_EVENTS=${INDEXER_EVENTS})`}.
+`
+}
+Seeding the first ${EVENTS.toLocaleString("en")} payments took ${report.rpc.seedSeconds} s (not part of the figures).
 `;
-  writeFileSync(join(APP_DIR, "bench/report.md"), md);
-  console.log(md);
+    writeFileSync(join(APP_DIR, "bench/report.md"), md);
+    console.log(md);
+  };
+  writeReport();
+
+  if (INDEXER_EVENTS > EVENTS) {
+    const more = await seedPayments(stack, INDEXER_EVENTS - EVENTS);
+    const t0 = performance.now();
+    await indexerCaughtUp();
+    const catchUpSeconds = (performance.now() - t0) / 1000;
+    const { ms: baselineMs, logs } = await baseline();
+    large = {
+      events: INDEXER_EVENTS,
+      logs,
+      baselineMs,
+      payouts: await coldAndWarm("#/payouts", PAYOUTS_READY, "indexer"),
+      // The Audit page is the raw-log check: it reads the whole log from the RPC whatever the source.
+      audit: await coldAndWarm("#/audit", AUDIT_READY, "indexer"),
+      seedSeconds: Number(more.seedSeconds.toFixed(1)),
+      catchUpSeconds: Number(catchUpSeconds.toFixed(1)),
+    };
+    writeReport();
+  }
+
 } finally {
-  await browser.close();
   await stack.stop();
 }

@@ -76,10 +76,12 @@ async function stopProcess(child: ChildProcess) {
 export interface StartStackParameters {
   /** Extra options for `hardhat demo`. */
   demoArgs?: string[];
+  /** Serve the production build in dist/ (`vite preview`; build it first) instead of the dev server. */
+  preview?: boolean;
 }
 
 /** Starts the demo node and the app; resolves once both answer. */
-export async function startStack({ demoArgs = [] }: StartStackParameters = {}): Promise<Stack> {
+export async function startStack({ demoArgs = [], preview = false }: StartStackParameters = {}): Promise<Stack> {
   const [rpcPort, appPort] = [await freePort(), await freePort()];
   const runDir = join(APP_DIR, "e2e", ".run", String(rpcPort));
   const recordsDir = join(runDir, "records");
@@ -97,7 +99,7 @@ export async function startStack({ demoArgs = [] }: StartStackParameters = {}): 
   await demo.ready;
   const partnerSiteUrl = /Partner site\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(demo.output())?.[1] ?? "";
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
-  const viteProcess = start(join(APP_DIR, "node_modules", ".bin", "vite"), ["--port", String(appPort), "--strictPort", "--host", "127.0.0.1"], {
+  const viteProcess = start(join(APP_DIR, "node_modules", ".bin", "vite"), [...(preview ? ["preview"] : []), "--port", String(appPort), "--strictPort", "--host", "127.0.0.1"], {
     cwd: APP_DIR,
     env: { ...env, ECOSHARE_RECORDS_DIR: recordsDir, ECOSHARE_RPC_URL: rpcUrl },
     ready: /Local:.*http/,

@@ -28,7 +28,8 @@ export async function bootstrap(): Promise<BootstrappedApp> {
   if (chain.id === LOCAL_CHAIN_ID) {
     const dev = await import("./wagmi/devWallet");
     const count = Math.max(Number(dev.DEFAULT_DEMO_ROLES.length), ...chosen.deployment.demoAccounts.map((_, i) => i + 1));
-    const accounts = dev.devAccounts(Object.fromEntries(labels), count);
+    const known = new Map(chosen.deployment.demoAccounts.flatMap((a) => (a.index === undefined ? [] : [[a.index, a.address] as const])));
+    const accounts = dev.devAccounts(Object.fromEntries(labels), count, known);
     for (const account of accounts) if (!labels.has(account.address)) labels.set(account.address, account.label);
     devWallet = dev.devWallet({ chain, accounts });
   }

@@ -9,18 +9,10 @@ import type { Address, BlockTag, Eip1193Transport } from "./eip1193.js";
 import { ETH } from "./protocol.js";
 import { readContract } from "./read-contract.js";
 import { firstMessage } from "./rpc-error.js";
+import type { AssetInfo } from "./asset-amounts.js";
 import type { RetryOptions } from "./rpc.js";
 
-export interface AssetInfo {
-  address: Address;
-  symbol: string;
-  decimals: number;
-  /**
-   * Why `symbol()` or `decimals()` could not be read (a revert, or the RPC failed), in plain words; then
-   * `symbol` is a placeholder, `decimals` is not known, and amounts are shown in base units only.
-   */
-  unreadable?: string;
-}
+export { decimalAmount, type AssetInfo } from "./asset-amounts.js";
 
 export const ETH_INFO: AssetInfo = { address: ETH, symbol: "ETH", decimals: 18 };
 
@@ -63,14 +55,3 @@ export function formatAmount(amount: bigint, asset: AssetInfo | undefined): stri
   return `${formatUnits(amount, asset.decimals)} ${asset.symbol}`;
 }
 
-/**
- * `amount` in whole units with every one of the asset's decimals, e.g. "35.813524000039835871" (ETH) or
- * "12.500000" (a 6-decimal token): exact, and a number to a spreadsheet. Undefined when the decimals are not known.
- */
-export function decimalAmount(amount: bigint, asset: AssetInfo | undefined): string | undefined {
-  if (asset === undefined || asset.unreadable !== undefined) return undefined;
-  const sign = amount < 0n ? "-" : "";
-  const digits = (amount < 0n ? -amount : amount).toString().padStart(asset.decimals + 1, "0");
-  if (asset.decimals === 0) return `${sign}${digits}`;
-  return `${sign}${digits.slice(0, -asset.decimals)}.${digits.slice(-asset.decimals)}`;
-}

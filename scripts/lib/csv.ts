@@ -8,7 +8,7 @@
  *   carriage return, other than a plain negative number) gets the same apostrophe in front, so a hostile
  *   terms URI or label stays text.
  */
-import { decimalAmount, type AssetInfo } from "./assets.js";
+import { decimalAmount, type AssetInfo } from "./asset-amounts.js";
 
 export type Cell = string | number | bigint | boolean | undefined;
 

@@ -60,6 +60,11 @@ export interface DeploymentRecord {
   ignitionDeploymentId: string | null;
   /** Written by the demo only. */
   demo?: { accounts: RecordDemoAccount[] };
+  /**
+   * The indexer (indexer/) serving this deployment's ledger over HTTP, when one runs: the app reads pages
+   * from it instead of replaying the event log. Written by `npm run demo -- --indexer`.
+   */
+  indexerUrl?: string;
 }
 
 /** The file name of `chainId`'s record. */
@@ -125,6 +130,7 @@ export function parseDeploymentRecord({ json, source, expectedChainId }: ParseDe
   if (json.localRpcUrl !== undefined && !(typeof json.localRpcUrl === "string" && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(json.localRpcUrl))) {
     fail('"localRpcUrl" is not a loopback http URL');
   }
+  if (json.indexerUrl !== undefined && !isHttpUrl(json.indexerUrl)) fail('"indexerUrl" is not an http(s) URL');
   const deployment = json.deployment;
   if (deployment !== undefined) {
     const valid =
@@ -152,6 +158,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isAddress(value: unknown): boolean {
   return typeof value === "string" && /^0x[0-9a-fA-F]{40}$/.test(value);
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
 }
 
 function isHash(value: unknown): boolean {

@@ -41,6 +41,11 @@ export interface FetchLogsProgress {
 export type FetchLogsParameters = {
   transport: Eip1193Transport;
   address: Address;
+  /**
+   * `eth_getLogs` topic filters: per position a topic, a list of alternatives, or null for any
+   * (e.g. `[[PaymentSplit], null, null, referrer]`). Default: every log of `address`.
+   */
+  topics?: readonly (Hex | readonly Hex[] | null)[];
   fromBlock: bigint;
   toBlock: bigint;
   /** Blocks of the first `eth_getLogs` request. Default 2,000 (most public RPCs accept it). */
@@ -59,6 +64,7 @@ export type FetchLogsReturnType = RawLog[];
 export async function fetchLogs({
   transport,
   address,
+  topics,
   fromBlock,
   toBlock,
   blockRange = 2_000n,
@@ -82,7 +88,7 @@ export async function fetchLogs({
       page = await rpcRequest<JsonRpcLog[]>({
         transport,
         method: "eth_getLogs",
-        params: [{ address, fromBlock: toQuantity(from), toBlock: toQuantity(to) }],
+        params: [{ address, ...(topics === undefined ? {} : { topics }), fromBlock: toQuantity(from), toBlock: toQuantity(to) }],
         retry,
       });
     } catch (error) {

@@ -5,6 +5,7 @@
  * database) and is reported as a mismatch.
  */
 import type { Address } from "./eip1193.js";
+import { IndexerError, indexedBlock, indexerBalances, indexerEarnings } from "./indexer-client.js";
 import type { ChainReadings } from "./reconcile.js";
 
 /** One difference between the indexer and the chain. */
@@ -17,18 +18,7 @@ export interface IndexerMismatch {
   chain: bigint;
 }
 
-export class IndexerError extends Error {
-  override name = "IndexerError";
-}
 
-/** The block the indexer has indexed up to, from Ponder's `/status`. */
-export async function indexedBlock(url: string): Promise<bigint> {
-  const status = await getJson<Record<string, { block?: { number?: number } }>>(url, "/status");
-  const chains = Object.values(status);
-  const number = chains[0]?.block?.number;
-  if (chains.length !== 1 || typeof number !== "number") throw new IndexerError(`The indexer at ${url} answered /status without one chain's block: is it an Ecoshare indexer?`);
-  return BigInt(number);
-}
 
 export type CompareIndexerParameters = {
   url: string;
@@ -42,12 +32,9 @@ export type CompareIndexerReturnType = { mismatches: IndexerMismatch[]; checks: 
 
 /** Compares the indexer's balances and earnings with the chain's readings; the indexer must be at `blockNumber`. */
 export async function compareIndexer({ url, readings, blockNumber, timestamp }: CompareIndexerParameters): Promise<CompareIndexerReturnType> {
-  const [balances, earnings] = await Promise.all([
-    getJson<{ account: Address; asset: Address; balance: string }[]>(url, "/balances"),
-    getJson<{ agreementId: string; account: Address; collectable: string }[]>(url, `/earnings?at=${timestamp}`),
-  ]);
-  const after = await indexedBlock(url);
-  if (after !== blockNumber) throw new IndexerError(`The indexer moved from block ${blockNumber} to ${after} while it was read: run the comparison again.`);
+  const [balances, earnings] = await Promise.all([indexerBalances({ url }), indexerEarnings({ url, at: timestamp })]);
+  const after = await indexedBlock({ url });
+  if (after !== blockNumber) throw new IndexerError("invalid", `The indexer moved from block ${blockNumber} to ${after} while it was read: run the comparison again.`);
   const mismatches: IndexerMismatch[] = [];
   let checks = 0;
   const compare = (kind: IndexerMismatch["kind"], chainValues: Map<string, bigint>, rows: { key: string; account: Address; subject: string; value: bigint }[]) => {
@@ -68,12 +55,12 @@ export async function compareIndexer({ url, readings, blockNumber, timestamp }: 
   compare(
     "balance",
     readings.balances,
-    balances.map((b) => ({ key: `${b.account.toLowerCase()}/${b.asset.toLowerCase()}`, account: b.account, subject: b.asset, value: BigInt(b.balance) })),
+    balances.map((b) => ({ key: `${b.account.toLowerCase()}/${b.asset.toLowerCase()}`, account: b.account, subject: b.asset, value: b.balance })),
   );
   compare(
     "collectable",
     readings.collectables,
-    earnings.map((e) => ({ key: `${e.agreementId}/${e.account.toLowerCase()}`, account: e.account, subject: e.agreementId, value: BigInt(e.collectable) })),
+    earnings.map((e) => ({ key: `${e.agreementId}/${e.account.toLowerCase()}`, account: e.account, subject: e.agreementId.toString(), value: e.collectable })),
   );
   return { mismatches, checks };
 }
@@ -82,15 +69,4 @@ export async function compareIndexer({ url, readings, blockNumber, timestamp }: 
 export function formatIndexerMismatch(m: IndexerMismatch): string {
   const what = m.kind === "balance" ? `balanceOf(${m.account}, ${m.subject})` : `collectable(agreement ${m.subject}, ${m.account})`;
   return `${what}: the indexer says ${m.indexer}, the chain ${m.chain} (difference ${m.chain - m.indexer})`;
-}
-
-async function getJson<T>(url: string, route: string): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(new URL(route, url.endsWith("/") ? url : `${url}/`));
-  } catch (error) {
-    throw new IndexerError(`Cannot reach the indexer at ${url} (${(error as Error).message}): is it running (npm start --prefix indexer)?`);
-  }
-  if (!response.ok) throw new IndexerError(`The indexer at ${url} answered ${route} with HTTP ${response.status}: is it an Ecoshare indexer, and done with its backfill?`);
-  return (await response.json()) as T;
 }

@@ -14,11 +14,10 @@ import type { AuditReport } from "./audit.js";
 import { formatMismatch, isMoney, type AddressLabels } from "./audit-format.js";
 import { isoTime } from "./block-times.js";
 import { ASSET_COLUMNS, amountCells, amountColumns, assetCells, toCsv, type Cell } from "./csv.js";
-import { collectable, heldTotals, networkFeeTotals, referralStanding } from "./ledger.js";
+import { collectable, entitledAccounts, heldTotals, networkFeeTotals, referralStanding } from "./ledger.js";
 import { nextReferralTier } from "./referral-tiers.js";
 import { formatOrderRef } from "./order-ref.js";
 import { AgreementStatus, MemberRole, MemberStatus, NetworkKind, enumName } from "./protocol.js";
-import { entitledAccounts } from "./reconcile.js";
 import { riskFigures } from "./risk.js";
 
 export type LedgerFilesParameters = { report: AuditReport; labels?: AddressLabels; chainId: number };

@@ -624,6 +624,13 @@ export function accountEntry(ledger: Ledger, account: Address, asset: Address): 
   return entry;
 }
 
+/** The accounts that may collect from `agreement`: its parties and its fee recipient. */
+export function entitledAccounts(agreement: LedgerAgreement): Address[] {
+  const accounts = agreement.parties.map((p) => p.account);
+  if (!accounts.some((a) => sameAddress(a, agreement.feeRecipient))) accounts.push(agreement.feeRecipient);
+  return accounts;
+}
+
 export function sameAddress(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }

@@ -5,7 +5,7 @@
  * outside of `pay`) is reported but is not a mismatch.
  */
 import type { Address, BlockTag, Eip1193Transport } from "./eip1193.js";
-import { collectable, lineageVersions, owedByAsset, referralStanding, sameAddress, type Ledger, type LedgerAgreement } from "./ledger.js";
+import { collectable, entitledAccounts, lineageVersions, owedByAsset, referralStanding, sameAddress, type Ledger, type LedgerAgreement } from "./ledger.js";
 import { ETH, MemberStatus } from "./protocol.js";
 import { readContract } from "./read-contract.js";
 import { getBalance, type RetryOptions } from "./rpc.js";
@@ -252,12 +252,6 @@ export async function reconcile({
   }
 }
 
-/** The accounts that may collect from `agreement`: its parties and its fee recipient. */
-export function entitledAccounts(agreement: LedgerAgreement): Address[] {
-  const accounts = agreement.parties.map((p) => p.account);
-  if (!accounts.some((a) => sameAddress(a, agreement.feeRecipient))) accounts.push(agreement.feeRecipient);
-  return accounts;
-}
 
 async function runWithConcurrency(tasks: readonly (() => Promise<void>)[], concurrency: number): Promise<void> {
   let next = 0;

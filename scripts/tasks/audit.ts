@@ -16,7 +16,8 @@ import { formatAuditSummary } from "../lib/audit-format.js";
 import { runAudit } from "../lib/audit.js";
 import { readDeploymentRecord } from "../lib/deployment-record-file.js";
 import type { FetchLogsProgress } from "../lib/fetch-logs.js";
-import { compareIndexer, formatIndexerMismatch, indexedBlock, IndexerError } from "../lib/indexer-compare.js";
+import { IndexerError, indexedBlock } from "../lib/indexer-client.js";
+import { compareIndexer, formatIndexerMismatch } from "../lib/indexer-compare.js";
 import { ledgerFiles } from "../lib/ledger-export.js";
 import { getBlockNumber, getCode, type RetryOptions } from "../lib/rpc.js";
 
@@ -54,7 +55,7 @@ export default cliAction<AuditArgs>(async (args, hre, context) => {
     const ecoshare = record.contracts.Ecoshare!.address;
     if (args.indexer !== undefined && !/^https?:\/\/[^\s]+$/.test(args.indexer)) throw new CliError(`--indexer must be the indexer's http(s) URL, not "${args.indexer}".`);
     const chainHead = await getBlockNumber({ transport, retry });
-    const indexerBlock = args.indexer === undefined ? undefined : await indexedBlock(args.indexer).catch(rethrowIndexer);
+    const indexerBlock = args.indexer === undefined ? undefined : await indexedBlock({ url: args.indexer }).catch(rethrowIndexer);
     if (indexerBlock !== undefined && indexerBlock > chainHead) throw new CliError(`The indexer is at block ${indexerBlock}, past the chain's head ${chainHead}: it indexes another chain (or a node that restarted).`);
     const head = indexerBlock ?? chainHead;
     if ((await getCode({ transport, address: ecoshare, blockTag: head, retry })) === "0x") {

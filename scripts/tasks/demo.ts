@@ -19,7 +19,7 @@ import { assertPortFree, parsePort, startLocalNode } from "../demo/local-node.js
 import { seedDemo } from "../demo/seed.js";
 import { formatWelcome } from "../demo/welcome.js";
 import { demoAccount, demoAccounts } from "../lib/demo-cast.js";
-import { DEFAULT_RECORDS_DIR, describeRecord } from "../lib/deployment-record-file.js";
+import { DEFAULT_RECORDS_DIR, describeRecord, writeDeploymentRecord } from "../lib/deployment-record-file.js";
 import { rpcRequest } from "../lib/rpc.js";
 
 interface DemoArgs {
@@ -72,7 +72,7 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, in
       throw new CliError("The node's accounts are not those of Hardhat's test mnemonic: remove any accounts setting from the \"node\" network.");
     }
 
-    const { record, recordPath, replaced } = await deployProtocol({
+    const deployed = await deployProtocol({
       hre,
       connection,
       networkName: "localhost",
@@ -84,6 +84,8 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, in
       force,
       demo: { accounts: accounts.map((a) => ({ index: a.index, address: a.address, label: a.name, roles: a.roles })) },
     });
+    const { recordPath, replaced } = deployed;
+    let record = deployed.record;
     const ecoshare = record.contracts.Ecoshare!.address;
     const stablecoin = record.contracts.MockStablecoin!.address;
     console.log(`Deployed Ecoshare at ${ecoshare} and the demo stablecoin at ${stablecoin}; seeding the story…`);
@@ -108,6 +110,9 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, in
       const running = await startDemoIndexer({ recordPath, port: indexerPort });
       cleanups.push(() => running.stop());
       indexerUrl = running.url;
+      // The record names the indexer, so the app reads its pages from it (the same chain: no replace check).
+      record = { ...record, indexerUrl };
+      await writeDeploymentRecord({ dir: records, record });
     }
     const app: DemoApp | undefined = await startDemoApp({ rpcUrl: node.url, chainId, record, recordPath, accounts, port: appPortNumber });
     if (app !== undefined) cleanups.push(() => app.stop());

@@ -89,5 +89,7 @@ describe("deployment record", function () {
     expect(() => parseDeploymentRecord({ json: { ...record, deployment: { ...create2, salt: "0x12" } }, source: "x.json" })).to.throw(/"deployment" is neither/);
     expect(() => parseDeploymentRecord({ json: { ...record, genesisHash: "0x1" }, source: "x.json" })).to.throw(/"genesisHash" is not a block hash/);
     expect(() => parseDeploymentRecord({ json: { ...record, localRpcUrl: "https://rpc.example.org/key" }, source: "x.json" })).to.throw(/"localRpcUrl" is not a loopback/);
+    expect(parseDeploymentRecord({ json: { ...record, indexerUrl: "http://127.0.0.1:42069" }, source: "x.json" }).indexerUrl).to.equal("http://127.0.0.1:42069");
+    expect(() => parseDeploymentRecord({ json: { ...record, indexerUrl: "postgres://db" }, source: "x.json" })).to.throw(/"indexerUrl" is not an http\(s\) URL/);
   });
 });

@@ -1,19 +1,27 @@
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { createContext, useContext, useMemo } from "react";
 import { useConfig, useWatchContractEvent } from "wagmi";
 
 import { ecoshareAbi } from "../contracts/abis";
 import { buildLedger, type Ledger } from "../../../scripts/lib/ledger.js";
 import { decodeProtocolLog, toRawLog, type ProtocolEvent } from "../lib/protocolLog";
-import { appendToProtocolLog, protocolLogQueryOptions } from "../queries/protocolLog";
+import { appendToProtocolLog, protocolLogQueryOptions, type ProtocolLog } from "../queries/protocolLog";
 import { useDeployment } from "./useDeployment";
 
 /** The protocol's event log (read in bounded ranges from the deploy block), kept live by the watcher. */
-export function useProtocolLog() {
+export function useProtocolLog(enabled = true): UseQueryResult<ProtocolLog> {
   const config = useConfig();
   const { deployment } = useDeployment();
-  return useQuery(protocolLogQueryOptions(config, deployment));
+  const scoped = useContext(ScopedLogContext);
+  const whole = useQuery({ ...protocolLogQueryOptions(config, deployment), enabled: enabled && scoped === null });
+  return scoped ?? whole;
 }
+
+/**
+ * A part of the log that is enough for a subtree (one partner's, on its Payouts page): components inside
+ * it read their ledger from that part, and the whole log is not read for them.
+ */
+export const ScopedLogContext = createContext<UseQueryResult<ProtocolLog> | null>(null);
 
 /**
  * Watches the contract's events from the block after the last one read and appends them to the log:
@@ -22,7 +30,9 @@ export function useProtocolLog() {
 export function useProtocolLogWatcher() {
   const { deployment } = useDeployment();
   const queryClient = useQueryClient();
-  const { data } = useProtocolLog();
+  const config = useConfig();
+  // Never starts the read itself: a page that needs the whole log does (the Payouts page on an indexer does not).
+  const { data } = useQuery({ ...protocolLogQueryOptions(config, deployment), enabled: false });
   const fromBlock = data ? data.toBlock + 1n : undefined;
   useWatchContractEvent({
     address: deployment.ecoshare,
@@ -44,10 +54,11 @@ export function useProtocolLogWatcher() {
 
 /**
  * The shared ledger (networks, agreements, balances) rebuilt from the log with the shared ledger rules,
- * recomputed when new events arrive.
+ * recomputed when new events arrive. With `enabled` false it reads nothing itself (it shows the log once a
+ * page that needs it has read it).
  */
-export function useLedger() {
-  const log = useProtocolLog();
+export function useLedger(enabled = true) {
+  const log = useProtocolLog(enabled);
   const ledger = useMemo(() => (log.data ? ledgerOf(log.data) : undefined), [log.data]);
   return { ...log, ledger };
 }
@@ -57,7 +68,7 @@ export function useLedger() {
  * per agreement must not rebuild the ledger from every event once per badge.
  */
 const ledgers = new WeakMap<object, Ledger>();
-function ledgerOf(data: { events: Parameters<typeof buildLedger>[0]["events"] }): Ledger {
+export function ledgerOf(data: { events: Parameters<typeof buildLedger>[0]["events"] }): Ledger {
   let ledger = ledgers.get(data);
   if (!ledger) {
     ledger = buildLedger({ events: data.events });

@@ -19,4 +19,12 @@ describe("parseDeploymentRecord", () => {
     expect(Object.keys(deployment.tokens)).toEqual(["MockStablecoin"]);
     expect(deployment.deployBlock).toBe(3n);
   });
+
+  it("reads from the indexer the app's configuration names, else the record's, and refuses a URL that is not http(s)", () => {
+    const record = { chainId: 31337, deployBlock: 3, contracts: { Ecoshare: contract("0x" + "22".repeat(20), 4) } };
+    expect(parseDeploymentRecord(record, undefined).indexerUrl).toBeUndefined();
+    expect(parseDeploymentRecord({ ...record, indexerUrl: "http://127.0.0.1:42069" }, undefined).indexerUrl).toBe("http://127.0.0.1:42069");
+    expect(parseDeploymentRecord({ ...record, indexerUrl: "http://127.0.0.1:42069" }, "https://indexer.example.org").indexerUrl).toBe("https://indexer.example.org");
+    expect(() => parseDeploymentRecord({ ...record, indexerUrl: "ftp://x" }, undefined)).toThrow(/indexer URL "ftp:\/\/x" is not an http\(s\) URL/);
+  });
 });

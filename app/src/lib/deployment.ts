@@ -21,11 +21,19 @@ export interface Deployment {
   tokens: Record<string, Address>;
   /** Named demo accounts (local chain only), as written by the demo seed. */
   demoAccounts: DemoAccount[];
+  /**
+   * The indexer serving this deployment's ledger, if any: the app's configuration
+   * (`VITE_ECOSHARE_INDEXER_URL`) or else the record's `indexerUrl`. Pages read from it, and from the RPC
+   * when it is absent, unreachable or behind.
+   */
+  indexerUrl?: string;
 }
 
 export interface DemoAccount {
   address: Address;
   label: string;
+  /** Its index in the test mnemonic, when the record says (the demo's records do). */
+  index?: number;
 }
 
 /** One entry of `records/index.json`. */
@@ -44,7 +52,7 @@ export interface DeploymentIndex {
  * Reads a deployment record. Accepts the shared client's record shape and tolerates older field names,
  * so the app fails with a clear message rather than a blank page when a record is malformed.
  */
-export function parseDeploymentRecord(json: unknown): Deployment {
+export function parseDeploymentRecord(json: unknown, configuredIndexerUrl: string | undefined = import.meta.env.VITE_ECOSHARE_INDEXER_URL): Deployment {
   if (typeof json !== "object" || json === null) throw new Error("The deployment record is not a JSON object.");
   const record = json as Record<string, unknown>;
   const contracts = (record.contracts ?? record.addresses ?? {}) as Record<string, unknown>;
@@ -66,11 +74,15 @@ export function parseDeploymentRecord(json: unknown): Deployment {
   }
   const demo = (record.demo ?? {}) as { accounts?: unknown };
   const demoAccounts = Array.isArray(demo.accounts ?? record.demoAccounts)
-    ? ((demo.accounts ?? record.demoAccounts) as { address: string; label?: string; name?: string; role?: string }[]).map(
-        (a) => ({ address: getAddress(a.address), label: a.label ?? a.name ?? a.role ?? "" }),
-      )
+    ? ((demo.accounts ?? record.demoAccounts) as { address: string; label?: string; name?: string; role?: string; index?: unknown }[]).map((a) => ({
+        address: getAddress(a.address),
+        label: a.label ?? a.name ?? a.role ?? "",
+        ...(Number.isSafeInteger(a.index) ? { index: a.index as number } : {}),
+      }))
     : [];
-  return { chainId, ecoshare, deployBlock: BigInt(String(deployBlockValue)), tokens, demoAccounts };
+  const indexerUrl = configuredIndexerUrl || (typeof record.indexerUrl === "string" ? record.indexerUrl : undefined);
+  if (indexerUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(indexerUrl)) throw new Error(`The indexer URL "${indexerUrl}" is not an http(s) URL: fix VITE_ECOSHARE_INDEXER_URL or the record's indexerUrl.`);
+  return { chainId, ecoshare, deployBlock: BigInt(String(deployBlockValue)), tokens, demoAccounts, ...(indexerUrl ? { indexerUrl } : {}) };
 }
 
 /** Fetches `records/index.json` and every record it lists. */

@@ -9,7 +9,7 @@ import type { Log } from "viem";
 
 import { decodeEcoshareLog, type EcoshareEvent } from "../../../scripts/lib/decode-events.js";
 import type { Address, Eip1193Transport } from "../../../scripts/lib/eip1193.js";
-import { fetchLogs, type FetchLogsProgress, type RawLog } from "../../../scripts/lib/fetch-logs.js";
+import { fetchLogs, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../../scripts/lib/fetch-logs.js";
 
 export type { EcoshareEvent as ProtocolEvent } from "../../../scripts/lib/decode-events.js";
 export type ProtocolEventName = EcoshareEvent["eventName"];
@@ -19,6 +19,8 @@ export interface FetchProtocolEventsParameters {
   /** A viem client (or anything with its `request`): see {@link withoutViemRetries}. */
   transport: ViemRequester;
   address: Address;
+  /** `eth_getLogs` topic filters (see the shared `fetchLogs`); default every log of `address`. */
+  topics?: FetchLogsParameters["topics"];
   fromBlock: bigint;
   toBlock: bigint;
   blockRange?: bigint;
@@ -26,10 +28,11 @@ export interface FetchProtocolEventsParameters {
 }
 
 /** Every Ecoshare event in `[fromBlock, toBlock]`, decoded, in chain order. */
-export async function fetchProtocolEvents({ transport, address, fromBlock, toBlock, blockRange, onProgress }: FetchProtocolEventsParameters): Promise<EcoshareEvent[]> {
+export async function fetchProtocolEvents({ transport, address, topics, fromBlock, toBlock, blockRange, onProgress }: FetchProtocolEventsParameters): Promise<EcoshareEvent[]> {
   const logs = await fetchLogs({
     transport: withoutViemRetries(transport),
     address,
+    topics,
     fromBlock,
     toBlock,
     blockRange,

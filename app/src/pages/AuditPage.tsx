@@ -2,19 +2,25 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
-import { getPublicClient } from "wagmi/actions";
+import { getBlock, getPublicClient } from "wagmi/actions";
+
+import { IndexerError, indexedBlock } from "../../../scripts/lib/indexer-client.js";
+import { compareIndexer, formatIndexerMismatch } from "../../../scripts/lib/indexer-compare.js";
 
 import { readBlockTimes } from "../../../scripts/lib/block-times.js";
 
 import { heldTotals, owedByAsset } from "../../../scripts/lib/ledger.js";
 import { ETH } from "../../../scripts/lib/protocol.js";
-import { Empty, ErrorNotice, Loading } from "../components/States";
+import { LogReadProgress } from "../components/LogReadProgress";
+import { Empty, ErrorNotice } from "../components/States";
 import { useAssetInfos } from "../hooks/useAssetInfo";
 import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";
 import { auditRows, describeArgs, filterRows, toCsv, type AuditFilter } from "../lib/auditRows";
 import { formatAmount } from "../lib/format";
+import { readingsFromLedger } from "../lib/indexerCheck";
 import { readMetadata } from "../lib/networks";
+import { useReadSource } from "../hooks/usePayouts";
 import { holdingsQueryOptions } from "../queries/holdings";
 
 const PAGE = 100;
@@ -40,7 +46,7 @@ export function AuditPage() {
   const infos = useAssetInfos(assets);
   const holdings = useQuery(holdingsQueryOptions(config, deployment.ecoshare, assets, data?.toBlock));
 
-  if (isPending) return <Loading what="the event log" />;
+  if (isPending) return <LogReadProgress scope="all" what="the event log" />;
   if (error) return <ErrorNotice error={error} />;
   if (!ledger || !data) return null;
 
@@ -84,8 +90,11 @@ export function AuditPage() {
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit</h1>
       <p className="muted">
-        {data.events.length} events from block {deployment.deployBlock.toString()} to {data.toBlock.toString()}, read in bounded ranges and kept live.
+        {data.events.length} events from block {deployment.deployBlock.toString()} to {data.toBlock.toString()}, read in bounded ranges and kept live
+        {data.readFrom > deployment.deployBlock ? ` (kept in this browser; blocks from ${data.readFrom.toString()} read on this visit)` : ""}.
       </p>
+
+      <IndexerCheck />
 
       <h2>Conservation check</h2>
       <p className="muted">
@@ -271,5 +280,60 @@ export function AuditPage() {
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * When the deployment names an indexer: are its balances and collectable amounts those of this log, at
+ * the same block? Checked again as both move on.
+ */
+function IndexerCheck() {
+  const source = useReadSource();
+  const { ledger, data } = useLedger();
+  const config = useConfig();
+  const url = source.data?.kind === "indexer" ? source.data.url : undefined;
+  const toBlock = data?.toBlock;
+  const check = useQuery({
+    queryKey: ["indexer-check", url, toBlock?.toString()],
+    enabled: url !== undefined && ledger !== undefined && toBlock !== undefined,
+    queryFn: async () => {
+      const at = await indexedBlock({ url: url! });
+      if (at !== toBlock) return { waiting: at };
+      const block = await getBlock(config, { blockNumber: toBlock });
+      try {
+        return await compareIndexer({ url: url!, readings: readingsFromLedger(ledger!, block.timestamp), blockNumber: toBlock, timestamp: block.timestamp });
+      } catch (error) {
+        // It moved on while it was read: wait for the log to catch up with it.
+        const now = await indexedBlock({ url: url! });
+        if (error instanceof IndexerError && now !== toBlock) return { waiting: now };
+        throw error;
+      }
+    },
+    refetchInterval: (query) => (query.state.data && "waiting" in query.state.data ? 2_000 : false),
+    retry: false,
+  });
+  if (!url) return null;
+  if (check.error) return <ErrorNotice error={check.error} />;
+  if (!check.data || "waiting" in check.data) {
+    return (
+      <p className="muted" data-testid="indexer-check" data-result="pending">
+        Checking the indexer at {url} against this log{check.data ? ` (it is at block ${check.data.waiting}, the log at ${toBlock})` : ""}…
+      </p>
+    );
+  }
+  const { mismatches, checks } = check.data;
+  return mismatches.length === 0 ? (
+    <p className="notice notice-ok" data-testid="indexer-check" data-result="ok">
+      The indexer at {url} agrees with this log at block {toBlock?.toString()}: {checks} balances and collectable amounts checked.
+    </p>
+  ) : (
+    <div className="notice notice-error" role="alert" data-testid="indexer-check" data-result="mismatch">
+      <strong>The indexer at {url} disagrees with this log at block {toBlock?.toString()} ({mismatches.length} of {checks}):</strong>
+      <ul>
+        {mismatches.slice(0, 20).map((m, i) => (
+          <li key={i}>{formatIndexerMismatch(m).replace("the chain", "the log")}</li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -21,7 +21,8 @@ import {
   type Hex,
   type TypedDataDefinition,
 } from "viem";
-import { mnemonicToAccount, nonceManager, type HDAccount } from "viem/accounts";
+import { mnemonicToSeedSync } from "@scure/bip39";
+import { HDKey, hdKeyToAccount, nonceManager, type HDAccount } from "viem/accounts";
 import { createConnector } from "wagmi";
 
 import { LOCAL_CHAIN_ID } from "./chains";
@@ -47,10 +48,23 @@ export const DEFAULT_DEMO_ROLES = [
 export { DEV_WALLET_ID, type DevAccount, type DevWalletProperties };
 const STORAGE_KEY = "ecoshare.devWallet";
 
-/** The first `count` accounts of the test mnemonic, labelled with their demo roles. */
-export function devAccounts(labels: Record<string, string> = {}, count: number = DEFAULT_DEMO_ROLES.length): DevAccount[] {
+/**
+ * The mnemonic's master key, made once: turning a mnemonic into a seed is PBKDF2 with 2,048 rounds, which
+ * `mnemonicToAccount` would do again for every account (about 1.5 s for the demo's accounts on a busy machine).
+ */
+let master: HDKey | undefined;
+function masterKey(): HDKey {
+  master ??= HDKey.fromMasterSeed(mnemonicToSeedSync(HARDHAT_TEST_MNEMONIC));
+  return master;
+}
+
+/**
+ * The first `count` accounts of the test mnemonic, labelled with their demo roles. `known` gives addresses
+ * by index (the demo's record lists them), so only the others are derived.
+ */
+export function devAccounts(labels: Record<string, string> = {}, count: number = DEFAULT_DEMO_ROLES.length, known: ReadonlyMap<number, Address> = new Map()): DevAccount[] {
   return Array.from({ length: count }, (_, index) => {
-    const address = mnemonicToAccount(HARDHAT_TEST_MNEMONIC, { addressIndex: index }).address;
+    const address = known.get(index) ?? hdKeyToAccount(masterKey(), { addressIndex: index }).address;
     return { index, address, label: labels[address] ?? DEFAULT_DEMO_ROLES[index] ?? `Account ${index}` };
   });
 }
@@ -92,12 +106,18 @@ export function devWallet({ chain, accounts }: DevWalletParameters) {
   const hdAccount = (index: number) => {
     let account = hdAccounts.get(index);
     if (!account) {
-      account = mnemonicToAccount(HARDHAT_TEST_MNEMONIC, { addressIndex: index, nonceManager });
+      account = hdKeyToAccount(masterKey(), { addressIndex: index, nonceManager });
+      const listed = accounts[index]?.address;
+      if (listed !== undefined && listed !== account.address) {
+        throw new Error(`The deployment record names ${listed} as demo account ${index}, but the test mnemonic gives ${account.address}: this record is not the local demo's.`);
+      }
       hdAccounts.set(index, account);
     }
     return account;
   };
   const current = () => hdAccount(saved.index);
+  // The address is known without deriving the key (the record or devAccounts gave it): connecting is instant.
+  const currentAddress = (): Address => accounts[saved.index]?.address ?? current().address;
 
   const handle = async ({ method, params }: { method: string; params?: unknown }): Promise<unknown> => {
     const args = (params ?? []) as unknown[];
@@ -106,7 +126,7 @@ export function devWallet({ chain, accounts }: DevWalletParameters) {
         return numberToHex(LOCAL_CHAIN_ID);
       case "eth_accounts":
       case "eth_requestAccounts":
-        return saved.connected || method === "eth_requestAccounts" ? [current().address] : [];
+        return saved.connected || method === "eth_requestAccounts" ? [currentAddress()] : [];
       case "wallet_switchEthereumChain": {
         const target = fromHex((args[0] as { chainId: Hex }).chainId, "number");
         if (target !== LOCAL_CHAIN_ID) throw new SwitchChainError(new Error("The development wallet only works on the local chain."));
@@ -150,7 +170,7 @@ export function devWallet({ chain, accounts }: DevWalletParameters) {
   const request = handle as EIP1193RequestFn;
 
   function assertSigner(signer: Address) {
-    if (getAddress(signer) !== current().address) {
+    if (getAddress(signer) !== currentAddress()) {
       throw new UserRejectedRequestError(new Error("The development wallet signs only for the selected account."));
     }
   }
@@ -165,14 +185,14 @@ export function devWallet({ chain, accounts }: DevWalletParameters) {
       }
       saved = { ...saved, connected: true };
       save(saved);
-      return { accounts: [current().address], chainId: LOCAL_CHAIN_ID } as never;
+      return { accounts: [currentAddress()], chainId: LOCAL_CHAIN_ID } as never;
     },
     async disconnect() {
       saved = { ...saved, connected: false };
       save(saved);
     },
     async getAccounts() {
-      return [current().address];
+      return [currentAddress()];
     },
     async getChainId() {
       return LOCAL_CHAIN_ID;
@@ -204,7 +224,7 @@ export function devWallet({ chain, accounts }: DevWalletParameters) {
       if (!accounts[index]) throw new Error(`No demo account ${index}.`);
       saved = { ...saved, index };
       save(saved);
-      config.emitter.emit("change", { accounts: [current().address] });
+      config.emitter.emit("change", { accounts: [currentAddress()] });
     },
   }));
 }

@@ -58,14 +58,15 @@ app.get("/earnings", async (c) => {
   if (at instanceof Error) return bad(at.message);
   const time = at ?? (await now());
   const rows = await db
-    .select({ earning: schema.earning, validUntil: schema.agreement.validUntil })
+    .select({ earning: schema.earning, validUntil: schema.agreement.validUntil, feeRecipient: schema.agreement.feeRecipient })
     .from(schema.earning)
     .innerJoin(schema.agreement, eq(schema.agreement.id, schema.earning.agreementId))
     .where(account === undefined ? undefined : eq(schema.earning.account, account))
     .orderBy(asc(schema.earning.agreementId), asc(schema.earning.account));
   return json(
-    rows.map(({ earning, validUntil }) => ({
+    rows.map(({ earning, validUntil, feeRecipient }) => ({
       ...earning,
+      feeRecipient,
       collectable: time > validUntil ? earning.collectableClosed : earning.collectableOpen,
     })),
   );
