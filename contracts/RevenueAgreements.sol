@@ -37,7 +37,11 @@ abstract contract RevenueAgreements is IRevenueAgreements, IMandates, NetworkReg
 
     AgreementBook internal _book;
 
-    MandateBook private _mandates;
+    /// @dev ERC-7201 location of the {MandateBook} (`@custom:storage-location erc7201:ecoshare.storage.Mandates`):
+    /// keccak256(abi.encode(uint256(keccak256("ecoshare.storage.Mandates")) - 1)) & ~bytes32(uint256(0xff)).
+    /// Kept out of the sequential layout so that the payment state's slots, and the hot paths' code, are the
+    /// same as without mandates.
+    bytes32 private constant MANDATES_LOCATION = 0x673270561a489653ee5cc76b2d968d5a53d620d2d64d62008018618c61fda000;
 
     /// @dev Unordered counter-proposal nonces, 256 to a word: bit `nonce % 256` of word `nonce / 256`.
     mapping(address author => mapping(uint256 word => uint256 bits)) private _usedCounterNonces;
@@ -133,26 +137,26 @@ abstract contract RevenueAgreements is IRevenueAgreements, IMandates, NetworkReg
     }
 
     /// @inheritdoc IMandates
-    function setMandate(Mandate calldata mandate) external {
-        AgreementProposals.setMandate(_mandates, _memberships, msg.sender, mandate);
+    function grantMandate(Mandate calldata mandate) external {
+        AgreementProposals.grantMandate(_mandateBook(), _memberships, msg.sender, mandate);
     }
 
     /// @inheritdoc IMandates
-    function setMandateBySig(
+    function grantSignedMandate(
         address member,
         Mandate calldata mandate,
         uint256 nonce,
         uint256 deadline,
         bytes calldata signature
     ) external {
-        AgreementProposals.setMandateBySig(
-            _mandates, _memberships, _domainSeparatorV4(), member, mandate, nonce, deadline, signature
+        AgreementProposals.grantSignedMandate(
+            _mandateBook(), _memberships, _domainSeparatorV4(), member, mandate, nonce, deadline, signature
         );
     }
 
     /// @inheritdoc IMandates
-    function revokeMandate(uint256 networkId) external {
-        AgreementProposals.revokeMandate(_mandates, msg.sender, networkId);
+    function revokeMandateFor(uint256 networkId) external {
+        AgreementProposals.revokeMandateFor(_mandateBook(), msg.sender, networkId);
     }
 
     /// @inheritdoc IMandates
@@ -161,7 +165,7 @@ abstract contract RevenueAgreements is IRevenueAgreements, IMandates, NetworkReg
         view
         returns (Mandate memory mandate, uint256 nonce, bool live)
     {
-        StoredMandate storage stored = _mandates.mandates[networkId][member];
+        StoredMandate storage stored = _mandateBook().mandates[networkId][member];
         MandateBounds memory b = stored.bounds;
         if (b.expiresAt == 0) return (mandate, 0, false);
         mandate = Mandate({
@@ -179,14 +183,14 @@ abstract contract RevenueAgreements is IRevenueAgreements, IMandates, NetworkReg
     }
 
     /// @inheritdoc IMandates
-    function mandateNonce(address member) external view returns (uint256) {
-        return _mandates.nonces[member];
+    function nextMandateNonce(address member) external view returns (uint256) {
+        return _mandateBook().nonces[member];
     }
 
     /// @inheritdoc IMandates
     function isInsideMandate(uint256 agreementId, address party) external view returns (bool) {
         _existingAgreement(agreementId);
-        return AgreementProposals.isInsideMandate(_book, _mandates, _memberships, agreementId, party);
+        return AgreementProposals.isInsideMandate(_book, _mandateBook(), _memberships, agreementId, party);
     }
 
     /// @inheritdoc IRevenueAgreements
@@ -304,7 +308,7 @@ abstract contract RevenueAgreements is IRevenueAgreements, IMandates, NetworkReg
         Position storage proposerPosition = _book.positions[agreementId][proposer];
         if (proposerPosition.isParty) _recordAcceptance(agreementId, a, proposerPosition, proposer, false);
         // The other parties' standing mandates, read now: a revocation mined before this proposal wins.
-        if (a.pendingAcceptances != 0 && AgreementProposals.acceptByMandates(_book, _mandates, agreementId)) {
+        if (a.pendingAcceptances != 0 && AgreementProposals.acceptByMandates(_book, _mandateBook(), agreementId)) {
             _activate(agreementId, a);
         }
     }
@@ -409,6 +413,13 @@ abstract contract RevenueAgreements is IRevenueAgreements, IMandates, NetworkReg
         return _hashTypedDataV4(
             AgreementHashing.hashAcceptance(signer, agreementId, a.version, a.previousId, a.termsDigest, deadline)
         );
+    }
+
+    function _mandateBook() private pure returns (MandateBook storage $) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            $.slot := MANDATES_LOCATION
+        }
     }
 
     function _requireStatus(uint256 agreementId, AgreementStatus status, AgreementStatus expected) private pure {

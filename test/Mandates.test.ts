@@ -53,18 +53,18 @@ describe("Mandates", function () {
   describe("setting and revoking", function () {
     it("a member sets its mandate by transaction: event, view, nonce used", async function () {
       const w = await networkHelpers.loadFixture(world);
-      await expect(w.ecoshare.connect(w.bob).setMandate(w.mandate))
+      await expect(w.ecoshare.connect(w.bob).grantMandate(w.mandate))
         .to.emit(w.ecoshare, "MandateSet")
         .withArgs(w.networkId, w.bob.address, 0n, mandateTuple(w.mandate));
       const [stored, nonce, live] = await w.ecoshare.mandateOf(w.networkId, w.bob.address);
       expect(mandateTuple(asMandate(stored))).to.deep.equal(mandateTuple(w.mandate));
       expect(nonce).to.equal(0n);
       expect(live).to.equal(true);
-      expect(await w.ecoshare.mandateNonce(w.bob.address)).to.equal(1n);
+      expect(await w.ecoshare.nextMandateNonce(w.bob.address)).to.equal(1n);
       expect(await w.ecoshare.MAX_MANDATE_ASSETS()).to.equal(8n);
 
       const wider = { ...w.mandate, maxReferralFeeBps: 1_000, assets: [ETH, w.tokenAddress] };
-      await expect(w.ecoshare.connect(w.bob).setMandate(wider))
+      await expect(w.ecoshare.connect(w.bob).grantMandate(wider))
         .to.emit(w.ecoshare, "MandateSet")
         .withArgs(w.networkId, w.bob.address, 1n, mandateTuple(wider));
       const [replaced, replacedNonce] = await w.ecoshare.mandateOf(w.networkId, w.bob.address);
@@ -74,17 +74,17 @@ describe("Mandates", function () {
 
     it("a revocation takes effect at once, removes the mandate and uses up the nonce", async function () {
       const w = await networkHelpers.loadFixture(world);
-      await (await w.ecoshare.connect(w.bob).setMandate(w.mandate)).wait();
-      await expect(w.ecoshare.connect(w.bob).revokeMandate(w.networkId))
+      await (await w.ecoshare.connect(w.bob).grantMandate(w.mandate)).wait();
+      await expect(w.ecoshare.connect(w.bob).revokeMandateFor(w.networkId))
         .to.emit(w.ecoshare, "MandateRevoked")
         .withArgs(w.networkId, w.bob.address, 1n);
       const [stored, nonce, live] = await w.ecoshare.mandateOf(w.networkId, w.bob.address);
       expect(stored.networkId).to.equal(0n);
       expect(stored.assets).to.deep.equal([]);
       expect([nonce, live]).to.deep.equal([0n, false]);
-      expect(await w.ecoshare.mandateNonce(w.bob.address)).to.equal(2n);
+      expect(await w.ecoshare.nextMandateNonce(w.bob.address)).to.equal(2n);
       // Revoking with no mandate set still cancels a signed mandate not yet submitted (next test).
-      await expect(w.ecoshare.connect(w.outsider).revokeMandate(w.networkId))
+      await expect(w.ecoshare.connect(w.outsider).revokeMandateFor(w.networkId))
         .to.emit(w.ecoshare, "MandateRevoked")
         .withArgs(w.networkId, w.outsider.address, 0n);
     });
@@ -92,10 +92,10 @@ describe("Mandates", function () {
     it("refuses a mandate from a non-member or one that cannot mean what it says", async function () {
       const w = await networkHelpers.loadFixture(world);
       const now = BigInt(await networkHelpers.time.latest());
-      await expect(w.ecoshare.connect(w.outsider).setMandate(w.mandate))
+      await expect(w.ecoshare.connect(w.outsider).grantMandate(w.mandate))
         .to.be.revertedWithCustomError(w.ecoshare, "MemberNotActive")
         .withArgs(w.networkId, w.outsider.address);
-      await expect(w.ecoshare.connect(w.bob).setMandate({ ...w.mandate, networkId: 99n }))
+      await expect(w.ecoshare.connect(w.bob).grantMandate({ ...w.mandate, networkId: 99n }))
         .to.be.revertedWithCustomError(w.ecoshare, "MemberNotActive")
         .withArgs(99n, w.bob.address);
       const bad: [Partial<MandateStruct>, string, unknown[]][] = [
@@ -108,11 +108,11 @@ describe("Mandates", function () {
         [{ maxValidity: 0 }, "InvalidMandateValidity", [0]],
       ];
       for (const [override, error, args] of bad) {
-        await expect(w.ecoshare.connect(w.bob).setMandate({ ...w.mandate, ...override }))
+        await expect(w.ecoshare.connect(w.bob).grantMandate({ ...w.mandate, ...override }))
           .to.be.revertedWithCustomError(w.ecoshare, error)
           .withArgs(...args);
       }
-      expect(await w.ecoshare.mandateNonce(w.bob.address)).to.equal(0n);
+      expect(await w.ecoshare.nextMandateNonce(w.bob.address)).to.equal(0n);
     });
   });
 
@@ -121,11 +121,11 @@ describe("Mandates", function () {
       const w = await networkHelpers.loadFixture(world);
       const deadline = w.mandate.expiresAt;
       const { signature } = await h.signMandate(w.ecoshare, w.bob, w.mandate, deadline);
-      await expect(w.ecoshare.connect(w.outsider).setMandateBySig(w.bob.address, w.mandate, 0n, deadline, signature))
+      await expect(w.ecoshare.connect(w.outsider).grantSignedMandate(w.bob.address, w.mandate, 0n, deadline, signature))
         .to.emit(w.ecoshare, "MandateSet")
         .withArgs(w.networkId, w.bob.address, 0n, mandateTuple(w.mandate));
       // Replay: the nonce is used.
-      await expect(w.ecoshare.connect(w.outsider).setMandateBySig(w.bob.address, w.mandate, 0n, deadline, signature))
+      await expect(w.ecoshare.connect(w.outsider).grantSignedMandate(w.bob.address, w.mandate, 0n, deadline, signature))
         .to.be.revertedWithCustomError(w.ecoshare, "InvalidMandateNonce")
         .withArgs(w.bob.address, 0n, 1n);
     });
@@ -134,13 +134,13 @@ describe("Mandates", function () {
       const w = await networkHelpers.loadFixture(world);
       const deadline = w.mandate.expiresAt;
       const first = await h.signMandate(w.ecoshare, w.bob, w.mandate, deadline);
-      await (await w.ecoshare.connect(w.bob).revokeMandate(w.networkId)).wait();
-      await expect(w.ecoshare.setMandateBySig(w.bob.address, w.mandate, 0n, deadline, first.signature))
+      await (await w.ecoshare.connect(w.bob).revokeMandateFor(w.networkId)).wait();
+      await expect(w.ecoshare.grantSignedMandate(w.bob.address, w.mandate, 0n, deadline, first.signature))
         .to.be.revertedWithCustomError(w.ecoshare, "InvalidMandateNonce")
         .withArgs(w.bob.address, 0n, 1n);
       const second = await h.signMandate(w.ecoshare, w.bob, w.mandate, deadline);
-      await (await w.ecoshare.connect(w.bob).setMandate({ ...w.mandate, maxReferralFeeBps: 100 })).wait();
-      await expect(w.ecoshare.setMandateBySig(w.bob.address, w.mandate, 1n, deadline, second.signature))
+      await (await w.ecoshare.connect(w.bob).grantMandate({ ...w.mandate, maxReferralFeeBps: 100 })).wait();
+      await expect(w.ecoshare.grantSignedMandate(w.bob.address, w.mandate, 1n, deadline, second.signature))
         .to.be.revertedWithCustomError(w.ecoshare, "InvalidMandateNonce")
         .withArgs(w.bob.address, 1n, 2n);
     });
@@ -157,11 +157,11 @@ describe("Mandates", function () {
         await h.signMandate(w.ecoshare, w.bob, { ...w.mandate, maxReferralFeeBps: 100 }, deadline),
       ];
       for (const { signature } of wrong) {
-        await expect(w.ecoshare.setMandateBySig(w.bob.address, w.mandate, 0n, deadline, signature))
+        await expect(w.ecoshare.grantSignedMandate(w.bob.address, w.mandate, 0n, deadline, signature))
           .to.be.revertedWithCustomError(w.ecoshare, "InvalidMandateSignature")
           .withArgs(w.bob.address);
       }
-      expect(await w.ecoshare.mandateNonce(w.bob.address)).to.equal(0n);
+      expect(await w.ecoshare.nextMandateNonce(w.bob.address)).to.equal(0n);
     });
 
     it("an expired signature is refused", async function () {
@@ -169,7 +169,7 @@ describe("Mandates", function () {
       const deadline = BigInt(await networkHelpers.time.latest()) + 60n;
       const { signature } = await h.signMandate(w.ecoshare, w.bob, w.mandate, deadline);
       await networkHelpers.time.increaseTo(deadline + 1n);
-      await expect(w.ecoshare.setMandateBySig(w.bob.address, w.mandate, 0n, deadline, signature))
+      await expect(w.ecoshare.grantSignedMandate(w.bob.address, w.mandate, 0n, deadline, signature))
         .to.be.revertedWithCustomError(w.ecoshare, "MandateSignatureExpired")
         .withArgs(w.bob.address, deadline);
     });
@@ -189,10 +189,10 @@ describe("Mandates", function () {
       const message = { member: safeAddress, mandate: w.mandate, nonce: 0n, deadline };
       const digest = TypedDataEncoder.hash(domain, setMandateTypes as never, message);
       const oneOwner = await safeSignature(safe, [x], digest);
-      await expect(w.ecoshare.connect(w.outsider).setMandateBySig(safeAddress, w.mandate, 0n, deadline, oneOwner))
+      await expect(w.ecoshare.connect(w.outsider).grantSignedMandate(safeAddress, w.mandate, 0n, deadline, oneOwner))
         .to.be.revert(ethers); // below the Safe's threshold: the Safe itself reverts ("GS020")
       const twoOwners = await safeSignature(safe, [y, z], digest);
-      await expect(w.ecoshare.connect(w.outsider).setMandateBySig(safeAddress, w.mandate, 0n, deadline, twoOwners))
+      await expect(w.ecoshare.connect(w.outsider).grantSignedMandate(safeAddress, w.mandate, 0n, deadline, twoOwners))
         .to.emit(w.ecoshare, "MandateSet")
         .withArgs(w.networkId, safeAddress, 0n, mandateTuple(w.mandate));
 
@@ -208,10 +208,10 @@ describe("Mandates", function () {
       const w2 = await deployMemberContract<OwnedERC1271Wallet>(w, "OwnedERC1271Wallet", w.dave);
       const deadline = w.mandate.expiresAt;
       const { signature } = await h.signMandate(w.ecoshare, w.dave, w.mandate, deadline, { member: w1.address });
-      await expect(w.ecoshare.setMandateBySig(w2.address, w.mandate, 0n, deadline, signature))
+      await expect(w.ecoshare.grantSignedMandate(w2.address, w.mandate, 0n, deadline, signature))
         .to.be.revertedWithCustomError(w.ecoshare, "InvalidMandateSignature")
         .withArgs(w2.address);
-      await expect(w.ecoshare.setMandateBySig(w1.address, w.mandate, 0n, deadline, signature))
+      await expect(w.ecoshare.grantSignedMandate(w1.address, w.mandate, 0n, deadline, signature))
         .to.emit(w.ecoshare, "MandateSet")
         .withArgs(w.networkId, w1.address, 0n, mandateTuple(w.mandate));
     });
@@ -220,7 +220,7 @@ describe("Mandates", function () {
   describe("acceptance by mandate", function () {
     it("a proposal inside the other party's mandate activates in the proposal's own transaction", async function () {
       const w = await networkHelpers.loadFixture(world);
-      await (await w.ecoshare.connect(w.bob).setMandate(w.mandate)).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate(w.mandate)).wait();
       const terms = await h.makeTerms(w.ecoshare, w.networkId, pair(w));
       const id = 1n;
       await expect(w.ecoshare.isInsideMandate(id, w.bob.address)).to.be.revertedWithCustomError(w.ecoshare, "UnknownAgreement").withArgs(id);
@@ -247,9 +247,9 @@ describe("Mandates", function () {
         { account: w.bob.address as `0x${string}`, shareBps: 3_000 },
         { account: w.carol.address as `0x${string}`, shareBps: 2_000 },
       ];
-      await (await w.ecoshare.connect(w.alice).setMandate({ ...w.mandate, minShareBps: 5_000 })).wait();
-      await (await w.ecoshare.connect(w.bob).setMandate({ ...w.mandate, minShareBps: 3_000 })).wait();
-      await (await w.ecoshare.connect(w.carol).setMandate({ ...w.mandate, minShareBps: 2_000 })).wait();
+      await (await w.ecoshare.connect(w.alice).grantMandate({ ...w.mandate, minShareBps: 5_000 })).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate({ ...w.mandate, minShareBps: 3_000 })).wait();
+      await (await w.ecoshare.connect(w.carol).grantMandate({ ...w.mandate, minShareBps: 2_000 })).wait();
       const terms = await h.makeTerms(w.ecoshare, w.networkId, parties);
       const tx = w.ecoshare.connect(w.operator).propose(terms);
       await expect(tx).to.emit(w.ecoshare, "AgreementActivated").withArgs(1n, 0n);
@@ -275,7 +275,7 @@ describe("Mandates", function () {
       ];
       let id = 0n;
       for (const [what, termsOverride, mandateOverride] of cases) {
-        await (await w.ecoshare.connect(w.bob).setMandate({ ...w.mandate, ...mandateOverride })).wait();
+        await (await w.ecoshare.connect(w.bob).grantMandate({ ...w.mandate, ...mandateOverride })).wait();
         await expect(w.ecoshare.connect(w.alice).propose({ ...terms, ...termsOverride }), what).not.to.emit(w.ecoshare, "AcceptedByMandate");
         id += 1n;
         expect(await w.ecoshare.hasAccepted(id, w.bob.address), what).to.equal(false);
@@ -283,7 +283,7 @@ describe("Mandates", function () {
         expect((await w.ecoshare.agreement(id)).status, what).to.equal(BigInt(AgreementStatus.Pending));
       }
       // The same terms with tiers within the cap and the asset named do fit.
-      await (await w.ecoshare.connect(w.bob).setMandate({ ...w.mandate, assets: [w.tokenAddress, ETH] })).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate({ ...w.mandate, assets: [w.tokenAddress, ETH] })).wait();
       await expect(w.ecoshare.connect(w.alice).propose({ ...terms, asset: w.tokenAddress, referralTiers: [{ fromVolume: 1n, feeBps: 800 }] }))
         .to.emit(w.ecoshare, "AgreementActivated");
       // By hand still works for the one outside its mandate.
@@ -292,8 +292,8 @@ describe("Mandates", function () {
 
     it("is not used after revocation", async function () {
       const w = await networkHelpers.loadFixture(world);
-      await (await w.ecoshare.connect(w.bob).setMandate(w.mandate)).wait();
-      await (await w.ecoshare.connect(w.bob).revokeMandate(w.networkId)).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate(w.mandate)).wait();
+      await (await w.ecoshare.connect(w.bob).revokeMandateFor(w.networkId)).wait();
       const terms = await h.makeTerms(w.ecoshare, w.networkId, pair(w));
       await expect(w.ecoshare.connect(w.alice).propose(terms)).not.to.emit(w.ecoshare, "AcceptedByMandate");
       expect((await w.ecoshare.agreement(1n)).status).to.equal(BigInt(AgreementStatus.Pending));
@@ -301,7 +301,7 @@ describe("Mandates", function () {
 
     it("is not used after it expires", async function () {
       const w = await networkHelpers.loadFixture(world);
-      await (await w.ecoshare.connect(w.bob).setMandate(w.mandate)).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate(w.mandate)).wait();
       await networkHelpers.time.increaseTo(w.mandate.expiresAt);
       expect((await w.ecoshare.mandateOf(w.networkId, w.bob.address))[2]).to.equal(false);
       const terms = await h.makeTerms(w.ecoshare, w.networkId, pair(w));
@@ -311,9 +311,9 @@ describe("Mandates", function () {
 
     it("is not live while its member is suspended", async function () {
       const w = await networkHelpers.loadFixture(world);
-      await (await w.ecoshare.connect(w.bob).setMandate(w.mandate)).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate(w.mandate)).wait();
       const id = await h.propose(w.ecoshare, w.alice, await h.makeTerms(w.ecoshare, w.networkId, [...pair(w)], { referralFeeBps: 900 }));
-      await (await w.ecoshare.connect(w.bob).setMandate({ ...w.mandate, maxReferralFeeBps: 900 })).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate({ ...w.mandate, maxReferralFeeBps: 900 })).wait();
       expect(await w.ecoshare.isInsideMandate(id, w.bob.address)).to.equal(true);
       await (await w.ecoshare.connect(w.operator).suspend(w.networkId, w.bob.address)).wait();
       expect((await w.ecoshare.mandateOf(w.networkId, w.bob.address))[2]).to.equal(false);
@@ -324,7 +324,7 @@ describe("Mandates", function () {
       const w = await networkHelpers.loadFixture(world);
       const otherNetwork = await h.createNetwork(w.ecoshare, w.operator, h.NetworkKind.VendorLed, w.feeRecipient.address, 100);
       await h.addMembers(w.ecoshare, otherNetwork, w.operator, [w.alice, w.bob]);
-      await (await w.ecoshare.connect(w.bob).setMandate(w.mandate)).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate(w.mandate)).wait();
       const terms = await h.makeTerms(w.ecoshare, otherNetwork, pair(w));
       await expect(w.ecoshare.connect(w.alice).propose(terms)).not.to.emit(w.ecoshare, "AcceptedByMandate");
       expect(await w.ecoshare.hasAccepted(1n, w.bob.address)).to.equal(false);
@@ -341,7 +341,7 @@ describe("Mandates", function () {
         { account: w.bob.address as `0x${string}`, shareBps: 2_000 },
         { account: w.carol.address as `0x${string}`, shareBps: 4_000 },
       ];
-      await (await w.ecoshare.connect(w.carol).setMandate(w.mandate)).wait();
+      await (await w.ecoshare.connect(w.carol).grantMandate(w.mandate)).wait();
       const terms = await h.makeTerms(w.ecoshare, w.networkId, parties);
       const id = await h.propose(w.ecoshare, w.alice, terms);
       expect(await w.ecoshare.hasAccepted(id, w.carol.address)).to.equal(true);
@@ -363,7 +363,7 @@ describe("Mandates", function () {
       const w = await networkHelpers.loadFixture(world);
       const terms = await h.makeTerms(w.ecoshare, w.networkId, pair(w));
       const id = await h.activateAgreement(w.ecoshare, w.alice, [w.alice, w.bob], terms);
-      await (await w.ecoshare.connect(w.bob).setMandate(w.mandate)).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate(w.mandate)).wait();
       const tx = w.ecoshare.connect(w.alice).proposeAmendment(id, { ...terms, referralFeeBps: 600 });
       await expect(tx).to.emit(w.ecoshare, "AgreementSuperseded").withArgs(id, 2n);
       expect(await w.ecoshare.activeVersionOf(id)).to.equal(2n);
@@ -371,7 +371,7 @@ describe("Mandates", function () {
 
     it("a proposer racing a revocation: the revocation mined first in the same block wins", async function () {
       const w = await networkHelpers.loadFixture(world);
-      await (await w.ecoshare.connect(w.bob).setMandate(w.mandate)).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate(w.mandate)).wait();
       const terms = await h.makeTerms(w.ecoshare, w.networkId, pair(w));
       const block = async (first: () => Promise<unknown>, second: () => Promise<unknown>) => {
         await ethers.provider.send("evm_setAutomine", [false]);
@@ -385,17 +385,17 @@ describe("Mandates", function () {
       };
       const before = await ethers.provider.getBlockNumber();
       await block(
-        () => w.ecoshare.connect(w.bob).revokeMandate(w.networkId),
+        () => w.ecoshare.connect(w.bob).revokeMandateFor(w.networkId),
         () => w.ecoshare.connect(w.alice).propose(terms),
       );
       expect(await ethers.provider.getBlockNumber()).to.equal(before + 1);
       expect((await w.ecoshare.agreement(1n)).status).to.equal(BigInt(AgreementStatus.Pending));
       expect(await w.ecoshare.hasAccepted(1n, w.bob.address)).to.equal(false);
       // The other order in one block: the proposal read the mandate while it stood.
-      await (await w.ecoshare.connect(w.bob).setMandate(w.mandate)).wait();
+      await (await w.ecoshare.connect(w.bob).grantMandate(w.mandate)).wait();
       await block(
         () => w.ecoshare.connect(w.alice).propose(terms),
-        () => w.ecoshare.connect(w.bob).revokeMandate(w.networkId),
+        () => w.ecoshare.connect(w.bob).revokeMandateFor(w.networkId),
       );
       expect((await w.ecoshare.agreement(2n)).status).to.equal(BigInt(AgreementStatus.Active));
       expect((await w.ecoshare.mandateOf(w.networkId, w.bob.address))[2]).to.equal(false);

@@ -26,6 +26,8 @@ pragma solidity 0.8.30;
 /// uint16 minShareBps,uint16 maxReferralFeeBps,uint16 maxNetworkFeeBps,uint32 minHoldbackPeriod,
 /// uint32 maxHoldbackPeriod,uint32 maxValidity,uint32 expiresAt,address[] assets)
 /// (one line, no spaces after commas; `assets` hashed as keccak256 of the 32-byte-padded addresses).
+/// The functions' names give selectors above every payment, claim and withdrawal function's, so adding them
+/// leaves the dispatch cost of the hot paths unchanged (bench/gas.md).
 interface IMandates {
     /// @notice A member's standing mandate for one network; also the EIP-712 `Mandate` struct, field for field.
     struct Mandate {
@@ -85,17 +87,17 @@ interface IMandates {
     /// @notice Thrown when a signature is not `member`'s mandate on this chain and contract.
     error InvalidMandateSignature(address member);
 
-    /// @notice Sets (or replaces) the caller's mandate for `mandate.networkId` with its current {mandateNonce};
+    /// @notice Sets (or replaces) the caller's mandate for `mandate.networkId` with its current {nextMandateNonce};
     /// the caller must be an active member of that network.
     /// @dev IMPORTANT: from this transaction on, any proposal whose terms fall inside the mandate is accepted in
     /// the caller's name without asking (see the contract's notes for the exact bounds).
-    function setMandate(Mandate calldata mandate) external;
+    function grantMandate(Mandate calldata mandate) external;
 
     /// @notice Sets `member`'s mandate from its EIP-712 `SetMandate` signature (EOA or ERC-1271); anyone may
-    /// submit it before `deadline`. `nonce` must be `member`'s current {mandateNonce}.
-    /// @dev The struct hash signed is `AgreementProposals.hashSetMandate(member, mandate, nonce, deadline)`
-    /// (a pure function of the linked library) under this contract's ERC-5267 domain.
-    function setMandateBySig(
+    /// submit it before `deadline`. `nonce` must be `member`'s current {nextMandateNonce}.
+    /// @dev The digest signed is EIP-712's over this contract's ERC-5267 domain and the `SetMandate` struct
+    /// (AgreementHashing.hashSetMandate; scripts/lib/eip712.ts `setMandateTypes`).
+    function grantSignedMandate(
         address member,
         Mandate calldata mandate,
         uint256 nonce,
@@ -105,7 +107,7 @@ interface IMandates {
 
     /// @notice Revokes the caller's mandate for `networkId` at once, whether or not one is set, and uses up its
     /// current mandate nonce, so a signed mandate not yet submitted (for any network) can no longer be.
-    function revokeMandate(uint256 networkId) external;
+    function revokeMandateFor(uint256 networkId) external;
 
     /// @notice `member`'s mandate for `networkId`, the nonce it was set with, and whether it is live now
     /// (set, not expired, member active). An unset or revoked mandate has `networkId` 0.
@@ -115,7 +117,7 @@ interface IMandates {
         returns (Mandate memory mandate, uint256 nonce, bool live);
 
     /// @notice `member`'s current mandate nonce: the one its next set or revocation uses.
-    function mandateNonce(address member) external view returns (uint256);
+    function nextMandateNonce(address member) external view returns (uint256);
 
     /// @notice Whether the terms of existing agreement `agreementId` fall inside `party`'s live mandate now
     /// (false for an account that is not one of its parties).

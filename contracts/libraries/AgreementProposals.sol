@@ -68,18 +68,18 @@ library AgreementProposals {
     /// @notice Checks `mandate` and stores it as `member`'s mandate for its network, using up `member`'s current
     /// mandate nonce.
     /// @dev The caller has authenticated `member` (its own transaction).
-    function setMandate(
+    function grantMandate(
         MandateBook storage mandates,
         mapping(uint256 networkId => mapping(address account => INetworkRegistry.Membership)) storage memberships,
         address member,
         IMandates.Mandate calldata mandate
     ) public {
-        _setMandate(mandates, memberships, member, mandate, mandates.nonces[member]);
+        _grantMandate(mandates, memberships, member, mandate, mandates.nonces[member]);
     }
 
     /// @notice Checks `member`'s EIP-712 `SetMandate` signature under `domainSeparator` (EOA or ERC-1271), then
-    /// stores `mandate` as {setMandate} does, using up `nonce`, which must be `member`'s current one.
-    function setMandateBySig(
+    /// stores `mandate` as {grantMandate} does, using up `nonce`, which must be `member`'s current one.
+    function grantSignedMandate(
         MandateBook storage mandates,
         mapping(uint256 networkId => mapping(address account => INetworkRegistry.Membership)) storage memberships,
         bytes32 domainSeparator,
@@ -96,10 +96,10 @@ library AgreementProposals {
         if (!SignatureChecker.isValidSignatureNow(member, digest, signature)) {
             revert IMandates.InvalidMandateSignature(member);
         }
-        _setMandate(mandates, memberships, member, mandate, nonce);
+        _grantMandate(mandates, memberships, member, mandate, nonce);
     }
 
-    function _setMandate(
+    function _grantMandate(
         MandateBook storage mandates,
         mapping(uint256 networkId => mapping(address account => INetworkRegistry.Membership)) storage memberships,
         address member,
@@ -128,7 +128,7 @@ library AgreementProposals {
     }
 
     /// @notice Revokes `member`'s mandate for `networkId` (set or not) and uses up its current mandate nonce.
-    function revokeMandate(MandateBook storage mandates, address member, uint256 networkId) public {
+    function revokeMandateFor(MandateBook storage mandates, address member, uint256 networkId) public {
         uint256 nonce = mandates.nonces[member];
         _useMandateNonce(mandates, member, nonce);
         delete mandates.mandates[networkId][member];

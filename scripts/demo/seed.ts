@@ -343,19 +343,19 @@ export async function seedDemo({
     assets: m.assets,
   });
   const [ana, ben, cy] = fileMandates as [(typeof fileMandates)[number], (typeof fileMandates)[number], (typeof fileMandates)[number]];
-  await chain.send(call(who(castKeyOf(ana.account)), "setMandate", [onChain(ana)]));
+  await chain.send(call(who(castKeyOf(ana.account)), "grantMandate", [onChain(ana)]));
   // The airline signs its mandate; the hotel submits it (anyone may).
   const airline = who(castKeyOf(ben.account));
   const benMandate = onChain(ben);
-  const benNonce = await read<bigint>("mandateNonce", [airline.address]);
+  const benNonce = await read<bigint>("nextMandateNonce", [airline.address]);
   const benSignature = await new Wallet(airline.privateKey).signTypedData(domain, mutableTypes(setMandateTypes), {
     member: airline.address,
     mandate: benMandate,
     nonce: benNonce,
     deadline: now + DAY,
   });
-  await chain.send(call(who(castKeyOf(ana.account)), "setMandateBySig", [airline.address, benMandate, benNonce, now + DAY, benSignature]));
-  await chain.send(call(who(castKeyOf(cy.account)), "setMandate", [onChain(cy)]));
+  await chain.send(call(who(castKeyOf(ana.account)), "grantSignedMandate", [airline.address, benMandate, benNonce, now + DAY, benSignature]));
+  await chain.send(call(who(castKeyOf(cy.account)), "grantMandate", [onChain(cy)]));
   const net = await read<{ feeRecipient: Address; feeBps: number }>("network", [cityStay]);
   const labels = new Map(fileMandates.map((m) => [m.account.toLowerCase(), m.label ?? m.account]));
   const live = async (party: typeof fileMandates) =>

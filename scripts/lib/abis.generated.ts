@@ -2981,6 +2981,146 @@ export const ecoshareAbi = [
   {
     "inputs": [
       {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "networkId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxReferralFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxNetworkFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxValidity",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "expiresAt",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address[]",
+            "name": "assets",
+            "type": "address[]"
+          }
+        ],
+        "internalType": "struct IMandates.Mandate",
+        "name": "mandate",
+        "type": "tuple"
+      }
+    ],
+    "name": "grantMandate",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "networkId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxReferralFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxNetworkFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxValidity",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "expiresAt",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address[]",
+            "name": "assets",
+            "type": "address[]"
+          }
+        ],
+        "internalType": "struct IMandates.Mandate",
+        "name": "mandate",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "signature",
+        "type": "bytes"
+      }
+    ],
+    "name": "grantSignedMandate",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "agreementId",
         "type": "uint256"
@@ -3097,25 +3237,6 @@ export const ecoshareAbi = [
     "name": "leave",
     "outputs": [],
     "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "member",
-        "type": "address"
-      }
-    ],
-    "name": "mandateNonce",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -3294,6 +3415,25 @@ export const ecoshareAbi = [
   {
     "inputs": [],
     "name": "networkCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      }
+    ],
+    "name": "nextMandateNonce",
     "outputs": [
       {
         "internalType": "uint256",
@@ -3979,147 +4119,7 @@ export const ecoshareAbi = [
         "type": "uint256"
       }
     ],
-    "name": "revokeMandate",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "components": [
-          {
-            "internalType": "uint256",
-            "name": "networkId",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint16",
-            "name": "minShareBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "maxReferralFeeBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "maxNetworkFeeBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint32",
-            "name": "minHoldbackPeriod",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "maxHoldbackPeriod",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "maxValidity",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "expiresAt",
-            "type": "uint32"
-          },
-          {
-            "internalType": "address[]",
-            "name": "assets",
-            "type": "address[]"
-          }
-        ],
-        "internalType": "struct IMandates.Mandate",
-        "name": "mandate",
-        "type": "tuple"
-      }
-    ],
-    "name": "setMandate",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "member",
-        "type": "address"
-      },
-      {
-        "components": [
-          {
-            "internalType": "uint256",
-            "name": "networkId",
-            "type": "uint256"
-          },
-          {
-            "internalType": "uint16",
-            "name": "minShareBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "maxReferralFeeBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "maxNetworkFeeBps",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint32",
-            "name": "minHoldbackPeriod",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "maxHoldbackPeriod",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "maxValidity",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "expiresAt",
-            "type": "uint32"
-          },
-          {
-            "internalType": "address[]",
-            "name": "assets",
-            "type": "address[]"
-          }
-        ],
-        "internalType": "struct IMandates.Mandate",
-        "name": "mandate",
-        "type": "tuple"
-      },
-      {
-        "internalType": "uint256",
-        "name": "nonce",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "deadline",
-        "type": "uint256"
-      },
-      {
-        "internalType": "bytes",
-        "name": "signature",
-        "type": "bytes"
-      }
-    ],
-    "name": "setMandateBySig",
+    "name": "revokeMandateFor",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -61,8 +61,8 @@ export const counterProposalTypes = {
 export const counterProposalPrimaryType = "CounterProposal" as const;
 
 /**
- * Typed-data field lists of a standing mandate a member signs so that anyone may submit it (`setMandateBySig`).
- * The nonce is sequential: the member's current `mandateNonce`, used up by any later set or revocation.
+ * Typed-data field lists of a standing mandate a member signs so that anyone may submit it (`grantSignedMandate`).
+ * The nonce is sequential: the member's current `nextMandateNonce`, used up by any later set or revocation.
  */
 export const setMandateTypes = {
   SetMandate: [

@@ -415,7 +415,7 @@ export function applyEvent(ledger: Ledger, event: EcoshareEvent): void {
       return;
     case "MandateSet":
     case "MandateRevoked":
-      setMandate(ledger, event);
+      grantMandate(ledger, event);
       return;
     case "AcceptedByMandate":
       acceptByMandate(ledger, event);
@@ -1043,7 +1043,7 @@ function memberOf(ledger: Ledger, event: LogPosition, networkId: bigint, account
   return member;
 }
 
-function setMandate(ledger: Ledger, event: EcoshareEventOf<"MandateSet"> | EcoshareEventOf<"MandateRevoked">): void {
+function grantMandate(ledger: Ledger, event: EcoshareEventOf<"MandateSet"> | EcoshareEventOf<"MandateRevoked">): void {
   const { networkId, member, nonce } = event.args;
   const expected = ledger.mandateNonces.get(member.toLowerCase()) ?? 0n;
   if (nonce !== expected) anomaly(ledger, event, `${member} used mandate nonce ${nonce}; its next one was ${expected}`, { account: member });

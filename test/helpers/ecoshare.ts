@@ -231,7 +231,7 @@ export async function signMandate(
   options: { member?: string; nonce?: bigint; domain?: Partial<Eip712Domain> } = {},
 ): Promise<{ message: SetMandateMessage; signature: string }> {
   const member = (options.member ?? signer.address) as `0x${string}`;
-  const nonce = options.nonce ?? (await ecoshare.mandateNonce(member));
+  const nonce = options.nonce ?? (await ecoshare.nextMandateNonce(member));
   const domain = { ...domainFromErc5267(await ecoshare.eip712Domain()), ...options.domain };
   const message: SetMandateMessage = { member, mandate, nonce, deadline };
   return { message, signature: await signer.signTypedData(domain, setMandateTypes as never, message) };

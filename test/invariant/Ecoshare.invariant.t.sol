@@ -82,8 +82,8 @@ contract EcoshareInvariantTest is TestBase {
             EcoshareHandler.payOrder.selector,
             EcoshareHandler.collect.selector,
             EcoshareHandler.invalidateCounterNonce.selector,
-            EcoshareHandler.setMandate.selector,
-            EcoshareHandler.revokeMandate.selector
+            EcoshareHandler.grantMandate.selector,
+            EcoshareHandler.revokeMandateFor.selector
         ];
         uint8[34] memory weights =
             [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 3, 2, 3, 2, 1, 4, 3, 2, 3, 2, 2, 1, 2, 2, 1, 3, 3, 4, 2, 1, 3, 1];
@@ -272,7 +272,7 @@ contract EcoshareInvariantTest is TestBase {
                 vm.assertEq(keccak256(abi.encode(got.assets)), keccak256(abi.encode(want.assets)), "mandate assets differ");
                 vm.assertEq(got.maxReferralFeeBps, want.maxReferralFeeBps, "mandate referral cap differs");
                 vm.assertEq(setWith, wantSetWith, "mandate nonce differs from the model");
-                vm.assertEq(ecoshare.mandateNonce(actors[i]), nextNonce, "next mandate nonce differs from the model");
+                vm.assertEq(ecoshare.nextMandateNonce(actors[i]), nextNonce, "next mandate nonce differs from the model");
                 bool active = handler.ghostMemberStatus(id, actors[i]) == INetworkRegistry.MemberStatus.Active;
                 vm.assertTrue(live == (want.expiresAt > block.timestamp && active), "mandate liveness differs");
             }

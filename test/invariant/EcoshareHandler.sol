@@ -641,7 +641,7 @@ contract EcoshareHandler is EcoshareModel {
     /// submits: mostly one that the drafted terms often fall inside, now and then an invalid one, and, by
     /// signature, one time in four a fault: expired, signed by another key, for another chain, or a replay of a
     /// used nonce. Later proposals must then count as the member's acceptance exactly when the model says so.
-    function setMandate(uint256 networkSeed, uint256 actorSeed, uint256 boundsSeed, uint256 faultSeed) external {
+    function grantMandate(uint256 networkSeed, uint256 actorSeed, uint256 boundsSeed, uint256 faultSeed) external {
         uint256 networkId = _chance(networkSeed, 3, 4) ? _pickPopulatedNetwork(networkSeed) : _pickNetwork(networkSeed);
         address member = _chance(actorSeed, 1, 4) ? _actor(actorSeed) : _pickMember(networkId, actorSeed, ACTIVE_MEMBER);
         IMandates.Mandate memory m = _draftMandate(networkId, boundsSeed);
@@ -651,7 +651,7 @@ contract EcoshareHandler is EcoshareModel {
         address caller = member;
         if (_chance(faultSeed, 1, 2)) {
             expected = _predictSetMandate(member, m, nonce);
-            data = abi.encodeCall(ecoshare.setMandate, (m));
+            data = abi.encodeCall(ecoshare.grantMandate, (m));
         } else {
             caller = _actor(_rand(faultSeed, 1));
             uint256 fault = _chance(faultSeed, 2, 4) ? 1 + _rand(faultSeed, 3) % 4 : 0;
@@ -660,25 +660,25 @@ contract EcoshareHandler is EcoshareModel {
             uint256 deadline = fault == 1 ? block.timestamp - 1 : block.timestamp + _bound(_rand(faultSeed, 4), 0, 30 days);
             bytes32 digest = _mandateDigest(member, m, nonce, deadline, fault == 3 ? block.chainid + 1 : block.chainid);
             (uint8 v, bytes32 r, bytes32 sig) = vm.sign(_keyOf[fault == 2 ? _actor(_indexOf(member) + 1) : member], digest);
-            data = abi.encodeCall(ecoshare.setMandateBySig, (member, m, nonce, deadline, abi.encodePacked(r, sig, v)));
+            data = abi.encodeCall(ecoshare.grantSignedMandate, (member, m, nonce, deadline, abi.encodePacked(r, sig, v)));
             // The contract's order: the deadline, the signature, then the mandate itself.
             expected = fault == 1
                 ? IMandates.MandateSignatureExpired.selector
                 : fault == 2 || fault == 3 ? IMandates.InvalidMandateSignature.selector : _predictSetMandate(member, m, nonce);
         }
         (bool ok, bytes memory ret) = _callAs(caller, data, 0);
-        if (_outcome(caller == member ? bytes32("setMandate") : bytes32("setMandateBySig"), ok, ret, expected)) {
+        if (_outcome(caller == member ? bytes32("grantMandate") : bytes32("grantSignedMandate"), ok, ret, expected)) {
             _commitSetMandate(member, m);
         }
         _checkMandate(m.networkId, member);
     }
 
     /// @notice An actor revokes its mandate for a network (set or not): it always goes through.
-    function revokeMandate(uint256 networkSeed, uint256 actorSeed) external {
+    function revokeMandateFor(uint256 networkSeed, uint256 actorSeed) external {
         uint256 networkId = _pickNetwork(networkSeed);
         address member = _actor(actorSeed);
-        (bool ok, bytes memory ret) = _callAs(member, abi.encodeCall(ecoshare.revokeMandate, (networkId)), 0);
-        if (_outcome("revokeMandate", ok, ret, 0)) _commitRevokeMandate(member, networkId);
+        (bool ok, bytes memory ret) = _callAs(member, abi.encodeCall(ecoshare.revokeMandateFor, (networkId)), 0);
+        if (_outcome("revokeMandateFor", ok, ret, 0)) _commitRevokeMandate(member, networkId);
         _checkMandate(networkId, member);
     }
 
@@ -738,7 +738,7 @@ contract EcoshareHandler is EcoshareModel {
     function _checkMandate(uint256 networkId, address member) private view {
         (IMandates.Mandate memory got, uint256 setWith, bool live) = ecoshare.mandateOf(networkId, member);
         IMandates.Mandate storage want = _mandates[networkId][member];
-        vm.assertEq(ecoshare.mandateNonce(member), _mandateNonces[member], "mandate: nonce differs from the model");
+        vm.assertEq(ecoshare.nextMandateNonce(member), _mandateNonces[member], "mandate: nonce differs from the model");
         vm.assertEq(got.expiresAt, want.expiresAt, "mandate: expiry differs from the model");
         vm.assertEq(got.networkId, want.expiresAt == 0 ? 0 : networkId, "mandate: network differs from the model");
         vm.assertEq(setWith, _mandateSetWith[networkId][member], "mandate: the nonce it was set with differs");

@@ -51,7 +51,7 @@ describe("mandates: the negotiator's rule against the contract", function () {
         expiresAt: now + BigInt(1 + pick(3)) * h.DAY,
         assets: pick(3) === 0 ? [w.tokenAddress] : pick(2) === 0 ? [h.ETH] : [h.ETH, w.tokenAddress],
       };
-      await (await w.ecoshare.connect(member).setMandate(mandate)).wait();
+      await (await w.ecoshare.connect(member).grantMandate(mandate)).wait();
       // Terms drawn inside the mandate, then half the time pushed just past one bound.
       const memberShare = mandate.minShareBps + pick(10_000 - mandate.minShareBps - 999);
       const holdInside = mandate.minHoldbackPeriod + pick(mandate.maxHoldbackPeriod - mandate.minHoldbackPeriod + 1);
@@ -115,7 +115,7 @@ describe("mandates: the negotiator's rule against the contract", function () {
 
   it("the ledger flags an acceptance by a mandate no longer in force", async function () {
     const w = await deployWorld(ethers);
-    await (await w.ecoshare.connect(w.bob).setMandate(await h.makeMandate(w.ecoshare, w.networkId))).wait();
+    await (await w.ecoshare.connect(w.bob).grantMandate(await h.makeMandate(w.ecoshare, w.networkId))).wait();
     await (await w.ecoshare.connect(w.alice).propose(await h.makeTerms(w.ecoshare, w.networkId, h.equalShares([w.alice.address, w.bob.address])))).wait();
     // The same log with the MandateSet left out: the acceptance names a mandate the ledger never saw set.
     const ledger = buildLedger({ events: (await eventsOf(w.ecoshareAddress)).filter((e) => e.eventName !== "MandateSet") });
