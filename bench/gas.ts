@@ -283,6 +283,41 @@ for (const n of [2, 50]) {
 }
 check(new Set(extraLineCosts).size === 1, `an extra order line costs ${extraLineCosts.join(" and ")} for 2 and 50 parties`);
 
+// Mandates: a member sets its standing mandate by transaction or by a signature someone else submits, revokes
+// it; a proposal inside the other parties' mandates activates in its own transaction (2 and 50 parties).
+{
+  const mandate = (assets: `0x${string}`[] = [h.ETH]) => ({
+    networkId,
+    minShareBps: 0,
+    maxReferralFeeBps: 1_000,
+    maxNetworkFeeBps: 500,
+    minHoldbackPeriod: 0,
+    maxHoldbackPeriod: 0,
+    maxValidity: Number(VALID_UNTIL),
+    expiresAt: VALID_UNTIL,
+    assets,
+  });
+  await record("grantMandate (first)", "-", null, ecoshare.connect(partyWallets[1]!).grantMandate(mandate()));
+  await record("grantMandate (replace, 2 assets)", "-", null, ecoshare.connect(partyWallets[1]!).grantMandate(mandate([h.ETH, tokenAddress])));
+  const signer = partyWallets[2]!;
+  const { signature } = await h.signMandate(ecoshare, signer, mandate(), VALID_UNTIL);
+  await record("grantSignedMandate (EOA signature, submitted by another)", "-", null, ecoshare.connect(operator).grantSignedMandate(signer.address, mandate(), 0n, VALID_UNTIL, signature));
+  await record("revokeMandateFor", "-", null, ecoshare.connect(signer).revokeMandateFor(networkId));
+  for (const wallet of partyWallets) {
+    if (wallet !== partyWallets[1]) await (await ecoshare.connect(wallet).grantMandate(mandate())).wait();
+  }
+  for (const n of [2, 50]) {
+    const parties = partyWallets.slice(0, n);
+    const terms = await h.makeTerms(ecoshare, networkId, h.equalShares(parties.map((p) => p.address)), {
+      validFrom: 1n, validUntil: VALID_UNTIL, termsURI: `ipfs://mandated-${n}`,
+    });
+    const tx = n === 2 ? ecoshare.connect(parties[0]!).propose(terms) : ecoshare.connect(operator).propose(terms);
+    await record(`propose, activated by mandates (${n === 2 ? "1 other party" : `all ${n} parties`})`, "ETH", n, tx, "every party's acceptance in the proposal's own transaction");
+    const view = await ecoshare.agreement(await ecoshare.agreementCount());
+    check(Number(view.status) === h.AgreementStatus.Active, `a proposal inside ${n} parties' mandates did not activate at once`);
+  }
+}
+
 await record("withdraw: referrer's referral fees", "ETH", null, ecoshare.connect(referrer).withdraw(referrer.address, h.ETH, []));
 await record(
   "withdraw: fee recipient collects 4 agreements",

@@ -2,19 +2,20 @@
 pragma solidity 0.8.30;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {IMandates} from "./interfaces/IMandates.sol";
 import {IRevenueAgreements} from "./interfaces/IRevenueAgreements.sol";
 import {Agreement, AgreementBook, AgreementFlags, Position} from "./libraries/AgreementBook.sol";
-import {AgreementHashing} from "./libraries/AgreementHashing.sol";
 import {AgreementProposals} from "./libraries/AgreementProposals.sol";
+import {MandateBook, MandateBounds, StoredMandate} from "./libraries/MandateBook.sol";
 import {NetworkRegistry} from "./NetworkRegistry.sol";
 
 /// @title RevenueAgreements
-/// @notice Proposal, negotiation, acceptance (by transaction or EIP-712/ERC-1271 signature), amendment and
-/// termination of revenue-sharing agreements between members of one network.
-/// @dev Checking and storing a proposal runs in the linked library {AgreementProposals}.
-abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP712 {
+/// @notice Proposal, negotiation, acceptance (by transaction, EIP-712/ERC-1271 signature or standing mandate),
+/// amendment and termination of revenue-sharing agreements between members of one network.
+/// @dev Checking and storing a proposal, and setting and applying mandates, run in the linked library
+/// {AgreementProposals}.
+abstract contract RevenueAgreements is IRevenueAgreements, IMandates, NetworkRegistry, EIP712 {
     /// @notice The most parties one agreement can have. Proposing one costs about 2.7M gas and activating
     /// it with 50 signatures about 1.3M, well under the 16,777,216 gas a transaction may use (EIP-7825);
     /// see bench/gas.md.
@@ -29,7 +30,16 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
     /// @notice The longest holdback period: 180 days.
     uint32 public constant MAX_HOLDBACK_PERIOD = AgreementProposals.MAX_HOLDBACK_PERIOD;
 
+    /// @inheritdoc IMandates
+    uint256 public constant MAX_MANDATE_ASSETS = AgreementProposals.MAX_MANDATE_ASSETS;
+
     AgreementBook internal _book;
+
+    /// @dev ERC-7201 location of the {MandateBook} (`@custom:storage-location erc7201:ecoshare.storage.Mandates`):
+    /// keccak256(abi.encode(uint256(keccak256("ecoshare.storage.Mandates")) - 1)) & ~bytes32(uint256(0xff)).
+    /// Kept out of the sequential layout so that the payment state's slots, and the hot paths' code, are the
+    /// same as without mandates.
+    bytes32 private constant MANDATES_LOCATION = 0x673270561a489653ee5cc76b2d968d5a53d620d2d64d62008018618c61fda000;
 
     /// @dev Unordered counter-proposal nonces, 256 to a word: bit `nonce % 256` of word `nonce / 256`.
     mapping(address author => mapping(uint256 word => uint256 bits)) private _usedCounterNonces;
@@ -69,8 +79,8 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         (agreementId, termsDigest) = _counterPropose(counteredId, terms, author);
         // Checked once the terms are hashed by the proposal; a bad signature reverts it all.
         bytes32 digest =
-            _hashTypedDataV4(AgreementHashing.hashCounter(author, counteredId, termsDigest, nonce, deadline));
-        if (!SignatureChecker.isValidSignatureNow(author, digest, signature)) revert InvalidCounterSignature(author);
+            AgreementProposals.counterDigest(_domainSeparatorV4(), author, counteredId, termsDigest, nonce, deadline);
+        if (!AgreementProposals.isValidSignatureNow(author, digest, signature)) revert InvalidCounterSignature(author);
     }
 
     /// @inheritdoc IRevenueAgreements
@@ -104,7 +114,7 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
                 revert AcceptanceExpired(agreementId, signed.signer, signed.deadline);
             }
             bytes32 digest = _acceptanceDigest(agreementId, agreement_, signed.signer, signed.deadline);
-            if (!SignatureChecker.isValidSignatureNow(signed.signer, digest, signed.signature)) {
+            if (!AgreementProposals.isValidSignatureNow(signed.signer, digest, signed.signature)) {
                 revert InvalidAcceptanceSignature(agreementId, signed.signer);
             }
             _recordAcceptance(agreementId, agreement_, position, signed.signer, true);
@@ -122,6 +132,63 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         if (!_book.positions[agreementId][msg.sender].isParty) revert NotAgreementParty(agreementId, msg.sender);
         _close(agreement_, AgreementStatus.Terminated);
         emit AgreementTerminated(agreementId, msg.sender);
+    }
+
+    /// @inheritdoc IMandates
+    function grantMandate(Mandate calldata mandate) external {
+        AgreementProposals.grantMandate(_mandateBook(), _memberships, msg.sender, mandate);
+    }
+
+    /// @inheritdoc IMandates
+    function grantSignedMandate(
+        address member,
+        Mandate calldata mandate,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        AgreementProposals.grantSignedMandate(
+            _mandateBook(), _memberships, _domainSeparatorV4(), member, mandate, nonce, deadline, signature
+        );
+    }
+
+    /// @inheritdoc IMandates
+    function revokeMandateFor(uint256 networkId) external {
+        AgreementProposals.revokeMandateFor(_mandateBook(), msg.sender, networkId);
+    }
+
+    /// @inheritdoc IMandates
+    function mandateOf(uint256 networkId, address member)
+        external
+        view
+        returns (Mandate memory mandate, uint256 nonce, bool live)
+    {
+        StoredMandate storage stored = _mandateBook().mandates[networkId][member];
+        MandateBounds memory b = stored.bounds;
+        if (b.expiresAt == 0) return (mandate, 0, false);
+        mandate = Mandate({
+            networkId: networkId,
+            minShareBps: b.minShareBps,
+            maxReferralFeeBps: b.maxReferralFeeBps,
+            maxNetworkFeeBps: b.maxNetworkFeeBps,
+            minHoldbackPeriod: b.minHoldbackPeriod,
+            maxHoldbackPeriod: b.maxHoldbackPeriod,
+            maxValidity: b.maxValidity,
+            expiresAt: b.expiresAt,
+            assets: stored.assets
+        });
+        return (mandate, b.nonce, block.timestamp < b.expiresAt && _isActiveMember(networkId, member));
+    }
+
+    /// @inheritdoc IMandates
+    function nextMandateNonce(address member) external view returns (uint256) {
+        return _mandateBook().nonces[member];
+    }
+
+    /// @inheritdoc IMandates
+    function isInsideMandate(uint256 agreementId, address party) external view returns (bool) {
+        _existingAgreement(agreementId);
+        return AgreementProposals.isInsideMandate(_book, _mandateBook(), _memberships, agreementId, party);
     }
 
     /// @inheritdoc IRevenueAgreements
@@ -190,8 +257,8 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         uint256 nonce,
         uint256 deadline
     ) external view returns (bytes32) {
-        return _hashTypedDataV4(
-            AgreementHashing.hashCounter(author, counteredId, AgreementProposals.hashTerms(terms), nonce, deadline)
+        return AgreementProposals.counterDigest(
+            _domainSeparatorV4(), author, counteredId, AgreementProposals.hashTerms(terms), nonce, deadline
         );
     }
 
@@ -235,9 +302,12 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         (agreementId, termsDigest) = AgreementProposals.propose(
             _book, _memberships, _existingNetwork(terms.networkId), terms, baseId, previousId, proposer
         );
+        Agreement storage a = _book.agreements[agreementId];
         Position storage proposerPosition = _book.positions[agreementId][proposer];
-        if (proposerPosition.isParty) {
-            _recordAcceptance(agreementId, _book.agreements[agreementId], proposerPosition, proposer, false);
+        if (proposerPosition.isParty) _recordAcceptance(agreementId, a, proposerPosition, proposer, false);
+        // The other parties' standing mandates, read now: a revocation mined before this proposal wins.
+        if (a.pendingAcceptances != 0 && AgreementProposals.acceptByMandates(_book, _mandateBook(), agreementId)) {
+            _activate(agreementId, a);
         }
     }
 
@@ -338,9 +408,16 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         view
         returns (bytes32)
     {
-        return _hashTypedDataV4(
-            AgreementHashing.hashAcceptance(signer, agreementId, a.version, a.previousId, a.termsDigest, deadline)
+        return AgreementProposals.acceptanceDigest(
+            _domainSeparatorV4(), signer, agreementId, a.version, a.previousId, a.termsDigest, deadline
         );
+    }
+
+    function _mandateBook() private pure returns (MandateBook storage $) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            $.slot := MANDATES_LOCATION
+        }
     }
 
     function _requireStatus(uint256 agreementId, AgreementStatus status, AgreementStatus expected) private pure {

@@ -19,7 +19,7 @@ import { decodeEventLog, getAddress, toEventSelector, type AbiEvent, type AbiPar
 
 import { ecoshareAbi } from "./abis.generated.js";
 import type { Address, Hex } from "./eip1193.js";
-import type { AgreementTerms } from "./eip712.js";
+import type { AgreementTerms, MandateStruct } from "./eip712.js";
 import type { RawLog } from "./fetch-logs.js";
 import type { MemberRole, NetworkKind } from "./protocol.js";
 
@@ -60,6 +60,11 @@ export interface EcoshareEventArgs {
   AgreementTerminated: { agreementId: bigint; party: Address };
   AgreementCountered: { agreementId: bigint; counteredId: bigint; author: Address };
   CounterNonceInvalidated: { author: Address; nonce: bigint };
+  /** `nonce`: the member's mandate nonce this set used (the mandate's version, named by AcceptedByMandate). */
+  MandateSet: { networkId: bigint; member: Address; nonce: bigint; mandate: MandateStruct };
+  MandateRevoked: { networkId: bigint; member: Address; nonce: bigint };
+  /** An AgreementAccepted (bySignature false) for the same party follows in the same transaction. */
+  AcceptedByMandate: { agreementId: bigint; party: Address; mandateNonce: bigint };
   /** No asset and no split: both follow from the agreement's terms (scripts/lib/ledger.ts derives them). */
   PaymentSplit: { agreementId: bigint; payer: Address; referrer: Address; amount: bigint; orderRef: Hex };
   /** The next `lineCount` PaymentSplit events of the same transaction are the order's lines. */
@@ -94,7 +99,7 @@ export type EcoshareEvent = {
 export type EcoshareEventOf<N extends EcoshareEventName> = Extract<EcoshareEvent, { eventName: N }>;
 
 /** The agreement terms' validity window: uint32 on chain, bigints in eip712.ts's `AgreementTerms`. */
-const BIGINT_FIELDS = new Set(["validFrom", "validUntil"]);
+const BIGINT_FIELDS = new Set(["validFrom", "validUntil", "expiresAt"]);
 
 type EcoshareAbiEvent = Extract<(typeof ecoshareAbi)[number], { type: "event" }>;
 

@@ -1,7 +1,8 @@
 /**
  * docs/architecture.md quotes the exact EIP-712 type strings a third party signs with. This test reads them from
  * the document, builds typed data from them alone, and checks the digests equal the contract's own
- * `acceptanceDigest` and `counterProposalDigest`: the documented strings cannot drift from the contract again.
+ * `acceptanceDigest` and `counterProposalDigest`, and that a mandate signed with them is one `grantSignedMandate`
+ * accepts (the contract's own SetMandate hashing): the documented strings cannot drift from the contract again.
  */
 import { readFileSync } from "node:fs";
 
@@ -9,7 +10,7 @@ import { expect } from "chai";
 import { TypedDataEncoder } from "ethers";
 import { network } from "hardhat";
 
-import { acceptanceTypes, counterProposalTypes, domainFromErc5267 } from "../../scripts/lib/eip712.js";
+import { acceptanceTypes, counterProposalTypes, domainFromErc5267, setMandateTypes } from "../../scripts/lib/eip712.js";
 import * as h from "../helpers/ecoshare.js";
 
 const { ethers } = await network.create();
@@ -43,6 +44,26 @@ describe("documented EIP-712 type strings", function () {
     expect(pick(["CounterProposal", "AgreementTerms", "Party", "ReferralTier"])).to.deep.equal(
       JSON.parse(JSON.stringify(counterProposalTypes)),
     );
+    expect(pick(["SetMandate", "Mandate"])).to.deep.equal(JSON.parse(JSON.stringify(setMandateTypes)));
+  });
+
+  it("sign a mandate the contract's own SetMandate hashing accepts, and no other", async function () {
+    const [operator, hotel, relayer] = await ethers.getSigners();
+    const ecoshare = await h.deployEcoshare(ethers);
+    const networkId = await h.createNetwork(ecoshare, operator!, h.NetworkKind.VendorLed, operator!.address, 100);
+    await h.addMembers(ecoshare, networkId, operator!, [hotel!]);
+    const domain = domainFromErc5267(await ecoshare.eip712Domain());
+    const { SetMandate, Mandate } = documentedTypes();
+    const mandate = await h.makeMandate(ecoshare, networkId, { assets: [h.ETH, operator!.address as `0x${string}`] });
+    const message = { member: hotel!.address, mandate, nonce: 0n, deadline: mandate.expiresAt };
+    const signature = await hotel!.signTypedData(domain, { SetMandate, Mandate } as never, message);
+    // One field's type changed (uint32 -> uint64) gives another digest, which the contract refuses.
+    const altered = { SetMandate, Mandate: Mandate!.map((f) => (f.name === "expiresAt" ? { ...f, type: "uint64" } : f)) };
+    const wrong = await hotel!.signTypedData(domain, altered as never, message);
+    await expect(ecoshare.connect(relayer!).grantSignedMandate(hotel!.address, mandate, 0n, message.deadline, wrong))
+      .to.be.revertedWithCustomError(ecoshare, "InvalidMandateSignature");
+    await expect(ecoshare.connect(relayer!).grantSignedMandate(hotel!.address, mandate, 0n, message.deadline, signature))
+      .to.emit(ecoshare, "MandateSet");
   });
 
   it("give the contract's acceptance and counter-proposal digests", async function () {

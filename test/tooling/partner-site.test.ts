@@ -142,7 +142,7 @@ describe("the demo's partner site (the hotel's booking page)", function () {
       record: { chainId: 31337, contracts: {} } as never,
       recordPath: "ignition/records/chain-31337.json",
       accounts: [],
-      seed: { networks: {}, agreements: {}, members: 0, payments: 0, orders: [], collects: 0, referredPayments: 0, permitPayments: 0, held: { payments: 0, released: 0, refunded: 0, pending: 0 }, counterProposals: 0, withdrawals: 0, days: 14, lastTimestamp: 0n },
+      seed: { networks: {}, agreements: {}, members: 0, payments: 0, orders: [], collects: 0, referredPayments: 0, permitPayments: 0, held: { payments: 0, released: 0, refunded: 0, pending: 0 }, counterProposals: 0, withdrawals: 0, days: 14, lastTimestamp: 0n, mandates: { agreementId: 0n, activatedInBlock: 0n, proposedInBlock: 0n, conflicts: [] } },
       app: { url: parameters.appUrl, stop: async () => undefined },
       partnerSite: site,
       seconds: 1,
