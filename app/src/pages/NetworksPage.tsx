@@ -160,7 +160,7 @@ function NetworkDetail({ network, profiles }: { network: LedgerNetwork; profiles
       </dl>
 
       {isOperator ? <NetworkVolume networkId={network.id} /> : null}
-      <RiskFigures scope="network" subject={String(network.id)} title="Risk: payments, refunds and exposure" />
+      <RiskFigures scope="network" subject={String(network.id)} title="Risk: payments, refunds and exposure" chart />
 
       <h2>Members</h2>
       {members.length === 0 ? (
