@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Address } from "viem";
 
-import { assetNamer, checkMandate, dateToSeconds, describeMandate, mandateInput, MONTH, type MandateFormInput } from "./mandateForm";
+import { assetNamer, checkMandate, dateToSeconds, describeMandate, mandateInput, MONTH, plainNamer, type MandateFormInput } from "./mandateForm";
 
 const DUSD = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Address;
 const ETH = "0x0000000000000000000000000000000000000000" as Address;
@@ -94,5 +94,15 @@ describe("a mandate in plain words", () => {
     expect(text({ assets: [ETH] })[4]).toBe("Only ETH.");
     expect(text({ maxValidity: 1 * MONTH })[5]).toBe("Agreements valid at most 1 month.");
     expect(text({ maxValidity: 90 * 86_400 })[5]).toBe("Agreements valid at most 90 days.");
+  });
+});
+
+describe("names in the sentences", () => {
+  it("prefers an account's label, then ETH or a token's name, then the short address", () => {
+    const name = plainNamer(new Map([["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "Grand Plaza Hotel"]]), { dUSD: DUSD });
+    expect(name("0x70997970c51812dc3a010c7d01b50e0d17dc79c8")).toBe("Grand Plaza Hotel");
+    expect(name(ETH)).toBe("ETH");
+    expect(name(DUSD.toLowerCase() as Address)).toBe("dUSD");
+    expect(name("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC")).toBe("0x3C44…93BC");
   });
 });

@@ -7,7 +7,7 @@
 import { getAddress, isAddress, type Address } from "viem";
 
 import type { Mandate } from "../../../scripts/lib/negotiator.js";
-import { formatBps, NATIVE_ASSET } from "./format";
+import { formatBps, NATIVE_ASSET, shortAddress } from "./format";
 import { percentError, percentToBps } from "./termsForm";
 
 /** The contract's `IMandates.Mandate` struct as viem gives and takes it (uint16/uint32 as numbers). */
@@ -220,5 +220,15 @@ export function assetNamer(tokens: Record<string, Address>): (asset: Address) =>
     if (asset.toLowerCase() === NATIVE_ASSET) return "ETH";
     const named = Object.entries(tokens).find(([, a]) => a.toLowerCase() === asset.toLowerCase());
     return named ? named[0] : asset;
+  };
+}
+
+/** Names for the sentences: an account's label, ETH or a token's name, else the short address. */
+export function plainNamer(labels: ReadonlyMap<Address, string>, tokens: Record<string, Address>): (address: Address) => string {
+  const assetName = assetNamer(tokens);
+  return (address) => {
+    const checksummed = getAddress(address);
+    const asset = assetName(checksummed);
+    return labels.get(checksummed) ?? (asset !== checksummed ? asset : shortAddress(checksummed));
   };
 }
