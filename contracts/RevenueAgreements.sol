@@ -4,17 +4,20 @@ pragma solidity 0.8.30;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {IMandates} from "./interfaces/IMandates.sol";
 import {IRevenueAgreements} from "./interfaces/IRevenueAgreements.sol";
 import {Agreement, AgreementBook, AgreementFlags, Position} from "./libraries/AgreementBook.sol";
 import {AgreementHashing} from "./libraries/AgreementHashing.sol";
 import {AgreementProposals} from "./libraries/AgreementProposals.sol";
+import {MandateBook, MandateBounds, StoredMandate} from "./libraries/MandateBook.sol";
 import {NetworkRegistry} from "./NetworkRegistry.sol";
 
 /// @title RevenueAgreements
-/// @notice Proposal, negotiation, acceptance (by transaction or EIP-712/ERC-1271 signature), amendment and
-/// termination of revenue-sharing agreements between members of one network.
-/// @dev Checking and storing a proposal runs in the linked library {AgreementProposals}.
-abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP712 {
+/// @notice Proposal, negotiation, acceptance (by transaction, EIP-712/ERC-1271 signature or standing mandate),
+/// amendment and termination of revenue-sharing agreements between members of one network.
+/// @dev Checking and storing a proposal, and setting and applying mandates, run in the linked library
+/// {AgreementProposals}.
+abstract contract RevenueAgreements is IRevenueAgreements, IMandates, NetworkRegistry, EIP712 {
     /// @notice The most parties one agreement can have. Proposing one costs about 2.7M gas and activating
     /// it with 50 signatures about 1.3M, well under the 16,777,216 gas a transaction may use (EIP-7825);
     /// see bench/gas.md.
@@ -29,7 +32,12 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
     /// @notice The longest holdback period: 180 days.
     uint32 public constant MAX_HOLDBACK_PERIOD = AgreementProposals.MAX_HOLDBACK_PERIOD;
 
+    /// @inheritdoc IMandates
+    uint256 public constant MAX_MANDATE_ASSETS = AgreementProposals.MAX_MANDATE_ASSETS;
+
     AgreementBook internal _book;
+
+    MandateBook private _mandates;
 
     /// @dev Unordered counter-proposal nonces, 256 to a word: bit `nonce % 256` of word `nonce / 256`.
     mapping(address author => mapping(uint256 word => uint256 bits)) private _usedCounterNonces;
@@ -122,6 +130,63 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         if (!_book.positions[agreementId][msg.sender].isParty) revert NotAgreementParty(agreementId, msg.sender);
         _close(agreement_, AgreementStatus.Terminated);
         emit AgreementTerminated(agreementId, msg.sender);
+    }
+
+    /// @inheritdoc IMandates
+    function setMandate(Mandate calldata mandate) external {
+        AgreementProposals.setMandate(_mandates, _memberships, msg.sender, mandate);
+    }
+
+    /// @inheritdoc IMandates
+    function setMandateBySig(
+        address member,
+        Mandate calldata mandate,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        AgreementProposals.setMandateBySig(
+            _mandates, _memberships, _domainSeparatorV4(), member, mandate, nonce, deadline, signature
+        );
+    }
+
+    /// @inheritdoc IMandates
+    function revokeMandate(uint256 networkId) external {
+        AgreementProposals.revokeMandate(_mandates, msg.sender, networkId);
+    }
+
+    /// @inheritdoc IMandates
+    function mandateOf(uint256 networkId, address member)
+        external
+        view
+        returns (Mandate memory mandate, uint256 nonce, bool live)
+    {
+        StoredMandate storage stored = _mandates.mandates[networkId][member];
+        MandateBounds memory b = stored.bounds;
+        if (b.expiresAt == 0) return (mandate, 0, false);
+        mandate = Mandate({
+            networkId: networkId,
+            minShareBps: b.minShareBps,
+            maxReferralFeeBps: b.maxReferralFeeBps,
+            maxNetworkFeeBps: b.maxNetworkFeeBps,
+            minHoldbackPeriod: b.minHoldbackPeriod,
+            maxHoldbackPeriod: b.maxHoldbackPeriod,
+            maxValidity: b.maxValidity,
+            expiresAt: b.expiresAt,
+            assets: stored.assets
+        });
+        return (mandate, b.nonce, block.timestamp < b.expiresAt && _isActiveMember(networkId, member));
+    }
+
+    /// @inheritdoc IMandates
+    function mandateNonce(address member) external view returns (uint256) {
+        return _mandates.nonces[member];
+    }
+
+    /// @inheritdoc IMandates
+    function isInsideMandate(uint256 agreementId, address party) external view returns (bool) {
+        _existingAgreement(agreementId);
+        return AgreementProposals.isInsideMandate(_book, _mandates, _memberships, agreementId, party);
     }
 
     /// @inheritdoc IRevenueAgreements
@@ -235,9 +300,12 @@ abstract contract RevenueAgreements is IRevenueAgreements, NetworkRegistry, EIP7
         (agreementId, termsDigest) = AgreementProposals.propose(
             _book, _memberships, _existingNetwork(terms.networkId), terms, baseId, previousId, proposer
         );
+        Agreement storage a = _book.agreements[agreementId];
         Position storage proposerPosition = _book.positions[agreementId][proposer];
-        if (proposerPosition.isParty) {
-            _recordAcceptance(agreementId, _book.agreements[agreementId], proposerPosition, proposer, false);
+        if (proposerPosition.isParty) _recordAcceptance(agreementId, a, proposerPosition, proposer, false);
+        // The other parties' standing mandates, read now: a revocation mined before this proposal wins.
+        if (a.pendingAcceptances != 0 && AgreementProposals.acceptByMandates(_book, _mandates, agreementId)) {
+            _activate(agreementId, a);
         }
     }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IMandates} from "../interfaces/IMandates.sol";
 import {IRevenueAgreements} from "../interfaces/IRevenueAgreements.sol";
 
 /// @title AgreementHashing
-/// @notice EIP-712 struct hashes of an agreement's terms, a party's acceptance and a signed counter-proposal.
+/// @notice EIP-712 struct hashes of an agreement's terms, a party's acceptance, a signed counter-proposal and a
+/// signed mandate.
 /// @dev The type strings here are the on-chain half of the typed data the app asks wallets to sign; the
 /// TypeScript half lives in scripts/lib/eip712.ts; tests check both give the same digests and that
 /// docs/architecture.md quotes these exact type strings.
@@ -40,6 +42,16 @@ library AgreementHashing {
             TERMS_TYPE,
             REFERENCED_TYPES
         )
+    );
+
+    string private constant MANDATE_TYPE =
+        "Mandate(uint256 networkId,uint16 minShareBps,uint16 maxReferralFeeBps,uint16 maxNetworkFeeBps,"
+        "uint32 minHoldbackPeriod,uint32 maxHoldbackPeriod,uint32 maxValidity,uint32 expiresAt,address[] assets)";
+
+    bytes32 internal constant MANDATE_TYPEHASH = keccak256(bytes(MANDATE_TYPE));
+
+    bytes32 internal constant SET_MANDATE_TYPEHASH = keccak256(
+        abi.encodePacked("SetMandate(address member,Mandate mandate,uint256 nonce,uint256 deadline)", MANDATE_TYPE)
     );
 
     /// @notice The EIP-712 struct hash of `terms`.
@@ -91,6 +103,31 @@ library AgreementHashing {
         returns (bytes32)
     {
         return keccak256(abi.encode(COUNTER_TYPEHASH, author, counteredId, termsDigest, nonce, deadline));
+    }
+
+    /// @notice The EIP-712 struct hash of `member`'s signed mandate.
+    /// @dev The message names its member, for the same reason as {hashAcceptance}.
+    function hashSetMandate(address member, IMandates.Mandate calldata mandate, uint256 nonce, uint256 deadline)
+        internal
+        pure
+        returns (bytes32)
+    {
+        bytes32 mandateHash = keccak256(
+            abi.encode(
+                MANDATE_TYPEHASH,
+                mandate.networkId,
+                mandate.minShareBps,
+                mandate.maxReferralFeeBps,
+                mandate.maxNetworkFeeBps,
+                mandate.minHoldbackPeriod,
+                mandate.maxHoldbackPeriod,
+                mandate.maxValidity,
+                mandate.expiresAt,
+                // An array of addresses is hashed as its 32-byte-padded elements, concatenated (EIP-712 encodeData).
+                keccak256(abi.encodePacked(mandate.assets))
+            )
+        );
+        return keccak256(abi.encode(SET_MANDATE_TYPEHASH, member, mandateHash, nonce, deadline));
     }
 
     function _hashParties(IRevenueAgreements.Party[] calldata parties) private pure returns (bytes32) {

@@ -332,6 +332,92 @@ export const ecoshareAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "maxAssets",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidMandateAssets",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "minHoldbackPeriod",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "maxHoldbackPeriod",
+        "type": "uint32"
+      }
+    ],
+    "name": "InvalidMandateHoldback",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "expected",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidMandateNonce",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "minShareBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "InvalidMandateShare",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      }
+    ],
+    "name": "InvalidMandateSignature",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxValidity",
+        "type": "uint32"
+      }
+    ],
+    "name": "InvalidMandateValidity",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "count",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
         "name": "maxParties",
         "type": "uint256"
       }
@@ -402,6 +488,33 @@ export const ecoshareAbi = [
       }
     ],
     "name": "InvalidValidityWindow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "expiresAt",
+        "type": "uint32"
+      }
+    ],
+    "name": "MandateExpiryPassed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "MandateSignatureExpired",
     "type": "error"
   },
   {
@@ -921,6 +1034,31 @@ export const ecoshareAbi = [
       },
       {
         "indexed": false,
+        "internalType": "uint256",
+        "name": "mandateNonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "AcceptedByMandate",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "party",
+        "type": "address"
+      },
+      {
+        "indexed": false,
         "internalType": "bool",
         "name": "bySignature",
         "type": "bool"
@@ -1291,6 +1429,109 @@ export const ecoshareAbi = [
       }
     ],
     "name": "HeldPaymentReleased",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "networkId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      }
+    ],
+    "name": "MandateRevoked",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "networkId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "networkId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxReferralFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxNetworkFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxValidity",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "expiresAt",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address[]",
+            "name": "assets",
+            "type": "address[]"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct IMandates.Mandate",
+        "name": "mandate",
+        "type": "tuple"
+      }
+    ],
+    "name": "MandateSet",
     "type": "event"
   },
   {
@@ -1831,6 +2072,19 @@ export const ecoshareAbi = [
         "internalType": "uint32",
         "name": "",
         "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_MANDATE_ASSETS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -2789,6 +3043,30 @@ export const ecoshareAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "agreementId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "party",
+        "type": "address"
+      }
+    ],
+    "name": "isInsideMandate",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "networkId",
         "type": "uint256"
       },
@@ -2819,6 +3097,106 @@ export const ecoshareAbi = [
     "name": "leave",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      }
+    ],
+    "name": "mandateNonce",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "networkId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      }
+    ],
+    "name": "mandateOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "networkId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxReferralFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxNetworkFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxValidity",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "expiresAt",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address[]",
+            "name": "assets",
+            "type": "address[]"
+          }
+        ],
+        "internalType": "struct IMandates.Mandate",
+        "name": "mandate",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "live",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -3589,6 +3967,159 @@ export const ecoshareAbi = [
       }
     ],
     "name": "releaseHeldPayments",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "networkId",
+        "type": "uint256"
+      }
+    ],
+    "name": "revokeMandate",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "networkId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxReferralFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxNetworkFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxValidity",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "expiresAt",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address[]",
+            "name": "assets",
+            "type": "address[]"
+          }
+        ],
+        "internalType": "struct IMandates.Mandate",
+        "name": "mandate",
+        "type": "tuple"
+      }
+    ],
+    "name": "setMandate",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "member",
+        "type": "address"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "networkId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint16",
+            "name": "minShareBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxReferralFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "maxNetworkFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxHoldbackPeriod",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxValidity",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "expiresAt",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address[]",
+            "name": "assets",
+            "type": "address[]"
+          }
+        ],
+        "internalType": "struct IMandates.Mandate",
+        "name": "mandate",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256",
+        "name": "nonce",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "signature",
+        "type": "bytes"
+      }
+    ],
+    "name": "setMandateBySig",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -9,7 +9,7 @@ import { getAddress, Interface, type EventFragment, type ParamType } from "ether
 import { ecoshareAbi } from "./abis.generated.js";
 import { normaliseValue } from "./abi-values.js";
 import type { Address, Hex } from "./eip1193.js";
-import type { AgreementTerms } from "./eip712.js";
+import type { AgreementTerms, MandateStruct } from "./eip712.js";
 import type { RawLog } from "./fetch-logs.js";
 import type { MemberRole, NetworkKind } from "./protocol.js";
 
@@ -50,6 +50,11 @@ export interface EcoshareEventArgs {
   AgreementTerminated: { agreementId: bigint; party: Address };
   AgreementCountered: { agreementId: bigint; counteredId: bigint; author: Address };
   CounterNonceInvalidated: { author: Address; nonce: bigint };
+  /** `nonce`: the member's mandate nonce this set used (the mandate's version, named by AcceptedByMandate). */
+  MandateSet: { networkId: bigint; member: Address; nonce: bigint; mandate: MandateStruct };
+  MandateRevoked: { networkId: bigint; member: Address; nonce: bigint };
+  /** An AgreementAccepted (bySignature false) for the same party follows in the same transaction. */
+  AcceptedByMandate: { agreementId: bigint; party: Address; mandateNonce: bigint };
   /** No asset and no split: both follow from the agreement's terms (scripts/lib/ledger.ts derives them). */
   PaymentSplit: { agreementId: bigint; payer: Address; referrer: Address; amount: bigint; orderRef: Hex };
   /** The next `lineCount` PaymentSplit events of the same transaction are the order's lines. */
@@ -120,6 +125,7 @@ export function decodeEcoshareLog({ log }: DecodeEcoshareLogParameters): DecodeE
       args[input.name] = normaliseValue(input, values[i]);
     });
     if (fragment.name === "AgreementProposed") args.terms = asAgreementTerms(args.terms as Record<string, unknown>);
+    if (fragment.name === "MandateSet") args.mandate = asMandate(args.mandate as Record<string, unknown>);
   }
   return {
     eventName: fragment.name as EcoshareEventName,
@@ -148,6 +154,11 @@ export function abiEventNames(): string[] {
 /** Decoded terms in the shape of eip712.ts's `AgreementTerms`: the validity window as bigints. */
 function asAgreementTerms(terms: Record<string, unknown>): AgreementTerms {
   return { ...terms, validFrom: BigInt(terms.validFrom as number), validUntil: BigInt(terms.validUntil as number) } as unknown as AgreementTerms;
+}
+
+/** A decoded mandate in the shape of eip712.ts's `MandateStruct`: its expiry as a bigint. */
+function asMandate(mandate: Record<string, unknown>): MandateStruct {
+  return { ...mandate, expiresAt: BigInt(mandate.expiresAt as number) } as unknown as MandateStruct;
 }
 
 /** One ABI word as {@link normaliseValue} would give it. */

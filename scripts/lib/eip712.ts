@@ -1,6 +1,6 @@
 /**
- * The EIP-712 typed data a party signs to accept an agreement or to counter a proposal: written once, used by the tests, the
- * scripts and the app. contracts/libraries/AgreementHashing.sol holds the same types on-chain; the test
+ * The EIP-712 typed data a party signs to accept an agreement, to counter a proposal or to set a standing mandate: written
+ * once, used by the tests, the scripts and the app. contracts/libraries/AgreementHashing.sol holds the same types on-chain; the test
  * "EIP-712 types" checks that both give the same type hashes.
  *
  * The domain is never rebuilt here: read it from the contract's ERC-5267 `eip712Domain()`.
@@ -59,6 +59,32 @@ export const counterProposalTypes = {
 } as const;
 
 export const counterProposalPrimaryType = "CounterProposal" as const;
+
+/**
+ * Typed-data field lists of a standing mandate a member signs so that anyone may submit it (`setMandateBySig`).
+ * The nonce is sequential: the member's current `mandateNonce`, used up by any later set or revocation.
+ */
+export const setMandateTypes = {
+  SetMandate: [
+    { name: "member", type: "address" },
+    { name: "mandate", type: "Mandate" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  Mandate: [
+    { name: "networkId", type: "uint256" },
+    { name: "minShareBps", type: "uint16" },
+    { name: "maxReferralFeeBps", type: "uint16" },
+    { name: "maxNetworkFeeBps", type: "uint16" },
+    { name: "minHoldbackPeriod", type: "uint32" },
+    { name: "maxHoldbackPeriod", type: "uint32" },
+    { name: "maxValidity", type: "uint32" },
+    { name: "expiresAt", type: "uint32" },
+    { name: "assets", type: "address[]" },
+  ],
+} as const;
+
+export const setMandatePrimaryType = "SetMandate" as const;
 
 /** EIP-2612 `Permit` typed data (a token's own domain), for paying a token agreement in one transaction. */
 export const permitTypes = {
@@ -122,6 +148,37 @@ export interface CounterProposalMessage {
   author: `0x${string}`;
   counteredId: bigint;
   terms: AgreementTerms;
+  nonce: bigint;
+  deadline: bigint;
+}
+
+/**
+ * A member's standing mandate for one network: the contract's `IMandates.Mandate` struct, field for field. Terms
+ * fall inside it when the member's share is at least `minShareBps`, the base and every tier's referral rate at
+ * most `maxReferralFeeBps`, the network fee at most `maxNetworkFeeBps`, the holdback within
+ * [`minHoldbackPeriod`, `maxHoldbackPeriod`], `validUntil - validFrom` at most `maxValidity` and the asset one of
+ * `assets` (the zero address: ETH); it is live while `now < expiresAt`, not revoked and its member active.
+ */
+export interface MandateStruct {
+  networkId: bigint;
+  minShareBps: number;
+  maxReferralFeeBps: number;
+  maxNetworkFeeBps: number;
+  minHoldbackPeriod: number;
+  maxHoldbackPeriod: number;
+  /** Above 0: the contract refuses a mandate no agreement could fit. */
+  maxValidity: number;
+  /** Unix seconds, in the future when set: every mandate ends. */
+  expiresAt: bigint;
+  /** 1 to MAX_MANDATE_ASSETS (8) assets; there is no "any asset". */
+  assets: `0x${string}`[];
+}
+
+/** The message of one signed mandate. */
+export interface SetMandateMessage {
+  /** The member: bound into the message, as {@link AcceptanceMessage.signer}. */
+  member: `0x${string}`;
+  mandate: MandateStruct;
   nonce: bigint;
   deadline: bigint;
 }

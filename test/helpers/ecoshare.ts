@@ -5,9 +5,13 @@ import type { Ecoshare, MockStablecoin } from "../../types/ethers-contracts/inde
 import {
   acceptanceTypes,
   domainFromErc5267,
+  setMandateTypes,
   type AcceptanceMessage,
   type AgreementTerms,
+  type Eip712Domain,
+  type MandateStruct,
   type Party,
+  type SetMandateMessage,
 } from "../../scripts/lib/eip712.js";
 
 export const ETH = "0x0000000000000000000000000000000000000000" as const;
@@ -188,4 +192,47 @@ export async function activateAgreement(
   }
   if (acceptances.length > 0) await (await ecoshare.acceptWithSignatures(id, acceptances)).wait();
   return id;
+}
+
+/**
+ * A mandate for `networkId` that the default {@link makeTerms} of an equal two-party agreement fall inside: share
+ * at least 40%, referral fee at most 8%, network fee at most 3%, no holdback required (at most 14 days), at most
+ * 90 days long, ETH or `extraAssets`, expiring 60 days from now.
+ */
+export async function makeMandate(
+  ecoshare: Ecoshare,
+  networkId: bigint,
+  overrides: Partial<MandateStruct> = {},
+): Promise<MandateStruct> {
+  const now = BigInt((await ecoshare.runner!.provider!.getBlock("latest"))!.timestamp);
+  return {
+    networkId,
+    minShareBps: 4_000,
+    maxReferralFeeBps: 800,
+    maxNetworkFeeBps: 300,
+    minHoldbackPeriod: 0,
+    maxHoldbackPeriod: Number(14n * DAY),
+    maxValidity: Number(90n * DAY),
+    expiresAt: now + 60n * DAY,
+    assets: [ETH],
+    ...overrides,
+  };
+}
+
+/**
+ * `signer`'s EIP-712 `SetMandate` signature over the domain the contract publishes, for `member` (`signer` itself,
+ * or a smart wallet whose key `signer` holds) with `member`'s current nonce unless given.
+ */
+export async function signMandate(
+  ecoshare: Ecoshare,
+  signer: HardhatEthersSigner,
+  mandate: MandateStruct,
+  deadline: bigint,
+  options: { member?: string; nonce?: bigint; domain?: Partial<Eip712Domain> } = {},
+): Promise<{ message: SetMandateMessage; signature: string }> {
+  const member = (options.member ?? signer.address) as `0x${string}`;
+  const nonce = options.nonce ?? (await ecoshare.mandateNonce(member));
+  const domain = { ...domainFromErc5267(await ecoshare.eip712Domain()), ...options.domain };
+  const message: SetMandateMessage = { member, mandate, nonce, deadline };
+  return { message, signature: await signer.signTypedData(domain, setMandateTypes as never, message) };
 }

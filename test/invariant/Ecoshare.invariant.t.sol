@@ -5,6 +5,7 @@ pragma solidity 0.8.30;
 // solhint-disable func-name-mixedcase
 
 import {Ecoshare} from "../../contracts/Ecoshare.sol";
+import {IMandates} from "../../contracts/interfaces/IMandates.sol";
 import {INetworkRegistry} from "../../contracts/interfaces/INetworkRegistry.sol";
 import {IReferralPayments} from "../../contracts/interfaces/IReferralPayments.sol";
 import {IRevenueAgreements} from "../../contracts/interfaces/IRevenueAgreements.sol";
@@ -48,7 +49,7 @@ contract EcoshareInvariantTest is TestBase {
     /// that a run spends most of its depth with money in play. {EcoshareHandler.settleEverything} is left out:
     /// it closes every agreement and would end the interesting part of a run; nor {EcoshareHandler.bootstrap}.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[32] memory actions = [
+        bytes4[34] memory actions = [
             EcoshareHandler.createNetwork.selector,
             EcoshareHandler.setNetworkFee.selector,
             EcoshareHandler.setMetadata.selector,
@@ -80,14 +81,14 @@ contract EcoshareInvariantTest is TestBase {
             EcoshareHandler.refundHeld.selector,
             EcoshareHandler.payOrder.selector,
             EcoshareHandler.collect.selector,
-            EcoshareHandler.invalidateCounterNonce.selector
+            EcoshareHandler.invalidateCounterNonce.selector,
+            EcoshareHandler.setMandate.selector,
+            EcoshareHandler.revokeMandate.selector
         ];
-        uint8[32] memory weights =
-            [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 3, 2, 3, 2, 1, 4, 3, 2, 3, 2, 2, 1, 2, 2, 1, 3, 3, 4, 2, 1];
+        uint8[34] memory weights =
+            [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 3, 2, 3, 2, 1, 4, 3, 2, 3, 2, 2, 1, 2, 2, 1, 3, 3, 4, 2, 1, 3, 1];
         uint256 total;
-        for (uint256 i; i < actions.length; ++i) {
-            total += weights[i];
-        }
+        for (uint256 i; i < actions.length; ++i) total += weights[i];
         bytes4[] memory selectors = new bytes4[](total);
         uint256 n;
         for (uint256 i; i < actions.length; ++i) {
@@ -253,6 +254,27 @@ contract EcoshareInvariantTest is TestBase {
                     m.awaitsReinstatement == handler.ghostAwaitsReinstatement(id, actors[i]),
                     "a suspension kept on record differs from the model"
                 );
+            }
+        }
+    }
+
+    /// @notice Every actor's standing mandate in every network (and one past the last) agrees with the model:
+    /// its bounds, the nonce it was set with, whether it is live now (expiry and membership), and each actor's
+    /// next mandate nonce. Whether a proposal counted as a mandate acceptance is checked by the handler after
+    /// each proposal, amendment and counter-proposal (the model accepts for exactly the covered parties).
+    function invariant_mandatesMatchModel() public view {
+        address[] memory actors = handler.actors();
+        for (uint256 id = 1; id <= handler.networkCount() + 1; ++id) {
+            for (uint256 i; i < actors.length; ++i) {
+                (IMandates.Mandate memory got, uint256 setWith, bool live) = ecoshare.mandateOf(id, actors[i]);
+                (IMandates.Mandate memory want, uint256 wantSetWith, uint256 nextNonce) = handler.ghostMandate(id, actors[i]);
+                vm.assertEq(got.expiresAt, want.expiresAt, "mandate expiry differs from the model");
+                vm.assertEq(keccak256(abi.encode(got.assets)), keccak256(abi.encode(want.assets)), "mandate assets differ");
+                vm.assertEq(got.maxReferralFeeBps, want.maxReferralFeeBps, "mandate referral cap differs");
+                vm.assertEq(setWith, wantSetWith, "mandate nonce differs from the model");
+                vm.assertEq(ecoshare.mandateNonce(actors[i]), nextNonce, "next mandate nonce differs from the model");
+                bool active = handler.ghostMemberStatus(id, actors[i]) == INetworkRegistry.MemberStatus.Active;
+                vm.assertTrue(live == (want.expiresAt > block.timestamp && active), "mandate liveness differs");
             }
         }
     }

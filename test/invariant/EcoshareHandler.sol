@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Ecoshare} from "../../contracts/Ecoshare.sol";
+import {IMandates} from "../../contracts/interfaces/IMandates.sol";
 import {INetworkRegistry} from "../../contracts/interfaces/INetworkRegistry.sol";
 import {IReferralPayments} from "../../contracts/interfaces/IReferralPayments.sol";
 import {IRevenueAgreements} from "../../contracts/interfaces/IRevenueAgreements.sol";
@@ -43,6 +44,15 @@ contract EcoshareHandler is EcoshareModel {
         "ReferralTier[] referralTiers,uint8 referrerRoles,uint16 networkFeeBps,address feeRecipient,uint32 validFrom,"
         "uint32 validUntil,uint32 holdbackPeriod,address refunder,bytes32 termsHash,string termsURI)"
         "Party(address account,uint16 shareBps)ReferralTier(uint128 fromVolume,uint16 feeBps)"
+    );
+    bytes32 internal constant MANDATE_TYPEHASH = keccak256(
+        "Mandate(uint256 networkId,uint16 minShareBps,uint16 maxReferralFeeBps,uint16 maxNetworkFeeBps,"
+        "uint32 minHoldbackPeriod,uint32 maxHoldbackPeriod,uint32 maxValidity,uint32 expiresAt,address[] assets)"
+    );
+    bytes32 internal constant SET_MANDATE_TYPEHASH = keccak256(
+        "SetMandate(address member,Mandate mandate,uint256 nonce,uint256 deadline)"
+        "Mandate(uint256 networkId,uint16 minShareBps,uint16 maxReferralFeeBps,uint16 maxNetworkFeeBps,"
+        "uint32 minHoldbackPeriod,uint32 maxHoldbackPeriod,uint32 maxValidity,uint32 expiresAt,address[] assets)"
     );
     bytes32 internal constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
@@ -621,6 +631,130 @@ contract EcoshareHandler is EcoshareModel {
         bytes32 structHash =
             keccak256(abi.encode(COUNTER_TYPEHASH, author, counteredId, _termsDigestOf(terms), nonce, deadline));
         return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+    }
+
+    // ================================================================================================
+    // Mandates
+    // ================================================================================================
+
+    /// @notice An actor sets a standing mandate, by transaction or by an EIP-712 signature another actor
+    /// submits: mostly one that the drafted terms often fall inside, now and then an invalid one, and, by
+    /// signature, one time in four a fault: expired, signed by another key, for another chain, or a replay of a
+    /// used nonce. Later proposals must then count as the member's acceptance exactly when the model says so.
+    function setMandate(uint256 networkSeed, uint256 actorSeed, uint256 boundsSeed, uint256 faultSeed) external {
+        uint256 networkId = _chance(networkSeed, 3, 4) ? _pickPopulatedNetwork(networkSeed) : _pickNetwork(networkSeed);
+        address member = _chance(actorSeed, 1, 4) ? _actor(actorSeed) : _pickMember(networkId, actorSeed, ACTIVE_MEMBER);
+        IMandates.Mandate memory m = _draftMandate(networkId, boundsSeed);
+        uint256 nonce = _mandateNonces[member];
+        bytes4 expected;
+        bytes memory data;
+        address caller = member;
+        if (_chance(faultSeed, 1, 2)) {
+            expected = _predictSetMandate(member, m, nonce);
+            data = abi.encodeCall(ecoshare.setMandate, (m));
+        } else {
+            caller = _actor(_rand(faultSeed, 1));
+            uint256 fault = _chance(faultSeed, 2, 4) ? 1 + _rand(faultSeed, 3) % 4 : 0;
+            if (fault == 4 && nonce == 0) fault = 0;
+            if (fault == 4) --nonce; // a replay: that nonce was used
+            uint256 deadline = fault == 1 ? block.timestamp - 1 : block.timestamp + _bound(_rand(faultSeed, 4), 0, 30 days);
+            bytes32 digest = _mandateDigest(member, m, nonce, deadline, fault == 3 ? block.chainid + 1 : block.chainid);
+            (uint8 v, bytes32 r, bytes32 sig) = vm.sign(_keyOf[fault == 2 ? _actor(_indexOf(member) + 1) : member], digest);
+            data = abi.encodeCall(ecoshare.setMandateBySig, (member, m, nonce, deadline, abi.encodePacked(r, sig, v)));
+            // The contract's order: the deadline, the signature, then the mandate itself.
+            expected = fault == 1
+                ? IMandates.MandateSignatureExpired.selector
+                : fault == 2 || fault == 3 ? IMandates.InvalidMandateSignature.selector : _predictSetMandate(member, m, nonce);
+        }
+        (bool ok, bytes memory ret) = _callAs(caller, data, 0);
+        if (_outcome(caller == member ? bytes32("setMandate") : bytes32("setMandateBySig"), ok, ret, expected)) {
+            _commitSetMandate(member, m);
+        }
+        _checkMandate(m.networkId, member);
+    }
+
+    /// @notice An actor revokes its mandate for a network (set or not): it always goes through.
+    function revokeMandate(uint256 networkSeed, uint256 actorSeed) external {
+        uint256 networkId = _pickNetwork(networkSeed);
+        address member = _actor(actorSeed);
+        (bool ok, bytes memory ret) = _callAs(member, abi.encodeCall(ecoshare.revokeMandate, (networkId)), 0);
+        if (_outcome("revokeMandate", ok, ret, 0)) _commitRevokeMandate(member, networkId);
+        _checkMandate(networkId, member);
+    }
+
+    /// @dev Bounds that the drafted terms often fall inside (half the time wide open), else random ones; one
+    /// time in 16 invalid in one way.
+    function _draftMandate(uint256 networkId, uint256 seed) private view returns (IMandates.Mandate memory m) {
+        m.networkId = networkId;
+        bool wide = _chance(seed, 1, 2);
+        m.minShareBps = wide ? 0 : uint16(_rand(seed, 2) % 4_000);
+        m.maxReferralFeeBps = wide ? MAX_REFERRAL_FEE_BPS : uint16(_rand(seed, 3) % (MAX_REFERRAL_FEE_BPS + 1));
+        m.maxNetworkFeeBps = wide ? MAX_NETWORK_FEE_BPS : uint16(_rand(seed, 4) % (MAX_NETWORK_FEE_BPS + 1));
+        m.maxHoldbackPeriod = wide ? 3 days : uint32(_rand(seed, 5) % 3 days);
+        m.minHoldbackPeriod = wide ? 0 : uint32(_rand(seed, 6) % (uint256(m.maxHoldbackPeriod) + 1));
+        m.maxValidity = wide ? 70 days : uint32(1 + _rand(seed, 7) % 60 days);
+        m.expiresAt = uint32(block.timestamp + 1 + _rand(seed, 8) % 30 days);
+        m.assets = new address[](_chance(seed, 9, 2) ? 2 : 1);
+        m.assets[0] = _chance(seed, 10, 2) ? ETH : address(token);
+        if (m.assets.length == 2) m.assets[1] = m.assets[0] == ETH ? address(token) : ETH;
+        if (_chance(seed, 11, 16)) {
+            uint256 fault = _rand(seed, 12) % 6;
+            if (fault == 0) m.expiresAt = uint32(block.timestamp);
+            if (fault == 1) m.assets = new address[](0);
+            if (fault == 2) m.assets = new address[](MAX_MANDATE_ASSETS + 1);
+            if (fault == 3) m.minShareBps = uint16(BPS + 1);
+            if (fault == 4) (m.minHoldbackPeriod, m.maxHoldbackPeriod) = (2, 1);
+            if (fault == 5) m.maxValidity = 0;
+        }
+    }
+
+    /// @dev The EIP-712 digest of a SetMandate, built here from the domain's parts (with `chainId`).
+    function _mandateDigest(address member, IMandates.Mandate memory m, uint256 nonce, uint256 deadline, uint256 chainId)
+        private
+        view
+        returns (bytes32)
+    {
+        bytes32 domainSeparator =
+            keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256("Ecoshare"), keccak256("2"), chainId, address(ecoshare)));
+        bytes32 mandateHash = keccak256(
+            abi.encode(
+                MANDATE_TYPEHASH,
+                m.networkId,
+                m.minShareBps,
+                m.maxReferralFeeBps,
+                m.maxNetworkFeeBps,
+                m.minHoldbackPeriod,
+                m.maxHoldbackPeriod,
+                m.maxValidity,
+                m.expiresAt,
+                keccak256(abi.encodePacked(m.assets))
+            )
+        );
+        bytes32 structHash = keccak256(abi.encode(SET_MANDATE_TYPEHASH, member, mandateHash, nonce, deadline));
+        return keccak256(abi.encodePacked("\x19\x01", domainSeparator, structHash));
+    }
+
+    /// @dev The contract's mandate of `member` for `networkId`, its nonce and liveness equal the model's.
+    function _checkMandate(uint256 networkId, address member) private view {
+        (IMandates.Mandate memory got, uint256 setWith, bool live) = ecoshare.mandateOf(networkId, member);
+        IMandates.Mandate storage want = _mandates[networkId][member];
+        vm.assertEq(ecoshare.mandateNonce(member), _mandateNonces[member], "mandate: nonce differs from the model");
+        vm.assertEq(got.expiresAt, want.expiresAt, "mandate: expiry differs from the model");
+        vm.assertEq(got.networkId, want.expiresAt == 0 ? 0 : networkId, "mandate: network differs from the model");
+        vm.assertEq(setWith, _mandateSetWith[networkId][member], "mandate: the nonce it was set with differs");
+        vm.assertTrue(
+            live == (want.expiresAt > block.timestamp && _isActive(networkId, member)), "mandate: liveness differs"
+        );
+        vm.assertEq(
+            keccak256(abi.encode(got.minShareBps, got.maxReferralFeeBps, got.maxNetworkFeeBps, got.minHoldbackPeriod)),
+            keccak256(abi.encode(want.minShareBps, want.maxReferralFeeBps, want.maxNetworkFeeBps, want.minHoldbackPeriod)),
+            "mandate: bounds differ from the model"
+        );
+        vm.assertEq(
+            keccak256(abi.encode(got.maxHoldbackPeriod, got.maxValidity, got.assets)),
+            keccak256(abi.encode(want.maxHoldbackPeriod, want.maxValidity, want.assets)),
+            "mandate: bounds differ from the model"
+        );
     }
 
     // ================================================================================================

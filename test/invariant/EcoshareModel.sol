@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Ecoshare} from "../../contracts/Ecoshare.sol";
+import {IMandates} from "../../contracts/interfaces/IMandates.sol";
 import {INetworkRegistry} from "../../contracts/interfaces/INetworkRegistry.sol";
 import {IReferralPayments} from "../../contracts/interfaces/IReferralPayments.sol";
 import {IRevenueAgreements} from "../../contracts/interfaces/IRevenueAgreements.sol";
@@ -30,6 +31,7 @@ abstract contract EcoshareModel is TestBase {
     uint256 internal constant MAX_NETWORK_FEES = type(uint104).max;
     uint256 internal constant MAX_REFERRAL_TIERS = 8;
     uint32 internal constant MAX_HOLDBACK_PERIOD = 180 days;
+    uint256 internal constant MAX_MANDATE_ASSETS = 8;
 
     struct GhostNetwork {
         address operator;
@@ -123,6 +125,11 @@ abstract contract EcoshareModel is TestBase {
     mapping(uint256 lineageId => GhostLineage) internal _lineages;
     /// @dev Every held payment ever recorded, as PaymentHeld reported it, in hold id order (index = id - 1).
     Hold[] internal _holds;
+    /// @dev Each member's standing mandate per network (`expiresAt` 0: none) and the nonce it was set with.
+    mapping(uint256 networkId => mapping(address member => IMandates.Mandate)) internal _mandates;
+    mapping(uint256 networkId => mapping(address member => uint256)) internal _mandateSetWith;
+    /// @dev Each member's sequential mandate nonce: the one its next set or revocation uses.
+    mapping(address member => uint256) internal _mandateNonces;
 
     /// @notice The model's books for one account in one asset.
     struct AccountLedger {
@@ -179,6 +186,14 @@ abstract contract EcoshareModel is TestBase {
     // ------------------------------------------------------------------------------------------------
     // Views for the invariant test
     // ------------------------------------------------------------------------------------------------
+
+    function ghostMandate(uint256 networkId, address member)
+        external
+        view
+        returns (IMandates.Mandate memory mandate, uint256 setWith, uint256 nextNonce)
+    {
+        return (_mandates[networkId][member], _mandateSetWith[networkId][member], _mandateNonces[member]);
+    }
 
     function actors() external view returns (address[] memory) {
         return _actors;
@@ -826,6 +841,64 @@ abstract contract EcoshareModel is TestBase {
             shareStart += t.parties[i].shareBps;
         }
         if (_positions[agreementId][proposer].isParty) _commitAcceptance(agreementId, proposer);
+        // Then every other party whose live mandate the terms fall inside, in party order.
+        for (uint256 i; i < a.parties.length && a.pendingAcceptances != 0; ++i) {
+            address party = a.parties[i];
+            if (!_positions[agreementId][party].accepted && _insideMandate(agreementId, party)) {
+                _commitAcceptance(agreementId, party);
+            }
+        }
+    }
+
+    /// @dev Whether `agreementId`'s terms fall inside `party`'s live mandate, per {IMandates}: restated from the
+    /// interface's rule, not from the library.
+    function _insideMandate(uint256 agreementId, address party) internal view returns (bool) {
+        GhostAgreement storage a = _agreements[agreementId];
+        IMandates.Mandate storage m = _mandates[a.networkId][party];
+        if (m.expiresAt <= block.timestamp || !_isActive(a.networkId, party)) return false;
+        if (!_positions[agreementId][party].isParty) return false;
+        bool inside = _positions[agreementId][party].shareBps >= m.minShareBps
+            && a.referralFeeBps <= m.maxReferralFeeBps && a.networkFeeBps <= m.maxNetworkFeeBps
+            && a.holdbackPeriod >= m.minHoldbackPeriod && a.holdbackPeriod <= m.maxHoldbackPeriod
+            && uint256(a.validUntil) - a.validFrom <= m.maxValidity;
+        for (uint256 i; inside && i < a.tiers.length; ++i) {
+            inside = a.tiers[i].feeBps <= m.maxReferralFeeBps;
+        }
+        bool named;
+        for (uint256 i; i < m.assets.length; ++i) {
+            named = named || m.assets[i] == a.asset;
+        }
+        return inside && named;
+    }
+
+    /// @dev What setting `m` for `member` with `nonce` must do: 0 to succeed, else the error's selector.
+    function _predictSetMandate(address member, IMandates.Mandate memory m, uint256 nonce)
+        internal
+        view
+        returns (bytes4)
+    {
+        if (!_isActive(m.networkId, member)) return INetworkRegistry.MemberNotActive.selector;
+        if (nonce != _mandateNonces[member]) return IMandates.InvalidMandateNonce.selector;
+        if (m.expiresAt <= block.timestamp) return IMandates.MandateExpiryPassed.selector;
+        if (m.assets.length == 0 || m.assets.length > MAX_MANDATE_ASSETS) return IMandates.InvalidMandateAssets.selector;
+        if (m.minShareBps > BPS) return IMandates.InvalidMandateShare.selector;
+        if (m.minHoldbackPeriod > m.maxHoldbackPeriod || m.maxHoldbackPeriod > MAX_HOLDBACK_PERIOD) {
+            return IMandates.InvalidMandateHoldback.selector;
+        }
+        if (m.maxValidity == 0) return IMandates.InvalidMandateValidity.selector;
+        return 0;
+    }
+
+    function _commitSetMandate(address member, IMandates.Mandate memory m) internal {
+        _mandates[m.networkId][member] = m;
+        _mandateSetWith[m.networkId][member] = _mandateNonces[member];
+        ++_mandateNonces[member];
+    }
+
+    function _commitRevokeMandate(address member, uint256 networkId) internal {
+        delete _mandates[networkId][member];
+        delete _mandateSetWith[networkId][member];
+        ++_mandateNonces[member];
     }
 
     function _commitAcceptance(uint256 agreementId, address party) internal {
