@@ -4,24 +4,16 @@
  * InvalidMandateAssets, MandateExpiryPassed), the sentences that describe a mandate, and the conversion of
  * the contract's struct to the shared negotiator's `Mandate` (scripts/lib/negotiator.ts). Framework-free.
  */
-import { getAddress, isAddress, type Address } from "viem";
+import { getAddress, isAddress, type Address, type ContractFunctionArgs } from "viem";
+
+import type { ecoshareAbi } from "../contracts/abis";
 
 import type { Mandate } from "../../../scripts/lib/negotiator.js";
 import { formatBps, NATIVE_ASSET, shortAddress } from "./format";
 import { percentError, percentToBps } from "./termsForm";
 
-/** The contract's `IMandates.Mandate` struct as viem gives and takes it (uint16/uint32 as numbers). */
-export interface ChainMandate {
-  networkId: bigint;
-  minShareBps: number;
-  maxReferralFeeBps: number;
-  maxNetworkFeeBps: number;
-  minHoldbackPeriod: number;
-  maxHoldbackPeriod: number;
-  maxValidity: number;
-  expiresAt: number;
-  assets: readonly Address[];
-}
+/** The contract's `IMandates.Mandate` struct as viem gives and takes it (uint16/uint32 as numbers), from the ABI. */
+export type ChainMandate = ContractFunctionArgs<typeof ecoshareAbi, "nonpayable", "setMandate">[0];
 
 /** What the editor holds: text as typed, assets as the ticked addresses (ETH is the zero address). */
 export interface MandateFormInput {

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { getAddress, type Address } from "viem";
 import { useConfig } from "wagmi";
 
@@ -6,19 +6,20 @@ import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { sameAddress } from "../../../scripts/lib/ledger.js";
 import { signAcceptance } from "../actions/signAcceptance";
 import { RiskFigures } from "../components/RiskFigures";
+import { MandateFit } from "../components/MandateFit";
 import { AddressView } from "../components/AddressView";
 import { PasteShared } from "../components/PasteShared";
 import { Amount } from "../components/Amount";
 import { useWalletReady } from "../components/ChainGuard";
 import { Empty, ErrorNotice, Loading } from "../components/States";
-import { TxStatus } from "../components/TxStatus";
+import { SignFailure, TxStatus } from "../components/TxStatus";
 import { ecoshareAbi } from "../contracts/abis";
 import { useStoredAcceptances } from "../hooks/useAcceptances";
 import { useAssetInfo } from "../hooks/useAssetInfo";
 import { useContractTransaction } from "../hooks/useContractTransaction";
 import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";
-import { hasAccepted, isNamedIn, isParty } from "../lib/agreements";
+import { acceptedByMandateOf, hasAccepted, isNamedIn, isParty } from "../lib/agreements";
 import { describeFailure, type Failure } from "../lib/contractErrors";
 import { AgreementStatus, MemberStatus } from "../lib/enums";
 import { formatBps, formatTimestamp } from "../lib/format";
@@ -102,7 +103,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
   const { deployment, labels } = useDeployment();
   const config = useConfig();
   const { address, ready } = useWalletReady();
-  const { ledger } = useLedger();
+  const { ledger, data } = useLedger();
   const tx = useContractTransaction();
   const status = a.status;
   const stored = useStoredAcceptances(a.id);
@@ -120,6 +121,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
   const network = ledger?.networks.get(a.networkId);
   const terms = termsOf(a);
   const myMembership = me ? network?.members.get(me) : undefined;
+  const byMandate = useMemo(() => (data ? acceptedByMandateOf(data.events, a.id) : []), [data, a.id]);
 
   const sign = async () => {
     if (!me) return;
@@ -234,8 +236,8 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
                     <AddressView address={p.account} label={labels.get(p.account)} />
                   </td>
                   <td>{formatBps(p.shareBps)}</td>
-                  <td data-acceptance={accepted ? "accepted" : signed ? "signed" : "waiting"}>
-                    {accepted ? "✓ Accepted on-chain" : signed ? "Signed, not yet submitted" : "Waiting"}
+                  <td data-acceptance={accepted ? (byMandate.some((m) => sameAddress(m, p.account)) ? "mandate" : "accepted") : signed ? "signed" : "waiting"}>
+                    {accepted ? (byMandate.some((m) => sameAddress(m, p.account)) ? "✓ Accepted by mandate" : "✓ Accepted on-chain") : signed ? "Signed, not yet submitted" : "Waiting"}
                   </td>
                 </tr>
               );
@@ -243,6 +245,12 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
           </tbody>
         </table>
       </div>
+
+      {terms && (status === AgreementStatus.Pending || byMandate.length > 0) ? (
+        <ErrorBoundary what="the mandates">
+          <MandateFit terms={terms} acceptedByMandate={byMandate} title="The parties' mandates" />
+        </ErrorBoundary>
+      ) : null}
 
       {status === AgreementStatus.Pending ? (
         <details className="panel" data-testid="parties-risk">
@@ -295,11 +303,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
               </button>
             </p>
           ) : null}
-          {signFailure ? (
-            <p className={signFailure.kind === "rejected" ? "notice" : "notice notice-error"} role="status">
-              {signFailure.kind === "rejected" ? "You declined to sign. Nothing was recorded." : signFailure.message}
-            </p>
-          ) : null}
+          <SignFailure failure={signFailure} />
           <p>
             {pendingSigs.length} signature{pendingSigs.length === 1 ? "" : "s"} collected here, {a.parties.length - a.acceptedBy.length} acceptance
             {a.parties.length - a.acceptedBy.length === 1 ? "" : "s"} still missing on-chain.

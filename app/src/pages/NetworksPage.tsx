@@ -16,6 +16,8 @@ import { formatBps } from "../lib/format";
 import { canAdmit, memberCountText, memberOf, memberProfiles, metadataURI, readMetadata } from "../lib/networks";
 import { NetworkVolume } from "../components/NetworkVolume";
 import { RiskFigures } from "../components/RiskFigures";
+import { MandatePanel } from "../components/MandatePanel";
+import { ErrorBoundary } from "../components/ErrorBoundary";
 import { percentToBps } from "../lib/termsForm";
 
 export function NetworksPage({ networkId }: { networkId?: bigint | undefined }) {
@@ -277,6 +279,9 @@ function NetworkDetail({ network, profiles }: { network: LedgerNetwork; profiles
           </form>
         )}
       </div>
+      <ErrorBoundary what="the mandate">
+        <MandatePanel network={network} />
+      </ErrorBoundary>
       <TxStatus state={tx.state} />
     </section>
   );
