@@ -23,6 +23,12 @@
  * counter it had signed; the marketplace's craft bundle lets only referral partners refer; a vendor
  * collects one agreement straight to its wallet (`collect`).
  *
+ * Mandates (issue 10): the hotel ("Ana" in scripts/demo/mandates.json) sets its standing mandate for City Stay
+ * by transaction, the airline ("Ben") signs its own and the hotel submits it; the negotiator reads both from
+ * the chain and proposes the terms in the middle of their overlap, which the hotel proposes: the airline's
+ * mandate accepts for it and the agreement is active in that one transaction. The restaurant ("Cy") sets a
+ * mandate too, and the negotiator says why no terms fit all three.
+ *
  * Fast by design: payments of one time slot are sent together and mined in one block. Every transaction
  * stays under EIP-7825's cap of 16,777,216 gas.
  */
@@ -38,10 +44,16 @@ import {
   domainFromErc5267,
   permitTypes,
   randomCounterNonce,
+  setMandateTypes,
   type AgreementTerms,
+  type MandateStruct,
   type Party,
   type ReferralTier,
 } from "../lib/eip712.js";
+import { parseMandates } from "../lib/mandate-file.js";
+import { negotiate } from "../lib/negotiator.js";
+import { readMandates } from "../lib/read-mandates.js";
+import mandatesFile from "./mandates.json" with { type: "json" };
 import { fetchLogs } from "../lib/fetch-logs.js";
 import { orderRefFromText } from "../lib/order-ref.js";
 import { ETH, MemberRole, MemberStatus, NetworkKind } from "../lib/protocol.js";
@@ -111,6 +123,9 @@ export interface SeedDemoReturnType {
   held: { payments: number; released: number; refunded: number; pending: number };
   /** Counter-proposals made (the concert tickets' negotiation). */
   counterProposals: number;
+  /** The mandates story: the agreement the hotel's and airline's mandates activated in its proposal's own
+   * transaction, and why the negotiator found no terms for the hotel, airline and restaurant together. */
+  mandates: { agreementId: bigint; activatedInBlock: bigint; proposedInBlock: bigint; conflicts: string[] };
   withdrawals: number;
   days: number;
   /** Timestamp of the last seeded block. */
@@ -308,6 +323,57 @@ export async function seedDemo({
   );
   agreements.tickets = await read<bigint>("agreementCount");
   await chain.send(call(who("events"), "accept", [agreements.tickets]));
+
+  // Mandates: the hotel, the airline and the restaurant ("Ana", "Ben" and "Cy" of scripts/demo/mandates.json)
+  // give City Stay their standing mandates. The file's expiry 0 ("until revoked") becomes a year from now: every
+  // mandate on chain ends.
+  onProgress?.("setting mandates and negotiating by them");
+  const cityStay = networks.cityStay!;
+  const fileMandates = parseMandates(mandatesFile);
+  const castKeyOf = (account: string) => accounts.find((a) => a.address.toLowerCase() === account.toLowerCase())!.key;
+  const onChain = (m: (typeof fileMandates)[number]): MandateStruct => ({
+    networkId: cityStay,
+    minShareBps: m.minShareBps,
+    maxReferralFeeBps: m.maxReferralFeeBps,
+    maxNetworkFeeBps: m.maxNetworkFeeBps,
+    minHoldbackPeriod: m.minHoldbackPeriod,
+    maxHoldbackPeriod: m.maxHoldbackPeriod,
+    maxValidity: m.maxValidity,
+    expiresAt: m.expiresAt === 0n ? now + 365n * DAY : m.expiresAt,
+    assets: m.assets,
+  });
+  const [ana, ben, cy] = fileMandates as [(typeof fileMandates)[number], (typeof fileMandates)[number], (typeof fileMandates)[number]];
+  await chain.send(call(who(castKeyOf(ana.account)), "setMandate", [onChain(ana)]));
+  // The airline signs its mandate; the hotel submits it (anyone may).
+  const airline = who(castKeyOf(ben.account));
+  const benMandate = onChain(ben);
+  const benNonce = await read<bigint>("mandateNonce", [airline.address]);
+  const benSignature = await new Wallet(airline.privateKey).signTypedData(domain, mutableTypes(setMandateTypes), {
+    member: airline.address,
+    mandate: benMandate,
+    nonce: benNonce,
+    deadline: now + DAY,
+  });
+  await chain.send(call(who(castKeyOf(ana.account)), "setMandateBySig", [airline.address, benMandate, benNonce, now + DAY, benSignature]));
+  await chain.send(call(who(castKeyOf(cy.account)), "setMandate", [onChain(cy)]));
+  const net = await read<{ feeRecipient: Address; feeBps: number }>("network", [cityStay]);
+  const labels = new Map(fileMandates.map((m) => [m.account.toLowerCase(), m.label ?? m.account]));
+  const live = async (party: typeof fileMandates) =>
+    (await readMandates({ transport, ecoshare, networkId: cityStay, accounts: party.map((m) => m.account), labels })).mandates;
+  const fixed = { networkFeeBps: net.feeBps, feeRecipient: net.feeRecipient, validFrom: now, minReferralFeeBps: 200 };
+  const pair = negotiate({ mandates: await live([ana, ben]), fixed, now });
+  if (!pair.ok) throw new Error(`The demo's mandates of Ana and Ben should overlap: ${pair.conflicts.map((c) => c.message).join(" ")}`);
+  const overlapText = "City Stay flight and stay bundle, negotiated by the hotel's and the airline's mandates";
+  const mandatedTerms = { ...pair.terms, termsHash: keccak256(toUtf8Bytes(overlapText)) as Hex, termsURI: `data:text/plain,${encodeURIComponent(overlapText)}` };
+  await chain.send(call(who(castKeyOf(ana.account)), "propose", [mandatedTerms]));
+  agreements.byMandate = await read<bigint>("agreementCount");
+  const mandatedBlock = BigInt(await chain.request<Hex>("eth_blockNumber"));
+  const mandatedLogs = await fetchLogs({ transport, address: ecoshare, fromBlock: mandatedBlock, toBlock: mandatedBlock });
+  const activation = mandatedLogs.map((log) => decodeEcoshareLog({ log })).find((e) => e?.eventName === "AgreementActivated");
+  if (activation === undefined) throw new Error(`Agreement ${agreements.byMandate} should have activated in its proposal's transaction.`);
+  const trio = negotiate({ mandates: await live([ana, ben, cy]), fixed, now });
+  const conflicts = trio.ok ? [] : trio.conflicts.map((c) => c.message);
+  onProgress?.(`mandates: agreement ${agreements.byMandate} active in one transaction; with Cy: ${conflicts.join(" ")}`);
 
   // Trading days.
   const referrers: Record<string, string[]> = {
@@ -582,6 +648,7 @@ export async function seedDemo({
     permitPayments,
     held: { ...heldCount, pending: held.length },
     counterProposals: 1,
+    mandates: { agreementId: agreements.byMandate, activatedInBlock: activation.blockNumber, proposedInBlock: mandatedBlock, conflicts },
     withdrawals,
     days,
     lastTimestamp: await chain.latestTimestamp(),

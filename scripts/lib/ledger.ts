@@ -19,10 +19,15 @@
  * - Earnings leave by `withdraw` (`EarningsCollected` into the balance, `Withdrawn` out of it) or by
  *   `collect` (`EarningsPaid`: collected and paid straight to the account).
  * - The first version of a negotiation that activates outruns the other pending versions of its lineage.
+ * - Mandates: `MandateSet` replaces a member's mandate for one network, `MandateRevoked` removes it; both use
+ *   the member's next sequential mandate nonce. An `AcceptedByMandate` must name the nonce of the mandate in
+ *   force, and the agreement's terms must fall inside it by the negotiator's rule (scripts/lib/negotiator.ts,
+ *   the contract's bounds); its expiry the contract checked against the block's time, which the log lacks.
  */
 import type { Address, Hex } from "./eip1193.js";
 import type { EcoshareEvent, EcoshareEventOf, HeldPayment, LogPosition } from "./decode-events.js";
-import type { ReferralTier } from "./eip712.js";
+import type { MandateStruct, ReferralTier } from "./eip712.js";
+import { mandateMisses } from "./negotiator.js";
 import { AgreementStatus, ETH, MemberStatus, type MemberRole, type NetworkKind } from "./protocol.js";
 import { referralTierFor } from "./referral-tiers.js";
 import { entitlement, finalEntitlement, openEntitlement, shareStarts, splitPayment, type SplitPaymentReturnType } from "./split-math.js";
@@ -92,6 +97,8 @@ export interface LedgerAgreement {
   status: AgreementStatus;
   parties: LedgerParty[];
   acceptedBy: Address[];
+  /** The parties whose standing mandate accepted for them (`AcceptedByMandate`), in log order. */
+  acceptedByMandate: Address[];
   /** Sum of the vendor shares credited: of payments not held, and of held payments once released. */
   vendorPool: bigint;
   /** Sum of the network fees credited, as the vendor pool. */
@@ -226,6 +233,21 @@ export interface LedgerCounterNonce {
   transactionHash: Hex;
 }
 
+/** A member's standing mandate for one network, as the log last set it. */
+export interface LedgerMandate {
+  networkId: bigint;
+  member: Address;
+  mandate: MandateStruct;
+  /** The mandate nonce it was set with. */
+  nonce: bigint;
+  transactionHash: Hex;
+}
+
+/** The key of `member`'s mandate for `networkId` in {@link Ledger.mandates}. */
+export function mandateKey(networkId: bigint, member: Address): string {
+  return `${networkId}/${member.toLowerCase()}`;
+}
+
 /** Something in the log that breaks the rules. */
 export interface LedgerAnomaly {
   message: string;
@@ -249,6 +271,10 @@ export interface Ledger {
   payments: LedgerPayment[];
   orders: LedgerOrder[];
   cancelledCounterNonces: LedgerCounterNonce[];
+  /** Mandates in force (set and not revoked; some may have expired since), keyed by {@link mandateKey}. */
+  mandates: Map<string, LedgerMandate>;
+  /** Each member's next mandate nonce, keyed by lower-case address. */
+  mandateNonces: Map<string, bigint>;
   anomalies: LedgerAnomaly[];
   events: number;
   lastBlock: bigint;
@@ -266,6 +292,8 @@ export function createLedger(): Ledger {
     payments: [],
     orders: [],
     cancelledCounterNonces: [],
+    mandates: new Map(),
+    mandateNonces: new Map(),
     anomalies: [],
     events: 0,
     lastBlock: 0n,
@@ -384,6 +412,13 @@ export function applyEvent(ledger: Ledger, event: EcoshareEvent): void {
       return;
     case "CounterNonceInvalidated":
       ledger.cancelledCounterNonces.push({ ...event.args, transactionHash: event.transactionHash });
+      return;
+    case "MandateSet":
+    case "MandateRevoked":
+      setMandate(ledger, event);
+      return;
+    case "AcceptedByMandate":
+      acceptByMandate(ledger, event);
       return;
     case "OrderPaid":
       openOrder(ledger, event);
@@ -585,6 +620,7 @@ function proposeAgreement(ledger: Ledger, event: EcoshareEventOf<"AgreementPropo
     status: AgreementStatus.Pending,
     parties: terms.parties.map((p, i) => ({ account: p.account, shareBps: p.shareBps, shareStart: starts[i] ?? 0, collected: 0n })),
     acceptedBy: [],
+    acceptedByMandate: [],
     vendorPool: 0n,
     networkFees: 0n,
     networkFeesCollected: 0n,
@@ -1005,6 +1041,33 @@ function memberOf(ledger: Ledger, event: LogPosition, networkId: bigint, account
     return undefined;
   }
   return member;
+}
+
+function setMandate(ledger: Ledger, event: EcoshareEventOf<"MandateSet"> | EcoshareEventOf<"MandateRevoked">): void {
+  const { networkId, member, nonce } = event.args;
+  const expected = ledger.mandateNonces.get(member.toLowerCase()) ?? 0n;
+  if (nonce !== expected) anomaly(ledger, event, `${member} used mandate nonce ${nonce}; its next one was ${expected}`, { account: member });
+  ledger.mandateNonces.set(member.toLowerCase(), nonce + 1n);
+  const key = mandateKey(networkId, member);
+  if (event.eventName === "MandateRevoked") ledger.mandates.delete(key);
+  else ledger.mandates.set(key, { networkId, member, mandate: event.args.mandate, nonce, transactionHash: event.transactionHash });
+}
+
+function acceptByMandate(ledger: Ledger, event: EcoshareEventOf<"AcceptedByMandate">): void {
+  const { agreementId, party, mandateNonce } = event.args;
+  const agreement = agreementOf(ledger, event, agreementId);
+  if (agreement === undefined) return;
+  agreement.acceptedByMandate.push(party);
+  const inForce = ledger.mandates.get(mandateKey(agreement.networkId, party));
+  if (inForce === undefined || inForce.nonce !== mandateNonce) {
+    anomaly(ledger, event, `agreement ${agreementId} was accepted by ${party}'s mandate ${mandateNonce}, which is not the one in force`, { account: party, agreementId });
+    return;
+  }
+  // The expiry was checked on chain at the block's time; `now` 0 leaves it out here.
+  const misses = mandateMisses(agreement, { ...inForce.mandate, account: party }, 0n);
+  if (misses.length > 0) {
+    anomaly(ledger, event, `agreement ${agreementId} was accepted by ${party}'s mandate although ${misses.map((m) => m.message).join(" ")}`, { account: party, agreementId });
+  }
 }
 
 function agreementOf(ledger: Ledger, event: LogPosition, agreementId: bigint): LedgerAgreement | undefined {

@@ -10,7 +10,7 @@
  * Every `negotiate` result passes `mandateFit` (test/tooling/negotiator.test.ts checks it on random mandates).
  */
 import type { Address } from "./eip1193.js";
-import type { AgreementTerms, Party, ReferralTier } from "./eip712.js";
+import type { AgreementTerms, MandateStruct, Party, ReferralTier } from "./eip712.js";
 import { ETH } from "./protocol.js";
 
 /** Basis points in a whole (SplitMath.BPS). */
@@ -23,26 +23,16 @@ export const MAX_HOLDBACK_PERIOD = 180 * 86_400;
 export const DEFAULT_VALIDITY = 365 * 86_400;
 const ZERO_HASH = `0x${"0".repeat(64)}` as const;
 
-/** One member's standing mandate for one network: the bounds inside which it accepts without being asked. */
-export interface Mandate {
+/**
+ * One member's standing mandate for one network: the contract's `IMandates.Mandate` (eip712.ts `MandateStruct`,
+ * field for field, as `mandateOf` returns it) and the member it speaks for. The negotiator applies the
+ * contract's own bounds. Two leniencies exist only for mandates written in a file, never on chain (where every
+ * mandate names 1 to 8 assets, a length above 0 and a future expiry): `assets` empty means any asset,
+ * `maxValidity` 0 no bound on the length and `expiresAt` 0 no expiry.
+ */
+export interface Mandate extends MandateStruct {
   /** The member the mandate speaks for. */
   account: Address;
-  networkId: bigint;
-  /** Its own share of the vendor pool, at least (bps). */
-  minShareBps: number;
-  /** The referral rate, at most, for the base rate and every tier (bps). */
-  maxReferralFeeBps: number;
-  /** The network fee, at most (bps). */
-  maxNetworkFeeBps: number;
-  /** The holdback, at least and at most (seconds). */
-  minHoldbackPeriod: number;
-  maxHoldbackPeriod: number;
-  /** The agreement's length `validUntil - validFrom`, at most (seconds; 0: no bound). */
-  maxValidity: number;
-  /** The mandate's own end (unix seconds; 0: until revoked). A mandate is live while `now < expiresAt`. */
-  expiresAt: bigint;
-  /** The assets it accepts (empty: any). */
-  assets: readonly Address[];
   /** A display name for messages ("Ana"); the short address otherwise. */
   label?: string;
 }

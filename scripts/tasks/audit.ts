@@ -12,9 +12,9 @@ import { CliError, EXIT_AUDIT_FAILED } from "../cli/cli-error.js";
 import { displayPath } from "../cli/display-path.js";
 import { openNetwork } from "../cli/open-network.js";
 import { cliAction } from "../cli/run-action.js";
+import { readTaskRecord } from "../cli/task-record.js";
 import { formatAuditSummary } from "../lib/audit-format.js";
 import { runAudit } from "../lib/audit.js";
-import { readDeploymentRecord } from "../lib/deployment-record-file.js";
 import type { FetchLogsProgress } from "../lib/fetch-logs.js";
 import { compareIndexer, formatIndexerMismatch, indexedBlock, IndexerError } from "../lib/indexer-compare.js";
 import { ledgerFiles } from "../lib/ledger-export.js";
@@ -45,12 +45,7 @@ export default cliAction<AuditArgs>(async (args, hre, context) => {
     context,
   });
   try {
-    const record = await readDeploymentRecord({
-      ...(args.record === undefined ? {} : { file: path.resolve(args.record) }),
-      dir: path.resolve(hre.config.paths.root, args.recordsDir),
-      chainId,
-      deployHint: `npm run deploy -- --network ${network}`,
-    });
+    const record = await readTaskRecord({ hre, network, chainId, record: args.record, recordsDir: args.recordsDir });
     const ecoshare = record.contracts.Ecoshare!.address;
     if (args.indexer !== undefined && !/^https?:\/\/[^\s]+$/.test(args.indexer)) throw new CliError(`--indexer must be the indexer's http(s) URL, not "${args.indexer}".`);
     const chainHead = await getBlockNumber({ transport, retry });

@@ -7,6 +7,7 @@
  *   npm run demo [-- --port 8545 --app-port 5173]   local node + deployment + seeded story + app, until Ctrl-C
  *   npm run audit [-- --network localhost --out <folder>]   rebuild the ledger from the log and compare
  *   npx hardhat negotiate --mandates <file.json> [--parties a,b]   terms inside every mandate, or the conflicts
+ *   npx hardhat negotiate --from-chain --network-id 1 --parties 0x..,0x.. [--network localhost]   the same, from the live mandates
  */
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
@@ -90,6 +91,15 @@ export const ecoshareTasks = [
     .addOption({ name: "networkFeeBps", description: "The network's fee in basis points", type: ArgumentType.INT, defaultValue: 0 })
     .addOption({ name: "minReferralFeeBps", description: "The referrer's floor for the referral fee, in basis points", type: ArgumentType.INT, defaultValue: 0 })
     .addOption({ name: "asset", description: "Fix the asset (address; ETH is 0x0000000000000000000000000000000000000000)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addFlag({ name: "fromChain", description: "Read the parties' live mandates (and the network's fee) from the deployment on --network (default: localhost) instead of a file" })
+    .addOption({
+      name: "record",
+      description: "Deployment record to read with --from-chain, instead of the one of the RPC's chain in --records-dir",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption(rpcUrlOption)
+    .addOption(recordsDirOption)
     .setAction(() => import("./negotiate.js"))
     .build(),
 ];

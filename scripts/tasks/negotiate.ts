@@ -3,15 +3,24 @@
  * [--asset 0x...] [--min-referral-fee-bps 100]`: the terms in the middle of the parties' mandates, or the
  * bounds that conflict and whose, in plain words (scripts/lib/negotiator.ts). Exits 1 when they conflict,
  * 2 on bad input.
+ *
+ * `npx hardhat negotiate --from-chain --network-id 1 --parties 0x...,0x... [--network localhost]` reads the
+ * parties' live mandates (`mandateOf`) and the network's fee terms from the deployment on the network instead;
+ * a party with no live mandate is named (it accepts by hand) and the command exits 1.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { getAddress, isAddress } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { CliError, EXIT_AUDIT_FAILED } from "../cli/cli-error.js";
-import { cliAction } from "../cli/run-action.js";
+import { openNetwork } from "../cli/open-network.js";
+import { cliAction, type ActionContext } from "../cli/run-action.js";
+import { readTaskRecord } from "../cli/task-record.js";
 import type { Address } from "../lib/eip1193.js";
 import { parseMandates } from "../lib/mandate-file.js";
+import { readContract } from "../lib/read-contract.js";
+import { readMandates } from "../lib/read-mandates.js";
 import { ETH } from "../lib/protocol.js";
 import { duration, type FixedTerms, type Mandate, negotiate, percent } from "../lib/negotiator.js";
 
@@ -22,6 +31,10 @@ interface NegotiateArgs {
   networkFeeBps: number;
   minReferralFeeBps: number;
   asset: string | undefined;
+  fromChain: boolean;
+  record: string | undefined;
+  rpcUrl: string | undefined;
+  recordsDir: string;
 }
 
 /** The mandates of the named parties (labels or addresses), in the order named. */
@@ -39,16 +52,9 @@ function pick(all: readonly Mandate[], parties: string | undefined, networkId: b
   });
 }
 
-export default cliAction<NegotiateArgs>(async (args) => {
-  if (args.mandates === undefined) {
-    throw new CliError("Give the mandates with --mandates <file.json> (reading live mandates from the chain needs the mandate contracts, not yet deployed).");
-  }
-  if (args.networkId !== undefined && !/^\d+$/.test(args.networkId)) throw new CliError(`--network-id must be a whole number, got "${args.networkId}".`);
-  if (!Number.isInteger(args.networkFeeBps) || args.networkFeeBps < 0 || args.networkFeeBps > 10_000) throw new CliError(`--network-fee-bps must be from 0 to 10000 basis points, got ${args.networkFeeBps}.`);
-  if (!Number.isInteger(args.minReferralFeeBps) || args.minReferralFeeBps < 0 || args.minReferralFeeBps > 10_000) throw new CliError(`--min-referral-fee-bps must be from 0 to 10000 basis points, got ${args.minReferralFeeBps}.`);
-  if (args.asset !== undefined && !isAddress(args.asset)) throw new CliError(`--asset must be an address (0x and 40 hex digits), got "${args.asset}".`);
-
-  const file = path.resolve(args.mandates);
+/** The mandates file's mandates of the named parties. */
+async function fromFile(args: NegotiateArgs, networkId: bigint | undefined): Promise<Mandate[]> {
+  const file = path.resolve(args.mandates!);
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -67,13 +73,66 @@ export default cliAction<NegotiateArgs>(async (args) => {
   } catch (error) {
     throw new CliError(`In ${file}, ${(error as Error).message}`);
   }
+  return pick(all, args.parties, networkId);
+}
+
+/** The named parties' live mandates and the network's fee terms, from the deployment on the network. */
+async function fromChain(
+  args: NegotiateArgs,
+  networkId: bigint | undefined,
+  hre: HardhatRuntimeEnvironment,
+  context: ActionContext,
+): Promise<{ mandates: Mandate[]; missing: Address[]; fee: { feeBps: number; feeRecipient: Address } }> {
+  if (networkId === undefined) throw new CliError("--from-chain needs --network-id: the network whose mandates to read.");
+  if (args.parties === undefined) throw new CliError("--from-chain needs --parties: the parties' addresses, comma-separated, in party order.");
+  const accounts = args.parties.split(",").map((raw) => {
+    const value = raw.trim();
+    if (!isAddress(value)) throw new CliError(`--parties with --from-chain takes addresses (0x and 40 hex digits), got "${value}".`);
+    return getAddress(value) as Address;
+  });
+  const network = hre.globalOptions.network ?? "localhost";
+  const { connection, transport, chainId } = await openNetwork({ hre, network, rpcUrl: args.rpcUrl, context });
+  try {
+    const record = await readTaskRecord({ hre, network, chainId, record: args.record, recordsDir: args.recordsDir });
+    const ecoshare = record.contracts.Ecoshare!.address;
+    const count = await readContract<bigint>({ transport, abi: "ecoshare", address: ecoshare, functionName: "networkCount" });
+    if (networkId === 0n || networkId > count) throw new CliError(`Network ${networkId} does not exist on this deployment (it has ${count} networks).`);
+    const fee = await readContract<{ feeBps: number; feeRecipient: Address }>({ transport, abi: "ecoshare", address: ecoshare, functionName: "network", args: [networkId] });
+    const { mandates, missing } = await readMandates({ transport, ecoshare, networkId, accounts });
+    return { mandates, missing, fee };
+  } finally {
+    await connection.close();
+  }
+}
+
+export default cliAction<NegotiateArgs>(async (args, hre, context) => {
+  if (args.fromChain && args.mandates !== undefined) throw new CliError("Give either --mandates <file.json> or --from-chain, not both.");
+  if (!args.fromChain && args.mandates === undefined) {
+    throw new CliError("Give the mandates with --mandates <file.json>, or read the live ones with --from-chain --network-id <id> --parties <addresses>.");
+  }
+  if (args.networkId !== undefined && !/^\d+$/.test(args.networkId)) throw new CliError(`--network-id must be a whole number, got "${args.networkId}".`);
+  if (!Number.isInteger(args.networkFeeBps) || args.networkFeeBps < 0 || args.networkFeeBps > 10_000) throw new CliError(`--network-fee-bps must be from 0 to 10000 basis points, got ${args.networkFeeBps}.`);
+  if (!Number.isInteger(args.minReferralFeeBps) || args.minReferralFeeBps < 0 || args.minReferralFeeBps > 10_000) throw new CliError(`--min-referral-fee-bps must be from 0 to 10000 basis points, got ${args.minReferralFeeBps}.`);
+  if (args.asset !== undefined && !isAddress(args.asset)) throw new CliError(`--asset must be an address (0x and 40 hex digits), got "${args.asset}".`);
+
   const networkId = args.networkId === undefined ? undefined : BigInt(args.networkId);
-  const mandates = pick(all, args.parties, networkId);
   const fixed: FixedTerms = {
     networkFeeBps: args.networkFeeBps,
     minReferralFeeBps: args.minReferralFeeBps,
     ...(args.asset === undefined ? {} : { asset: getAddress(args.asset) as Address }),
   };
+  let mandates: Mandate[];
+  if (args.fromChain) {
+    const chain = await fromChain(args, networkId, hre, context);
+    if (chain.missing.length > 0) {
+      for (const account of chain.missing) console.log(`${account} has no live mandate for network ${networkId}: it accepts by hand.`);
+      return EXIT_AUDIT_FAILED;
+    }
+    mandates = chain.mandates;
+    Object.assign(fixed, { networkFeeBps: chain.fee.feeBps, feeRecipient: chain.fee.feeRecipient });
+  } else {
+    mandates = await fromFile(args, networkId);
+  }
   const now = BigInt(Math.floor(Date.now() / 1000));
   const result = negotiate({ mandates, fixed, now });
   const names = mandates.map((m) => m.label ?? m.account).join(", ");

@@ -1,0 +1,44 @@
+/**
+ * The parties' live mandates, read from the contract (`mandateOf`): what the `negotiate` command and the app
+ * hand to the negotiator when the mandates are on chain rather than in a file.
+ */
+import type { Address, BlockTag, Eip1193Transport } from "./eip1193.js";
+import type { MandateStruct } from "./eip712.js";
+import type { Mandate } from "./negotiator.js";
+import { readContract } from "./read-contract.js";
+import type { RetryOptions } from "./rpc.js";
+
+export type ReadMandatesParameters = {
+  transport: Eip1193Transport;
+  ecoshare: Address;
+  networkId: bigint;
+  /** The parties, in party order. */
+  accounts: readonly Address[];
+  /** Display names by account, for the negotiator's messages. */
+  labels?: ReadonlyMap<string, string>;
+  blockTag?: BlockTag;
+  retry?: RetryOptions | undefined;
+};
+
+export interface ReadMandatesReturnType {
+  /** The live mandates, in the order of `accounts`. */
+  mandates: Mandate[];
+  /** The accounts with no live mandate for the network (none set, revoked, expired or not an active member). */
+  missing: Address[];
+}
+
+/** Each account's mandate for `networkId`, if live now. */
+export async function readMandates({ transport, ecoshare, networkId, accounts, labels, blockTag = "latest", retry }: ReadMandatesParameters): Promise<ReadMandatesReturnType> {
+  const mandates: Mandate[] = [];
+  const missing: Address[] = [];
+  for (const account of accounts) {
+    const [mandate, , live] = await readContract<[MandateStruct, bigint, boolean]>({ transport, abi: "ecoshare", address: ecoshare, functionName: "mandateOf", args: [networkId, account], blockTag, retry });
+    if (!live) {
+      missing.push(account);
+      continue;
+    }
+    const label = labels?.get(account.toLowerCase());
+    mandates.push({ ...mandate, expiresAt: BigInt(mandate.expiresAt), account, ...(label === undefined ? {} : { label }) });
+  }
+  return { mandates, missing };
+}
