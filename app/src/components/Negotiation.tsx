@@ -15,8 +15,6 @@ import { useDeployment } from "../hooks/useDeployment";
 import { authorOf, diffTerms, threadOf, threadStatus } from "../lib/dynamic";
 import { agreementPhase } from "../lib/agreementPhase";
 import { useChainTime } from "../hooks/useChainTime";
-import { useProtocolLog } from "../hooks/useProtocolLog";
-import { acceptedByMandateOf } from "../lib/agreements";
 import { PhaseBadge } from "./PhaseBadge";
 import { forgetCounter, parseCounter, readCounters, saveCounter, serializeCounter, type SignedCounter } from "../lib/counterStore";
 import { formatAmount, formatTimestamp, shortAddress } from "../lib/format";
@@ -40,7 +38,6 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
   const asset = useAssetInfo(a.asset);
   const counters = useSignedCounters(a.id);
   const now = useChainTime();
-  const events = useProtocolLog().data?.events;
   const thread = threadOf(ledger, a);
   const me = address ? getAddress(address) : undefined;
   const selfStatus = threadStatus(ledger, a);
@@ -78,7 +75,7 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
                 {p.acceptedBy.length}/{p.parties.length} accepted
                 {p.parties.map((party) => ` · ${name(party.account)} ${p.acceptedBy.some((x) => getAddress(x) === getAddress(party.account)) ? "✓" : "…"}`).join("")}
               </small>
-              {st === "pending" ? <MandateFit terms={termsOf(p)} acceptedByMandate={events ? acceptedByMandateOf(events, p.id) : []} compact /> : null}
+              {st === "pending" ? <MandateFit terms={termsOf(p)} acceptedByMandate={p.acceptedByMandate} compact /> : null}
             </li>
           );
         })}

@@ -2,7 +2,6 @@
 import type { Address } from "viem";
 
 import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
-import type { ProtocolEvent } from "./protocolLog";
 import { sameAddress } from "../../../scripts/lib/ledger.js";
 
 /** Whether `account` is named in the agreement: as a party or as its fee recipient. */
@@ -18,9 +17,4 @@ export function isParty(agreement: LedgerAgreement, account: Address | undefined
 
 export function hasAccepted(agreement: LedgerAgreement, account: Address): boolean {
   return agreement.acceptedBy.some((a) => sameAddress(a, account));
-}
-
-/** The parties of `agreementId` whose standing mandate accepted for them (`AcceptedByMandate`), in log order. */
-export function acceptedByMandateOf(events: readonly ProtocolEvent[], agreementId: bigint): Address[] {
-  return events.flatMap((e) => (e.eventName === "AcceptedByMandate" && e.args.agreementId === agreementId ? [e.args.party] : []));
 }

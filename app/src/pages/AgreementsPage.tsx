@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { getAddress, type Address } from "viem";
 import { useConfig } from "wagmi";
 
@@ -19,7 +19,7 @@ import { useAssetInfo } from "../hooks/useAssetInfo";
 import { useContractTransaction } from "../hooks/useContractTransaction";
 import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";
-import { acceptedByMandateOf, hasAccepted, isNamedIn, isParty } from "../lib/agreements";
+import { hasAccepted, isNamedIn, isParty } from "../lib/agreements";
 import { describeFailure, type Failure } from "../lib/contractErrors";
 import { AgreementStatus, MemberStatus } from "../lib/enums";
 import { formatBps, formatTimestamp } from "../lib/format";
@@ -103,7 +103,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
   const { deployment, labels } = useDeployment();
   const config = useConfig();
   const { address, ready } = useWalletReady();
-  const { ledger, data } = useLedger();
+  const { ledger } = useLedger();
   const tx = useContractTransaction();
   const status = a.status;
   const stored = useStoredAcceptances(a.id);
@@ -121,7 +121,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
   const network = ledger?.networks.get(a.networkId);
   const terms = termsOf(a);
   const myMembership = me ? network?.members.get(me) : undefined;
-  const byMandate = useMemo(() => (data ? acceptedByMandateOf(data.events, a.id) : []), [data, a.id]);
+  const byMandate = a.acceptedByMandate;
 
   const sign = async () => {
     if (!me) return;
