@@ -54,21 +54,14 @@ function add(rows: Map<string, RiskRow>, scope: RiskScope, subject: string, p: L
   rows.set(key, row);
 }
 
-/** Whose figures a payment counts in: its referrer's, every party's of its agreement (as vendors), its network's. */
-export function riskSubjectsOf(ledger: Ledger, p: LedgerPayment): [RiskScope, string][] {
-  const agreement = ledger.agreements.get(p.agreementId);
-  const subjects: [RiskScope, string][] = [];
-  if (p.referrer !== ETH) subjects.push(["referrer", p.referrer]);
-  for (const party of agreement?.parties ?? []) subjects.push(["vendor", party.account]);
-  if (agreement !== undefined) subjects.push(["network", String(agreement.networkId)]);
-  return subjects;
-}
-
 /** The risk figures of every referrer, vendor and network in `ledger`, in order of first payment. */
 export function riskFigures(ledger: Ledger): RiskRow[] {
   const rows = new Map<string, RiskRow>();
   for (const p of ledger.payments) {
-    for (const [scope, subject] of riskSubjectsOf(ledger, p)) add(rows, scope, subject, p);
+    const agreement = ledger.agreements.get(p.agreementId);
+    if (p.referrer !== ETH) add(rows, "referrer", p.referrer, p);
+    for (const party of agreement?.parties ?? []) add(rows, "vendor", party.account, p);
+    if (agreement !== undefined) add(rows, "network", String(agreement.networkId), p);
   }
   return [...rows.values()];
 }
@@ -76,4 +69,14 @@ export function riskFigures(ledger: Ledger): RiskRow[] {
 /** The rows of one subject (e.g. a referrer's figures per asset), for the app. */
 export function riskOf(rows: readonly RiskRow[], scope: RiskScope, subject: string): RiskRow[] {
   return rows.filter((r) => r.scope === scope && r.subject.toLowerCase() === subject.toLowerCase());
+}
+
+/** Whose figures a payment counts in, as in `riskFigures`: its referrer's, every party's of its agreement (as vendors), its network's. */
+export function riskSubjectsOf(ledger: Ledger, p: LedgerPayment): [RiskScope, string][] {
+  const agreement = ledger.agreements.get(p.agreementId);
+  const subjects: [RiskScope, string][] = [];
+  if (p.referrer !== ETH) subjects.push(["referrer", p.referrer]);
+  for (const party of agreement?.parties ?? []) subjects.push(["vendor", party.account]);
+  if (agreement !== undefined) subjects.push(["network", String(agreement.networkId)]);
+  return subjects;
 }

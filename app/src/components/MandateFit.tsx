@@ -10,6 +10,7 @@ import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
 import { useChainTime } from "../hooks/useChainTime";
 import { useDeployment } from "../hooks/useDeployment";
 import { useMandates } from "../hooks/useMandates";
+import { useTokenNames } from "../hooks/useTokenNames";
 import { explainFit, type FitState, type PartyFitView } from "../lib/mandateFit";
 import { plainNamer } from "../lib/mandateForm";
 
@@ -24,15 +25,16 @@ const STATE_MARK: Record<FitState, string> = { "accepted-by-mandate": "✓ by ma
 
 /** With `compact`, one line ("Mandates: Hotel ✓ fits · Airline ✗ outside (2 bounds)") for a step of a thread. */
 export function MandateFit({ terms, acceptedByMandate = [], title = "Mandates", compact = false }: { terms: AgreementTerms; acceptedByMandate?: readonly Address[]; title?: string; compact?: boolean }) {
-  const { deployment, labels } = useDeployment();
+  const { labels } = useDeployment();
+  const tokens = useTokenNames();
   const accounts = useMemo(() => terms.parties.map((p) => p.account), [terms]);
   const { mandates, error } = useMandates(terms.networkId, accounts);
   const now = useChainTime();
   const fits = useMemo(() => {
     if (!mandates) return undefined;
-    return explainFit(terms, mandates, now, plainNamer(labels, deployment.tokens), acceptedByMandate);
-  }, [mandates, terms, now, labels, deployment.tokens, acceptedByMandate]);
-  return <MandateFitView fits={fits} error={error} title={title} compact={compact} name={plainNamer(labels, deployment.tokens)} />;
+    return explainFit(terms, mandates, now, plainNamer(labels, tokens), acceptedByMandate);
+  }, [mandates, terms, now, labels, tokens, acceptedByMandate]);
+  return <MandateFitView fits={fits} error={error} title={title} compact={compact} name={plainNamer(labels, tokens)} />;
 }
 
 /** The fits as shown: a list with the reasons, or one line for a thread's step. */

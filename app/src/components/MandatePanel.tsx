@@ -17,6 +17,7 @@ import { useContractTransaction } from "../hooks/useContractTransaction";
 import { useDeployment } from "../hooks/useDeployment";
 import { useMandates } from "../hooks/useMandates";
 import { useStoredList } from "../hooks/useStoredList";
+import { useTokenNames } from "../hooks/useTokenNames";
 import { describeFailure, type Failure } from "../lib/contractErrors";
 import { MemberStatus } from "../lib/enums";
 import { formatTimestamp, NATIVE_ASSET, shortAddress } from "../lib/format";
@@ -32,8 +33,8 @@ function longDate(seconds: number): string {
 
 /** The mandate's sentences as a list. */
 export function MandateWords({ mandate, testId }: { mandate: ChainMandate; testId?: string }) {
-  const { deployment } = useDeployment();
-  const name = useMemo(() => assetNamer(deployment.tokens), [deployment.tokens]);
+  const tokens = useTokenNames();
+  const name = useMemo(() => assetNamer(tokens), [tokens]);
   return (
     <ul className="plain mandate-words" data-testid={testId}>
       {describeMandate(mandate, name, longDate).map((sentence) => (
@@ -165,7 +166,7 @@ function MandateEditor({
   const constants = useContractConstants();
   const maxAssets = useReadContract({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "MAX_MANDATE_ASSETS", query: { staleTime: Number.POSITIVE_INFINITY } });
   const nextNonce = useReadContract({ address: deployment.ecoshare, abi: ecoshareAbi, functionName: "mandateNonce", args: [member], scopeKey: `nonce:${nonce ?? 0n}` });
-  const tokens = Object.entries(deployment.tokens);
+  const tokens = Object.entries(useTokenNames());
   const [input, setInput] = useState<MandateFormInput>(() => mandateInput(current, { networkFeeBps: network.feeBps, assets: [NATIVE_ASSET, ...tokens.map(([, a]) => a)], now }));
   const [open, setOpen] = useState(current === undefined);
   const [signed, setSigned] = useState(false);

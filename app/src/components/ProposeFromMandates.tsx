@@ -10,16 +10,18 @@ import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
 import { useChainTime } from "../hooks/useChainTime";
 import { useDeployment } from "../hooks/useDeployment";
 import { useMandates } from "../hooks/useMandates";
+import { useTokenNames } from "../hooks/useTokenNames";
 import { proposeFromMandates } from "../lib/mandateFit";
 import { plainNamer } from "../lib/mandateForm";
 
 export function ProposeFromMandates({ network, parties, onTerms }: { network: LedgerNetwork | undefined; parties: readonly Address[]; onTerms: (terms: AgreementTerms) => void }) {
-  const { deployment, labels } = useDeployment();
+  const { labels } = useDeployment();
+  const tokens = useTokenNames();
   const { mandates, error } = useMandates(network?.id, parties);
   const now = useChainTime();
   const [conflicts, setConflicts] = useState<string[]>();
   const [filled, setFilled] = useState(false);
-  const name = useMemo(() => plainNamer(labels, deployment.tokens), [labels, deployment.tokens]);
+  const name = useMemo(() => plainNamer(labels, tokens), [labels, tokens]);
   const run = () => {
     if (!network || !mandates) return;
     const result = proposeFromMandates(mandates, network, now, name);
