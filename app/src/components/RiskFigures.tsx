@@ -17,7 +17,9 @@ export function RiskFigures({ scope, subject, title, chart = false }: { scope: R
   const rows = useMemo(() => (ledger ? riskOf(riskFigures(ledger), scope, subject) : []), [ledger, scope, subject]);
   const infos = useAssetInfos(rows.map((r) => r.asset as Address));
   if (!ledger) return null;
+  // The chart sits beside the figures' section, not in it: its legend is a table of its own.
   return (
+    <>
     <section aria-label={title} data-testid={`risk-${scope}`}>
       <h3>{title}</h3>
       {rows.length === 0 ? (
@@ -54,7 +56,8 @@ export function RiskFigures({ scope, subject, title, chart = false }: { scope: R
         </table>
         </div>
       )}
-      {chart ? <RiskChart scope={scope} subject={subject} /> : null}
     </section>
+    {chart ? <RiskChart scope={scope} subject={subject} /> : null}
+    </>
   );
 }
