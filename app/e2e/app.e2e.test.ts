@@ -12,9 +12,9 @@ import { createPublicClient, formatEther, http, parseAbi } from "viem";
 
 import { launchBrowser, openAs as openAsOn, type LaunchedBrowser } from "./browser.ts";
 import { findActiveAgreement, increaseTime } from "./chain.ts";
+import { SHOTS, shot, txConfirmed } from "./pages.ts";
 import { startStack, type Stack } from "./stack.ts";
 
-const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 // Demo cast (scripts/lib/demo-cast.json): indices of the node's test accounts.
 const HOTEL = 1 as const; // City Stay operator and vendor
 const AIRLINE = 2 as const; // City Stay vendor
@@ -35,30 +35,8 @@ let agreementId: bigint;
 /** The agreement negotiated in the dynamic-sharing tests: tiers, a one-day holdback, the hotel refunds. */
 let negotiatedId: bigint;
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-}
-
 /** Opens `hash` as demo account `index` (browser.ts `openAs`). */
 const openAs = (page: Page, hash: string, index: number) => openAsOn(page, stack.appUrl, hash, index);
-
-async function txConfirmed(page: Page) {
-  const status = page.locator("[data-tx-status]").last();
-  await status.waitFor();
-  await page.waitForFunction(
-    () => {
-      const all = document.querySelectorAll("[data-tx-status]");
-      const s = all[all.length - 1]?.getAttribute("data-tx-status");
-      return s === "confirmed" || s === "failed";
-    },
-    undefined,
-    { timeout: 30_000 },
-  ).catch(async (error: unknown) => {
-    throw new Error(`No outcome: "${await page.locator("[data-tx-status]").last().innerText()}" (${String(error)})`);
-  });
-  const final = await page.locator("[data-tx-status]").last().getAttribute("data-tx-status");
-  if (final !== "confirmed") throw new Error(`Transaction failed: ${await page.locator("[data-tx-status]").last().innerText()}`);
-}
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });

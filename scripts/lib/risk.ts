@@ -111,3 +111,13 @@ export function riskFigures(ledger: Ledger, blockTimes?: ReadonlyMap<bigint, big
 export function riskOf(rows: readonly RiskRow[], scope: RiskScope, subject: string): RiskRow[] {
   return rows.filter((r) => r.scope === scope && r.subject.toLowerCase() === subject.toLowerCase());
 }
+
+/** Whose figures a payment counts in, as in `riskFigures`: its referrer's, every party's of its agreement (as vendors), its network's. */
+export function riskSubjectsOf(ledger: Ledger, p: LedgerPayment): [RiskScope, string][] {
+  const agreement = ledger.agreements.get(p.agreementId);
+  const subjects: [RiskScope, string][] = [];
+  if (p.referrer !== ETH) subjects.push(["referrer", p.referrer]);
+  for (const party of agreement?.parties ?? []) subjects.push(["vendor", party.account]);
+  if (agreement !== undefined) subjects.push(["network", String(agreement.networkId)]);
+  return subjects;
+}

@@ -10,6 +10,7 @@ import { decodeEcoshareLog, type HeldPayment } from "../../scripts/lib/decode-ev
 import type { Address } from "../../scripts/lib/eip1193.js";
 import { buildLedger } from "../../scripts/lib/ledger.js";
 import { refundRateBps, releaseTimes, riskFigures, riskOf } from "../../scripts/lib/risk.js";
+import { riskSeries } from "../../scripts/lib/risk-series.js";
 import * as h from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";
 
@@ -45,7 +46,9 @@ describe("risk figures", function () {
     await pay(openId, proven!.address, 7_000n);
 
     const logs = await ethers.provider.getLogs({ address, fromBlock: startBlock, toBlock: "latest" });
-    const rows = riskFigures(buildLedger({ events: logs.map((log) => decodeEcoshareLog({ log: rawLog(log) })!) }));
+    const events = logs.map((log) => decodeEcoshareLog({ log: rawLog(log) })!);
+    const ledger = buildLedger({ events });
+    const rows = riskFigures(ledger);
     const pick = ({ payments, paid, refundedPayments, refunded, released, held: h2, clean, refundRateBps: rate }: (typeof rows)[number]) => ({ payments, paid, refundedPayments, refunded, released, held: h2, clean, rate });
     expect(riskOf(rows, "referrer", newcomer!.address).map(pick)).to.deep.equal([{ payments: 3, paid: 4_500n, refundedPayments: 1, refunded: 1_000n, released: 3_000n, held: 500n, clean: 3_000n, rate: 2_222 }]);
     expect(riskOf(rows, "referrer", proven!.address).map(pick)).to.deep.equal([{ payments: 1, paid: 7_000n, refundedPayments: 0, refunded: 0n, released: 0n, held: 0n, clean: 7_000n, rate: 0 }]);
@@ -53,6 +56,25 @@ describe("risk figures", function () {
     expect(riskOf(rows, "network", String(networkId)).map((r) => r.paid)).to.deep.equal([11_500n]);
     expect(refundRateBps(0n, 0n)).to.equal(0);
 
+    // Over time: one point per block that changed the newcomer's figures, the refund and release in their own blocks.
+    const [series, ...others] = riskSeries({ ledger, events, scope: "referrer", subject: newcomer!.address });
+    expect(others).to.deep.equal([]);
+    const steps = series!.points.map(({ paid, refunded, released, held: h3, clean }) => ({ paid, refunded, released, held: h3, clean }));
+    expect(steps).to.deep.equal([
+      { paid: 1_000n, refunded: 0n, released: 0n, held: 1_000n, clean: 0n },
+      { paid: 4_000n, refunded: 0n, released: 0n, held: 4_000n, clean: 0n },
+      { paid: 4_000n, refunded: 1_000n, released: 0n, held: 3_000n, clean: 0n },
+      { paid: 4_000n, refunded: 1_000n, released: 3_000n, held: 0n, clean: 3_000n },
+      { paid: 4_500n, refunded: 1_000n, released: 3_000n, held: 500n, clean: 3_000n },
+    ]);
+    const blocks = series!.points.map((p) => p.blockNumber);
+    expect([...blocks].sort((a, b) => Number(a - b))).to.deep.equal(blocks);
+    // The last point of every subject's series is its figures row.
+    for (const row of rows) {
+      const last = riskSeries({ ledger, events, scope: row.scope, subject: row.subject }).find((s) => s.asset === row.asset)!.points.at(-1)!;
+      expect({ paid: last.paid, refunded: last.refunded, released: last.released, held: last.held, clean: last.clean }).to.deep.equal({ paid: row.paid, refunded: row.refunded, released: row.released, held: row.held, clean: row.clean });
+    }
+    expect(riskSeries({ ledger, events, scope: "referrer", subject: newcomer!.address, maxPoints: 2 })[0]!.points.map((p) => p.paid)).to.deep.equal([1_000n, 4_500n]);
     // Time to release: from the block that held the 3,000 to the block that released it, by the blocks' times.
     const blockTimes = new Map<bigint, bigint>();
     for (const log of logs) blockTimes.set(BigInt(log.blockNumber), BigInt((await ethers.provider.getBlock(log.blockNumber))!.timestamp));

@@ -21,6 +21,7 @@ import { formatAmount, formatTimestamp, shortAddress } from "../lib/format";
 import { termsForViem, termsOf } from "../lib/terms";
 import { useWalletReady } from "./ChainGuard";
 import { CounterNonceStatus } from "./CounterNonceStatus";
+import { MandateFit } from "./MandateFit";
 import { PasteShared } from "./PasteShared";
 import { TxStatus } from "./TxStatus";
 
@@ -74,6 +75,7 @@ export function NegotiationPanel({ agreement: a, ledger }: { agreement: LedgerAg
                 {p.acceptedBy.length}/{p.parties.length} accepted
                 {p.parties.map((party) => ` · ${name(party.account)} ${p.acceptedBy.some((x) => getAddress(x) === getAddress(party.account)) ? "✓" : "…"}`).join("")}
               </small>
+              {st === "pending" ? <MandateFit terms={termsOf(p)} acceptedByMandate={p.acceptedByMandate} compact /> : null}
             </li>
           );
         })}

@@ -5,17 +5,21 @@ import { riskFigures, riskOf, type RiskScope } from "../../../scripts/lib/risk.j
 import { useAssetInfos } from "../hooks/useAssetInfo";
 import { useLedger } from "../hooks/useProtocolLog";
 import { formatAmount, formatBps } from "../lib/format";
+import { RiskChart } from "./RiskChart";
 
 /**
  * The risk figures of one referrer, vendor or network (scripts/lib/risk.ts, the audit's rules), per asset:
- * paid, refunded, still held (the exposure), clean volume and the refund rate. Shown where a partner decides.
+ * paid, refunded, still held (the exposure), clean volume and the refund rate. Shown where a partner decides;
+ * with `chart`, followed by the same figures over time.
  */
-export function RiskFigures({ scope, subject, title }: { scope: RiskScope; subject: string; title: string }) {
+export function RiskFigures({ scope, subject, title, chart = false }: { scope: RiskScope; subject: string; title: string; chart?: boolean }) {
   const { ledger } = useLedger();
   const rows = useMemo(() => (ledger ? riskOf(riskFigures(ledger), scope, subject) : []), [ledger, scope, subject]);
   const infos = useAssetInfos(rows.map((r) => r.asset as Address));
   if (!ledger) return null;
+  // The chart sits beside the figures' section, not in it: its legend is a table of its own.
   return (
+    <>
     <section aria-label={title} data-testid={`risk-${scope}`}>
       <h3>{title}</h3>
       {rows.length === 0 ? (
@@ -53,5 +57,7 @@ export function RiskFigures({ scope, subject, title }: { scope: RiskScope; subje
         </div>
       )}
     </section>
+    {chart ? <RiskChart scope={scope} subject={subject} /> : null}
+    </>
   );
 }

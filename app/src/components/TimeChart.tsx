@@ -1,10 +1,10 @@
 /**
- * A cumulative amount over time, with a time axis, a value axis and a tooltip: uPlot (a small canvas
+ * A cumulative amount over time (or a few, on one time axis), with a time axis, a value axis and a tooltip: uPlot (a small canvas
  * charting library made for time series), loaded in its own chunk only when a page shows a chart.
  */
 import { lazy, Suspense } from "react";
 
-import type { TimeSeries } from "../lib/earnings";
+import type { ChartLine, TimeSeries } from "../lib/earnings";
 
 export interface TimeChartProps {
   series: TimeSeries;
@@ -15,6 +15,8 @@ export interface TimeChartProps {
   /** One sentence summing the chart up, shown under it. */
   caption: string;
   testId?: string;
+  /** Further lines on the same time axis (paid, refunded, held): a legend then names every line. */
+  more?: ChartLine[];
 }
 
 const UPlotChart = lazy(() => import("./UPlotChart"));

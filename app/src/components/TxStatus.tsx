@@ -1,4 +1,5 @@
 import type { TxState } from "../hooks/useContractTransaction";
+import type { Failure } from "../lib/contractErrors";
 
 const TEXT: Record<string, string> = {
   simulating: "Checking the transaction with the contract…",
@@ -27,6 +28,16 @@ export function TxStatus({ state, what }: { state: TxState; what?: string }) {
     <p className={cls} role="status" data-tx-status={state.status}>
       {what && state.status === "confirmed" ? `${what}: confirmed.` : TEXT[state.status]}
       {hash}
+    </p>
+  );
+}
+
+/** Why signing failed: a decline is a calm notice, anything else the error in words. */
+export function SignFailure({ failure }: { failure: Failure | undefined }) {
+  if (!failure) return null;
+  return (
+    <p className={failure.kind === "rejected" ? "notice" : "notice notice-error"} role="status">
+      {failure.kind === "rejected" ? "You declined to sign. Nothing was recorded." : failure.message}
     </p>
   );
 }

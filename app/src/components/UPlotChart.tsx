@@ -8,7 +8,7 @@ const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 6
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 
 /** A floating tooltip at the cursor: the point's date and value. */
-function tooltipPlugin(unit: string, label: string): uPlot.Plugin {
+function tooltipPlugin(unit: string, labels: string[]): uPlot.Plugin {
   let tip: HTMLDivElement;
   return {
     hooks: {
@@ -28,7 +28,8 @@ function tooltipPlugin(unit: string, label: string): uPlot.Plugin {
         }
         const t = u.data[0][i]!;
         const v = u.data[1]![i];
-        tip.textContent = `${dateFormat.format(new Date(t * 1000))}: ${label} ${numberFormat.format(v ?? 0)} ${unit}`;
+        const values = labels.map((label, k) => `${label} ${numberFormat.format(u.data[k + 1]![i] ?? 0)} ${unit}`).join(", ");
+        tip.textContent = `${dateFormat.format(new Date(t * 1000))}: ${values}`;
         tip.style.display = "block";
         const left = u.valToPos(t, "x");
         const top = u.valToPos(v ?? 0, "y");
@@ -39,7 +40,7 @@ function tooltipPlugin(unit: string, label: string): uPlot.Plugin {
   };
 }
 
-export default function UPlotChart({ series, unit, label }: TimeChartProps) {
+export default function UPlotChart({ series, unit, label, more = [] }: TimeChartProps) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current;
@@ -49,17 +50,21 @@ export default function UPlotChart({ series, unit, label }: TimeChartProps) {
       {
         width: width(),
         height: 220,
-        plugins: [tooltipPlugin(unit, label)],
+        plugins: [tooltipPlugin(unit, [label, ...more.map((m) => m.label)])],
         scales: { x: { time: true } },
-        legend: { show: false },
+        legend: { show: more.length > 0, live: false },
         cursor: { drag: { x: false, y: false } },
         axes: [
           { stroke: "#555", grid: { stroke: "#eee" } },
           { stroke: "#555", grid: { stroke: "#eee" }, label: unit, labelSize: 18, size: 60, values: (_, ticks) => ticks.map((v) => numberFormat.format(v)) },
         ],
-        series: [{}, { label: `${label} (${unit})`, stroke: "#1f6f50", width: 2, fill: "rgba(31, 111, 80, 0.12)", points: { show: series.times.length < 40 } }],
+        series: [
+          {},
+          { label: `${label} (${unit})`, stroke: "#1f6f50", width: 2, fill: "rgba(31, 111, 80, 0.12)", points: { show: series.times.length < 40 } },
+          ...more.map((m) => ({ label: `${m.label} (${unit})`, stroke: m.stroke, width: 2, points: { show: series.times.length < 40 } })),
+        ],
       },
-      [series.times, series.values],
+      [series.times, series.values, ...more.map((m) => m.values)],
       el,
     );
     const resize = new ResizeObserver(() => chart.setSize({ width: width(), height: 220 }));
@@ -68,6 +73,7 @@ export default function UPlotChart({ series, unit, label }: TimeChartProps) {
       resize.disconnect();
       chart.destroy();
     };
-  }, [series, unit, label]);
-  return <div ref={host} className="uplot-host" role="img" aria-label={`${label} in ${unit} over time`} />;
+  }, [series, unit, label, more]);
+  const named = [label, ...more.map((m) => m.label)].join(", ");
+  return <div ref={host} className="uplot-host" role="img" aria-label={`${named} in ${unit} over time`} />;
 }

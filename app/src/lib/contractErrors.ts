@@ -77,6 +77,17 @@ export const ERROR_SENTENCES: Record<string, (args: Args) => string> = {
     `${addr(signer)}'s signature for agreement #${num(id)} expired on ${date(deadline)}; ask for a new one.`,
   InvalidAcceptanceSignature: ([id, signer]) =>
     `The signature is not ${addr(signer)}'s acceptance of this version of agreement #${num(id)}.`,
+  // IMandates
+  MandateExpiryPassed: ([expiresAt]) => `A mandate's expiry (${date(expiresAt)}) must be in the future: choose a later date.`,
+  InvalidMandateAssets: ([count, max]) => `A mandate names 1 to ${num(max)} payment assets; this one names ${num(count)}.`,
+  InvalidMandateHoldback: ([min, max]) =>
+    `The mandate's holdback bounds (${Number(min) / 86400} to ${Number(max) / 86400} days) are reversed or above the protocol's maximum.`,
+  InvalidMandateShare: ([share]) => `A mandate's minimum share of ${bps(share)} is above 100%.`,
+  InvalidMandateValidity: () => "A mandate must let agreements run for some time: give a length of at least one month.",
+  InvalidMandateNonce: ([member, nonce, expected]) =>
+    `${addr(member)}'s signed mandate (nonce ${num(nonce)}) is stale: its mandate nonce is now ${num(expected)}, because it set or revoked a mandate since. Ask for a new signature.`,
+  MandateSignatureExpired: ([member, deadline]) => `${addr(member)}'s signed mandate expired on ${date(deadline)}; ask for a new one.`,
+  InvalidMandateSignature: ([member]) => `The signature is not ${addr(member)}'s mandate on this chain and contract.`,
   // IReferralPayments
   ZeroPayment: () => "The amount must be more than zero.",
   PermitNeedsToken: () => "Only token payments can use a permit; pay ETH directly.",

@@ -9,6 +9,7 @@ import { formatUnits, type Address } from "viem";
 import type { Ledger } from "../../../scripts/lib/ledger.js";
 import { sameAddress } from "../../../scripts/lib/ledger.js";
 import { ETH } from "../../../scripts/lib/protocol.js";
+import { sampleEvenly } from "../../../scripts/lib/risk-series.js";
 import { openEntitlement } from "../../../scripts/lib/split-math.js";
 import type { ProtocolEvent } from "./protocolLog";
 import { heldSplitKeys } from "./dynamic";
@@ -98,12 +99,7 @@ export function cumulativeEarnings(earnings: readonly Earning[], asset: Address,
     if (last && last.blockNumber === e.blockNumber) last.total = total;
     else points.push({ blockNumber: e.blockNumber, total });
   }
-  if (points.length <= maxPoints) return points;
-  const step = points.length / maxPoints;
-  const sampled: ChartPoint[] = [];
-  for (let i = 0; i < maxPoints - 1; i++) sampled.push(points[Math.floor(i * step)]!);
-  sampled.push(points[points.length - 1]!);
-  return sampled;
+  return sampleEvenly(points, maxPoints);
 }
 
 /** Payments received by the agreements of network `networkId`, per event: the network's volume, for its operator. */
@@ -124,6 +120,14 @@ export function networkPayments(events: readonly ProtocolEvent[], ledger: Ledger
 export interface TimeSeries {
   times: number[];
   values: number[];
+}
+
+/** A further line on the same time axis as a chart's main series (values aligned with its times). */
+export interface ChartLine {
+  label: string;
+  values: number[];
+  /** Its colour (CSS). */
+  stroke: string;
 }
 
 /**

@@ -6,12 +6,13 @@ import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
 import { sameAddress } from "../../../scripts/lib/ledger.js";
 import { signAcceptance } from "../actions/signAcceptance";
 import { RiskFigures } from "../components/RiskFigures";
+import { MandateFit } from "../components/MandateFit";
 import { AddressView } from "../components/AddressView";
 import { PasteShared } from "../components/PasteShared";
 import { Amount } from "../components/Amount";
 import { useWalletReady } from "../components/ChainGuard";
 import { Empty, ErrorNotice, Loading } from "../components/States";
-import { TxStatus } from "../components/TxStatus";
+import { SignFailure, TxStatus } from "../components/TxStatus";
 import { ecoshareAbi } from "../contracts/abis";
 import { useStoredAcceptances } from "../hooks/useAcceptances";
 import { useAssetInfo } from "../hooks/useAssetInfo";
@@ -124,6 +125,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
   const network = ledger?.networks.get(a.networkId);
   const terms = termsOf(a);
   const myMembership = me ? network?.members.get(me) : undefined;
+  const byMandate = a.acceptedByMandate;
 
   const sign = async () => {
     if (!me) return;
@@ -238,8 +240,8 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
                     <AddressView address={p.account} label={labels.get(p.account)} />
                   </td>
                   <td>{formatBps(p.shareBps)}</td>
-                  <td data-acceptance={accepted ? "accepted" : signed ? "signed" : "waiting"}>
-                    {accepted ? "✓ Accepted on-chain" : signed ? "Signed, not yet submitted" : "Waiting"}
+                  <td data-acceptance={accepted ? (byMandate.some((m) => sameAddress(m, p.account)) ? "mandate" : "accepted") : signed ? "signed" : "waiting"}>
+                    {accepted ? (byMandate.some((m) => sameAddress(m, p.account)) ? "✓ Accepted by mandate" : "✓ Accepted on-chain") : signed ? "Signed, not yet submitted" : "Waiting"}
                   </td>
                 </tr>
               );
@@ -247,6 +249,12 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
           </tbody>
         </table>
       </div>
+
+      {terms && (status === AgreementStatus.Pending || byMandate.length > 0) ? (
+        <ErrorBoundary what="the mandates">
+          <MandateFit terms={terms} acceptedByMandate={byMandate} title="The parties' mandates" />
+        </ErrorBoundary>
+      ) : null}
 
       {status === AgreementStatus.Pending ? (
         <details className="panel" data-testid="parties-risk">
@@ -299,11 +307,7 @@ function AgreementDetail({ agreement: a, networkName }: { agreement: LedgerAgree
               </button>
             </p>
           ) : null}
-          {signFailure ? (
-            <p className={signFailure.kind === "rejected" ? "notice" : "notice notice-error"} role="status">
-              {signFailure.kind === "rejected" ? "You declined to sign. Nothing was recorded." : signFailure.message}
-            </p>
-          ) : null}
+          <SignFailure failure={signFailure} />
           <p>
             {pendingSigs.length} signature{pendingSigs.length === 1 ? "" : "s"} collected here, {a.parties.length - a.acceptedBy.length} acceptance
             {a.parties.length - a.acceptedBy.length === 1 ? "" : "s"} still missing on-chain.

@@ -16,6 +16,8 @@ import { formatBps } from "../lib/format";
 import { canAdmit, memberCountText, memberOf, memberProfiles, metadataURI, readMetadata } from "../lib/networks";
 import { NetworkVolume } from "../components/NetworkVolume";
 import { RiskFigures } from "../components/RiskFigures";
+import { MandatePanel } from "../components/MandatePanel";
+import { ErrorBoundary } from "../components/ErrorBoundary";
 import { percentToBps } from "../lib/termsForm";
 import { checkNetworkProfile, EMPTY_PROFILE, type NetworkProfileDraft } from "../lib/networkProfile";
 import { NetworkProfileFields } from "../components/NetworkProfileFields";
@@ -167,7 +169,7 @@ function NetworkDetail({ network, profiles }: { network: LedgerNetwork; profiles
 
       {isOperator ? <EditNetworkProfile network={network} /> : null}
       {isOperator ? <NetworkVolume networkId={network.id} /> : null}
-      <RiskFigures scope="network" subject={String(network.id)} title="Risk: payments, refunds and exposure" />
+      <RiskFigures scope="network" subject={String(network.id)} title="Risk: payments, refunds and exposure" chart />
 
       <h2>Members</h2>
       {members.length === 0 ? (
@@ -284,6 +286,9 @@ function NetworkDetail({ network, profiles }: { network: LedgerNetwork; profiles
           </form>
         )}
       </div>
+      <ErrorBoundary what="the mandate">
+        <MandatePanel network={network} />
+      </ErrorBoundary>
       <TxStatus state={tx.state} />
     </section>
   );

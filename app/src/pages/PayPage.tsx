@@ -199,7 +199,7 @@ function Checkout({
         </p>
       ) : null}
       {referrer && !referrerProblem && a.referralTiers.length > 0 && tier && info ? <TierProgressView progress={tier} info={info} who="The referrer" /> : null}
-      {referrer && !referrerProblem ? <RiskFigures scope="referrer" subject={referrer} title="The referrer's track record" /> : null}
+      {referrer && !referrerProblem ? <RiskFigures scope="referrer" subject={referrer} title="The referrer's track record" chart /> : null}
       {a.holdbackPeriod > 0 ? (
         <p className="notice" data-testid="holdback-notice">
           Payments to this agreement are held for {describeHoldback(a.holdbackPeriod)}: within that time the vendor can refund you in full, after it the

@@ -6,7 +6,7 @@ import type { Ledger } from "../../../scripts/lib/ledger.js";
 import { AddressView } from "../components/AddressView";
 import { useWalletReady } from "../components/ChainGuard";
 import { Empty } from "../components/States";
-import { TxStatus } from "../components/TxStatus";
+import { SignFailure, TxStatus } from "../components/TxStatus";
 import { ecoshareAbi } from "../contracts/abis";
 import { useContractConstants } from "../hooks/useContractConstants";
 import { useContractTransaction } from "../hooks/useContractTransaction";
@@ -23,6 +23,8 @@ import { describeFailure, type Failure } from "../lib/contractErrors";
 import { saveCounter } from "../lib/counterStore";
 import { ReferrerRolesField } from "../components/ReferrerRolesField";
 import { useChainTime } from "../hooks/useChainTime";
+import { MandateFit } from "../components/MandateFit";
+import { ProposeFromMandates } from "../components/ProposeFromMandates";
 
 function toLocalInput(seconds: number): string {
   const d = new Date(seconds * 1000);
@@ -280,6 +282,14 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
         <p className={check && check.shareSumBps === 10_000 ? "share-total ok" : "share-total"} aria-live="polite">
           Total: {formatBps(check?.shareSumBps ?? 0)} {errors.parties ? <span className="field-error">{errors.parties}</span> : check?.shareSumBps === 10_000 ? "✓" : null}
         </p>
+        <ProposeFromMandates
+          network={network}
+          parties={partyAccounts}
+          onTerms={(terms) => {
+            touch("parties", "referralFee", "holdbackDays", "refunder", "validFrom", "validUntil", "asset");
+            setInput((old) => ({ ...inputFromTerms(terms, assetInfo.data?.decimals ?? 18, toLocalInput), termsText: old.termsText, termsURI: old.termsURI, referrerRoles: old.referrerRoles }));
+          }}
+        />
       </fieldset>
 
       <label>
@@ -371,6 +381,7 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
           version.
         </p>
       ) : null}
+      {check?.terms ? <MandateFit terms={check.terms} title="The parties' mandates and these terms" /> : null}
       {submitted && !check?.terms ? (
         <p className="notice notice-error" role="alert" data-testid="form-errors">
           Some fields need attention: see the messages above.
@@ -390,11 +401,7 @@ function ProposeForm({ ledger, amend, counter, prefill }: { ledger: Ledger; amen
               Signed and stored in this browser. Anyone can submit it from <a href={`#/agreements/${counter}`}>agreement #{counter.toString()}</a>.
             </p>
           ) : null}
-          {signFailure ? (
-            <p className={signFailure.kind === "rejected" ? "notice" : "notice notice-error"} role="status">
-              {signFailure.kind === "rejected" ? "You declined to sign. Nothing was recorded." : signFailure.message}
-            </p>
-          ) : null}
+          <SignFailure failure={signFailure} />
         </>
       ) : null}
       <p className="muted">
