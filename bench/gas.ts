@@ -23,12 +23,13 @@ const VALID_UNTIL = 2n ** 32n - 1n;
  * the report says so and why (docs/architecture.md, "Gas").
  */
 const BUDGETS = {
-  // Issue 10 (trust-based holdback, risk counters) took 10 gas off both (41,871 and 62,035 before).
-  ethPayment: { target: 40_000, ceiling: 41_861 },
-  tokenPayment: { target: 60_000, ceiling: 62_025 },
+  // 41,871 and 62,035 before issue 10: trust-based holdback took 10 gas off both, the mandate functions added 2
+  // (their selectors sort above every hot one; the optimizer lays out the larger contract's code differently).
+  ethPayment: { target: 40_000, ceiling: 41_863 },
+  tokenPayment: { target: 60_000, ceiling: 62_027 },
   // 39,496 before issue 10: `claim` runs the same operations, but the IR optimizer lays out the code shared with
-  // the new tier and counter paths differently (22 gas, measured; the dispatcher reaches it as before).
-  collect: { target: 40_000, ceiling: 39_518 },
+  // the new tier, counter and mandate paths differently (24 gas, measured; the dispatcher reaches it as before).
+  collect: { target: 40_000, ceiling: 39_520 },
   threeLineOrderShare: 0.6,
 } as const;
 
