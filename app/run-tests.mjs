@@ -46,13 +46,16 @@ function parseNodeTest(text) {
   if (!pass) problems.push("the end-to-end run printed no summary");
 }
 
-/** Every end-to-end test file, so a new one cannot be left out of CI. */
+/**
+ * Every end-to-end test file, so a new one cannot be left out of CI. They run under the shared client's import
+ * hook (scripts/node/ts-imports.mjs): some load scripts/demo and scripts/lib, whose imports name `.js` files.
+ */
 const endToEndTests = readdirSync("e2e").filter((f) => f.endsWith(".e2e.test.ts")).sort().map((f) => `e2e/${f}`);
 
 await run("type check", node, [bin("tsc"), "--noEmit", "-p", "."]);
 await run("unit and component tests", node, [bin("vitest"), "run"], parseVitest);
 if (existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) {
-  await run("end-to-end tests", node, ["--test", "--test-concurrency=1", "--test-reporter=tap", ...endToEndTests], parseNodeTest);
+  await run("end-to-end tests", node, ["--import", "../scripts/node/ts-imports.mjs", "--test", "--test-concurrency=1", "--test-reporter=tap", ...endToEndTests], parseNodeTest);
 } else {
   problems.push("Chromium is missing (/usr/bin/chromium): install Debian's package `chromium` to run the end-to-end tests");
 }

@@ -561,6 +561,10 @@ describe("Ecoshare app in Chromium against the demo", () => {
     const riskRows = await risk.locator("tbody tr").allInnerTexts();
     assert.ok(riskRows.some((r) => /ETH \(\d+ payments?\)/.test(r)), `network risk rows: ${riskRows.join(" | ")}`);
     assert.ok(riskRows.every((r) => /\d+(\.\d+)?%/.test(r)), "every row has a refund rate");
+    // And the time to release, once the times of the blocks that held and released them are read.
+    await page.waitForFunction(() => !document.querySelector('[data-testid="risk-network"] tbody')?.textContent?.includes("…"), undefined, { timeout: 20_000 });
+    const released = await risk.locator("tbody tr").allInnerTexts();
+    assert.ok(released.every((r) => /none released yet|\(median of \d+\)/.test(r)), `time to release: ${released.join(" | ")}`);
 
     // A new network says it has no members yet.
     await openAs(page, "#/networks", 19);

@@ -98,13 +98,26 @@ export function riskFigures(ledger: Ledger, blockTimes?: ReadonlyMap<bigint, big
   const rows = new Map<string, RiskRow>();
   const times = new Map<RiskRow, number[]>();
   for (const p of ledger.payments) {
-    const agreement = ledger.agreements.get(p.agreementId);
     const seconds = p.status === "released" ? releaseSecondsOf(ledger, p, blockTimes) : undefined;
-    if (p.referrer !== ETH) add(rows, times, "referrer", p.referrer, p, seconds);
-    for (const party of agreement?.parties ?? []) add(rows, times, "vendor", party.account, p, seconds);
-    if (agreement !== undefined) add(rows, times, "network", String(agreement.networkId), p, seconds);
+    for (const [scope, subject] of riskSubjectsOf(ledger, p)) add(rows, times, scope, subject, p, seconds);
   }
   return [...rows.values()];
+}
+
+/**
+ * The blocks whose times the time to release of one subject needs (where each of its released payments was
+ * held and released), so that a page reads only those blocks' times before calling {@link riskFigures}.
+ */
+export function releaseBlocksOf(ledger: Ledger, scope: RiskScope, subject: string): bigint[] {
+  const blocks = new Set<bigint>();
+  for (const p of ledger.payments) {
+    if (p.status !== "released" || p.holdId === undefined) continue;
+    if (!riskSubjectsOf(ledger, p).some(([s, who]) => s === scope && who.toLowerCase() === subject.toLowerCase())) continue;
+    const held = ledger.heldPayments.get(p.holdId);
+    if (held?.settledAtBlock === undefined) continue;
+    blocks.add(held.heldAtBlock).add(held.settledAtBlock);
+  }
+  return [...blocks];
 }
 
 /** The rows of one subject (e.g. a referrer's figures per asset), for the app. */

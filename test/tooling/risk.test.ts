@@ -9,7 +9,7 @@ import { network } from "hardhat";
 import { decodeEcoshareLog, type HeldPayment } from "../../scripts/lib/decode-events.js";
 import type { Address } from "../../scripts/lib/eip1193.js";
 import { buildLedger } from "../../scripts/lib/ledger.js";
-import { refundRateBps, releaseTimes, riskFigures, riskOf } from "../../scripts/lib/risk.js";
+import { refundRateBps, releaseBlocksOf, releaseTimes, riskFigures, riskOf } from "../../scripts/lib/risk.js";
 import { riskSeries } from "../../scripts/lib/risk-series.js";
 import * as h from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";
@@ -84,6 +84,10 @@ describe("risk figures", function () {
     const times = (rows: typeof timed) => rows.map((r) => [r.releasedPayments, r.medianReleaseSeconds, r.meanReleaseSeconds]);
     expect(times(riskOf(timed, "referrer", newcomer!.address))).to.deep.equal([[1, seconds, seconds]]);
     expect(times(riskOf(timed, "referrer", proven!.address))).to.deep.equal([[0, undefined, undefined]]);
+    // A page reads only the blocks its subject's time to release needs: where the 3,000 was held and released.
+    const wanted = [BigInt(heldBlocks[1]!), BigInt(releaseReceipt!.blockNumber)];
+    expect(releaseBlocksOf(ledger, "referrer", newcomer!.address).sort()).to.deep.equal(wanted.sort());
+    expect(releaseBlocksOf(ledger, "referrer", proven!.address)).to.deep.equal([]);
     // Without block times there is nothing to measure.
     expect(times(riskOf(rows, "referrer", newcomer!.address))).to.deep.equal([[1, undefined, undefined]]);
   });
