@@ -48,7 +48,7 @@ function parseNodeTest(text) {
 
 /**
  * Every end-to-end test file, so a new one cannot be left out of CI. They run under the shared client's import
- * hook (scripts/node/ts-imports.mjs): some load scripts/demo and scripts/lib, whose imports name `.js` files.
+ * hook (scripts/node/ts-imports.mjs): some load scripts/demo and client, whose imports name `.js` files.
  */
 const endToEndTests = readdirSync("e2e").filter((f) => f.endsWith(".e2e.test.ts")).sort().map((f) => `e2e/${f}`);
 

@@ -80,7 +80,7 @@ function embeddedCheckout(): Plugin {
     name: "ecoshare-embedded-checkout",
     configureServer(server) {
       server.watcher.on("change", (file) => {
-        if (file.startsWith(resolve(here, "src")) || file.startsWith(resolve(here, "../scripts/lib"))) bundle = undefined;
+        if (file.startsWith(resolve(here, "src")) || file.startsWith(resolve(here, "../client"))) bundle = undefined;
       });
       server.middlewares.use((req, res, next) => {
         if ((req.url ?? "").split("?")[0] !== path) return next();
@@ -107,7 +107,7 @@ function embeddedCheckout(): Plugin {
 export default defineConfig({
   base: "./",
   plugins: [react(), deploymentRecords(), embeddedCheckout()],
-  // The shared client (../scripts/lib) imports viem too: one copy in the bundle, the app's.
+  // The shared client (../client) imports viem too: one copy in the bundle, the app's.
   resolve: { dedupe: ["viem"] },
   server: { host: "127.0.0.1", fs: { allow: [resolve(here, "..")] } },
   preview: { host: "127.0.0.1" },

@@ -21,7 +21,7 @@ function withoutInternalTypes(): Plugin {
   return {
     name: "ecoshare-abi-without-internal-types",
     transform(code, id) {
-      if (!id.endsWith("/scripts/lib/abis.generated.ts")) return undefined;
+      if (!id.endsWith("/client/abis.generated.ts")) return undefined;
       return { code: code.replace(/"internalType": "[^"]*",\s*/g, ""), map: null };
     },
   };
@@ -42,7 +42,7 @@ function withoutSecp256k1(): Plugin {
 export default defineConfig({
   plugins: [withoutInternalTypes(), withoutSecp256k1()],
   publicDir: false,
-  // The shared client (../scripts/lib) imports viem too: one copy in the bundle, the app's.
+  // The shared client (../client) imports viem too: one copy in the bundle, the app's.
   resolve: { dedupe: ["viem"] },
   logLevel: "warn",
   build: {

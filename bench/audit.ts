@@ -25,13 +25,13 @@ import { decodeEventLog } from "viem";
 import EcoshareDemoModule from "../ignition/modules/EcoshareDemo.js";
 import { deployProtocol } from "../scripts/deploy/deploy-protocol.js";
 import { seedDemo } from "../scripts/demo/seed.js";
-import { ecoshareAbi } from "../scripts/lib/abis.generated.js";
-import { runAudit } from "../scripts/lib/audit.js";
-import { decodeEcoshareLog } from "../scripts/lib/decode-events.js";
-import type { Hex } from "../scripts/lib/eip1193.js";
-import { fetchLogs } from "../scripts/lib/fetch-logs.js";
-import { demoAccounts } from "../scripts/lib/demo-cast.js";
-import { createHttpTransport } from "../scripts/lib/http-transport.js";
+import { ecoshareAbi } from "../client/abis.generated.js";
+import { runAudit } from "../client/audit.js";
+import { decodeEcoshareLog } from "../client/decode-events.js";
+import type { Hex } from "../client/eip1193.js";
+import { fetchLogs } from "../client/fetch-logs.js";
+import { demoAccounts } from "../client/demo-cast.js";
+import { createHttpTransport } from "../client/http-transport.js";
 import { childEnv } from "../test/tooling/helpers/cli.js";
 
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 10_000);
@@ -163,7 +163,7 @@ try {
     "",
     `A local Hardhat node (HTTP, 127.0.0.1) with the demo story at ${seed.payments.toLocaleString("en-US")} payments over ${DAYS} days (${seed.held.payments.toLocaleString("en-US")} held,`,
     `${seed.withdrawals} withdrawals): ${events.toLocaleString("en-US")} events in ${result.chain.blocks} blocks. The audit reads them, decodes them (viem's \`decodeEventLog\`,`,
-    `scripts/lib/decode-events.ts), rebuilds the ledger, compares ${checks} values with the contract and reads each event block's time.`,
+    `client/decode-events.ts), rebuilds the ledger, compares ${checks} values with the contract and reads each event block's time.`,
     `Medians of ${RUNS} runs, alternating with the baseline: one raw \`eth_getLogs\` of the same range (request and JSON parse only).`,
     "",
     "| measure | median | ratio to the raw eth_getLogs |",

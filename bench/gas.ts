@@ -9,7 +9,7 @@ import hre, { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionResponse } from "ethers";
 
-import { permitTypes } from "../scripts/lib/eip712.js";
+import { permitTypes } from "../client/eip712.js";
 import * as h from "../test/helpers/ecoshare.js";
 
 const PARTY_COUNTS = [2, 5, 10, 50] as const;

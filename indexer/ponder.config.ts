@@ -1,6 +1,6 @@
 /**
  * The indexer's configuration, from the deployment record (one source of truth for the address and the
- * first block) and the generated ABI (scripts/lib/abis.generated.ts, from the compiled artifacts).
+ * first block) and the generated ABI (client/abis.generated.ts, from the compiled artifacts).
  *
  * - ECOSHARE_RECORD: the deployment record file (default ../ignition/records/chain-<ECOSHARE_CHAIN_ID>.json,
  *   chain id default 31337, the local demo node).
@@ -13,8 +13,8 @@ import { fileURLToPath } from "node:url";
 
 import { createConfig } from "ponder";
 
-import { ecoshareAbi } from "../scripts/lib/abis.generated.js";
-import { parseDeploymentRecord } from "../scripts/lib/deployment-record.js";
+import { ecoshareAbi } from "../client/abis.generated.js";
+import { parseDeploymentRecord } from "../client/deployment-record.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const chainId = Number(process.env.ECOSHARE_CHAIN_ID ?? 31337);

@@ -1,6 +1,6 @@
 /**
  * The indexer's tables. Every figure in them is computed by the audit's ledger rules
- * (scripts/lib/ledger.ts, split-math.ts, referral-tiers.ts), applied to each event in chain order
+ * (client/ledger.ts, split-math.ts, referral-tiers.ts), applied to each event in chain order
  * (src/index.ts): the indexer holds no rule of its own.
  */
 import { index, onchainTable, primaryKey } from "ponder";

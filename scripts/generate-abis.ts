@@ -1,5 +1,5 @@
 /**
- * Writes scripts/lib/abis.generated.ts, the typed ABIs of the shared client, from the Hardhat artifacts.
+ * Writes client/abis.generated.ts, the typed ABIs of the shared client, from the Hardhat artifacts.
  *
  *   npx hardhat run scripts/generate-abis.ts      (compiles first)
  *

@@ -10,7 +10,7 @@ import {
   domainFromErc5267,
   type AcceptanceMessage,
   type Eip712Domain,
-} from "../scripts/lib/eip712.js";
+} from "../client/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 import { AgreementStatus } from "./helpers/ecoshare.js";
 import { eventsOf } from "./helpers/events.js";
@@ -36,7 +36,7 @@ async function pendingFixture() {
 }
 
 describe("Acceptance signatures", function () {
-  describe("EIP-712 types shared with the app (scripts/lib/eip712.ts)", function () {
+  describe("EIP-712 types shared with the app (client/eip712.ts)", function () {
     it("the domain is Ecoshare version 2 on this chain and contract, read through ERC-5267", async function () {
       const { ecoshare, ecoshareAddress } = await networkHelpers.loadFixture(pendingFixture);
       const [fields, name, version, chainId, verifyingContract, salt, extensions] = await ecoshare.eip712Domain();

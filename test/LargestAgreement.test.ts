@@ -6,7 +6,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { Party } from "../scripts/lib/eip712.js";
+import type { Party } from "../client/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 import { AgreementStatus, ETH, ORDER } from "./helpers/ecoshare.js";
 import { expectSolvent } from "./helpers/solvency.js";

@@ -10,7 +10,7 @@ import { TypedDataEncoder } from "ethers";
 import { network } from "hardhat";
 
 import type { OwnedERC1271Wallet } from "../types/ethers-contracts/index.js";
-import { domainFromErc5267, setMandateTypes, type AgreementTerms, type MandateStruct } from "../scripts/lib/eip712.js";
+import { domainFromErc5267, setMandateTypes, type AgreementTerms, type MandateStruct } from "../client/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 import { AgreementStatus, DAY, ETH } from "./helpers/ecoshare.js";
 import { createSafe, deploySafeSuite, execSafeTransaction, safeSignature } from "./helpers/safe.js";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { counterProposalTypes, domainFromErc5267, randomCounterNonce, type AgreementTerms } from "../scripts/lib/eip712.js";
+import { counterProposalTypes, domainFromErc5267, randomCounterNonce, type AgreementTerms } from "../client/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 
 const { ethers, networkHelpers } = await network.create();

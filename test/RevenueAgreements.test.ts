@@ -3,7 +3,7 @@ import { TypedDataEncoder, Wallet } from "ethers";
 import { network } from "hardhat";
 
 import type { OwnedERC1271Wallet } from "../types/ethers-contracts/index.js";
-import { acceptanceTypes, type AgreementTerms, type Party } from "../scripts/lib/eip712.js";
+import { acceptanceTypes, type AgreementTerms, type Party } from "../client/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 import { AgreementStatus, ETH, MemberRole } from "./helpers/ecoshare.js";
 import { eventsOf } from "./helpers/events.js";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { AbiCoder, type Contract, TypedDataEncoder } from "ethers";
 import { network } from "hardhat";
 
-import { acceptanceTypes, domainFromErc5267 } from "../scripts/lib/eip712.js";
+import { acceptanceTypes, domainFromErc5267 } from "../client/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 import { AgreementStatus, MemberRole, MemberStatus, NetworkKind } from "./helpers/ecoshare.js";
 import {
@@ -81,7 +81,7 @@ describe("Safe multisigs (real Safe 1.5.0 contracts)", function () {
   describe("accepting by signature (ERC-1271 through the fallback handler)", function () {
     it("owners sign the Safe message of Ecoshare's digest: EIP-712 SafeMessage over the Safe's domain", async function () {
       const f = await networkHelpers.loadFixture(safeFixture);
-      // The app's typed data for the Safe (scripts/lib/eip712.ts) gives the digest the contract checks...
+      // The app's typed data for the Safe (client/eip712.ts) gives the digest the contract checks...
       const message = await h.acceptanceMessage(f.ecoshare, f.id, f.terms, f.deadline, f.safeAddress);
       const domain = domainFromErc5267(await f.ecoshare.eip712Domain());
       expect(TypedDataEncoder.hash(domain, acceptanceTypes as never, message)).to.equal(f.digest);

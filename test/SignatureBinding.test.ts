@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import type { OwnedERC1271Wallet } from "../types/ethers-contracts/index.js";
-import { acceptanceTypes, counterProposalTypes, domainFromErc5267, randomCounterNonce } from "../scripts/lib/eip712.js";
+import { acceptanceTypes, counterProposalTypes, domainFromErc5267, randomCounterNonce } from "../client/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 import { deployMemberContract, deployWorld } from "./helpers/world.js";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { AgreementTerms } from "../scripts/lib/eip712.js";
+import type { AgreementTerms } from "../client/eip712.js";
 import * as h from "./helpers/ecoshare.js";
 import { heldPaymentsOf, REFUND_TO_PAYER } from "./helpers/payments.js";
 import { expectSolvent } from "./helpers/solvency.js";

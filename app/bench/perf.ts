@@ -20,7 +20,7 @@ import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { createPublicClient, http } from "viem";
 
-import { indexedBlock } from "../../scripts/lib/indexer-client.ts";
+import { indexedBlock } from "../../client/indexer-client.ts";
 import { launchBrowser, type LaunchedBrowser } from "../e2e/browser.ts";
 import { freePort, startStack } from "../e2e/stack.ts";
 import { seedPayments } from "./seedPayments.ts";

@@ -5,7 +5,7 @@
  */
 import { createPublicClient, encodeFunctionData, http, parseEther, zeroAddress, type Address, type Hex } from "viem";
 
-import { ecoshareAbi as abi } from "../../scripts/lib/abis.generated.ts";
+import { ecoshareAbi as abi } from "../../client/abis.generated.ts";
 import { DevChain, type DevTransaction } from "../../scripts/demo/dev-chain.ts";
 
 import { ecoshareAddress, findActiveAgreement } from "../e2e/chain.ts";

@@ -15,7 +15,7 @@ import { findActiveAgreement, increaseTime } from "./chain.ts";
 import { SHOTS, shot, txConfirmed } from "./pages.ts";
 import { startStack, type Stack } from "./stack.ts";
 
-// Demo cast (scripts/lib/demo-cast.json): indices of the node's test accounts.
+// Demo cast (client/demo-cast.json): indices of the node's test accounts.
 const HOTEL = 1 as const; // City Stay operator and vendor
 const AIRLINE = 2 as const; // City Stay vendor
 const TRAVEL_AGENCY = 5 as const; // City Stay referral partner

@@ -14,7 +14,7 @@ import { ecoshareAddress, findActiveAgreement } from "./chain.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
-// Demo cast (scripts/lib/demo-cast.json): indices of the node's test accounts.
+// Demo cast (client/demo-cast.json): indices of the node's test accounts.
 const TRAVEL_AGENCY = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"; // City Stay referral partner
 const ALICE = 14; // customer
 

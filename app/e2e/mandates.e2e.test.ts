@@ -14,7 +14,7 @@ import { launchBrowser, openAs as openAsOn, type LaunchedBrowser } from "./brows
 import { SHOTS, shot, txConfirmed } from "./pages.ts";
 import { startStack, type Stack } from "./stack.ts";
 
-// Demo cast (scripts/lib/demo-cast.json): City Stay's restaurant and events organiser, and a referral partner.
+// Demo cast (client/demo-cast.json): City Stay's restaurant and events organiser, and a referral partner.
 const RESTAURANT = 3;
 const EVENTS = 4;
 const TRAVEL_AGENCY = 5;

@@ -11,14 +11,14 @@ import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { createPublicClient, http, parseEther, parseEventLogs } from "viem";
 
-import { ecoshareAbi } from "../../scripts/lib/abis.generated.ts";
+import { ecoshareAbi } from "../../client/abis.generated.ts";
 
 import { launchBrowser, openAs as openAsOn, type LaunchedBrowser } from "./browser.ts";
 import { injectTestWallet } from "./injectedWallet.ts";
 import { startStack, type Stack } from "./stack.ts";
 
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
-// Demo cast (scripts/lib/demo-cast.json): indices of the node's test accounts.
+// Demo cast (client/demo-cast.json): indices of the node's test accounts.
 const HOTEL = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const TRAVEL_AGENCY = 5; // City Stay referral partner
 const TRAVEL_AGENCY_ADDRESS = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";

@@ -12,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { createPublicClient, http } from "viem";
 
-import { indexedBlock } from "../../scripts/lib/indexer-client.ts";
+import { indexedBlock } from "../../client/indexer-client.ts";
 import { seedPayments } from "../bench/seedPayments.ts";
 import { launchBrowser, openAs as openAsOn, type LaunchedBrowser } from "./browser.ts";
 import { freePort, startStack, type Stack } from "./stack.ts";

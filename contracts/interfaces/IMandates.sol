@@ -97,7 +97,7 @@ interface IMandates {
     /// @notice Sets `member`'s mandate from its EIP-712 `SetMandate` signature (EOA or ERC-1271); anyone may
     /// submit it before `deadline`. `nonce` must be `member`'s current {nextMandateNonce}.
     /// @dev The digest signed is EIP-712's over this contract's ERC-5267 domain and the `SetMandate` struct
-    /// (AgreementHashing.hashSetMandate; scripts/lib/eip712.ts `setMandateTypes`).
+    /// (AgreementHashing.hashSetMandate; client/eip712.ts `setMandateTypes`).
     function grantSignedMandate(
         address member,
         Mandate calldata mandate,

@@ -8,7 +8,7 @@ import {IRevenueAgreements} from "../interfaces/IRevenueAgreements.sol";
 /// @notice EIP-712 struct hashes of an agreement's terms, a party's acceptance, a signed counter-proposal and a
 /// signed mandate.
 /// @dev The type strings here are the on-chain half of the typed data the app asks wallets to sign; the
-/// TypeScript half lives in scripts/lib/eip712.ts; tests check both give the same digests and that
+/// TypeScript half lives in client/eip712.ts; tests check both give the same digests and that
 /// docs/architecture.md quotes these exact type strings.
 library AgreementHashing {
     bytes32 internal constant PARTY_TYPEHASH = keccak256("Party(address account,uint16 shareBps)");

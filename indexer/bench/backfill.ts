@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 
 import { createPublicClient, createWalletClient, http, parseEther, zeroAddress, zeroHash, type Address } from "viem";
 
-import { ecoshareAbi } from "../../scripts/lib/abis.generated.ts";
+import { ecoshareAbi } from "../../client/abis.generated.ts";
 import { seedPayments, REFERRER } from "../../app/bench/seedPayments.ts";
 import { startPostgres, type PostgresCluster } from "../test/postgres-cluster.ts";
 import { freePort, startUntil, stopping, waitFor } from "../test/processes.ts";

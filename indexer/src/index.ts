@@ -1,6 +1,6 @@
 /**
  * Indexing: each Ecoshare log, in chain order, is decoded by the protocol client's decoder
- * (scripts/lib/decode-events.ts) and applied to a ledger by the audit's own rules (scripts/lib/ledger.ts
+ * (client/decode-events.ts) and applied to a ledger by the audit's own rules (client/ledger.ts
  * `applyEvent`), which reports what the event changed; only those rows are written to the tables of
  * ponder.schema.ts, so indexing an event costs the same at the first payment and at the millionth.
  * The indexer holds no rule of its own, so its balances and earnings are the audit's by construction.
@@ -11,9 +11,9 @@
 import { ponder } from "ponder:registry";
 import schema from "ponder:schema";
 
-import { abiEventNames, decodeEcoshareLog } from "../../scripts/lib/decode-events.js";
-import type { Address, Hex } from "../../scripts/lib/eip1193.js";
-import { applyEvent, collectable, createLedger, type LedgerAgreement, type LedgerChanges } from "../../scripts/lib/ledger.js";
+import { abiEventNames, decodeEcoshareLog } from "../../client/decode-events.js";
+import type { Address, Hex } from "../../client/eip1193.js";
+import { applyEvent, collectable, createLedger, type LedgerAgreement, type LedgerChanges } from "../../client/ledger.js";
 import { omit } from "./omit.js";
 
 const ledger = createLedger();

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createPublicClient, createWalletClient, getAddress, http, parseEther, zeroAddress, zeroHash, type Address } from "viem";
 
-import { ecoshareAbi } from "../../scripts/lib/abis.generated.ts";
+import { ecoshareAbi } from "../../client/abis.generated.ts";
 import { startPostgres, type PostgresCluster } from "./postgres-cluster.ts";
 import { freePort, startUntil, stopping, waitFor } from "./processes.ts";
 

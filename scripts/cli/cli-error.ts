@@ -3,8 +3,8 @@
  * and what to do next. Known failures (Hardhat's, the RPC's, the deployment record's) are translated
  * here; anything else is reported by its first line.
  */
-import { DeploymentRecordError } from "../lib/deployment-record.js";
-import { firstMessage, RpcRequestError } from "../lib/rpc-error.js";
+import { DeploymentRecordError } from "../../client/deployment-record.js";
+import { firstMessage, RpcRequestError } from "../../client/rpc-error.js";
 
 /** Exit codes: 1 for an audit that found problems, 2 for anything that kept a command from running. */
 export const EXIT_AUDIT_FAILED = 1;

@@ -6,9 +6,9 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import type { Eip1193Transport } from "../lib/eip1193.js";
-import { createHttpTransport } from "../lib/http-transport.js";
-import { getChainId, type RetryOptions } from "../lib/rpc.js";
+import type { Eip1193Transport } from "../../client/eip1193.js";
+import { createHttpTransport } from "../../client/http-transport.js";
+import { getChainId, type RetryOptions } from "../../client/rpc.js";
 import { CliError, type NetworkDescription } from "./cli-error.js";
 import type { ActionContext } from "./run-action.js";
 

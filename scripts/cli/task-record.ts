@@ -5,8 +5,8 @@
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { DeploymentRecord } from "../lib/deployment-record.js";
-import { readDeploymentRecord } from "../lib/deployment-record-file.js";
+import type { DeploymentRecord } from "../../client/deployment-record.js";
+import { readDeploymentRecord } from "../../client/deployment-record-file.js";
 
 export type ReadTaskRecordParameters = {
   hre: HardhatRuntimeEnvironment;

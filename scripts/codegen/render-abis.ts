@@ -1,5 +1,5 @@
 /**
- * Renders scripts/lib/abis.generated.ts from the Hardhat artifacts. Shared by the generator
+ * Renders client/abis.generated.ts from the Hardhat artifacts. Shared by the generator
  * (scripts/generate-abis.ts) and the test that fails when the committed file is stale.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -14,7 +14,7 @@ export const GENERATED_ABIS = [
   },
 ] as const;
 
-export const GENERATED_ABIS_PATH = "scripts/lib/abis.generated.ts";
+export const GENERATED_ABIS_PATH = "client/abis.generated.ts";
 
 /** One contract's ABI as read from its artifact. */
 export interface ArtifactAbi {

@@ -4,8 +4,8 @@
  * `stop()` on Ctrl-C. `ECOSHARE_DEMO_NO_APP=1` skips the app (the app's own end-to-end tests serve it
  * themselves).
  */
-import type { DeploymentRecord } from "../lib/deployment-record.js";
-import type { DemoAccount } from "../lib/demo-cast.js";
+import type { DeploymentRecord } from "../../client/deployment-record.js";
+import type { DemoAccount } from "../../client/demo-cast.js";
 
 export type StartDemoAppParameters = {
   /** The demo node's JSON-RPC URL (loopback). */

@@ -7,9 +7,9 @@
  * does, before sending, and {@link DevChain.gasBatches} cuts a long list of work into transactions that
  * fit, estimating each batch.
  */
-import type { Address, Eip1193Transport, Hex } from "../lib/eip1193.js";
-import { toQuantity } from "../lib/eip1193.js";
-import { rpcRequest } from "../lib/rpc.js";
+import type { Address, Eip1193Transport, Hex } from "../../client/eip1193.js";
+import { toQuantity } from "../../client/eip1193.js";
+import { rpcRequest } from "../../client/rpc.js";
 
 /** A transaction from one of the node's unlocked accounts. */
 export interface DevTransaction {

@@ -6,15 +6,15 @@
  *
  * The page is static HTML and CSS (scripts/demo/partner-site/) with no inline script, served under a strict
  * content security policy; the checkout snippet in it is the one the app's Share dialog writes
- * (scripts/lib/embed-snippet.ts), filled in from the demo's deployment record.
+ * (client/embed-snippet.ts), filled in from the demo's deployment record.
  */
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import type { Address } from "../lib/eip1193.js";
-import { embedSnippet, type EmbedLine } from "../lib/embed-snippet.js";
+import type { Address } from "../../client/eip1193.js";
+import { embedSnippet, type EmbedLine } from "../../client/embed-snippet.js";
 import { LOOPBACK } from "./local-node.js";
 
 const SITE_DIR = join(dirname(fileURLToPath(import.meta.url)), "partner-site");

@@ -1,5 +1,5 @@
 /**
- * Seeds the demo ecosystem: the story of scripts/lib/demo-cast.json played out on a development node.
+ * Seeds the demo ecosystem: the story of client/demo-cast.json played out on a development node.
  *
  * "City Stay", a vendor-led network around a hotel, sells weekend packages with an airline, a restaurant
  * and an events organiser; travel agents, a coffee chain and an IT partner refer customers. A
@@ -40,10 +40,10 @@
  */
 import { Interface, Signature, Wallet, keccak256, toUtf8Bytes, type TypedDataField } from "ethers";
 
-import { ecoshareAbi, mockStablecoinAbi } from "../lib/abis.generated.js";
-import { demoAccount, demoCast, type DemoAccount } from "../lib/demo-cast.js";
-import type { Address, Eip1193Transport, Hex } from "../lib/eip1193.js";
-import { decodeEcoshareLog, eventTopic, type HeldPayment } from "../lib/decode-events.js";
+import { ecoshareAbi, mockStablecoinAbi } from "../../client/abis.generated.js";
+import { demoAccount, demoCast, type DemoAccount } from "../../client/demo-cast.js";
+import type { Address, Eip1193Transport, Hex } from "../../client/eip1193.js";
+import { decodeEcoshareLog, eventTopic, type HeldPayment } from "../../client/decode-events.js";
 import {
   acceptanceTypes,
   counterProposalTypes,
@@ -55,17 +55,17 @@ import {
   type MandateStruct,
   type Party,
   type ReferralTier,
-} from "../lib/eip712.js";
-import { parseMandates } from "../lib/mandate-file.js";
-import { negotiate } from "../lib/negotiator.js";
-import { readMandates } from "../lib/read-mandates.js";
+} from "../../client/eip712.js";
+import { parseMandates } from "../../client/mandate-file.js";
+import { negotiate } from "../../client/negotiator.js";
+import { readMandates } from "../../client/read-mandates.js";
 import mandatesFile from "./mandates.json" with { type: "json" };
-import { fetchLogs } from "../lib/fetch-logs.js";
-import { orderRefFromText } from "../lib/order-ref.js";
-import { ETH, MemberRole, MemberStatus, NetworkKind } from "../lib/protocol.js";
-import { readContract } from "../lib/read-contract.js";
+import { fetchLogs } from "../../client/fetch-logs.js";
+import { orderRefFromText } from "../../client/order-ref.js";
+import { ETH, MemberRole, MemberStatus, NetworkKind } from "../../client/protocol.js";
+import { readContract } from "../../client/read-contract.js";
 import { DevChain, type DevTransaction } from "./dev-chain.js";
-import { seededRandom } from "../lib/seeded-random.js";
+import { seededRandom } from "../../client/seeded-random.js";
 
 const DAY = 86_400n;
 const HOUR = 3_600n;

@@ -1,7 +1,7 @@
 /** What the demo prints once it is ready: everything a newcomer needs to start. */
 import { displayPath } from "../cli/display-path.js";
-import type { DemoAccount } from "../lib/demo-cast.js";
-import type { DeploymentRecord } from "../lib/deployment-record.js";
+import type { DemoAccount } from "../../client/demo-cast.js";
+import type { DeploymentRecord } from "../../client/deployment-record.js";
 import type { DemoApp } from "./app-hook.js";
 import type { PartnerSite } from "./partner-site.js";
 import type { SeedDemoReturnType } from "./seed.js";

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import type { DeploymentRecord } from "../lib/deployment-record.js";
+import type { DeploymentRecord } from "../../client/deployment-record.js";
 
 const run = promisify(execFile);
 

@@ -25,11 +25,11 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { CliError } from "../cli/cli-error.js";
-import type { Address, Eip1193Transport, Hex } from "../lib/eip1193.js";
-import { createHttpTransport } from "../lib/http-transport.js";
-import { DEFAULT_RECORDS_DIR, isSameChain, occupiedError, readExistingRecord, writeDeploymentRecord } from "../lib/deployment-record-file.js";
-import { DEPLOYMENT_RECORD_FORMAT, recordFileName, type DeployedContract, type DeploymentRecord } from "../lib/deployment-record.js";
-import { getBlockHeader, getChainId, getCode, rpcRequest } from "../lib/rpc.js";
+import type { Address, Eip1193Transport, Hex } from "../../client/eip1193.js";
+import { createHttpTransport } from "../../client/http-transport.js";
+import { DEFAULT_RECORDS_DIR, isSameChain, occupiedError, readExistingRecord, writeDeploymentRecord } from "../../client/deployment-record-file.js";
+import { DEPLOYMENT_RECORD_FORMAT, recordFileName, type DeployedContract, type DeploymentRecord } from "../../client/deployment-record.js";
+import { getBlockHeader, getChainId, getCode, rpcRequest } from "../../client/rpc.js";
 import { compilerOf, gitCommitOf } from "./build-info.js";
 import { withoutKnownWarnings } from "./compiler-warnings.js";
 import { create2AddressOf, CREATEX_ADDRESS, ECOSHARE_SALT } from "./create2.js";

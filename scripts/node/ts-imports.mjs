@@ -1,5 +1,5 @@
 // `node --import <this file> script.ts`: lets plain Node (type stripping) run TypeScript that imports the
-// shared client (scripts/lib, scripts/demo), whose relative imports name `.js` files as TypeScript's
+// shared client (client, scripts/demo), whose relative imports name `.js` files as TypeScript's
 // convention has it: such an import that finds no `.js` file loads the `.ts` file beside it.
 import { register } from "node:module";
 

@@ -13,13 +13,13 @@ import { displayPath } from "../cli/display-path.js";
 import { openNetwork } from "../cli/open-network.js";
 import { cliAction } from "../cli/run-action.js";
 import { readTaskRecord } from "../cli/task-record.js";
-import { formatAuditSummary } from "../lib/audit-format.js";
-import { runAudit } from "../lib/audit.js";
-import type { FetchLogsProgress } from "../lib/fetch-logs.js";
-import { IndexerError, indexedBlock } from "../lib/indexer-client.js";
-import { compareIndexer, formatIndexerMismatch } from "../lib/indexer-compare.js";
-import { ledgerFiles } from "../lib/ledger-export.js";
-import { getBlockNumber, getCode, type RetryOptions } from "../lib/rpc.js";
+import { formatAuditSummary } from "../../client/audit-format.js";
+import { runAudit } from "../../client/audit.js";
+import type { FetchLogsProgress } from "../../client/fetch-logs.js";
+import { IndexerError, indexedBlock } from "../../client/indexer-client.js";
+import { compareIndexer, formatIndexerMismatch } from "../../client/indexer-compare.js";
+import { ledgerFiles } from "../../client/ledger-export.js";
+import { getBlockNumber, getCode, type RetryOptions } from "../../client/rpc.js";
 
 interface AuditArgs {
   out: string | undefined;

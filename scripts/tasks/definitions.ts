@@ -12,7 +12,7 @@
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
-import { DEFAULT_RECORDS_DIR } from "../lib/deployment-record-file.js";
+import { DEFAULT_RECORDS_DIR } from "../../client/deployment-record-file.js";
 
 const recordsDirOption = {
   name: "recordsDir",
@@ -85,7 +85,7 @@ export const ecoshareTasks = [
     .setAction(() => import("./audit.js"))
     .build(),
   task("negotiate", "Proposes the terms in the middle of the parties' mandates, or says which bounds conflict and whose")
-    .addOption({ name: "mandates", description: "JSON file of mandates ({ mandates: [...] }, see scripts/lib/mandate-file.ts)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
+    .addOption({ name: "mandates", description: "JSON file of mandates ({ mandates: [...] }, see client/mandate-file.ts)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
     .addOption({ name: "parties", description: "Parties by label or address, comma-separated, in party order (default: every mandate)", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
     .addOption({ name: "networkId", description: "Only the mandates for this network", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
     .addOption({ name: "networkFeeBps", description: "The network's fee in basis points", type: ArgumentType.INT, defaultValue: 0 })

@@ -18,9 +18,9 @@ import { startPartnerSite, type PartnerSite } from "../demo/partner-site.js";
 import { assertPortFree, parsePort, startLocalNode } from "../demo/local-node.js";
 import { seedDemo } from "../demo/seed.js";
 import { formatWelcome } from "../demo/welcome.js";
-import { demoAccount, demoAccounts } from "../lib/demo-cast.js";
-import { DEFAULT_RECORDS_DIR, describeRecord, writeDeploymentRecord } from "../lib/deployment-record-file.js";
-import { rpcRequest } from "../lib/rpc.js";
+import { demoAccount, demoAccounts } from "../../client/demo-cast.js";
+import { DEFAULT_RECORDS_DIR, describeRecord, writeDeploymentRecord } from "../../client/deployment-record-file.js";
+import { rpcRequest } from "../../client/rpc.js";
 
 interface DemoArgs {
   port: number;

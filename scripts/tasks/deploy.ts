@@ -6,7 +6,7 @@ import { displayPath } from "../cli/display-path.js";
 import { cliAction } from "../cli/run-action.js";
 import { openNetwork } from "../cli/open-network.js";
 import { deployProtocol } from "../deploy/deploy-protocol.js";
-import { describeRecord } from "../lib/deployment-record-file.js";
+import { describeRecord } from "../../client/deployment-record-file.js";
 
 interface DeployArgs {
   rpcUrl: string | undefined;

@@ -1,7 +1,7 @@
 /**
  * `npx hardhat negotiate --mandates <file.json> [--parties ana,ben] [--network-id 1] [--network-fee-bps 200]
  * [--asset 0x...] [--min-referral-fee-bps 100]`: the terms in the middle of the parties' mandates, or the
- * bounds that conflict and whose, in plain words (scripts/lib/negotiator.ts). Exits 1 when they conflict,
+ * bounds that conflict and whose, in plain words (client/negotiator.ts). Exits 1 when they conflict,
  * 2 on bad input.
  *
  * `npx hardhat negotiate --from-chain --network-id 1 --parties 0x...,0x... [--network localhost]` reads the
@@ -17,12 +17,12 @@ import { CliError, EXIT_AUDIT_FAILED } from "../cli/cli-error.js";
 import { openNetwork } from "../cli/open-network.js";
 import { cliAction, type ActionContext } from "../cli/run-action.js";
 import { readTaskRecord } from "../cli/task-record.js";
-import type { Address } from "../lib/eip1193.js";
-import { parseMandates } from "../lib/mandate-file.js";
-import { readContract } from "../lib/read-contract.js";
-import { readMandates } from "../lib/read-mandates.js";
-import { ETH } from "../lib/protocol.js";
-import { duration, type FixedTerms, type Mandate, negotiate, percent } from "../lib/negotiator.js";
+import type { Address } from "../../client/eip1193.js";
+import { parseMandates } from "../../client/mandate-file.js";
+import { readContract } from "../../client/read-contract.js";
+import { readMandates } from "../../client/read-mandates.js";
+import { ETH } from "../../client/protocol.js";
+import { duration, type FixedTerms, type Mandate, negotiate, percent } from "../../client/negotiator.js";
 
 interface NegotiateArgs {
   mandates: string | undefined;

@@ -16,7 +16,7 @@ import { openNetwork } from "../cli/open-network.js";
 import { cliAction } from "../cli/run-action.js";
 import { DEV_CHAIN_ID } from "../deploy/deploy-protocol.js";
 import { standardJsonInputOf } from "../deploy/standard-json-input.js";
-import { readDeploymentRecord } from "../lib/deployment-record-file.js";
+import { readDeploymentRecord } from "../../client/deployment-record-file.js";
 
 interface VerifyArgs {
   provider: string;

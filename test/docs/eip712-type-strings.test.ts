@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { TypedDataEncoder } from "ethers";
 import { network } from "hardhat";
 
-import { acceptanceTypes, counterProposalTypes, domainFromErc5267, setMandateTypes } from "../../scripts/lib/eip712.js";
+import { acceptanceTypes, counterProposalTypes, domainFromErc5267, setMandateTypes } from "../../client/eip712.js";
 import * as h from "../helpers/ecoshare.js";
 
 const { ethers } = await network.create();

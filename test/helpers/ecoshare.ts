@@ -12,7 +12,7 @@ import {
   type MandateStruct,
   type Party,
   type SetMandateMessage,
-} from "../../scripts/lib/eip712.js";
+} from "../../client/eip712.js";
 
 export const ETH = "0x0000000000000000000000000000000000000000" as const;
 export const NO_REFERRER = ETH;

@@ -3,7 +3,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { Signature } from "ethers";
 
 import type { MockStablecoin } from "../../types/ethers-contracts/index.js";
-import { domainFromErc5267, permitTypes } from "../../scripts/lib/eip712.js";
+import { domainFromErc5267, permitTypes } from "../../client/eip712.js";
 
 /** `owner`'s permit letting `spender` take `value` until `deadline`, split into v, r, s. */
 export async function signPermit(

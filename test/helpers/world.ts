@@ -6,7 +6,7 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 
 import type { Ecoshare, MockStablecoin } from "../../types/ethers-contracts/index.js";
 import type { CallingAccount } from "../../types/ethers-contracts/mocks/CallingAccount.js";
-import type { AgreementTerms, Party } from "../../scripts/lib/eip712.js";
+import type { AgreementTerms, Party } from "../../client/eip712.js";
 import * as h from "./ecoshare.js";
 
 /** The network fee of the world's network: 1% of each payment. */

@@ -1,12 +1,12 @@
-/** scripts/lib/abis.generated.ts must match the compiled artifacts, and the decoder must know every event. */
+/** client/abis.generated.ts must match the compiled artifacts, and the decoder must know every event. */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
 import { GENERATED_ABIS_PATH, readArtifactAbis, renderAbisModule } from "../../scripts/codegen/render-abis.js";
-import type { EcoshareEventArgs } from "../../scripts/lib/decode-events.js";
-import { abiEventNames } from "../../scripts/lib/decode-events.js";
+import type { EcoshareEventArgs } from "../../client/decode-events.js";
+import { abiEventNames } from "../../client/decode-events.js";
 
 describe("generated ABIs", function () {
   this.timeout(20_000);

@@ -6,16 +6,16 @@
 import { expect } from "chai";
 import { Interface } from "ethers";
 
-import { ecoshareAbi } from "../../scripts/lib/abis.generated.js";
-import { formatAuditSummary } from "../../scripts/lib/audit-format.js";
-import { runAudit } from "../../scripts/lib/audit.js";
-import { isoTime } from "../../scripts/lib/block-times.js";
-import { parseBaseUnitsText, toCsv } from "../../scripts/lib/csv.js";
-import type { Eip1193RequestArguments, Eip1193Transport, Hex } from "../../scripts/lib/eip1193.js";
-import { ledgerFiles } from "../../scripts/lib/ledger-export.js";
-import { orderRefFromText } from "../../scripts/lib/order-ref.js";
-import { ETH } from "../../scripts/lib/protocol.js";
-import { rpcRequest } from "../../scripts/lib/rpc.js";
+import { ecoshareAbi } from "../../client/abis.generated.js";
+import { formatAuditSummary } from "../../client/audit-format.js";
+import { runAudit } from "../../client/audit.js";
+import { isoTime } from "../../client/block-times.js";
+import { parseBaseUnitsText, toCsv } from "../../client/csv.js";
+import type { Eip1193RequestArguments, Eip1193Transport, Hex } from "../../client/eip1193.js";
+import { ledgerFiles } from "../../client/ledger-export.js";
+import { orderRefFromText } from "../../client/order-ref.js";
+import { ETH } from "../../client/protocol.js";
+import { rpcRequest } from "../../client/rpc.js";
 import { parseCsv } from "./helpers/csv.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 

@@ -5,19 +5,19 @@
 import { expect } from "chai";
 import { AbiCoder, Interface, keccak256, parseEther } from "ethers";
 
-import { ecoshareAbi } from "../../scripts/lib/abis.generated.js";
+import { ecoshareAbi } from "../../client/abis.generated.js";
 
-import { formatAuditSummary, formatMismatch } from "../../scripts/lib/audit-format.js";
-import { holdbackAnomalies, runAudit, type AuditReport } from "../../scripts/lib/audit.js";
-import type { Address, Hex } from "../../scripts/lib/eip1193.js";
-import { buildLedger, heldTotals, lineageVersions, sameAddress, type LedgerOrder } from "../../scripts/lib/ledger.js";
-import { formatOrderRef } from "../../scripts/lib/order-ref.js";
-import { ledgerFiles } from "../../scripts/lib/ledger-export.js";
-import { AgreementStatus } from "../../scripts/lib/protocol.js";
-import { reconcile } from "../../scripts/lib/reconcile.js";
-import { ETH } from "../../scripts/lib/protocol.js";
-import { readContract } from "../../scripts/lib/read-contract.js";
-import { rpcRequest } from "../../scripts/lib/rpc.js";
+import { formatAuditSummary, formatMismatch } from "../../client/audit-format.js";
+import { holdbackAnomalies, runAudit, type AuditReport } from "../../client/audit.js";
+import type { Address, Hex } from "../../client/eip1193.js";
+import { buildLedger, heldTotals, lineageVersions, sameAddress, type LedgerOrder } from "../../client/ledger.js";
+import { formatOrderRef } from "../../client/order-ref.js";
+import { ledgerFiles } from "../../client/ledger-export.js";
+import { AgreementStatus } from "../../client/protocol.js";
+import { reconcile } from "../../client/reconcile.js";
+import { ETH } from "../../client/protocol.js";
+import { readContract } from "../../client/read-contract.js";
+import { rpcRequest } from "../../client/rpc.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 
 const ecoshareInterface = new Interface(ecoshareAbi);

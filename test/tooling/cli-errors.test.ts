@@ -11,8 +11,8 @@ import hre from "hardhat";
 
 import EcoshareModule from "../../ignition/modules/Ecoshare.js";
 import { deployProtocol } from "../../scripts/deploy/deploy-protocol.js";
-import { writeDeploymentRecord } from "../../scripts/lib/deployment-record-file.js";
-import type { DeploymentRecord } from "../../scripts/lib/deployment-record.js";
+import { writeDeploymentRecord } from "../../client/deployment-record-file.js";
+import type { DeploymentRecord } from "../../client/deployment-record.js";
 import { freePort, meaningfulLines, runHardhat, type CliResult } from "./helpers/cli.js";
 import { startFaultyProxy, type FaultyProxy } from "./helpers/faulty-proxy.js";
 import { connect, startNode, type TestNode } from "./helpers/nodes.js";

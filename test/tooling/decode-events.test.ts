@@ -5,12 +5,12 @@
 import { expect } from "chai";
 import { Interface } from "ethers";
 
-import { ecoshareAbi } from "../../scripts/lib/abis.generated.js";
-import { normaliseValue } from "../../scripts/lib/abi-values.js";
-import { decodeEcoshareLog, eventTopic, HOT_EVENTS } from "../../scripts/lib/decode-events.js";
-import type { Hex } from "../../scripts/lib/eip1193.js";
-import { fetchLogs } from "../../scripts/lib/fetch-logs.js";
-import { getBlockNumber } from "../../scripts/lib/rpc.js";
+import { ecoshareAbi } from "../../client/abis.generated.js";
+import { normaliseValue } from "../../client/abi-values.js";
+import { decodeEcoshareLog, eventTopic, HOT_EVENTS } from "../../client/decode-events.js";
+import type { Hex } from "../../client/eip1193.js";
+import { fetchLogs } from "../../client/fetch-logs.js";
+import { getBlockNumber } from "../../client/rpc.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 
 describe("decodeEcoshareLog", function () {

@@ -10,12 +10,12 @@ import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
-import { createHttpTransport } from "../../scripts/lib/http-transport.js";
-import { readDeploymentRecord } from "../../scripts/lib/deployment-record-file.js";
+import { createHttpTransport } from "../../client/http-transport.js";
+import { readDeploymentRecord } from "../../client/deployment-record-file.js";
 import { bookingSnippet } from "../../scripts/demo/partner-site.js";
-import { demoAccount, demoAccounts } from "../../scripts/lib/demo-cast.js";
-import { rpcRequest } from "../../scripts/lib/rpc.js";
-import type { Hex } from "../../scripts/lib/eip1193.js";
+import { demoAccount, demoAccounts } from "../../client/demo-cast.js";
+import { rpcRequest } from "../../client/rpc.js";
+import type { Hex } from "../../client/eip1193.js";
 import { sharedCheckout } from "./helpers/checkout.js";
 import { childEnv, collect, freePort, isListening, meaningfulLines, runHardhat } from "./helpers/cli.js";
 import { parseCsv } from "./helpers/csv.js";

@@ -11,10 +11,10 @@ import hre, { network } from "hardhat";
 
 import EcoshareModule from "../../ignition/modules/Ecoshare.js";
 import { create2InitCode, deployProtocol } from "../../scripts/deploy/deploy-protocol.js";
-import { demoAccounts } from "../../scripts/lib/demo-cast.js";
-import { readDeploymentRecord } from "../../scripts/lib/deployment-record-file.js";
-import { createHttpTransport } from "../../scripts/lib/http-transport.js";
-import { getCode } from "../../scripts/lib/rpc.js";
+import { demoAccounts } from "../../client/demo-cast.js";
+import { readDeploymentRecord } from "../../client/deployment-record-file.js";
+import { createHttpTransport } from "../../client/http-transport.js";
+import { getCode } from "../../client/rpc.js";
 import { meaningfulLines, runHardhat } from "./helpers/cli.js";
 import { sharedCheckout } from "./helpers/checkout.js";
 import { installCreateX, startAnvil, startNode, type TestNode } from "./helpers/nodes.js";

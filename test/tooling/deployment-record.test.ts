@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 
-import { readDeploymentRecord, writeDeploymentRecord } from "../../scripts/lib/deployment-record-file.js";
-import { DEPLOYMENT_RECORD_FORMAT, DeploymentRecordError, parseDeploymentRecord, type DeploymentRecord } from "../../scripts/lib/deployment-record.js";
+import { readDeploymentRecord, writeDeploymentRecord } from "../../client/deployment-record-file.js";
+import { DEPLOYMENT_RECORD_FORMAT, DeploymentRecordError, parseDeploymentRecord, type DeploymentRecord } from "../../client/deployment-record.js";
 
 const record: DeploymentRecord = {
   format: DEPLOYMENT_RECORD_FORMAT,

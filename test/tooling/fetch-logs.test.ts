@@ -4,10 +4,10 @@
  */
 import { expect } from "chai";
 
-import { fetchLogs, type FetchLogsParameters, type FetchLogsProgress } from "../../scripts/lib/fetch-logs.js";
-import { createHttpTransport } from "../../scripts/lib/http-transport.js";
-import { classifyRpcError, RpcRequestError } from "../../scripts/lib/rpc-error.js";
-import { getBlockNumber } from "../../scripts/lib/rpc.js";
+import { fetchLogs, type FetchLogsParameters, type FetchLogsProgress } from "../../client/fetch-logs.js";
+import { createHttpTransport } from "../../client/http-transport.js";
+import { classifyRpcError, RpcRequestError } from "../../client/rpc-error.js";
+import { getBlockNumber } from "../../client/rpc.js";
 import { startFaultyProxy } from "./helpers/faulty-proxy.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 

@@ -5,10 +5,10 @@
  */
 import { expect } from "chai";
 
-import { decodeEcoshareLog, type EcoshareEvent } from "../../scripts/lib/decode-events.js";
-import { fetchLogs } from "../../scripts/lib/fetch-logs.js";
-import { applyEvent, createLedger, type Ledger, type LedgerChanges } from "../../scripts/lib/ledger.js";
-import { getBlockNumber } from "../../scripts/lib/rpc.js";
+import { decodeEcoshareLog, type EcoshareEvent } from "../../client/decode-events.js";
+import { fetchLogs } from "../../client/fetch-logs.js";
+import { applyEvent, createLedger, type Ledger, type LedgerChanges } from "../../client/ledger.js";
+import { getBlockNumber } from "../../client/rpc.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 
 const print = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `${v}n` : v instanceof Map ? [...v] : v));

@@ -1,20 +1,20 @@
 /**
  * The negotiator's rule is the contract's, to the letter: on random mandates and random terms, set and proposed
- * on a real chain, `mandateFit` (scripts/lib/negotiator.ts) on the mandate read back with `readMandates` says a
+ * on a real chain, `mandateFit` (client/negotiator.ts) on the mandate read back with `readMandates` says a
  * party is covered exactly when the contract recorded its acceptance by mandate; the ledger rebuilt from the log
  * knows every mandate and every acceptance by mandate, and finds nothing against the rules.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { Address } from "../../scripts/lib/eip1193.js";
-import type { AgreementTerms, MandateStruct } from "../../scripts/lib/eip712.js";
-import { decodeEcoshareLog, type EcoshareEvent } from "../../scripts/lib/decode-events.js";
-import { fetchLogs } from "../../scripts/lib/fetch-logs.js";
-import { buildLedger, mandateKey } from "../../scripts/lib/ledger.js";
-import { mandateFit } from "../../scripts/lib/negotiator.js";
-import { readMandates } from "../../scripts/lib/read-mandates.js";
-import { seededRandom } from "../../scripts/lib/seeded-random.js";
+import type { Address } from "../../client/eip1193.js";
+import type { AgreementTerms, MandateStruct } from "../../client/eip712.js";
+import { decodeEcoshareLog, type EcoshareEvent } from "../../client/decode-events.js";
+import { fetchLogs } from "../../client/fetch-logs.js";
+import { buildLedger, mandateKey } from "../../client/ledger.js";
+import { mandateFit } from "../../client/negotiator.js";
+import { readMandates } from "../../client/read-mandates.js";
+import { seededRandom } from "../../client/seeded-random.js";
 import * as h from "../helpers/ecoshare.js";
 import { deployWorld } from "../helpers/world.js";
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 
-import { demoAccount, demoAccounts } from "../../scripts/lib/demo-cast.js";
+import { demoAccount, demoAccounts } from "../../client/demo-cast.js";
 import { meaningfulLines, runHardhat } from "./helpers/cli.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 

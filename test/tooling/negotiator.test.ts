@@ -1,14 +1,14 @@
 /**
- * The negotiator (scripts/lib/negotiator.ts): the middle-of-the-overlap rule on worked examples, conflicts
+ * The negotiator (client/negotiator.ts): the middle-of-the-overlap rule on worked examples, conflicts
  * named in plain words, and on random mandates: whenever it proposes terms, every mandate fits them; whenever
  * it finds a conflict, no candidate terms (the proposal with any bound nudged) fit them all.
  */
 import { expect } from "chai";
 
-import type { Address } from "../../scripts/lib/eip1193.js";
-import { type Mandate, mandateFit, negotiate } from "../../scripts/lib/negotiator.js";
-import { ETH } from "../../scripts/lib/protocol.js";
-import { seededRandom } from "../../scripts/lib/seeded-random.js";
+import type { Address } from "../../client/eip1193.js";
+import { type Mandate, mandateFit, negotiate } from "../../client/negotiator.js";
+import { ETH } from "../../client/protocol.js";
+import { seededRandom } from "../../client/seeded-random.js";
 
 const DAY = 86_400;
 const NOW = 1_800_000_000n;

@@ -1,22 +1,22 @@
 /**
- * Orders in the ledger (scripts/lib/ledger.ts) against the contract: `payOrder`'s lines grouped by the rule
+ * Orders in the ledger (client/ledger.ts) against the contract: `payOrder`'s lines grouped by the rule
  * (the next `lineCount` PaymentSplit events of the OrderPaid's transaction), each line's derived split equal
  * to what the contract credited (to the wei), a held line refunded to the order's refund recipient, earnings
  * paid by `collect`, and the whole ledger reconciled with the contract's views. Also the order reference's
- * text form (scripts/lib/order-ref.ts).
+ * text form (client/order-ref.ts).
  */
 import { expect } from "chai";
 import { Signature } from "ethers";
 import { network } from "hardhat";
 
-import { decodeEcoshareLog, type EcoshareEvent, type HeldPayment } from "../../scripts/lib/decode-events.js";
-import type { Address, Hex } from "../../scripts/lib/eip1193.js";
-import { domainFromErc5267, permitTypes } from "../../scripts/lib/eip712.js";
-import { buildLedger, type Ledger } from "../../scripts/lib/ledger.js";
-import { formatOrderRef, orderRefFromText, orderRefText } from "../../scripts/lib/order-ref.js";
-import { MemberRole } from "../../scripts/lib/protocol.js";
+import { decodeEcoshareLog, type EcoshareEvent, type HeldPayment } from "../../client/decode-events.js";
+import type { Address, Hex } from "../../client/eip1193.js";
+import { domainFromErc5267, permitTypes } from "../../client/eip712.js";
+import { buildLedger, type Ledger } from "../../client/ledger.js";
+import { formatOrderRef, orderRefFromText, orderRefText } from "../../client/order-ref.js";
+import { MemberRole } from "../../client/protocol.js";
 import type { Ecoshare } from "../../types/ethers-contracts/index.js";
-import { reconcile } from "../../scripts/lib/reconcile.js";
+import { reconcile } from "../../client/reconcile.js";
 import * as h from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";
 

@@ -8,8 +8,8 @@ import { expect } from "chai";
 
 import { BOOKING_ITEMS, BOOKING_ORDER_REF, bookingSnippet, startPartnerSite, type PartnerSite } from "../../scripts/demo/partner-site.js";
 import { formatWelcome } from "../../scripts/demo/welcome.js";
-import { demoAccount, demoAccounts } from "../../scripts/lib/demo-cast.js";
-import { embedSnippet } from "../../scripts/lib/embed-snippet.js";
+import { demoAccount, demoAccounts } from "../../client/demo-cast.js";
+import { embedSnippet } from "../../client/embed-snippet.js";
 import { freePort, isListening } from "./helpers/cli.js";
 
 const hotel = demoAccount(demoAccounts(), "hotel");

@@ -1,5 +1,5 @@
 /**
- * The loyalty-tier rule and the held-payment ledger (scripts/lib/referral-tiers.ts, scripts/lib/ledger.ts)
+ * The loyalty-tier rule and the held-payment ledger (client/referral-tiers.ts, client/ledger.ts)
  * against the contract on random sequences: tiered payments from several referrers, an amendment that keeps
  * the lineage's volumes, held payments released or refunded. Every tier, rate, volume, balance and total the
  * ledger rebuilds must equal the contract's.
@@ -7,13 +7,13 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { decodeEcoshareLog, type EcoshareEvent, type HeldPayment } from "../../scripts/lib/decode-events.js";
-import type { Address, Hex } from "../../scripts/lib/eip1193.js";
-import type { AgreementTerms, ReferralTier } from "../../scripts/lib/eip712.js";
-import { buildLedger, collectable, referralStanding } from "../../scripts/lib/ledger.js";
-import { ETH, NetworkKind } from "../../scripts/lib/protocol.js";
-import { nextReferralTier, referralTierFor } from "../../scripts/lib/referral-tiers.js";
-import { seededRandom } from "../../scripts/lib/seeded-random.js";
+import { decodeEcoshareLog, type EcoshareEvent, type HeldPayment } from "../../client/decode-events.js";
+import type { Address, Hex } from "../../client/eip1193.js";
+import type { AgreementTerms, ReferralTier } from "../../client/eip712.js";
+import { buildLedger, collectable, referralStanding } from "../../client/ledger.js";
+import { ETH, NetworkKind } from "../../client/protocol.js";
+import { nextReferralTier, referralTierFor } from "../../client/referral-tiers.js";
+import { seededRandom } from "../../client/seeded-random.js";
 import type { Ecoshare } from "../../types/ethers-contracts/index.js";
 import { deployEcoshare } from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";

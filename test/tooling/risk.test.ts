@@ -1,16 +1,16 @@
 /**
- * Risk figures (scripts/lib/risk.ts) from a real chain's events: a referrer with one payment refunded, one
+ * Risk figures (client/risk.ts) from a real chain's events: a referrer with one payment refunded, one
  * released and one still held, and a proven referrer paid at once; the figures per referrer, vendor and
  * network match what happened, to the wei.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { decodeEcoshareLog, type HeldPayment } from "../../scripts/lib/decode-events.js";
-import type { Address } from "../../scripts/lib/eip1193.js";
-import { buildLedger } from "../../scripts/lib/ledger.js";
-import { refundRateBps, releaseBlocksOf, releaseTimes, riskFigures, riskOf } from "../../scripts/lib/risk.js";
-import { riskSeries } from "../../scripts/lib/risk-series.js";
+import { decodeEcoshareLog, type HeldPayment } from "../../client/decode-events.js";
+import type { Address } from "../../client/eip1193.js";
+import { buildLedger } from "../../client/ledger.js";
+import { refundRateBps, releaseBlocksOf, releaseTimes, riskFigures, riskOf } from "../../client/risk.js";
+import { riskSeries } from "../../client/risk-series.js";
 import * as h from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";
 

@@ -7,11 +7,11 @@
 import { expect } from "chai";
 
 import { DevChain, TX_GAS_CAP } from "../../scripts/demo/dev-chain.js";
-import { ecoshareAbi } from "../../scripts/lib/abis.generated.js";
-import { eventTopic } from "../../scripts/lib/decode-events.js";
-import type { Address, Hex } from "../../scripts/lib/eip1193.js";
-import { fetchLogs } from "../../scripts/lib/fetch-logs.js";
-import { getBlockNumber } from "../../scripts/lib/rpc.js";
+import { ecoshareAbi } from "../../client/abis.generated.js";
+import { eventTopic } from "../../client/decode-events.js";
+import type { Address, Hex } from "../../client/eip1193.js";
+import { fetchLogs } from "../../client/fetch-logs.js";
+import { getBlockNumber } from "../../client/rpc.js";
 import { toFunctionSelector, type AbiFunction } from "viem";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 

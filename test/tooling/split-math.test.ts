@@ -1,5 +1,5 @@
 /**
- * The TypeScript ledger rules (scripts/lib/split-math.ts, scripts/lib/ledger.ts) against the contract on
+ * The TypeScript ledger rules (client/split-math.ts, client/ledger.ts) against the contract on
  * random payments: every split the ledger derives from the terms (PaymentSplit carries none) must be what
  * the contract credited, to the wei (its balances and running totals before and after each payment), and
  * every collectable amount (open and, once terminated, final) and every rebuilt total must equal the contract's.
@@ -7,13 +7,13 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import { decodeEcoshareLog, type EcoshareEvent } from "../../scripts/lib/decode-events.js";
-import type { Address, Hex } from "../../scripts/lib/eip1193.js";
-import type { AgreementTerms } from "../../scripts/lib/eip712.js";
-import { buildLedger, collectable } from "../../scripts/lib/ledger.js";
-import { ETH, NetworkKind } from "../../scripts/lib/protocol.js";
-import { finalEntitlement, openEntitlement, shareStarts, splitPayment } from "../../scripts/lib/split-math.js";
-import { seededRandom } from "../../scripts/lib/seeded-random.js";
+import { decodeEcoshareLog, type EcoshareEvent } from "../../client/decode-events.js";
+import type { Address, Hex } from "../../client/eip1193.js";
+import type { AgreementTerms } from "../../client/eip712.js";
+import { buildLedger, collectable } from "../../client/ledger.js";
+import { ETH, NetworkKind } from "../../client/protocol.js";
+import { finalEntitlement, openEntitlement, shareStarts, splitPayment } from "../../client/split-math.js";
+import { seededRandom } from "../../client/seeded-random.js";
 import { deployEcoshare } from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";
 

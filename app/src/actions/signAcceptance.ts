@@ -7,7 +7,7 @@
 import { hashTypedData, type Address, type Hex } from "viem";
 import { readContract, signTypedData } from "wagmi/actions";
 
-import { acceptancePrimaryType, acceptanceTypes, domainFromErc5267, type AgreementTerms } from "../../../scripts/lib/eip712.js";
+import { acceptancePrimaryType, acceptanceTypes, domainFromErc5267, type AgreementTerms } from "../../../client/eip712.js";
 import { ecoshareAbi } from "../contracts/abis";
 import type { AppConfig } from "../wagmi/config";
 

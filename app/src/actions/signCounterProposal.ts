@@ -7,7 +7,7 @@
 import { hashTypedData, type Address, type Hex } from "viem";
 import { readContract, signTypedData } from "wagmi/actions";
 
-import { counterProposalPrimaryType, counterProposalTypes, domainFromErc5267, randomCounterNonce, type AgreementTerms } from "../../../scripts/lib/eip712.js";
+import { counterProposalPrimaryType, counterProposalTypes, domainFromErc5267, randomCounterNonce, type AgreementTerms } from "../../../client/eip712.js";
 import { ecoshareAbi } from "../contracts/abis";
 import { termsForViem } from "../lib/terms";
 import type { AppConfig } from "../wagmi/config";

@@ -9,7 +9,7 @@
 import type { Address, Hex } from "viem";
 import { readContract, signTypedData, simulateContract } from "wagmi/actions";
 
-import { domainFromErc5267, setMandatePrimaryType, setMandateTypes } from "../../../scripts/lib/eip712.js";
+import { domainFromErc5267, setMandatePrimaryType, setMandateTypes } from "../../../client/eip712.js";
 import { ecoshareAbi } from "../contracts/abis";
 import type { ChainMandate } from "../lib/mandateForm";
 import type { AppConfig } from "../wagmi/config";

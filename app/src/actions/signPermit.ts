@@ -5,7 +5,7 @@
 import { erc20Abi, getAbiItem, type Address, type Hex } from "viem";
 import { readContract, signTypedData } from "viem/actions";
 
-import { domainFromErc5267, permitTypes } from "../../../scripts/lib/eip712.js";
+import { domainFromErc5267, permitTypes } from "../../../client/eip712.js";
 import { ecoshareAbi } from "../contracts/abis";
 import type { ActionClients, ReadClient } from "./clients";
 

@@ -6,8 +6,8 @@
 import { useMemo } from "react";
 import { getAddress, type Address } from "viem";
 
-import type { HeldPayment as HeldPaymentRecord } from "../../../scripts/lib/decode-events.js";
-import { referralKey, sameAddress, type LedgerHeldPayment } from "../../../scripts/lib/ledger.js";
+import type { HeldPayment as HeldPaymentRecord } from "../../../client/decode-events.js";
+import { referralKey, sameAddress, type LedgerHeldPayment } from "../../../client/ledger.js";
 import { ecoshareAbi } from "../contracts/abis";
 import { useAssetInfo, useAssetInfos } from "../hooks/useAssetInfo";
 import { useContractTransaction } from "../hooks/useContractTransaction";

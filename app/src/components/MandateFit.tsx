@@ -6,7 +6,7 @@
 import { useMemo } from "react";
 import type { Address } from "viem";
 
-import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
+import type { AgreementTerms } from "../../../client/eip712.js";
 import { useChainTime } from "../hooks/useChainTime";
 import { useDeployment } from "../hooks/useDeployment";
 import { useMandates } from "../hooks/useMandates";

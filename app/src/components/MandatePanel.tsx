@@ -8,7 +8,7 @@ import { useMemo, useState, type FormEvent } from "react";
 import { getAddress, type Address } from "viem";
 import { useConfig, useReadContract } from "wagmi";
 
-import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
+import type { LedgerNetwork } from "../../../client/ledger.js";
 import { signMandate } from "../actions/signMandate";
 import { ecoshareAbi } from "../contracts/abis";
 import { useChainTime } from "../hooks/useChainTime";

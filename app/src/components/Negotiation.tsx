@@ -6,7 +6,7 @@
  */
 import { getAddress } from "viem";
 
-import type { Ledger, LedgerAgreement } from "../../../scripts/lib/ledger.js";
+import type { Ledger, LedgerAgreement } from "../../../client/ledger.js";
 import { ecoshareAbi } from "../contracts/abis";
 import { useAssetInfo } from "../hooks/useAssetInfo";
 import { useContractTransaction } from "../hooks/useContractTransaction";

@@ -4,7 +4,7 @@
  */
 import type { Hash } from "viem";
 
-import { formatOrderRef } from "../../../scripts/lib/order-ref.js";
+import { formatOrderRef } from "../../../client/order-ref.js";
 import { useAssetInfos } from "../hooks/useAssetInfo";
 import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";

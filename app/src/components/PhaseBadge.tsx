@@ -1,4 +1,4 @@
-import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
+import type { LedgerAgreement } from "../../../client/ledger.js";
 import { useChainTime } from "../hooks/useChainTime";
 import { useLedger } from "../hooks/useProtocolLog";
 import { agreementPhase, PHASE_TEXT, type AgreementPhase } from "../lib/agreementPhase";

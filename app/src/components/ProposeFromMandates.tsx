@@ -5,8 +5,8 @@
 import { useMemo, useState } from "react";
 import type { Address } from "viem";
 
-import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
-import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
+import type { AgreementTerms } from "../../../client/eip712.js";
+import type { LedgerNetwork } from "../../../client/ledger.js";
 import { useChainTime } from "../hooks/useChainTime";
 import { useDeployment } from "../hooks/useDeployment";
 import { useMandates } from "../hooks/useMandates";

@@ -1,8 +1,8 @@
 import { useMemo } from "react";
 import type { Address } from "viem";
 
-import { riskSeries, type RiskPoint } from "../../../scripts/lib/risk-series.js";
-import { refundRateBps, type RiskScope } from "../../../scripts/lib/risk.js";
+import { riskSeries, type RiskPoint } from "../../../client/risk-series.js";
+import { refundRateBps, type RiskScope } from "../../../client/risk.js";
 import { useAssetInfos } from "../hooks/useAssetInfo";
 import { useBlockTimes } from "../hooks/useBlockTimes";
 import { useLedger } from "../hooks/useProtocolLog";

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import type { Address } from "viem";
 
-import { releaseBlocksOf, riskFigures, riskOf, type RiskScope } from "../../../scripts/lib/risk.js";
+import { releaseBlocksOf, riskFigures, riskOf, type RiskScope } from "../../../client/risk.js";
 import { useAssetInfos } from "../hooks/useAssetInfo";
 import { useBlockTimes } from "../hooks/useBlockTimes";
 import { describeHoldback } from "../lib/dynamic";
@@ -10,7 +10,7 @@ import { formatAmount, formatBps } from "../lib/format";
 import { RiskChart } from "./RiskChart";
 
 /**
- * The risk figures of one referrer, vendor or network (scripts/lib/risk.ts, the audit's rules), per asset:
+ * The risk figures of one referrer, vendor or network (client/risk.ts, the audit's rules), per asset:
  * paid, refunded, still held (the exposure), clean volume, the refund rate and the time to release (median, by
  * the times of the blocks that held and released them, read for this subject only). Shown where a partner decides;
  * with `chart`, followed by the same figures over time.

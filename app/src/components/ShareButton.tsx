@@ -4,7 +4,7 @@
  */
 import { lazy, Suspense, useState } from "react";
 
-import type { LedgerAgreement, LedgerNetwork } from "../../../scripts/lib/ledger.js";
+import type { LedgerAgreement, LedgerNetwork } from "../../../client/ledger.js";
 import { useAgreementPhase } from "./PhaseBadge";
 
 const ShareDialog = lazy(() => import("./ShareDialog").then((m) => ({ default: m.ShareDialog })));

@@ -7,7 +7,7 @@ import { connect } from "wagmi/actions";
 import { mock } from "wagmi/connectors";
 import { describe, expect, it } from "vitest";
 
-import { EMBED_ELEMENT } from "../../../scripts/lib/embed-snippet.js";
+import { EMBED_ELEMENT } from "../../../client/embed-snippet.js";
 import type { AgreementPhase } from "../lib/agreementPhase";
 import { MemberRole } from "../lib/enums";
 import { AIRLINE, build, eventFactory, HOTEL, terms } from "../lib/issue13.fixtures";

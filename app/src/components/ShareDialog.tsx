@@ -1,13 +1,13 @@
 /**
  * "Share" on an agreement: the partner's referral link (with a QR code), the embed snippet for its own web
- * page with its referral filled in (scripts/lib/embed-snippet.ts, the same builder the demo's partner site
+ * page with its referral filled in (client/embed-snippet.ts, the same builder the demo's partner site
  * uses), fields to fix or bound the amount and set an order reference, and a live preview of the checkout.
  */
 import { useEffect, useId, useRef, useState } from "react";
 import { useConfig } from "wagmi";
 
-import type { LedgerAgreement, LedgerNetwork } from "../../../scripts/lib/ledger.js";
-import { EMBED_ELEMENT, embedSnippet } from "../../../scripts/lib/embed-snippet.js";
+import type { LedgerAgreement, LedgerNetwork } from "../../../client/ledger.js";
+import { EMBED_ELEMENT, embedSnippet } from "../../../client/embed-snippet.js";
 import { useAssetInfo } from "../hooks/useAssetInfo";
 import { useDeployment } from "../hooks/useDeployment";
 import { paymentBlocker, type AgreementPhase } from "../lib/agreementPhase";

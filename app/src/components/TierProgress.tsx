@@ -2,7 +2,7 @@
 import type { Address } from "viem";
 import { useReadContract } from "wagmi";
 
-import type { ReferralTier } from "../../../scripts/lib/eip712.js";
+import type { ReferralTier } from "../../../client/eip712.js";
 import { ecoshareAbi } from "../contracts/abis";
 import { useDeployment } from "../hooks/useDeployment";
 import { tierProgress, type TierProgress } from "../lib/dynamic";

@@ -1,2 +1,2 @@
 /** The contracts' typed ABIs, generated once for the whole project from the Hardhat artifacts. */
-export { ecoshareAbi, mockStablecoinAbi } from "../../../scripts/lib/abis.generated.js";
+export { ecoshareAbi, mockStablecoinAbi } from "../../../client/abis.generated.js";

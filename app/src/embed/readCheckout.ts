@@ -8,7 +8,7 @@
 import { getAbiItem, getAddress, type Address } from "viem";
 import { getBlock, getLogs, readContract } from "viem/actions";
 
-import { shareStarts } from "../../../scripts/lib/split-math.js";
+import { shareStarts } from "../../../client/split-math.js";
 import type { ReadClient } from "../actions/clients";
 import { readAssetInfo } from "../actions/readAssetInfo";
 import { ecoshareAbi } from "../contracts/abis";

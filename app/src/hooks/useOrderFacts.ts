@@ -7,7 +7,7 @@
 import type { Address } from "viem";
 import { useReadContracts } from "wagmi";
 
-import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
+import type { LedgerAgreement } from "../../../client/ledger.js";
 import { ecoshareAbi } from "../contracts/abis";
 import type { AgreementStatus, MemberStatus } from "../lib/enums";
 import type { OrderAgreement, ReferrerStanding } from "../lib/order";

@@ -7,7 +7,7 @@ import { useMemo, useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
 
-import { indexerBalances, indexerEarnings, indexerPayments } from "../../../scripts/lib/indexer-client.js";
+import { indexerBalances, indexerEarnings, indexerPayments } from "../../../client/indexer-client.js";
 import { mergePayoutStreams, payoutPageFromLedger, summaryFromIndexer, summaryFromLedger, type PayoutPage, type PayoutsSummary } from "../lib/payouts";
 import { partnerLogQueryOptions } from "../queries/partnerLog";
 import type { ProtocolLog } from "../queries/protocolLog";

@@ -3,7 +3,7 @@ import { createContext, useContext, useMemo } from "react";
 import { useConfig, useWatchContractEvent } from "wagmi";
 
 import { ecoshareAbi } from "../contracts/abis";
-import { buildLedger, type Ledger } from "../../../scripts/lib/ledger.js";
+import { buildLedger, type Ledger } from "../../../client/ledger.js";
 import { decodeProtocolLog, toRawLog, type ProtocolEvent } from "../lib/protocolLog";
 import { appendToProtocolLog, protocolLogQueryOptions, type ProtocolLog } from "../queries/protocolLog";
 import { useDeployment } from "./useDeployment";

@@ -4,7 +4,7 @@
  * another version outran is closed, one an amendment replaced is superseded). One word for one state,
  * used by every badge, list and button of the app.
  */
-import type { Ledger, LedgerAgreement } from "../../../scripts/lib/ledger.js";
+import type { Ledger, LedgerAgreement } from "../../../client/ledger.js";
 import { threadStatus } from "./dynamic";
 import { formatTimestamp } from "./format";
 

@@ -1,8 +1,8 @@
-/** Helpers for agreements; their state itself comes from the shared ledger (scripts/lib/ledger.ts). */
+/** Helpers for agreements; their state itself comes from the shared ledger (client/ledger.ts). */
 import type { Address } from "viem";
 
-import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
-import { sameAddress } from "../../../scripts/lib/ledger.js";
+import type { LedgerAgreement } from "../../../client/ledger.js";
+import { sameAddress } from "../../../client/ledger.js";
 
 /** Whether `account` is named in the agreement: as a party or as its fee recipient. */
 export function isNamedIn(agreement: LedgerAgreement, account: Address | undefined): boolean {

@@ -1,8 +1,8 @@
 /** The audit table's rows: each event with what it concerns (network, agreement, accounts, asset), filters and CSV. */
-import { isoTime } from "../../../scripts/lib/block-times.js";
-import { amountCells, ASSET_COLUMNS, assetCells, toCsv as sharedToCsv, type Cell } from "../../../scripts/lib/csv.js";
-import type { Ledger } from "../../../scripts/lib/ledger.js";
-import { formatOrderRef } from "../../../scripts/lib/order-ref.js";
+import { isoTime } from "../../../client/block-times.js";
+import { amountCells, ASSET_COLUMNS, assetCells, toCsv as sharedToCsv, type Cell } from "../../../client/csv.js";
+import type { Ledger } from "../../../client/ledger.js";
+import { formatOrderRef } from "../../../client/order-ref.js";
 import type { ProtocolEvent } from "./protocolLog";
 
 export interface AuditRow {
@@ -81,7 +81,7 @@ export interface AuditCsvContext {
 const FIXED_COLUMNS = ["block", "blockTime", "logIndex", "transaction", "event", "networkId", "agreementId", ...ASSET_COLUMNS];
 
 /**
- * The rows as CSV for a spreadsheet, by the shared rules (scripts/lib/csv.ts): one column per event argument
+ * The rows as CSV for a spreadsheet, by the shared rules (client/csv.ts): one column per event argument
  * (a held payment's record flattened as `held.amount`...), every amount of the event's asset as a decimal
  * column with its symbol and an exact base-units column kept as text, the block's time in ISO 8601 UTC, and
  * order references as text when they are text.

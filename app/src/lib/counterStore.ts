@@ -7,7 +7,7 @@
 import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
 
 import { bigintFrom, termsFromJson, termsToJson } from "./termsJson";
-import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
+import type { AgreementTerms } from "../../../client/eip712.js";
 
 export interface SignedCounter {
   counteredId: string;

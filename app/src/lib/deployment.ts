@@ -8,7 +8,7 @@
  */
 import { getAddress, type Address } from "viem";
 
-import { PROTOCOL_CONTRACTS } from "../../../scripts/lib/protocol.js";
+import { PROTOCOL_CONTRACTS } from "../../../client/protocol.js";
 
 /** What the app needs from one deployment record. */
 export interface Deployment {

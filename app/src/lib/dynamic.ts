@@ -2,13 +2,13 @@
  * Dynamic revenue sharing, as the app shows it: negotiation threads (offers, counters and amendments of one
  * lineage), the differences between versions side by side, held payments and loyalty tier progress. The
  * rules themselves (lineages, which version is outrun, held/released/refunded, tiers) are the shared
- * ledger's (scripts/lib/ledger.ts, referral-tiers.ts); this module only arranges them for the screen.
+ * ledger's (client/ledger.ts, referral-tiers.ts); this module only arranges them for the screen.
  */
 import type { Address, Hex } from "viem";
 
-import type { AgreementTerms, ReferralTier } from "../../../scripts/lib/eip712.js";
-import { lineageVersions, type Ledger, type LedgerAgreement } from "../../../scripts/lib/ledger.js";
-import { nextReferralTier, referralTierFor } from "../../../scripts/lib/referral-tiers.js";
+import type { AgreementTerms, ReferralTier } from "../../../client/eip712.js";
+import { lineageVersions, type Ledger, type LedgerAgreement } from "../../../client/ledger.js";
+import { nextReferralTier, referralTierFor } from "../../../client/referral-tiers.js";
 import { AgreementStatus } from "./enums";
 import { describeReferrerRoles } from "./referrerRoles";
 import { termsTextOf } from "./termsText";

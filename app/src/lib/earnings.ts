@@ -6,14 +6,14 @@
  */
 import { formatUnits, type Address } from "viem";
 
-import type { Ledger } from "../../../scripts/lib/ledger.js";
-import { sameAddress } from "../../../scripts/lib/ledger.js";
-import { ETH } from "../../../scripts/lib/protocol.js";
-import { sampleEvenly } from "../../../scripts/lib/risk-series.js";
-import { openEntitlement } from "../../../scripts/lib/split-math.js";
+import type { Ledger } from "../../../client/ledger.js";
+import { sameAddress } from "../../../client/ledger.js";
+import { ETH } from "../../../client/protocol.js";
+import { sampleEvenly } from "../../../client/risk-series.js";
+import { openEntitlement } from "../../../client/split-math.js";
 import type { ProtocolEvent } from "./protocolLog";
 import { heldSplitKeys } from "./dynamic";
-import type { HeldPayment as HeldPaymentRecord } from "../../../scripts/lib/decode-events.js";
+import type { HeldPayment as HeldPaymentRecord } from "../../../client/decode-events.js";
 
 export interface Earning {
   key: string;

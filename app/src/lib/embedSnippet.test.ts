@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
 
-import { embedSnippet, EMBED_ELEMENT } from "../../../scripts/lib/embed-snippet.js";
+import { embedSnippet, EMBED_ELEMENT } from "../../../client/embed-snippet.js";
 import { parseRoute } from "./route";
 
 const APP = "http://127.0.0.1:5173/";

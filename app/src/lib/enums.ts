@@ -1,5 +1,5 @@
-/** Labels for the protocol's enums (the values themselves come from the shared client, scripts/lib/protocol.ts). */
-import { AgreementStatus, MemberRole, MemberStatus, NetworkKind } from "../../../scripts/lib/protocol.js";
+/** Labels for the protocol's enums (the values themselves come from the shared client, client/protocol.ts). */
+import { AgreementStatus, MemberRole, MemberStatus, NetworkKind } from "../../../client/protocol.js";
 
 export { AgreementStatus, MemberRole, MemberStatus, NetworkKind };
 

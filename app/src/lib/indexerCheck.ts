@@ -1,10 +1,10 @@
 /**
  * The Audit page's check of an indexer: its balances and collectable amounts must be those the log gives
  * by the shared ledger rules (the same comparison `npm run audit -- --indexer` makes with the chain's views,
- * scripts/lib/indexer-compare.ts), at the same block.
+ * client/indexer-compare.ts), at the same block.
  */
-import type { ChainReadings } from "../../../scripts/lib/reconcile.js";
-import { collectable, entitledAccounts, type Ledger } from "../../../scripts/lib/ledger.js";
+import type { ChainReadings } from "../../../client/reconcile.js";
+import { collectable, entitledAccounts, type Ledger } from "../../../client/ledger.js";
 
 /** The ledger's balances and collectable amounts (at chain time `timestamp`), keyed as the comparison keys them. */
 export function readingsFromLedger(ledger: Ledger, timestamp: bigint): ChainReadings {

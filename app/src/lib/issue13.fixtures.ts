@@ -1,6 +1,6 @@
 /** Small fixtures for the unit tests of the pages' rules: terms, event logs (an offer, a counter, an amendment), a signed counter. */
-import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
-import { buildLedger, type Ledger } from "../../../scripts/lib/ledger.js";
+import type { AgreementTerms } from "../../../client/eip712.js";
+import { buildLedger, type Ledger } from "../../../client/ledger.js";
 import type { SignedCounter } from "./counterStore";
 import type { ProtocolEvent } from "./protocolLog";
 

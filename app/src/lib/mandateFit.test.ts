@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Address } from "viem";
 
-import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
+import type { AgreementTerms } from "../../../client/eip712.js";
 import { explainFit, nameAddresses, proposeFromMandates, type PartyMandate } from "./mandateFit";
 import { assetNamer, MONTH, type ChainMandate } from "./mandateForm";
 

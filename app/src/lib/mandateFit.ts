@@ -1,12 +1,12 @@
 /**
  * Which parties' mandates a proposal fits, and why not, in the app's words: the shared negotiator's
- * `mandateFit` (scripts/lib/negotiator.ts, the contract's own bounds) over the mandates read from the chain,
+ * `mandateFit` (client/negotiator.ts, the contract's own bounds) over the mandates read from the chain,
  * with the addresses in its sentences named (a demo role, a token's name, ETH).
  */
 import type { Address } from "viem";
 
-import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
-import { mandateFit, negotiate, type PartyFit } from "../../../scripts/lib/negotiator.js";
+import type { AgreementTerms } from "../../../client/eip712.js";
+import { mandateFit, negotiate, type PartyFit } from "../../../client/negotiator.js";
 import { negotiatorMandate, type ChainMandate } from "./mandateForm";
 
 /** One party's mandate as `mandateOf` returns it: unset when `networkId` is 0; `live` says set, unexpired, member active. */

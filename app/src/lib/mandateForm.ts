@@ -2,13 +2,13 @@
  * A member's standing mandate in plain words: the editor's raw input, its checks (the contract's own, so a
  * mandate that passes here is not refused on-chain: IMandates' InvalidMandateShare, InvalidMandateHoldback,
  * InvalidMandateAssets, MandateExpiryPassed), the sentences that describe a mandate, and the conversion of
- * the contract's struct to the shared negotiator's `Mandate` (scripts/lib/negotiator.ts). Framework-free.
+ * the contract's struct to the shared negotiator's `Mandate` (client/negotiator.ts). Framework-free.
  */
 import { getAddress, isAddress, type Address, type ContractFunctionArgs } from "viem";
 
 import type { ecoshareAbi } from "../contracts/abis";
 
-import type { Mandate } from "../../../scripts/lib/negotiator.js";
+import type { Mandate } from "../../../client/negotiator.js";
 import { formatBps, NATIVE_ASSET, shortAddress } from "./format";
 import { percentError, percentToBps } from "./termsForm";
 

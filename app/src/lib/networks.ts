@@ -1,7 +1,7 @@
-/** Helpers for networks and members; their state itself comes from the shared ledger (scripts/lib/ledger.ts). */
+/** Helpers for networks and members; their state itself comes from the shared ledger (client/ledger.ts). */
 import { getAddress, type Address } from "viem";
 
-import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
+import type { LedgerNetwork } from "../../../client/ledger.js";
 import { MemberStatus, NetworkKind } from "./enums";
 import type { ProtocolEvent } from "./protocolLog";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { AgreementStatus, MemberRole, MemberStatus } from "./enums";
-import { orderRefText } from "../../../scripts/lib/order-ref.js";
+import { orderRefText } from "../../../client/order-ref.js";
 import {
   encodeOrderRef,
   generateOrderRef,

@@ -5,18 +5,18 @@
  * {@link payOrderCall} / {@link tokenPulls} give what the transaction and its permits carry. After paying, the
  * receipt is the shared ledger's record of the order (its `orders` and `payments`).
  *
- * The rules are the shared ones (scripts/lib/split-math.ts, referral-tiers.ts) applied line after line in
+ * The rules are the shared ones (client/split-math.ts, referral-tiers.ts) applied line after line in
  * order, as ReferralPayments.payOrder does: a line's tier rate is the one the referrer's volume reached before
  * it (earlier non-held lines of the same lineage count), and a line's vendor share joins its agreement's pool
  * before the next line of the same agreement.
  */
 import { getAddress, parseUnits, type Address, type Hex } from "viem";
 
-import type { ReferralTier } from "../../../scripts/lib/eip712.js";
-import type { LedgerParty } from "../../../scripts/lib/ledger.js";
-import { orderRefFromText } from "../../../scripts/lib/order-ref.js";
-import { referralTierFor } from "../../../scripts/lib/referral-tiers.js";
-import { splitPayment, type SplitPaymentReturnType } from "../../../scripts/lib/split-math.js";
+import type { ReferralTier } from "../../../client/eip712.js";
+import type { LedgerParty } from "../../../client/ledger.js";
+import { orderRefFromText } from "../../../client/order-ref.js";
+import { referralTierFor } from "../../../client/referral-tiers.js";
+import { splitPayment, type SplitPaymentReturnType } from "../../../client/split-math.js";
 import { AgreementStatus, MemberStatus } from "./enums";
 import { clockPhase, paymentBlocker } from "./agreementPhase";
 import { NATIVE_ASSET } from "./format";
@@ -219,7 +219,7 @@ export function parseAmountText(text: string, asset: { symbol: string; decimals:
 }
 
 /**
- * The longest order reference the checkout takes: printable ASCII (the shared rule, scripts/lib/order-ref.ts,
+ * The longest order reference the checkout takes: printable ASCII (the shared rule, client/order-ref.ts,
  * so the audit shows it as text), at most 31 characters.
  */
 export const MAX_ORDER_REF_BYTES = 31;

@@ -2,12 +2,12 @@
  * The lines a payment transaction paid, read from its receipt: each `PaymentSplit` with its split by the
  * shared rule (`splitPayment`) at the rate the contract applied: the `ReferralTierApplied` emitted with it
  * for a tiered agreement, the terms' rate otherwise, none without a referrer; held when a `PaymentHeld`
- * follows it. This is the ledger's reading (scripts/lib/ledger.ts) for one transaction, for a checkout that
+ * follows it. This is the ledger's reading (client/ledger.ts) for one transaction, for a checkout that
  * has the receipt but not the whole history (the embedded checkout).
  */
 import { parseEventLogs, type Address, type Log } from "viem";
 
-import { splitPayment } from "../../../scripts/lib/split-math.js";
+import { splitPayment } from "../../../client/split-math.js";
 import { ecoshareAbi } from "../contracts/abis";
 import { NATIVE_ASSET } from "./format";
 

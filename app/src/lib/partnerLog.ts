@@ -14,7 +14,7 @@
  */
 import { pad, toEventSelector, type Address, type Hex } from "viem";
 
-import { buildLedger, sameAddress } from "../../../scripts/lib/ledger.js";
+import { buildLedger, sameAddress } from "../../../client/ledger.js";
 import { ecoshareAbi } from "../contracts/abis";
 import { isNamedIn } from "./agreements";
 import { compareEvents, mergeEvents, type ProtocolEvent } from "./protocolLog";

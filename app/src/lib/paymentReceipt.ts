@@ -5,7 +5,7 @@
  */
 import type { Address, Hash, Hex } from "viem";
 
-import type { Ledger } from "../../../scripts/lib/ledger.js";
+import type { Ledger } from "../../../client/ledger.js";
 
 export interface PaymentReceipt {
   transactionHash: Hash;

@@ -1,15 +1,15 @@
 /**
  * What the Payouts page shows, in one shape whichever source it is read from: the account's money per
  * asset (its balance and what each of its agreements lets it collect) and its incoming payouts, newest
- * first, a page at a time. From the RPC it is taken from the shared ledger (scripts/lib/ledger.ts); from the
- * indexer from its API (scripts/lib/indexer-client.ts), whose rows the same ledger rules wrote. So both
+ * first, a page at a time. From the RPC it is taken from the shared ledger (client/ledger.ts); from the
+ * indexer from its API (client/indexer-client.ts), whose rows the same ledger rules wrote. So both
  * sources give the same page, which the e2e test `sources.e2e.test.ts` checks.
  */
 import type { Address } from "viem";
 
-import type { IndexerBalance, IndexerEarning } from "../../../scripts/lib/indexer-client.js";
-import { collectable, sameAddress, type Ledger, type LedgerPayment } from "../../../scripts/lib/ledger.js";
-import { ETH } from "../../../scripts/lib/protocol.js";
+import type { IndexerBalance, IndexerEarning } from "../../../client/indexer-client.js";
+import { collectable, sameAddress, type Ledger, type LedgerPayment } from "../../../client/ledger.js";
+import { ETH } from "../../../client/protocol.js";
 import { isNamedIn } from "./agreements";
 
 /** The account's part in one agreement: its share and whether it collects the network fees. */

@@ -1,7 +1,7 @@
 import { encodeAbiParameters, encodeEventTopics, type AbiEvent, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
 
-import type { RawLog } from "../../../scripts/lib/fetch-logs.js";
+import type { RawLog } from "../../../client/fetch-logs.js";
 import { ecoshareAbi } from "../contracts/abis";
 import { decodeProtocolLog, mergeEvents } from "./protocolLog";
 

@@ -1,17 +1,17 @@
 /**
  * The protocol's event log for the app: read with the shared client's bounded-range reader
- * (scripts/lib/fetch-logs.ts: ranges from the deploy block that adapt to the responses, retries of transient
+ * (client/fetch-logs.ts: ranges from the deploy block that adapt to the responses, retries of transient
  * failures only, refused or oversized ranges halved at once), decoded by the shared client's decoder
- * (scripts/lib/decode-events.ts, viem's decodeEventLog: the one decoder of scripts, app and indexer), so
+ * (client/decode-events.ts, viem's decodeEventLog: the one decoder of scripts, app and indexer), so
  * the shared ledger rules take them as is.
  */
 import type { Log } from "viem";
 
-import { decodeEcoshareLog, type EcoshareEvent } from "../../../scripts/lib/decode-events.js";
-import type { Address, Eip1193Transport } from "../../../scripts/lib/eip1193.js";
-import { fetchLogs, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../../scripts/lib/fetch-logs.js";
+import { decodeEcoshareLog, type EcoshareEvent } from "../../../client/decode-events.js";
+import type { Address, Eip1193Transport } from "../../../client/eip1193.js";
+import { fetchLogs, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../../client/fetch-logs.js";
 
-export type { EcoshareEvent as ProtocolEvent } from "../../../scripts/lib/decode-events.js";
+export type { EcoshareEvent as ProtocolEvent } from "../../../client/decode-events.js";
 export type ProtocolEventName = EcoshareEvent["eventName"];
 export type EventOf<N extends ProtocolEventName> = Extract<EcoshareEvent, { eventName: N }>;
 

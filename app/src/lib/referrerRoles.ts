@@ -3,7 +3,7 @@
  * (IRevenueAgreements.AgreementTerms). 0 lets any active member of the network refer; a role outside the
  * mask makes the contract refuse the payment (ReferrerRoleNotAllowed).
  */
-import { mayRefer } from "../../../scripts/lib/protocol.js";
+import { mayRefer } from "../../../client/protocol.js";
 import { MEMBER_ROLES, MemberRole } from "./enums";
 
 export { mayRefer };

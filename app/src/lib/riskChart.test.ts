@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { RiskPoint } from "../../../scripts/lib/risk-series.js";
+import type { RiskPoint } from "../../../client/risk-series.js";
 import { riskChartLines } from "./riskChart";
 
 const point = (blockNumber: bigint, paid: bigint, refunded: bigint, held: bigint): RiskPoint => ({ blockNumber, paid, refunded, released: 0n, held, clean: paid - refunded - held });

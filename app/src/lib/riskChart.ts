@@ -1,10 +1,10 @@
 /**
- * A subject's risk figures over time (the shared `riskSeries`, scripts/lib/risk-series.ts) as chart lines:
+ * A subject's risk figures over time (the shared `riskSeries`, client/risk-series.ts) as chart lines:
  * paid, refunded and still held, placed by their blocks' timestamps, in whole units of the asset.
  */
 import { formatUnits } from "viem";
 
-import type { RiskPoint } from "../../../scripts/lib/risk-series.js";
+import type { RiskPoint } from "../../../client/risk-series.js";
 import type { ChartLine, TimeSeries } from "./earnings";
 
 export interface RiskChartLines {

@@ -49,4 +49,4 @@ export function parseRoute(hash: string): Route {
 }
 
 // The links into these routes are written once in the shared client, beside the embed snippet that also hands them out.
-export { checkoutLink, referralLink } from "../../../scripts/lib/app-links.js";
+export { checkoutLink, referralLink } from "../../../client/app-links.js";

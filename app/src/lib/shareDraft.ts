@@ -6,8 +6,8 @@
  */
 import { formatUnits, getAddress, type Address } from "viem";
 
-import type { LedgerAgreement, LedgerNetwork } from "../../../scripts/lib/ledger.js";
-import type { EmbedAmount } from "../../../scripts/lib/embed-snippet.js";
+import type { LedgerAgreement, LedgerNetwork } from "../../../client/ledger.js";
+import type { EmbedAmount } from "../../../client/embed-snippet.js";
 import { MemberStatus, MEMBER_ROLES } from "./enums";
 import { formatBps } from "./format";
 import { encodeOrderRef, parseAmountText } from "./order";

@@ -5,7 +5,7 @@
  */
 import type { Address } from "viem";
 
-import { openEntitlement } from "../../../scripts/lib/split-math.js";
+import { openEntitlement } from "../../../client/split-math.js";
 
 export interface PartyGainsParameters {
   parties: readonly { account: Address; shareBps: number }[];

@@ -1,5 +1,5 @@
-import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
-import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
+import type { AgreementTerms } from "../../../client/eip712.js";
+import type { LedgerAgreement } from "../../../client/ledger.js";
 
 /** The shared terms as viem encodes them (the uint32 validity fields as numbers). */
 export function termsForViem(terms: AgreementTerms) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
+import type { LedgerNetwork } from "../../../client/ledger.js";
 import { MemberRole, MemberStatus, NetworkKind } from "./enums";
 import { checkTerms, inputFromTerms, percentToBps, type TermsFormInput } from "./termsForm";
 

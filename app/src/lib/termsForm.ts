@@ -5,12 +5,12 @@
  */
 import { formatUnits, getAddress, isAddress, keccak256, parseUnits, stringToHex, type Address } from "viem";
 
-import type { AgreementTerms } from "../../../scripts/lib/eip712.js";
+import type { AgreementTerms } from "../../../client/eip712.js";
 import { MemberStatus } from "./enums";
 import { NATIVE_ASSET } from "./format";
 import { ALL_REFERRER_ROLES } from "./referrerRoles";
 import { termsTextOf } from "./termsText";
-import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
+import type { LedgerNetwork } from "../../../client/ledger.js";
 
 export interface PartyInput {
   account: string;

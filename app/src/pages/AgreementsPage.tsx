@@ -2,8 +2,8 @@ import { useState } from "react";
 import { getAddress, type Address } from "viem";
 import { useConfig } from "wagmi";
 
-import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
-import { sameAddress } from "../../../scripts/lib/ledger.js";
+import type { LedgerAgreement } from "../../../client/ledger.js";
+import { sameAddress } from "../../../client/ledger.js";
 import { signAcceptance } from "../actions/signAcceptance";
 import { RiskFigures } from "../components/RiskFigures";
 import { MandateFit } from "../components/MandateFit";

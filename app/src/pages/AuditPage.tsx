@@ -4,13 +4,13 @@ import type { Address } from "viem";
 import { useConfig } from "wagmi";
 import { getBlock, getPublicClient } from "wagmi/actions";
 
-import { IndexerError, indexedBlock } from "../../../scripts/lib/indexer-client.js";
-import { compareIndexer, formatIndexerMismatch } from "../../../scripts/lib/indexer-compare.js";
+import { IndexerError, indexedBlock } from "../../../client/indexer-client.js";
+import { compareIndexer, formatIndexerMismatch } from "../../../client/indexer-compare.js";
 
-import { readBlockTimes } from "../../../scripts/lib/block-times.js";
+import { readBlockTimes } from "../../../client/block-times.js";
 
-import { heldTotals, owedByAsset } from "../../../scripts/lib/ledger.js";
-import { ETH } from "../../../scripts/lib/protocol.js";
+import { heldTotals, owedByAsset } from "../../../client/ledger.js";
+import { ETH } from "../../../client/protocol.js";
 import { LogReadProgress } from "../components/LogReadProgress";
 import { Empty, ErrorNotice } from "../components/States";
 import { useAssetInfos } from "../hooks/useAssetInfo";

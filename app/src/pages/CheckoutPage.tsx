@@ -8,7 +8,7 @@ import { useState, type FormEvent } from "react";
 import { getAddress, isAddress, type Address, type Hash } from "viem";
 import { useConfig } from "wagmi";
 
-import type { Ledger, LedgerAgreement } from "../../../scripts/lib/ledger.js";
+import type { Ledger, LedgerAgreement } from "../../../client/ledger.js";
 import { InsufficientFundsError, prepareOrderTokens, type PrepareOrderTokensReturnType } from "../actions/prepareOrderTokens";
 import { wagmiClients } from "../actions/wagmiClients";
 import { AddressView } from "../components/AddressView";

@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { getAddress, isAddress, type Address } from "viem";
 
-import type { LedgerNetwork } from "../../../scripts/lib/ledger.js";
+import type { LedgerNetwork } from "../../../client/ledger.js";
 import { ecoshareAbi } from "../contracts/abis";
 import { AddressView } from "../components/AddressView";
 import { useWalletReady } from "../components/ChainGuard";

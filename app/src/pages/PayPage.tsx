@@ -3,8 +3,8 @@ import { useState, type FormEvent } from "react";
 import { erc20Abi, getAddress, isAddress, parseUnits, type Address, type Hash } from "viem";
 import { useBalance, useConfig, useReadContract } from "wagmi";
 
-import type { LedgerAgreement } from "../../../scripts/lib/ledger.js";
-import { splitPayment } from "../../../scripts/lib/split-math.js";
+import type { LedgerAgreement } from "../../../client/ledger.js";
+import { splitPayment } from "../../../client/split-math.js";
 import { paymentWrite } from "../actions/payAgreement";
 import { signPermit, supportsPermit } from "../actions/signPermit";
 import { wagmiClients, wagmiPublicClient } from "../actions/wagmiClients";

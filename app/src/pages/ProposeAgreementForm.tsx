@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { getAddress, isAddress } from "viem";
 import { useConfig } from "wagmi";
 
-import type { Ledger } from "../../../scripts/lib/ledger.js";
+import type { Ledger } from "../../../client/ledger.js";
 import { AddressView } from "../components/AddressView";
 import { useWalletReady } from "../components/ChainGuard";
 import { Empty } from "../components/States";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { IndexerError } from "../../../scripts/lib/indexer-client.js";
+import { IndexerError } from "../../../client/indexer-client.js";
 import { chooseReadSource, forcedRpc, MAX_INDEXER_LAG_BLOCKS } from "./readSource";
 
 const url = "http://127.0.0.1:42069";

@@ -6,7 +6,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import { getPublicClient } from "wagmi/actions";
 
-import { indexedBlock } from "../../../scripts/lib/indexer-client.js";
+import { indexedBlock } from "../../../client/indexer-client.js";
 import type { Deployment } from "../lib/deployment";
 import type { AppConfig } from "../wagmi/config";
 

@@ -14,10 +14,10 @@ import type { NetworkConnection } from "hardhat/types/network";
 import EcoshareDemoModule from "../../../ignition/modules/EcoshareDemo.js";
 import { deployProtocol } from "../../../scripts/deploy/deploy-protocol.js";
 import { seedDemo, type SeedDemoReturnType } from "../../../scripts/demo/seed.js";
-import { demoAccounts } from "../../../scripts/lib/demo-cast.js";
-import type { DeploymentRecord } from "../../../scripts/lib/deployment-record.js";
-import type { Address, Eip1193Transport } from "../../../scripts/lib/eip1193.js";
-import { createHttpTransport } from "../../../scripts/lib/http-transport.js";
+import { demoAccounts } from "../../../client/demo-cast.js";
+import type { DeploymentRecord } from "../../../client/deployment-record.js";
+import type { Address, Eip1193Transport } from "../../../client/eip1193.js";
+import { createHttpTransport } from "../../../client/http-transport.js";
 import { freePort } from "./cli.js";
 
 export interface TestNode {

@@ -1,5 +1,5 @@
-/** An ethers log turned into the shared client's raw log (scripts/lib/decode-events.ts's input). */
-import type { Address, Hex } from "../../../scripts/lib/eip1193.js";
+/** An ethers log turned into the shared client's raw log (client/decode-events.ts's input). */
+import type { Address, Hex } from "../../../client/eip1193.js";
 
 export function rawLog(log: {
   address: string;

@@ -11,7 +11,7 @@
  * from the same ABI and checked against viem's decoder on every event kind (test/tooling/decode-events.test.ts).
  *
  * Integers of up to 32 bits (enums, basis points, versions) come out as numbers, wider ones as bigints,
- * addresses checksummed, structs as objects: the same shapes as scripts/lib/eip712.ts (so an agreement's
+ * addresses checksummed, structs as objects: the same shapes as client/eip712.ts (so an agreement's
  * `validFrom` and `validUntil`, uint32 on chain, come out as bigints, as its `AgreementTerms` has them).
  * viem gives integers of up to 48 bits as numbers: those of 33 to 48 bits are widened here.
  */
@@ -65,7 +65,7 @@ export interface EcoshareEventArgs {
   MandateRevoked: { networkId: bigint; member: Address; nonce: bigint };
   /** An AgreementAccepted (bySignature false) for the same party follows in the same transaction. */
   AcceptedByMandate: { agreementId: bigint; party: Address; mandateNonce: bigint };
-  /** No asset and no split: both follow from the agreement's terms (scripts/lib/ledger.ts derives them). */
+  /** No asset and no split: both follow from the agreement's terms (client/ledger.ts derives them). */
   PaymentSplit: { agreementId: bigint; payer: Address; referrer: Address; amount: bigint; orderRef: Hex };
   /** The next `lineCount` PaymentSplit events of the same transaction are the order's lines. */
   OrderPaid: { payer: Address; orderRef: Hex; lineCount: bigint; refundTo: Address };

@@ -3,7 +3,7 @@
  * everything, including the chain's readings and every problem found; orders and payments (every payment
  * and every order line) also as JSON of their own.
  *
- * CSV (scripts/lib/csv.ts): every amount as a decimal column in the asset's units and an exact base-units
+ * CSV (client/csv.ts): every amount as a decimal column in the asset's units and an exact base-units
  * column kept as text, with the asset's symbol and decimals; every row from an event with its block number
  * and block time (ISO 8601 UTC); every row of state with the block it was read at (`asOfBlock`, `asOfTime`).
  * JSON: amounts exact, as strings of base units, plus the same block times.
@@ -452,7 +452,7 @@ export function ledgerFiles({ report, labels, chainId }: LedgerFilesParameters):
   };
   files.set("ledger.json", exactJson(json));
 
-  // Risk figures per referrer, vendor and network (scripts/lib/risk.ts).
+  // Risk figures per referrer, vendor and network (client/risk.ts).
   const risk = riskFigures(ledger, report.blockTimes);
   const riskAmounts = ["paid", "refunded", "released", "held", "clean"] as const;
   files.set(

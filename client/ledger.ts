@@ -1,6 +1,6 @@
 /**
  * The ledger rebuilt from the event log alone: every network, agreement, position and balance, with the
- * split and entitlement rules of scripts/lib/split-math.ts. Events are applied one at a time, in chain
+ * split and entitlement rules of client/split-math.ts. Events are applied one at a time, in chain
  * order, so the audit rebuilds it in one pass and the app can keep it up to date as new logs arrive.
  *
  * The ledger trusts no number the contract reports: `PaymentSplit` carries no split, so each payment is
@@ -23,7 +23,7 @@
  * - The first version of a negotiation that activates outruns the other pending versions of its lineage.
  * - Mandates: `MandateSet` replaces a member's mandate for one network, `MandateRevoked` removes it; both use
  *   the member's next sequential mandate nonce. An `AcceptedByMandate` must name the nonce of the mandate in
- *   force, and the agreement's terms must fall inside it by the negotiator's rule (scripts/lib/negotiator.ts,
+ *   force, and the agreement's terms must fall inside it by the negotiator's rule (client/negotiator.ts,
  *   the contract's bounds); its expiry the contract checked against the block's time, which the log lacks.
  */
 import type { Address, Hex } from "./eip1193.js";

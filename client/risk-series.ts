@@ -1,5 +1,5 @@
 /**
- * Risk figures over time, by the same rules as `riskFigures` (scripts/lib/risk.ts): for one referrer, vendor
+ * Risk figures over time, by the same rules as `riskFigures` (client/risk.ts): for one referrer, vendor
  * or network and each asset, the cumulative paid, refunded, released and still-held volume after every block
  * that changed them. A payment counts as paid (and, when held, as held) in the block that paid it; a held
  * payment leaves "held" for "released" or "refunded" in the block that settled it. The last point of each

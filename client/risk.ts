@@ -1,5 +1,5 @@
 /**
- * Risk figures from the ledger (scripts/lib/ledger.ts), by one set of rules for the audit and the app: for
+ * Risk figures from the ledger (client/ledger.ts), by one set of rules for the audit and the app: for
  * each referrer, each vendor (every party of the agreement paid) and each network, per asset:
  *
  * - paid: the volume of its payments (credited at once or held), and their count;
