@@ -1,25 +1,27 @@
 /**
  * One shape for every ABI-decoded value, whether it comes from an event or a view: integers of up to
  * 32 bits (enums, basis points, versions) as numbers, wider ones as bigints, structs as objects keyed
- * by field name, addresses as ethers returns them (checksummed).
+ * by field name, addresses checksummed (as viem decodes them).
  */
-import type { ParamType } from "ethers";
+import type { AbiParameter } from "viem";
 
-/** Maps an ABI-decoded value to plain JavaScript: numbers up to 32 bits, bigints above, objects for structs. */
-export function normaliseValue(type: ParamType, value: unknown): unknown {
-  if (type.baseType === "tuple") {
-    const components = type.components ?? [];
-    const values = value as readonly unknown[];
-    return Object.fromEntries(components.map((c, i) => [c.name, normaliseValue(c, values[i])]));
+/** Maps a value viem decoded for `parameter` to plain JavaScript: numbers up to 32 bits, bigints above, objects for structs. */
+export function normaliseValue(parameter: AbiParameter, value: unknown): unknown {
+  const array = /^(.*)\[\d*\]$/.exec(parameter.type);
+  if (array !== null) {
+    const element = { ...parameter, type: array[1]! } as AbiParameter;
+    return (value as readonly unknown[]).map((v) => normaliseValue(element, v));
   }
-  if (type.baseType === "array") {
-    const child = type.arrayChildren;
-    if (child === null) throw new Error(`Array type ${type.format()} has no element type.`);
-    return (value as readonly unknown[]).map((v) => normaliseValue(child, v));
+  if (parameter.type === "tuple") {
+    const components = "components" in parameter ? parameter.components : [];
+    // viem gives a struct as an object when every field is named, as an array otherwise.
+    const fieldOf = (c: AbiParameter, i: number) => (Array.isArray(value) ? value[i] : (value as Record<string, unknown>)[c.name ?? ""]);
+    return Object.fromEntries(components.map((c, i) => [c.name, normaliseValue(c, fieldOf(c, i))]));
   }
-  if (type.baseType.startsWith("uint") || type.baseType.startsWith("int")) {
-    const bits = Number(type.baseType.replace(/^u?int/, "") || "256");
-    return bits <= 32 ? Number(value) : BigInt(value as bigint);
+  const integer = /^u?int(\d*)$/.exec(parameter.type);
+  if (integer !== null) {
+    const bits = Number(integer[1] || "256");
+    return bits <= 32 ? Number(value) : BigInt(value as bigint | number);
   }
   return value;
 }

@@ -3,7 +3,7 @@
  * the token's own `symbol()` and `decimals()` otherwise. A token that does not answer them is marked
  * unreadable (with the reason), so nothing guesses its decimals.
  */
-import { formatUnits } from "ethers";
+import { formatUnits } from "viem";
 
 import type { Address, BlockTag, Eip1193Transport } from "./eip1193.js";
 import { ETH } from "./protocol.js";

@@ -1,8 +1,9 @@
 /**
- * The demo's cast: who is who in the local demo (scripts/lib/demo-cast.json), with their accounts from
+ * The demo's cast: who is who in the local demo (client/demo-cast.json), with their accounts from
  * Hardhat's well-known test mnemonic. Those keys are public: never use them with real money.
  */
-import { HDNodeWallet, Mnemonic } from "ethers";
+import { toHex } from "viem";
+import { mnemonicToAccount, privateKeyToAddress } from "viem/accounts";
 
 import cast from "./demo-cast.json" with { type: "json" };
 import type { Address, Hex } from "./eip1193.js";
@@ -22,10 +23,11 @@ export const demoCast: DemoCast = cast;
 
 /** Every cast member with its address and key, in account-index order. */
 export function demoAccounts(): DemoAccount[] {
-  const root = HDNodeWallet.fromSeed(Mnemonic.fromPhrase(cast.mnemonic).computeSeed()).derivePath(cast.derivationPath);
+  // The seed is derived once (PBKDF2 is slow on purpose); each account is a child of the path's key.
+  const root = mnemonicToAccount(cast.mnemonic, { path: cast.derivationPath as `m/44'/60'/${string}` }).getHdKey();
   return cast.accounts.map((member) => {
-    const wallet = root.deriveChild(member.index);
-    return { ...member, address: wallet.address as Address, privateKey: wallet.privateKey as Hex };
+    const privateKey = toHex(root.deriveChild(member.index).privateKey!) as Hex;
+    return { ...member, address: privateKeyToAddress(privateKey) as Address, privateKey };
   });
 }
 

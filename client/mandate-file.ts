@@ -4,7 +4,7 @@
  * "maxHoldbackPeriod", "maxValidity", "expiresAt", "assets" } ] }` (periods in seconds, rates in basis
  * points, bigints as numbers or decimal strings). Every bad field is reported by name, in one sentence.
  */
-import { getAddress, isAddress } from "ethers";
+import { getAddress, isAddress } from "viem";
 
 import type { Address } from "./eip1193.js";
 import { BPS, type Mandate } from "./negotiator.js";

@@ -272,7 +272,7 @@ describe("audit", function () {
     const balanceMismatch = report.mismatches.find((m) => m.kind === "balance");
     expect(balanceMismatch?.account).to.equal(referrer);
     expect(balanceMismatch?.difference).to.equal(parseEther("1"));
-    expect(sentences(report).join("\n")).to.include(`Balance of ${referrer} (Atlas Journeys) in ETH`).and.to.include("difference +1.0 ETH");
+    expect(sentences(report).join("\n")).to.include(`Balance of ${referrer} (Atlas Journeys) in ETH`).and.to.include("difference +1 ETH");
   });
 
   it("fails on a shortfall when the contract holds less ETH than it owes", async function () {
@@ -309,7 +309,7 @@ describe("audit", function () {
     });
     const shortfall = report.mismatches.find((m) => m.kind === "holdings");
     expect(shortfall).to.include({ asset: chain.stablecoin, difference: -1_000_000n });
-    expect(sentences(report).join("\n")).to.include("Shortfall in dUSD").and.to.include("difference -1.0 dUSD");
+    expect(sentences(report).join("\n")).to.include("Shortfall in dUSD").and.to.include("difference -1 dUSD");
   });
 });
 

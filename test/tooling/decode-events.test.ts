@@ -3,15 +3,25 @@
  * generic decoder, an independent implementation, on every log of a seeded chain.
  */
 import { expect } from "chai";
-import { Interface } from "ethers";
+import { Interface, type ParamType } from "ethers";
 
 import { ecoshareAbi } from "../../client/abis.generated.js";
-import { normaliseValue } from "../../client/abi-values.js";
 import { decodeEcoshareLog, eventTopic, HOT_EVENTS } from "../../client/decode-events.js";
 import type { Hex } from "../../client/eip1193.js";
 import { fetchLogs } from "../../client/fetch-logs.js";
 import { getBlockNumber } from "../../client/rpc.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
+
+/** ethers' decoded value in the client's shape (client/abi-values.ts), written apart so the check stays independent. */
+function normaliseValue(type: ParamType, value: unknown): unknown {
+  if (type.baseType === "tuple") {
+    const values = value as readonly unknown[];
+    return Object.fromEntries((type.components ?? []).map((c, i) => [c.name, normaliseValue(c, values[i])]));
+  }
+  if (type.baseType === "array") return (value as readonly unknown[]).map((v) => normaliseValue(type.arrayChildren!, v));
+  if (/^u?int/.test(type.baseType)) return Number(type.baseType.replace(/^u?int/, "") || "256") <= 32 ? Number(value) : BigInt(value as bigint);
+  return value;
+}
 
 describe("decodeEcoshareLog", function () {
   this.timeout(60_000);
