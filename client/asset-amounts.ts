@@ -1,7 +1,7 @@
 /**
  * An asset's symbol and decimals, and exact decimal amounts: plain code with no ABI library, so the app's
- * CSV export (./csv.ts) can use it without bringing ethers into the browser bundle (./assets.ts reads
- * the symbols and decimals from the chain, with ethers).
+ * CSV export (./csv.ts) can use it without pulling the chain-reading code into the browser bundle
+ * (./assets.ts reads the symbols and decimals from the chain).
  */
 import type { Address } from "./eip1193.js";
 
