@@ -20,7 +20,8 @@ import { Session } from "node:inspector/promises";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import path from "node:path";
 import hre from "hardhat";
-import { decodeEventLog } from "viem";
+import { decodeEventLog, type Hex } from "viem";
+import { getBlockNumber } from "viem/actions";
 
 import EcoshareDemoModule from "../ignition/modules/EcoshareDemo.js";
 import { deployProtocol } from "../scripts/deploy/deploy-protocol.js";
@@ -28,10 +29,9 @@ import { seedDemo } from "../scripts/demo/seed.js";
 import { ecoshareAbi } from "../client/abis.generated.js";
 import { runAudit } from "../client/audit.js";
 import { decodeEcoshareLog } from "../client/decode-events.js";
-import type { Hex } from "../client/eip1193.js";
 import { fetchLogs } from "../client/fetch-logs.js";
 import { demoAccounts } from "../client/demo-cast.js";
-import { createHttpTransport } from "../client/http-transport.js";
+import { createRpcClient, providerClient } from "../client/rpc-client.js";
 import { childEnv } from "../test/tooling/helpers/cli.js";
 
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 10_000);
@@ -55,7 +55,7 @@ try {
   console.log(`Seeding ${PAYMENTS} payments on ${url}…`);
   let started = performance.now();
   const seed = await seedDemo({
-    transport: connection.provider,
+    client: providerClient(connection.provider),
     ecoshare,
     stablecoin: record.contracts.MockStablecoin!.address,
     accounts: demoAccounts(),
@@ -63,8 +63,8 @@ try {
     paymentsPerDay: PAYMENTS / DAYS,
   });
   const seedSeconds = (performance.now() - started) / 1000;
-  const transport = createHttpTransport({ url });
-  const head = BigInt((await transport.request({ method: "eth_blockNumber" })) as string);
+  const client = createRpcClient({ url });
+  const head = await getBlockNumber(client);
 
   /** The baseline: one plain `eth_getLogs` over the whole range, parsed, nothing else. */
   const rawGetLogs = async () => {
@@ -79,7 +79,7 @@ try {
   };
   const audit = async () => {
     const t0 = performance.now();
-    const report = await runAudit({ transport, ecoshare, fromBlock, toBlock: head });
+    const report = await runAudit({ client, ecoshare, fromBlock, toBlock: head });
     const ms = performance.now() - t0;
     if (!report.passed) throw new Error("The audit failed on the benchmark chain: fix that before measuring it.");
     return { ms, report };
@@ -112,7 +112,7 @@ try {
 
   // Decoding alone, on the same logs: viem's generic decodeEventLog over the whole ABI (as the app decoded
   // before) against the shared decoder (viem for most events, the word reader for the hot ones).
-  const logs = await fetchLogs({ transport, address: ecoshare, fromBlock, toBlock: head });
+  const logs = await fetchLogs({ client, address: ecoshare, fromBlock, toBlock: head });
   const decodeMs = { generic: [] as number[], shared: [] as number[] };
   for (let run = 0; run < RUNS; run++) {
     let t0 = performance.now();

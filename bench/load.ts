@@ -22,9 +22,9 @@ import { DevChain, type DevTransaction } from "../scripts/demo/dev-chain.js";
 import { deployProtocol } from "../scripts/deploy/deploy-protocol.js";
 import { ecoshareAbi, mockStablecoinAbi } from "../client/abis.generated.js";
 import { runAudit } from "../client/audit.js";
-import type { Address, Hex } from "../client/eip1193.js";
+import type { Address, Hex } from "viem";
 import { acceptanceTypes, domainFromErc5267, type AgreementTerms, type Party } from "../client/eip712.js";
-import { createHttpTransport } from "../client/http-transport.js";
+import { createRpcClient, providerClient } from "../client/rpc-client.js";
 import { readContract } from "../client/read-contract.js";
 import { seededRandom } from "../client/seeded-random.js";
 
@@ -52,7 +52,7 @@ try {
   const { record } = await deployProtocol({ hre, connection, networkName: "localhost", ignitionModule: EcoshareDemoModule, recordsDir, build: false });
   const ecoshare = record.contracts.Ecoshare!.address as Address;
   const token = record.contracts.MockStablecoin!.address as Address;
-  const chain = new DevChain(connection.provider);
+  const chain = new DevChain(providerClient(connection.provider));
   const call = (fn: string, args: readonly unknown[]) => ecoshareInterface.encodeFunctionData(fn, args) as Hex;
 
   // 500 accounts with known keys (they sign acceptances), funded and unlocked on the node.
@@ -76,7 +76,7 @@ try {
   );
 
   // 50 agreements: 2 to 10 parties each; every other one in dUSD; a third with loyalty tiers.
-  const domain = domainFromErc5267((await readContract({ transport: connection.provider, address: ecoshare, abi: "ecoshare", functionName: "eip712Domain" })) as unknown[]);
+  const domain = domainFromErc5267((await readContract({ client: providerClient(connection.provider), address: ecoshare, abi: "ecoshare", functionName: "eip712Domain" })) as unknown[]);
   const types = Object.fromEntries(Object.entries(acceptanceTypes).map(([k, v]) => [k, [...v]])) as Record<string, TypedDataField[]>;
   const agreements: { id: bigint; asset: Address }[] = [];
   for (let a = 0; a < AGREEMENTS; a++) {
@@ -160,7 +160,7 @@ try {
     // One withdrawal per account and asset: it pays out the whole balance.
     if (withdrawing.has(`${account}:${asset}`)) continue;
     withdrawing.add(`${account}:${asset}`);
-    const balance = (await readContract({ transport: connection.provider, address: ecoshare, abi: "ecoshare", functionName: "balanceOf", args: [account, asset] })) as bigint;
+    const balance = (await readContract({ client: providerClient(connection.provider), address: ecoshare, abi: "ecoshare", functionName: "balanceOf", args: [account, asset] })) as bigint;
     if (balance > 0n) withdrawals.push({ from: account, to: ecoshare, data: call("withdraw", [account, asset, []]), gas: 300_000n });
   }
   await chain.sendInBlock(withdrawals, await nextBlock());
@@ -176,7 +176,7 @@ try {
 
   // The audit, over HTTP from the deploy block, must agree with the contract on every value.
   const auditStart = performance.now();
-  const report = await runAudit({ transport: createHttpTransport({ url }), ecoshare, fromBlock: BigInt(record.deployBlock) });
+  const report = await runAudit({ client: createRpcClient({ url }), ecoshare, fromBlock: BigInt(record.deployBlock) });
   const auditSeconds = (performance.now() - auditStart) / 1000;
   const machine = `${cpus()[0]?.model.trim() ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.versions.node}`;
   const result = {

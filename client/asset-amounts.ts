@@ -3,7 +3,7 @@
  * CSV export (./csv.ts) can use it without pulling the chain-reading code into the browser bundle
  * (./assets.ts reads the symbols and decimals from the chain).
  */
-import type { Address } from "./eip1193.js";
+import type { Address } from "viem";
 
 export interface AssetInfo {
   address: Address;

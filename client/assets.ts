@@ -3,28 +3,26 @@
  * the token's own `symbol()` and `decimals()` otherwise. A token that does not answer them is marked
  * unreadable (with the reason), so nothing guesses its decimals.
  */
-import { formatUnits } from "viem";
+import { formatUnits, type Address } from "viem";
 
-import type { Address, BlockTag, Eip1193Transport } from "./eip1193.js";
 import { ETH } from "./protocol.js";
 import { readContract } from "./read-contract.js";
 import { firstMessage } from "./rpc-error.js";
 import type { AssetInfo } from "./asset-amounts.js";
-import type { RetryOptions } from "./rpc.js";
+import type { AtBlock, RpcClient } from "./rpc-client.js";
 
 export { decimalAmount, type AssetInfo } from "./asset-amounts.js";
 
 export const ETH_INFO: AssetInfo = { address: ETH, symbol: "ETH", decimals: 18 };
 
 export type DescribeAssetsParameters = {
-  transport: Eip1193Transport;
+  client: RpcClient;
   assets: Iterable<Address>;
-  blockTag: BlockTag;
-  retry?: RetryOptions | undefined;
+  blockTag: AtBlock;
 };
 
 /** Symbol and decimals of each asset, keyed by lower-case address. */
-export async function describeAssets({ transport, assets, blockTag, retry }: DescribeAssetsParameters): Promise<Map<string, AssetInfo>> {
+export async function describeAssets({ client, assets, blockTag }: DescribeAssetsParameters): Promise<Map<string, AssetInfo>> {
   const infos = new Map<string, AssetInfo>();
   for (const address of assets) {
     if (infos.has(address.toLowerCase())) continue;
@@ -34,7 +32,7 @@ export async function describeAssets({ transport, assets, blockTag, retry }: Des
     }
     const failures: string[] = [];
     const read = <T>(functionName: string) =>
-      readContract<T>({ transport, abi: "erc20", address, functionName, blockTag, retry }).catch((error: unknown) => {
+      readContract<T>({ client, abi: "erc20", address, functionName, blockTag }).catch((error: unknown) => {
         failures.push(`${functionName}() failed: ${firstMessage(error)}`);
         return undefined;
       });

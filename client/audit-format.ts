@@ -4,7 +4,7 @@
  */
 import { formatAmount, type AssetInfo } from "./assets.js";
 import type { AuditReport } from "./audit.js";
-import type { Address } from "./eip1193.js";
+import type { Address } from "viem";
 import { heldTotals, networkFeeTotals } from "./ledger.js";
 import { AgreementStatus, enumName } from "./protocol.js";
 import type { Holding, Mismatch } from "./reconcile.js";

@@ -1,19 +1,21 @@
 /**
  * The audit: reads every Ecoshare event from the deployment block to one head block, rebuilds the ledger
  * from the log alone, and compares it with the contract's views and holdings at that block. Free of
- * Hardhat: give it any EIP-1193 transport.
+ * Hardhat: give it any viem client (./rpc-client.ts).
  */
+import type { Address } from "viem";
+import { getBlock, getBlockNumber } from "viem/actions";
+
 import { describeAssets, type AssetInfo } from "./assets.js";
 import { readBlockTimes } from "./block-times.js";
 import { decodeEcoshareLog, type EcoshareEvent } from "./decode-events.js";
-import type { Address, Eip1193Transport } from "./eip1193.js";
 import { fetchLogs, type FetchLogsProgress } from "./fetch-logs.js";
 import { buildLedger, type Ledger, type LedgerAnomaly } from "./ledger.js";
 import { reconcile, type ChainReadings, type Holding, type Mismatch } from "./reconcile.js";
-import { getBlockHeader, getBlockNumber, type RetryOptions } from "./rpc.js";
+import type { RpcClient } from "./rpc-client.js";
 
 export type RunAuditParameters = {
-  transport: Eip1193Transport;
+  client: RpcClient;
   /** The Ecoshare contract. */
   ecoshare: Address;
   /** Its deployment block: no event can come before. */
@@ -22,7 +24,6 @@ export type RunAuditParameters = {
   toBlock?: bigint;
   /** Blocks per `eth_getLogs`. Default 2,000. */
   blockRange?: bigint;
-  retry?: RetryOptions;
   onProgress?: (progress: FetchLogsProgress) => void;
 };
 
@@ -55,25 +56,23 @@ export interface AuditReport {
 
 /** Runs the audit. Throws only when the RPC fails; disagreements are in the report. */
 export async function runAudit({
-  transport,
+  client,
   ecoshare,
   fromBlock,
   toBlock,
   blockRange,
-  retry,
   onProgress,
 }: RunAuditParameters): Promise<AuditReport> {
-  const head = toBlock ?? (await getBlockNumber({ transport, retry }));
-  const { timestamp } = await getBlockHeader({ transport, blockTag: head, retry });
+  const head = toBlock ?? (await getBlockNumber(client, { cacheTime: 0 }));
+  const { timestamp } = await getBlock(client, { blockNumber: head });
 
   let started = performance.now();
   const logs = await fetchLogs({
-    transport,
+    client,
     address: ecoshare,
     fromBlock,
     toBlock: head,
     blockRange,
-    retry,
     onProgress,
   });
   const fetchMs = performance.now() - started;
@@ -91,15 +90,15 @@ export async function runAudit({
 
   started = performance.now();
   // The block times need only the events: read them while the views are compared.
-  const blockTimesRead = readBlockTimes({ transport, blocks: events.map((e) => e.blockNumber), known: new Map([[head, timestamp]]), concurrency: 32, retry });
+  const blockTimesRead = readBlockTimes({ client, blocks: events.map((e) => e.blockNumber), known: new Map([[head, timestamp]]) });
   blockTimesRead.catch(() => undefined); // awaited below; a failure there must not go unhandled if reconcile fails first
-  const { mismatches, holdings, readings, checks } = await reconcile({ transport, ecoshare, ledger, blockNumber: head, timestamp, concurrency: 32, retry });
+  const { mismatches, holdings, readings, checks } = await reconcile({ client, ecoshare, ledger, blockNumber: head, timestamp });
   const assetAddresses = new Set<Address>([
     ...holdings.map((h) => h.asset),
     ...[...ledger.accounts.values()].map((a) => a.asset),
     ...[...ledger.agreements.values()].map((a) => a.asset),
   ]);
-  const assets = await describeAssets({ transport, assets: assetAddresses, blockTag: head, retry });
+  const assets = await describeAssets({ client, assets: assetAddresses, blockTag: head });
   const blockTimes = await blockTimesRead;
   const warnings = [...assets.values()].flatMap((a) => (a.unreadable === undefined ? [] : [a.unreadable]));
   const anomalies = [...ledger.anomalies, ...holdbackAnomalies(ledger, blockTimes)];

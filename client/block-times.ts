@@ -1,28 +1,29 @@
 /**
  * Timestamps of the blocks events came from, for the audit's files: each distinct block is read once
- * (`eth_getBlockByNumber`), a bounded number of requests at a time, never one request per row.
+ * (`eth_getBlockByNumber`), a bounded number of requests at a time (batched by the HTTP transport into a
+ * few JSON-RPC batches), never one request per row.
  */
-import type { Eip1193Transport } from "./eip1193.js";
-import { getBlockHeader, type RetryOptions } from "./rpc.js";
+import { getBlock } from "viem/actions";
+
+import type { RpcClient } from "./rpc-client.js";
 
 export type ReadBlockTimesParameters = {
-  transport: Eip1193Transport;
+  client: RpcClient;
   blocks: Iterable<bigint>;
   /** Timestamps already known (e.g. the audited head block): not read again. */
   known?: ReadonlyMap<bigint, bigint>;
-  /** Requests in flight at once. Default 16. */
+  /** Requests in flight at once. Default 500 (five batches of viem's `http` transport as ./rpc-client.ts sets it). */
   concurrency?: number;
-  retry?: RetryOptions | undefined;
 };
 
 /** Block number to its timestamp (unix seconds) for every distinct block in `blocks`. */
-export async function readBlockTimes({ transport, blocks, known, concurrency = 16, retry }: ReadBlockTimesParameters): Promise<Map<bigint, bigint>> {
+export async function readBlockTimes({ client, blocks, known, concurrency = 500 }: ReadBlockTimesParameters): Promise<Map<bigint, bigint>> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error("concurrency must be a whole number of at least 1.");
   const times = new Map<bigint, bigint>(known);
   const missing = [...new Set(blocks)].filter((b) => !times.has(b)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (let start = 0; start < missing.length; start += concurrency) {
     const batch = missing.slice(start, start + concurrency);
-    const headers = await Promise.all(batch.map((blockTag) => getBlockHeader({ transport, blockTag, retry })));
+    const headers = await Promise.all(batch.map((blockNumber) => getBlock(client, { blockNumber })));
     for (const [i, header] of headers.entries()) times.set(batch[i]!, header.timestamp);
   }
   return times;

@@ -15,10 +15,9 @@
  * `validFrom` and `validUntil`, uint32 on chain, come out as bigints, as its `AgreementTerms` has them).
  * viem gives integers of up to 48 bits as numbers: those of 33 to 48 bits are widened here.
  */
-import { decodeEventLog, getAddress, toEventSelector, type AbiEvent, type AbiParameter } from "viem";
+import { decodeEventLog, getAddress, toEventSelector, type AbiEvent, type AbiParameter, type Address, type Hex } from "viem";
 
 import { ecoshareAbi } from "./abis.generated.js";
-import type { Address, Hex } from "./eip1193.js";
 import type { AgreementTerms, MandateStruct } from "./eip712.js";
 import type { RawLog } from "./fetch-logs.js";
 import type { MemberRole, NetworkKind } from "./protocol.js";

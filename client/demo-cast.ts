@@ -2,11 +2,10 @@
  * The demo's cast: who is who in the local demo (client/demo-cast.json), with their accounts from
  * Hardhat's well-known test mnemonic. Those keys are public: never use them with real money.
  */
-import { toHex } from "viem";
+import { toHex, type Address, type Hex } from "viem";
 import { mnemonicToAccount, privateKeyToAddress } from "viem/accounts";
 
 import cast from "./demo-cast.json" with { type: "json" };
-import type { Address, Hex } from "./eip1193.js";
 
 export type DemoCast = typeof cast;
 export type DemoAccountKey = DemoCast["accounts"][number]["key"];

@@ -6,7 +6,7 @@
  * This module only describes and validates records, so the app can use it; reading and writing files
  * is in ./deployment-record-file.ts.
  */
-import type { Address, Hex } from "./eip1193.js";
+import type { Address, Hex } from "viem";
 
 /** The format tag every record carries; bump it when the shape changes. */
 export const DEPLOYMENT_RECORD_FORMAT = "ecoshare-deployment-record-1" as const;

@@ -9,7 +9,7 @@
  * units first); it only refuses values the element could never read.
  */
 import { checkoutLink, referralLink } from "./app-links.js";
-import type { Address } from "./eip1193.js";
+import type { Address } from "viem";
 
 /** The element's tag name. */
 export const EMBED_ELEMENT = "ecoshare-checkout";

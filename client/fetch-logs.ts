@@ -1,16 +1,18 @@
 /**
  * Reads a contract's logs between two blocks in bounded block ranges, never in one unbounded query:
  * public RPCs cap both the range and the result size. Transient failures (unreachable, throttled, timeout)
- * are retried with back-off; a range the RPC refuses (a range or result limit, or a response too large for
- * the client) is halved at once, never retried as it was. The range adapts to what the previous responses
+ * are retried with back-off (viem's `withRetry`, honouring `Retry-After`); a range the RPC refuses (a range
+ * or result limit, or a response too large for the client) is halved at once, never retried as it was:
+ * viem's own transport retries would retry it (a refusal often carries the "limit exceeded" code), so
+ * they are turned off for these requests and this rule decides instead. The range adapts to what the previous responses
  * returned: it doubles while responses stay well under `targetLogs` and shrinks in proportion when one
  * goes over, so a sparse history takes few requests and a busy one stays under the RPC's limits.
  * Progress is reported after every range.
  */
-import type { Address, Eip1193Transport, Hex } from "./eip1193.js";
-import { toQuantity } from "./eip1193.js";
-import { rpcRequest, type RetryOptions } from "./rpc.js";
-import { RpcRequestError } from "./rpc-error.js";
+import { HttpRequestError, numberToHex, withRetry, type Address, type Hex } from "viem";
+
+import type { RpcClient } from "./rpc-client.js";
+import { classifyRpcError, isTransientRpcFailure } from "./rpc-error.js";
 
 /** One log, with the position that orders it in the chain. */
 export interface RawLog {
@@ -39,7 +41,7 @@ export interface FetchLogsProgress {
 }
 
 export type FetchLogsParameters = {
-  transport: Eip1193Transport;
+  client: RpcClient;
   address: Address;
   /**
    * `eth_getLogs` topic filters: per position a topic, a list of alternatives, or null for any
@@ -54,7 +56,8 @@ export type FetchLogsParameters = {
   maxBlockRange?: bigint;
   /** Logs per response the range adapts towards. Default 2,000 (well under viem's 10 MiB response limit). */
   targetLogs?: number;
-  retry?: RetryOptions;
+  /** Retries of a transient failure. Default: the client transport's `retryCount` (viem's default 3). */
+  retryCount?: number;
   onProgress?: (progress: FetchLogsProgress) => void;
 };
 
@@ -62,7 +65,7 @@ export type FetchLogsReturnType = RawLog[];
 
 /** All logs of `address` from `fromBlock` to `toBlock` inclusive, in chain order. */
 export async function fetchLogs({
-  transport,
+  client,
   address,
   topics,
   fromBlock,
@@ -70,7 +73,7 @@ export async function fetchLogs({
   blockRange = 2_000n,
   maxBlockRange = blockRange,
   targetLogs = 2_000,
-  retry,
+  retryCount = client.transport.retryCount ?? 3,
   onProgress,
 }: FetchLogsParameters): Promise<FetchLogsReturnType> {
   if (blockRange < 1n) throw new Error("blockRange must be at least 1.");
@@ -85,14 +88,14 @@ export async function fetchLogs({
     const to = from + range - 1n < toBlock ? from + range - 1n : toBlock;
     let page: JsonRpcLog[];
     try {
-      page = await rpcRequest<JsonRpcLog[]>({
-        transport,
-        method: "eth_getLogs",
-        params: [{ address, ...(topics === undefined ? {} : { topics }), fromBlock: toQuantity(from), toBlock: toQuantity(to) }],
-        retry,
+      const filter = { address, ...(topics === undefined ? {} : { topics }), fromBlock: numberToHex(from), toBlock: numberToHex(to) };
+      page = await withRetry(() => request(client, filter), {
+        retryCount,
+        delay: ({ count, error }) => retryDelay({ count, error, baseMs: client.transport.retryDelay ?? 150 }),
+        shouldRetry: ({ error }) => isTransientRpcFailure(classifyRpcError(error)),
       });
     } catch (error) {
-      if (error instanceof RpcRequestError && error.kind === "range-too-large" && to > from) {
+      if (classifyRpcError(error) === "range-too-large" && to > from) {
         range = (to - from + 1n) / 2n;
         if (range < ceiling) ceiling = range;
         continue;
@@ -129,6 +132,19 @@ export function nextRange({ range, returned, targetLogs, maxBlockRange }: { rang
     return doubled > maxBlockRange ? (range > maxBlockRange ? range : maxBlockRange) : doubled;
   }
   return range;
+}
+
+/** One `eth_getLogs` request without viem's transport retries (see the top of this file). */
+function request(client: RpcClient, filter: Record<string, unknown>): Promise<JsonRpcLog[]> {
+  const send = client.request as (args: { method: "eth_getLogs"; params: [Record<string, unknown>] }, options: { retryCount: number }) => Promise<JsonRpcLog[]>;
+  return send({ method: "eth_getLogs", params: [filter] }, { retryCount: 0 });
+}
+
+/** The wait before retry `count + 1`: what the RPC asked for (`Retry-After`, in seconds), else exponential back-off. */
+function retryDelay({ count, error, baseMs }: { count: number; error: Error; baseMs: number }): number {
+  const header = error instanceof HttpRequestError ? error.headers?.get("retry-after") : undefined;
+  const seconds = header ? Number(header) : Number.NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1_000 : 2 ** count * baseMs;
 }
 
 interface JsonRpcLog {

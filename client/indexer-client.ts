@@ -4,7 +4,7 @@
  * decimal strings (JSON has no 256-bit integers) and leave as bigints; addresses as the indexer stores them
  * (lower case). Every failure is an {@link IndexerError} with a sentence saying what to do.
  */
-import type { Address } from "./eip1193.js";
+import type { Address } from "viem";
 import type { LedgerAccount, LedgerPayment } from "./ledger.js";
 
 /** Why the indexer could not be read: `unreachable` (no answer, or too slow), `http` (an error status) or `invalid` (not its API). */

@@ -4,7 +4,7 @@
  * ledger rules, so any difference is a fault in the indexer's data (missed or reorged blocks, a stale
  * database) and is reported as a mismatch.
  */
-import type { Address } from "./eip1193.js";
+import type { Address } from "viem";
 import { IndexerError, indexedBlock, indexerBalances, indexerEarnings } from "./indexer-client.js";
 import type { ChainReadings } from "./reconcile.js";
 

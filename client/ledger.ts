@@ -26,7 +26,7 @@
  *   force, and the agreement's terms must fall inside it by the negotiator's rule (client/negotiator.ts,
  *   the contract's bounds); its expiry the contract checked against the block's time, which the log lacks.
  */
-import type { Address, Hex } from "./eip1193.js";
+import type { Address, Hex } from "viem";
 import type { EcoshareEvent, EcoshareEventOf, HeldPayment, LogPosition } from "./decode-events.js";
 import type { MandateStruct, ReferralTier } from "./eip712.js";
 import { mandateMisses } from "./negotiator.js";

@@ -4,9 +4,8 @@
  * "maxHoldbackPeriod", "maxValidity", "expiresAt", "assets" } ] }` (periods in seconds, rates in basis
  * points, bigints as numbers or decimal strings). Every bad field is reported by name, in one sentence.
  */
-import { getAddress, isAddress } from "viem";
+import { getAddress, isAddress, type Address } from "viem";
 
-import type { Address } from "./eip1193.js";
 import { BPS, type Mandate } from "./negotiator.js";
 
 function fail(where: string, what: string): never {

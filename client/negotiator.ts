@@ -9,7 +9,7 @@
  *
  * Every `negotiate` result passes `mandateFit` (test/tooling/negotiator.test.ts checks it on random mandates).
  */
-import type { Address } from "./eip1193.js";
+import type { Address } from "viem";
 import type { AgreementTerms, MandateStruct, Party, ReferralTier } from "./eip712.js";
 import { ETH } from "./protocol.js";
 

@@ -3,7 +3,7 @@
  * "CS-2026-0142" stored as its ASCII bytes right-padded with zeros, or any other 32 bytes shown as hex.
  * Written once for the seed, the audit and the app.
  */
-import type { Hex } from "./eip1193.js";
+import type { Hex } from "viem";
 
 /** 32 zero bytes: no reference. */
 export const NO_ORDER_REF: Hex = `0x${"00".repeat(32)}`;

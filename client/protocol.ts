@@ -2,7 +2,7 @@
  * The protocol's enums and constants as the contracts define them (contracts/interfaces/), as plain
  * `as const` objects so they work the same in Node, Vite and type-stripping runtimes.
  */
-import type { Address } from "./eip1193.js";
+import type { Address } from "viem";
 
 /** address(0): the asset id of native ETH, and "no referrer". */
 export const ETH = "0x0000000000000000000000000000000000000000" as const satisfies Address;

@@ -1,39 +1,39 @@
 /**
- * Calls a view function through any EIP-1193 transport, encoding and decoding with viem over the generated
- * ABIs. Results come back normalised like decoded events: small integers as numbers, wide ones as bigints,
- * structs as objects.
+ * Calls a view function through a viem client (viem's `readContract` over the generated ABIs). Results
+ * come back normalised like decoded events: small integers as numbers, wide ones as bigints, structs as
+ * objects.
  */
-import { decodeFunctionResult, encodeFunctionData, type Abi, type AbiFunction } from "viem";
+import type { Abi, AbiFunction, Address } from "viem";
+import { readContract as viemReadContract } from "viem/actions";
 
 import { ecoshareAbi, mockStablecoinAbi } from "./abis.generated.js";
 import { normaliseValue } from "./abi-values.js";
-import type { Address, BlockTag, Eip1193Transport, Hex } from "./eip1193.js";
-import { ethCall, type RetryOptions } from "./rpc.js";
+import { atBlock, type AtBlock, type RpcClient } from "./rpc-client.js";
 
+/** Each ABI's view functions by name and argument count, found once. */
+const functionsOf = (abi: Abi) =>
+  new Map(abi.flatMap((item) => (item.type === "function" ? [[`${item.name}/${item.inputs.length}`, item] as const] : [])));
 const abis = {
-  ecoshare: ecoshareAbi as Abi,
+  ecoshare: functionsOf(ecoshareAbi as Abi),
   /** The ERC-20 part reads any token. */
-  erc20: mockStablecoinAbi as Abi,
+  erc20: functionsOf(mockStablecoinAbi as Abi),
 } as const;
 
 export type ReadContractParameters = {
-  transport: Eip1193Transport;
+  client: RpcClient;
   abi: keyof typeof abis;
   address: Address;
   functionName: string;
   args?: readonly unknown[];
   /** Default "latest". */
-  blockTag?: BlockTag;
-  retry?: RetryOptions | undefined;
+  blockTag?: AtBlock;
 };
 
 /** The function's single output (or an array when it has several), normalised. */
-export async function readContract<T>({ transport, abi, address, functionName, args = [], blockTag = "latest", retry }: ReadContractParameters): Promise<T> {
-  const fragment = abis[abi].find((item): item is AbiFunction => item.type === "function" && item.name === functionName && item.inputs.length === args.length);
+export async function readContract<T>({ client, abi, address, functionName, args = [], blockTag = "latest" }: ReadContractParameters): Promise<T> {
+  const fragment: AbiFunction | undefined = abis[abi].get(`${functionName}/${args.length}`);
   if (fragment === undefined) throw new Error(`The ${abi} ABI has no function ${functionName} taking ${args.length} arguments.`);
-  const data = encodeFunctionData({ abi: [fragment], functionName, args: [...args] });
-  const raw = await ethCall({ transport, to: address, data, blockTag, retry });
-  const decoded = decodeFunctionResult({ abi: [fragment], functionName, data: raw as Hex }) as unknown;
+  const decoded: unknown = await viemReadContract(client, { abi: [fragment], address, functionName, args: [...args], ...atBlock(blockTag) });
   const results = fragment.outputs.length === 1 ? [decoded] : (decoded as readonly unknown[]);
   const outputs = fragment.outputs.map((output, i) => normaliseValue(output, results[i]));
   return (outputs.length === 1 ? outputs[0] : outputs) as T;

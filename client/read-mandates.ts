@@ -2,22 +2,22 @@
  * The parties' live mandates, read from the contract (`mandateOf`): what the `negotiate` command and the app
  * hand to the negotiator when the mandates are on chain rather than in a file.
  */
-import type { Address, BlockTag, Eip1193Transport } from "./eip1193.js";
+import type { Address } from "viem";
+
 import type { MandateStruct } from "./eip712.js";
 import type { Mandate } from "./negotiator.js";
 import { readContract } from "./read-contract.js";
-import type { RetryOptions } from "./rpc.js";
+import type { AtBlock, RpcClient } from "./rpc-client.js";
 
 export type ReadMandatesParameters = {
-  transport: Eip1193Transport;
+  client: RpcClient;
   ecoshare: Address;
   networkId: bigint;
   /** The parties, in party order. */
   accounts: readonly Address[];
   /** Display names by account, for the negotiator's messages. */
   labels?: ReadonlyMap<string, string>;
-  blockTag?: BlockTag;
-  retry?: RetryOptions | undefined;
+  blockTag?: AtBlock;
 };
 
 export interface ReadMandatesReturnType {
@@ -28,11 +28,11 @@ export interface ReadMandatesReturnType {
 }
 
 /** Each account's mandate for `networkId`, if live now. */
-export async function readMandates({ transport, ecoshare, networkId, accounts, labels, blockTag = "latest", retry }: ReadMandatesParameters): Promise<ReadMandatesReturnType> {
+export async function readMandates({ client, ecoshare, networkId, accounts, labels, blockTag = "latest" }: ReadMandatesParameters): Promise<ReadMandatesReturnType> {
   const mandates: Mandate[] = [];
   const missing: Address[] = [];
   for (const account of accounts) {
-    const [mandate, , live] = await readContract<[MandateStruct, bigint, boolean]>({ transport, abi: "ecoshare", address: ecoshare, functionName: "mandateOf", args: [networkId, account], blockTag, retry });
+    const [mandate, , live] = await readContract<[MandateStruct, bigint, boolean]>({ client, abi: "ecoshare", address: ecoshare, functionName: "mandateOf", args: [networkId, account], blockTag });
     if (!live) {
       missing.push(account);
       continue;

@@ -4,11 +4,13 @@
  * account, agreement or network and the amount; a surplus of holdings (money sent to the contract
  * outside of `pay`) is reported but is not a mismatch.
  */
-import type { Address, BlockTag, Eip1193Transport } from "./eip1193.js";
+import type { Address } from "viem";
+import { getBalance } from "viem/actions";
+
 import { collectable, entitledAccounts, lineageVersions, owedByAsset, referralStanding, sameAddress, type Ledger, type LedgerAgreement } from "./ledger.js";
 import { ETH, MemberStatus } from "./protocol.js";
 import { readContract } from "./read-contract.js";
-import { getBalance, type RetryOptions } from "./rpc.js";
+import type { RpcClient } from "./rpc-client.js";
 
 /** One difference between the log and the chain. `difference` is chain minus log. */
 export interface Mismatch {
@@ -46,16 +48,15 @@ export interface ChainReadings {
 }
 
 export type ReconcileParameters = {
-  transport: Eip1193Transport;
+  client: RpcClient;
   ecoshare: Address;
   ledger: Ledger;
   /** The block every view is read at: the last block whose logs the ledger holds. */
   blockNumber: bigint;
   /** That block's timestamp, which decides whether an agreement's window is over. */
   timestamp: bigint;
-  /** Views read in parallel. Default 8. */
+  /** Views in flight at once. Default 500: over HTTP they travel in JSON-RPC batches (./rpc-client.ts), so a few hundred views cost a few round trips. */
   concurrency?: number;
-  retry?: RetryOptions | undefined;
 };
 
 export type ReconcileReturnType = {
@@ -68,20 +69,19 @@ export type ReconcileReturnType = {
 
 /** Compares `ledger` with the contract's views and holdings at `blockNumber`. */
 export async function reconcile({
-  transport,
+  client,
   ecoshare,
   ledger,
   blockNumber,
   timestamp,
-  concurrency = 8,
-  retry,
+  concurrency = 500,
 }: ReconcileParameters): Promise<ReconcileReturnType> {
-  const blockTag: BlockTag = blockNumber;
+  const blockTag = blockNumber;
   const mismatches: Mismatch[] = [];
   const readings: ChainReadings = { balances: new Map(), collectables: new Map(), referrals: new Map() };
   let checks = 0;
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
-    readContract<T>({ transport, abi: "ecoshare", address: ecoshare, functionName, args, blockTag, retry });
+    readContract<T>({ client, abi: "ecoshare", address: ecoshare, functionName, args, blockTag });
   const compare = (m: Omit<Mismatch, "difference">) => {
     checks++;
     if (m.ledger === m.chain) return;
@@ -195,10 +195,15 @@ export async function reconcile({
   const holdings: Holding[] = [];
   const owed = owedByAsset(ledger);
   for (const agreement of ledger.agreements.values()) if (!owed.has(agreement.asset)) owed.set(agreement.asset, 0n);
-  for (const [asset, amount] of owed) {
-    const held = sameAddress(asset, ETH)
-      ? await getBalance({ transport, address: ecoshare, blockTag, retry })
-      : await readContract<bigint>({ transport, abi: "erc20", address: asset, functionName: "balanceOf", args: [ecoshare], blockTag, retry });
+  const heldByAsset = await Promise.all(
+    [...owed.keys()].map((asset) =>
+      sameAddress(asset, ETH)
+        ? getBalance(client, { address: ecoshare, blockNumber })
+        : readContract<bigint>({ client, abi: "erc20", address: asset, functionName: "balanceOf", args: [ecoshare], blockTag }),
+    ),
+  );
+  for (const [i, [asset, amount]] of [...owed].entries()) {
+    const held = heldByAsset[i]!;
     holdings.push({ asset, held, owed: amount, difference: held - amount });
     checks++;
     if (held < amount) mismatches.push({ kind: "holdings", field: "holdings", asset, ledger: amount, chain: held, difference: held - amount });

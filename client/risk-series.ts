@@ -6,7 +6,7 @@
  * series equals that subject's `riskFigures` row.
  */
 import type { EcoshareEvent } from "./decode-events.js";
-import type { Address } from "./eip1193.js";
+import type { Address } from "viem";
 import { sameAddress, type Ledger } from "./ledger.js";
 import { riskSubjectsOf, type RiskScope } from "./risk.js";
 

@@ -12,7 +12,7 @@
  *
  * docs/architecture.md ("Risk figures") gives the same formulas.
  */
-import type { Address } from "./eip1193.js";
+import type { Address } from "viem";
 import type { Ledger, LedgerPayment } from "./ledger.js";
 import { ETH } from "./protocol.js";
 

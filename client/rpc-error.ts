@@ -1,7 +1,8 @@
 /**
  * What went wrong with a JSON-RPC request, in the few kinds that decide what to do next: wait and retry,
- * ask for less, or give up. Works on errors from any transport (Hardhat's provider, fetch, viem) by
- * reading the codes, statuses and messages along the error's `cause` chain.
+ * ask for less, or give up. Works on errors from any transport (viem's, Hardhat's provider) by reading
+ * the codes, statuses and messages along the error's `cause` chain. viem retries on its own rule; the
+ * log reader (./fetch-logs.ts) needs this finer one, since a refused range must be halved, not retried.
  */
 
 /**
@@ -36,30 +37,13 @@ export function classifyRpcError(error: unknown): RpcFailureKind {
   if (statuses.some((s) => s === 502 || s === 503 || s === 504) || codes.includes("ECONNREFUSED") || codes.includes("HHE703") || UNREACHABLE.test(text)) {
     return "unreachable";
   }
-  if (codes.includes("HHE704") || TIMEOUT.test(text)) return "timeout";
+  if (names.includes("TimeoutError") || codes.includes("HHE704") || TIMEOUT.test(text)) return "timeout";
   return "rejected";
 }
 
 /** Whether waiting and asking again may succeed. */
 export function isTransientRpcFailure(kind: RpcFailureKind): boolean {
   return kind === "unreachable" || kind === "rate-limited" || kind === "timeout";
-}
-
-/** Thrown when a request still fails after its retries: carries the kind, the method and the attempts. */
-export class RpcRequestError extends Error {
-  override readonly name = "RpcRequestError";
-  readonly kind: RpcFailureKind;
-  readonly method: string;
-  readonly attempts: number;
-
-  constructor({ kind, method, attempts, cause }: { kind: RpcFailureKind; method: string; attempts: number; cause: unknown }) {
-    super(`${method} failed (${kind}) after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${firstMessage(cause)}`, {
-      cause,
-    });
-    this.kind = kind;
-    this.method = method;
-    this.attempts = attempts;
-  }
 }
 
 /** The first line of `error`'s message, for one-sentence reports. */

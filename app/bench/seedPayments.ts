@@ -20,7 +20,7 @@ export async function seedPayments(stack: Pick<Stack, "rpcUrl" | "recordsDir">, 
   const agreementId = (await findActiveAgreement(stack.rpcUrl, stack.recordsDir, { networkId: 1n, token: false })).id;
   // viem's HTTP transport gathers the requests DevChain submits at once into JSON-RPC batches.
   const client = createPublicClient({ transport: http(stack.rpcUrl, { batch: { batchSize: 500 }, retryCount: 0 }) });
-  const chain = new DevChain({ request: (args) => client.request(args as Parameters<typeof client.request>[0]) });
+  const chain = new DevChain(client);
   const payment = (i: number): DevTransaction => {
     const amount = parseEther("0.001") + BigInt(i);
     // refundTo address(0): the payer (the agreement has no holdback, so nothing is held anyway).

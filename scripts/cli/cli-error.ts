@@ -3,8 +3,10 @@
  * and what to do next. Known failures (Hardhat's, the RPC's, the deployment record's) are translated
  * here; anything else is reported by its first line.
  */
+import { BaseError, HttpRequestError, RpcError, RpcRequestError, TimeoutError } from "viem";
+
 import { DeploymentRecordError } from "../../client/deployment-record.js";
-import { firstMessage, RpcRequestError } from "../../client/rpc-error.js";
+import { classifyRpcError, firstMessage } from "../../client/rpc-error.js";
 
 /** Exit codes: 1 for an audit that found problems, 2 for anything that kept a command from running. */
 export const EXIT_AUDIT_FAILED = 1;
@@ -27,6 +29,8 @@ export interface NetworkDescription {
   endpoint?: string;
   /** Names of every configured network, for "unknown network". */
   known?: readonly string[];
+  /** How many times a failing request is tried before it fails (its retries plus one). */
+  attempts?: number;
 }
 
 /** The one sentence that explains `error`. */
@@ -41,19 +45,21 @@ export function explainError(error: unknown, network?: NetworkDescription): stri
     const variable = /(?:Variable|Key) "([^"]+)"/i.exec(firstMessage(causeWithCode(error) ?? error))?.[1] ?? "?";
     return `Configuration variable ${variable} is not set: set it with "npx hardhat keystore set ${variable}" or as an environment variable (export ${variable}=...).`;
   }
-  if (error instanceof RpcRequestError) {
-    const tries = `${error.attempts} attempt${error.attempts === 1 ? "" : "s"}`;
-    switch (error.kind) {
+  const rpcFailure = rpcFailureOf(error);
+  if (rpcFailure !== undefined) {
+    const attempts = network?.attempts;
+    const tries = attempts === undefined ? "" : ` after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+    switch (classifyRpcError(error)) {
       case "unreachable":
-        return `Cannot reach ${where} after ${tries}: is the node running? (npm run demo starts a local one.)`;
+        return `Cannot reach ${where}${tries}: is the node running? (npm run demo starts a local one.)`;
       case "rate-limited":
-        return `${capitalise(where)} was still rate-limiting after ${tries}: wait a minute and retry, lower --block-range, or use an RPC with a higher limit.`;
+        return `${capitalise(where)} was still rate-limiting${tries}: wait a minute and retry, lower --block-range, or use an RPC with a higher limit.`;
       case "timeout":
-        return `${capitalise(where)} timed out ${tries}: retry later, or lower --block-range.`;
+        return `${capitalise(where)} timed out${tries}: retry later, or lower --block-range.`;
       case "range-too-large":
         return `${capitalise(where)} refuses to return the logs of even one block: use an RPC without a log limit.`;
       case "rejected":
-        return `${capitalise(where)} rejected ${error.method}: ${oneLine(firstMessage(error.cause))}.`;
+        return `${capitalise(where)} rejected ${methodOf(rpcFailure) ?? "a request"}: ${oneLine(rpcFailure.details || firstMessage(rpcFailure))}.`;
     }
   }
   if (code === "HHE705") {
@@ -64,6 +70,20 @@ export function explainError(error: unknown, network?: NetworkDescription): stri
   if (code === "HHE703") return `Cannot reach ${where}: is the node running? (npm run demo starts a local one.)`;
   if (code === "HHE704") return `${capitalise(where)} timed out: retry later.`;
   return `Unexpected error: ${oneLine(message)}${process.env.ECOSHARE_DEBUG ? "" : " (set ECOSHARE_DEBUG=1 to see the stack trace)"}`;
+}
+
+/** The RPC failure inside a viem error (HTTP, JSON-RPC, timeout), if that is what `error` is. */
+function rpcFailureOf(error: unknown): BaseError | undefined {
+  if (!(error instanceof BaseError)) return undefined;
+  const failure = error.walk((e) => e instanceof HttpRequestError || e instanceof RpcRequestError || e instanceof TimeoutError || e instanceof RpcError);
+  return failure === null ? undefined : (failure as BaseError);
+}
+
+/** The JSON-RPC method a failed HTTP request was for (viem keeps the request body). */
+function methodOf(failure: BaseError): string | undefined {
+  const body = (failure as { body?: unknown }).body;
+  const method = (Array.isArray(body) ? body[0] : body) as { method?: unknown } | undefined;
+  return typeof method?.method === "string" ? method.method : undefined;
 }
 
 /** The first error along `error`'s cause chain that carries a Hardhat error code (HHE...). */

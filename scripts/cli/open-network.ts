@@ -6,9 +6,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import type { Eip1193Transport } from "../../client/eip1193.js";
-import { createHttpTransport } from "../../client/http-transport.js";
-import { getChainId, type RetryOptions } from "../../client/rpc.js";
+import { createRpcClient, providerClient, rpcRequest, type RpcClient } from "../../client/rpc-client.js";
 import { CliError, type NetworkDescription } from "./cli-error.js";
 import type { ActionContext } from "./run-action.js";
 
@@ -18,7 +16,10 @@ export type OpenNetworkParameters = {
   network: string;
   /** Use this URL instead of the network's (http networks only). */
   rpcUrl?: string | undefined;
-  retry?: RetryOptions | undefined;
+  /** Retries of a transient RPC failure (unreachable, throttled, timed out). Default 3. */
+  retries?: number | undefined;
+  /** Called with each HTTP response that is not a success (e.g. to say why the command waits). */
+  onErrorResponse?: ((response: Response) => void) | undefined;
   /** Filled in with the network's description as soon as it is known. */
   context: ActionContext;
 };
@@ -27,10 +28,10 @@ export interface OpenedNetwork {
   /** Hardhat's connection: its provider signs with the network's accounts (deployments, the demo). */
   connection: NetworkConnection;
   /**
-   * For reading: straight JSON-RPC over HTTP for http networks, so the caller's retry policy alone
-   * decides how long to wait for a slow or throttling RPC; Hardhat's provider for the in-process chain.
+   * For reading: a viem client straight over HTTP for http networks (batching, and retrying as `retries`
+   * says), over Hardhat's provider for the in-process chain.
    */
-  transport: Eip1193Transport;
+  client: RpcClient;
   chainId: number;
   description: NetworkDescription;
   /** Whether the chain lives only in this process (Hardhat's in-process network). */
@@ -38,7 +39,7 @@ export interface OpenedNetwork {
 }
 
 /** Connects to `network` and reads its chain id (with retries). */
-export async function openNetwork({ hre, network, rpcUrl, retry, context }: OpenNetworkParameters): Promise<OpenedNetwork> {
+export async function openNetwork({ hre, network, rpcUrl, retries = 3, onErrorResponse, context }: OpenNetworkParameters): Promise<OpenedNetwork> {
   context.network = { name: network };
   const config = hre.config.networks[network];
   if (rpcUrl !== undefined && config !== undefined && config.type !== "http") {
@@ -47,7 +48,7 @@ export async function openNetwork({ hre, network, rpcUrl, retry, context }: Open
   const connection = await hre.network.create(rpcUrl === undefined ? { network } : { network, override: { url: rpcUrl } });
   const inProcess = connection.networkConfig.type === "edr-simulated";
   const description: NetworkDescription = { name: network };
-  let transport: Eip1193Transport = connection.provider;
+  let client = providerClient(connection.provider);
   if (inProcess) description.endpoint = "Hardhat's in-process chain";
   else if (connection.networkConfig.type === "http") {
     const url = rpcUrl ?? (await connection.networkConfig.url.getUrl());
@@ -55,11 +56,14 @@ export async function openNetwork({ hre, network, rpcUrl, retry, context }: Open
     const configured = hre.userConfig.networks?.[network];
     const fromVariable = rpcUrl === undefined && configured?.type === "http" && typeof configured.url !== "string";
     if (isLoopback(url) && !fromVariable) description.endpoint = url;
-    transport = createHttpTransport({ url, headers: connection.networkConfig.httpHeaders, timeoutMs: connection.networkConfig.timeout });
+    client = createRpcClient({ url, headers: connection.networkConfig.httpHeaders, timeoutMs: connection.networkConfig.timeout, retryCount: retries, onErrorResponse });
   }
-  context.network = description;
-  const chainId = await getChainId({ transport, retry });
-  return { connection, transport, chainId, description, inProcess };
+  // A node that does not answer at all is rarely back within seconds: the first request gives up sooner.
+  const probeRetries = inProcess ? 0 : Math.min(retries, 2);
+  context.network = { ...description, attempts: probeRetries + 1 };
+  const chainId = Number(BigInt(await rpcRequest<string>(client, "eth_chainId", [], { retryCount: probeRetries })));
+  context.network = { ...description, attempts: inProcess ? 1 : retries + 1 };
+  return { connection, client, chainId, description, inProcess };
 }
 
 /** Whether `url` points at this machine (so it holds no secret worth hiding). */

@@ -1,15 +1,15 @@
 /**
  * Driving a development node (Hardhat's) over JSON-RPC: sending transactions from its unlocked
  * accounts, one by one or many to a block, and moving its clock. Used by the demo seed and the
- * benchmarks (bench/load.ts, app/bench/seedPayments.ts); works through any EIP-1193 transport.
+ * benchmarks (bench/load.ts, app/bench/seedPayments.ts); works through any viem client (client/rpc-client.ts).
  *
  * No transaction it sends may ask for more gas than EIP-7825's cap (16,777,216): it refuses one that
  * does, before sending, and {@link DevChain.gasBatches} cuts a long list of work into transactions that
  * fit, estimating each batch.
  */
-import type { Address, Eip1193Transport, Hex } from "../../client/eip1193.js";
-import { toQuantity } from "../../client/eip1193.js";
-import { rpcRequest } from "../../client/rpc.js";
+import { numberToHex, type Address, type Hex } from "viem";
+
+import { rpcRequest, type RpcClient } from "../../client/rpc-client.js";
 
 /** A transaction from one of the node's unlocked accounts. */
 export interface DevTransaction {
@@ -34,13 +34,13 @@ interface Receipt {
 }
 
 export class DevChain {
-  readonly transport: Eip1193Transport;
+  readonly client: RpcClient;
   /** The most gas a transaction may ask for: EIP-7825's cap unless a test asks for less. */
   readonly gasCap: bigint;
 
-  constructor(transport: Eip1193Transport, { gasCap = TX_GAS_CAP }: { gasCap?: bigint } = {}) {
+  constructor(client: RpcClient, { gasCap = TX_GAS_CAP }: { gasCap?: bigint } = {}) {
     if (gasCap > TX_GAS_CAP) throw new Error(`gasCap cannot exceed EIP-7825's cap of ${TX_GAS_CAP} gas.`);
-    this.transport = transport;
+    this.client = client;
     this.gasCap = gasCap;
   }
 
@@ -139,12 +139,13 @@ export class DevChain {
   }
 
   request<T>(method: string, params: readonly unknown[] = []): Promise<T> {
-    return rpcRequest<T>({ transport: this.transport, method, params, retry: { retries: 2, baseDelayMs: 100 } });
+    // A sent transaction is never sent again: after a timeout it may be in the pool already.
+    return rpcRequest<T>(this.client, method, params, method === "eth_sendTransaction" ? { retryCount: 0 } : {});
   }
 
   async #submit(tx: DevTransaction, fees?: { maxFeePerGas: Hex; maxPriorityFeePerGas: Hex }, nonce?: number): Promise<Hex> {
     this.#checkGas(tx, false);
-    return this.request<Hex>("eth_sendTransaction", [{ ...this.#request(tx), ...(fees ?? {}), ...(nonce === undefined ? {} : { nonce: toQuantity(BigInt(nonce)) }) }]);
+    return this.request<Hex>("eth_sendTransaction", [{ ...this.#request(tx), ...(fees ?? {}), ...(nonce === undefined ? {} : { nonce: numberToHex(BigInt(nonce)) }) }]);
   }
 
   #request(tx: DevTransaction) {
@@ -152,8 +153,8 @@ export class DevChain {
       from: tx.from,
       to: tx.to,
       data: tx.data,
-      ...(tx.value === undefined ? {} : { value: toQuantity(tx.value) }),
-      ...(tx.gas === undefined ? {} : { gas: toQuantity(tx.gas) }),
+      ...(tx.value === undefined ? {} : { value: numberToHex(tx.value) }),
+      ...(tx.gas === undefined ? {} : { gas: numberToHex(tx.gas) }),
     };
   }
 
@@ -171,7 +172,7 @@ export class DevChain {
     const block = await this.request<{ baseFeePerGas?: Hex }>("eth_getBlockByNumber", ["latest", false]);
     const baseFee = BigInt(block.baseFeePerGas ?? "0x0");
     const tip = 1_000_000_000n;
-    return { maxFeePerGas: toQuantity(baseFee * 2n + tip), maxPriorityFeePerGas: toQuantity(tip) };
+    return { maxFeePerGas: numberToHex(baseFee * 2n + tip), maxPriorityFeePerGas: numberToHex(tip) };
   }
 
   async #checkReceipts(hashes: readonly Hex[]): Promise<void> {

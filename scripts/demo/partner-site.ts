@@ -13,7 +13,7 @@ import { createServer, type Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import type { Address } from "../../client/eip1193.js";
+import type { Address } from "viem";
 import { embedSnippet, type EmbedLine } from "../../client/embed-snippet.js";
 import { LOOPBACK } from "./local-node.js";
 

@@ -39,10 +39,10 @@
  * of held payments, the only work that grows with the story, are cut into batches by estimated gas.
  */
 import { Interface, Signature, Wallet, keccak256, toUtf8Bytes, type TypedDataField } from "ethers";
+import type { Address, Hex } from "viem";
 
 import { ecoshareAbi, mockStablecoinAbi } from "../../client/abis.generated.js";
 import { demoAccount, demoCast, type DemoAccount } from "../../client/demo-cast.js";
-import type { Address, Eip1193Transport, Hex } from "../../client/eip1193.js";
 import { decodeEcoshareLog, eventTopic, type HeldPayment } from "../../client/decode-events.js";
 import {
   acceptanceTypes,
@@ -64,6 +64,7 @@ import { fetchLogs } from "../../client/fetch-logs.js";
 import { orderRefFromText } from "../../client/order-ref.js";
 import { ETH, MemberRole, MemberStatus, NetworkKind } from "../../client/protocol.js";
 import { readContract } from "../../client/read-contract.js";
+import type { RpcClient } from "../../client/rpc-client.js";
 import { DevChain, type DevTransaction } from "./dev-chain.js";
 import { seededRandom } from "../../client/seeded-random.js";
 
@@ -84,7 +85,7 @@ const ecoshareInterface = new Interface(ecoshareAbi);
 const tokenInterface = new Interface(mockStablecoinAbi);
 
 export type SeedDemoParameters = {
-  transport: Eip1193Transport;
+  client: RpcClient;
   ecoshare: Address;
   stablecoin: Address;
   /** The cast with addresses and keys (`demoAccounts()`); the node must have them unlocked. */
@@ -153,9 +154,9 @@ export interface SeedDemoTrust {
   refunded: bigint;
 }
 
-/** Plays the demo story on the node behind `transport`. */
+/** Plays the demo story on the node behind `client`. */
 export async function seedDemo({
-  transport,
+  client,
   ecoshare,
   stablecoin,
   accounts,
@@ -166,7 +167,7 @@ export async function seedDemo({
   gasCap,
   onProgress,
 }: SeedDemoParameters): Promise<SeedDemoReturnType> {
-  const chain = new DevChain(transport, gasCap === undefined ? {} : { gasCap });
+  const chain = new DevChain(client, gasCap === undefined ? {} : { gasCap });
   const random = seededRandom(seed);
   const who = (key: string) => demoAccount(accounts, key);
   const call = (from: DemoAccount, fn: string, args: readonly unknown[], value?: bigint): DevTransaction => ({
@@ -176,7 +177,7 @@ export async function seedDemo({
     ...(value === undefined ? {} : { value }),
   });
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
-    readContract<T>({ transport, abi: "ecoshare", address: ecoshare, functionName, args, blockTag: "latest" });
+    readContract<T>({ client, abi: "ecoshare", address: ecoshare, functionName, args, blockTag: "latest" });
 
   // Money for the customers: demo dollars, approved once (except Emre, who pays by permit). Wanderwise Travel
   // books for a customer once, so it holds some too.
@@ -390,7 +391,7 @@ export async function seedDemo({
   const net = await read<{ feeRecipient: Address; feeBps: number }>("network", [cityStay]);
   const labels = new Map(fileMandates.map((m) => [m.account.toLowerCase(), m.label ?? m.account]));
   const live = async (party: typeof fileMandates) =>
-    (await readMandates({ transport, ecoshare, networkId: cityStay, accounts: party.map((m) => m.account), labels })).mandates;
+    (await readMandates({ client, ecoshare, networkId: cityStay, accounts: party.map((m) => m.account), labels })).mandates;
   const fixed = { networkFeeBps: net.feeBps, feeRecipient: net.feeRecipient, validFrom: now, minReferralFeeBps: 200 };
   const pair = negotiate({ mandates: await live([ana, ben]), fixed, now });
   if (!pair.ok) throw new Error(`The demo's mandates of Ana and Ben should overlap: ${pair.conflicts.map((c) => c.message).join(" ")}`);
@@ -399,7 +400,7 @@ export async function seedDemo({
   await chain.send(call(who(castKeyOf(ana.account)), "propose", [mandatedTerms]));
   agreements.byMandate = await read<bigint>("agreementCount");
   const mandatedBlock = BigInt(await chain.request<Hex>("eth_blockNumber"));
-  const mandatedLogs = await fetchLogs({ transport, address: ecoshare, fromBlock: mandatedBlock, toBlock: mandatedBlock });
+  const mandatedLogs = await fetchLogs({ client, address: ecoshare, fromBlock: mandatedBlock, toBlock: mandatedBlock });
   const activation = mandatedLogs.map((log) => decodeEcoshareLog({ log })).find((e) => e?.eventName === "AgreementActivated");
   if (activation === undefined) throw new Error(`Agreement ${agreements.byMandate} should have activated in its proposal's transaction.`);
   const trio = negotiate({ mandates: await live([ana, ben, cy]), fixed, now });
@@ -422,9 +423,9 @@ export async function seedDemo({
     tickets: { id: agreements.tickets, network: "cityStay", asset: stablecoin, weight: 15, referrers: "tickets" },
   };
   const tokenDomain = domainFromErc5267(
-    await readContract<unknown[]>({ transport, abi: "erc20", address: stablecoin, functionName: "eip712Domain", blockTag: "latest" }),
+    await readContract<unknown[]>({ client, abi: "erc20", address: stablecoin, functionName: "eip712Domain", blockTag: "latest" }),
   );
-  let emreNonce = await readContract<bigint>({ transport, abi: "erc20", address: stablecoin, functionName: "nonces", args: [who("emre").address], blockTag: "latest" });
+  let emreNonce = await readContract<bigint>({ client, abi: "erc20", address: stablecoin, functionName: "nonces", args: [who("emre").address], blockTag: "latest" });
 
   let payments = 0;
   let referredPayments = 0;
@@ -463,7 +464,7 @@ export async function seedDemo({
   let heldFrom = BigInt(await chain.request<Hex>("eth_blockNumber"));
   const readHeld = async () => {
     const toBlock = BigInt(await chain.request<Hex>("eth_blockNumber"));
-    const logs = await fetchLogs({ transport, address: ecoshare, fromBlock: heldFrom, toBlock });
+    const logs = await fetchLogs({ client, address: ecoshare, fromBlock: heldFrom, toBlock });
     heldFrom = toBlock + 1n;
     for (const log of logs) {
       if (log.topics[0] !== eventTopic("PaymentHeld")) continue;

@@ -11,7 +11,7 @@
  */
 import { AbiCoder, getCreate2Address, id, keccak256 } from "ethers";
 
-import type { Address, Hex } from "../../client/eip1193.js";
+import type { Address, Hex } from "viem";
 
 /** CreateX v0.1.0 (github.com/pcaversaccio/createx), as Ignition's create2 strategy uses it. */
 export const CREATEX_ADDRESS: Address = "0xba5Ed099633D3B313e4D5F7bdc1305d3c28ba5Ed";

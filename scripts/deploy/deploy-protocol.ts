@@ -23,13 +23,13 @@ import {
 import { deploy, listTransactions, type IgnitionModule } from "@nomicfoundation/ignition-core";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
+import type { Address, Hex } from "viem";
+import { getBlock, getChainId, getCode } from "viem/actions";
 
 import { CliError } from "../cli/cli-error.js";
-import type { Address, Eip1193Transport, Hex } from "../../client/eip1193.js";
-import { createHttpTransport } from "../../client/http-transport.js";
 import { DEFAULT_RECORDS_DIR, isSameChain, occupiedError, readExistingRecord, writeDeploymentRecord } from "../../client/deployment-record-file.js";
 import { DEPLOYMENT_RECORD_FORMAT, recordFileName, type DeployedContract, type DeploymentRecord } from "../../client/deployment-record.js";
-import { getBlockHeader, getChainId, getCode, rpcRequest } from "../../client/rpc.js";
+import { createRpcClient, providerClient, rpcRequest, type RpcClient } from "../../client/rpc-client.js";
 import { compilerOf, gitCommitOf } from "./build-info.js";
 import { withoutKnownWarnings } from "./compiler-warnings.js";
 import { create2AddressOf, CREATEX_ADDRESS, ECOSHARE_SALT } from "./create2.js";
@@ -76,10 +76,10 @@ export async function deployProtocol({
   localRpcUrl,
   force = false,
 }: DeployProtocolParameters): Promise<DeployProtocolReturnType> {
-  const transport: Eip1193Transport = connection.provider;
-  const chainId = await getChainId({ transport });
+  const client = providerClient(connection.provider);
+  const chainId = await getChainId(client);
   const devChain = chainId === DEV_CHAIN_ID;
-  const genesisHash = (await getBlockHeader({ transport, blockTag: 0n })).hash;
+  const genesisHash = (await getBlock(client, { blockNumber: 0n })).hash;
   const recordPath = path.join(recordsDir, recordFileName(chainId));
   // Fail before deploying anything when the record could not be written.
   const existing = await readExistingRecord(recordPath);
@@ -94,7 +94,7 @@ export async function deployProtocol({
     await withoutKnownWarnings(() => hre.tasks.getTask("build").run({ quiet: true, noTests: true, defaultBuildProfile: build }));
   }
 
-  const accounts = await rpcRequest<string[]>({ transport, method: "eth_accounts" });
+  const accounts = await rpcRequest<string[]>(client, "eth_accounts");
   if (accounts.length === 0) {
     throw new CliError(`Network "${networkName}" has no deployer account: set ECOSHARE_DEPLOYER_KEY (npx hardhat keystore set ECOSHARE_DEPLOYER_KEY).`);
   }
@@ -107,7 +107,7 @@ export async function deployProtocol({
   const artifactResolver = new HardhatArtifactResolver(hre.artifacts);
   const networkIgnition = connection.networkConfig.ignition;
   try {
-    if (!existsSync(path.join(deploymentDir, "journal.jsonl"))) await assertNotDeployedYet({ hre, transport, ignitionModule, chainId });
+    if (!existsSync(path.join(deploymentDir, "journal.jsonl"))) await assertNotDeployedYet({ hre, client, ignitionModule, chainId });
     const result = await deploy({
       config: hre.config.ignition,
       provider: connection.provider,
@@ -135,7 +135,7 @@ export async function deployProtocol({
     for (const deployed of Object.values(result.contracts)) {
       const sent = transactions.find((t) => t.address !== undefined && t.address.toLowerCase() === deployed.address.toLowerCase());
       if (sent === undefined) throw new Error(`Ignition's journal has no transaction creating ${deployed.contractName}.`);
-      const receipt = await rpcRequest<{ blockNumber: Hex } | null>({ transport, method: "eth_getTransactionReceipt", params: [sent.txHash] });
+      const receipt = await rpcRequest<{ blockNumber: Hex } | null>(client, "eth_getTransactionReceipt", [sent.txHash]);
       if (receipt === null) throw new Error(`No receipt for ${deployed.contractName}'s deployment ${sent.txHash}.`);
       const expected = create2AddressOf({ initCode: await create2InitCode(hre, deployed.contractName) });
       if (expected.toLowerCase() !== deployed.address.toLowerCase()) {
@@ -150,7 +150,7 @@ export async function deployProtocol({
     const ecoshare = contracts.Ecoshare;
     if (ecoshare === undefined) throw new Error(`Module ${ignitionModule.id} deploys no Ecoshare contract.`);
     const deployBlock = Math.min(...Object.values(contracts).map((c) => c.blockNumber));
-    const { timestamp } = await getBlockHeader({ transport, blockTag: BigInt(deployBlock) });
+    const { timestamp } = await getBlock(client, { blockNumber: BigInt(deployBlock) });
 
     const record: DeploymentRecord = {
       format: DEPLOYMENT_RECORD_FORMAT,
@@ -182,8 +182,8 @@ export async function deployProtocol({
 async function hasStopped(record: DeploymentRecord): Promise<boolean> {
   if (record.localRpcUrl === undefined) return true;
   try {
-    const transport = createHttpTransport({ url: record.localRpcUrl, timeoutMs: 2_000 });
-    const genesis = await getBlockHeader({ transport, blockTag: 0n, retry: { retries: 0 } });
+    const client = createRpcClient({ url: record.localRpcUrl, timeoutMs: 2_000, retryCount: 0 });
+    const genesis = await getBlock(client, { blockNumber: 0n });
     return genesis.hash !== record.genesisHash;
   } catch {
     return true;
@@ -196,17 +196,17 @@ async function hasStopped(record: DeploymentRecord): Promise<boolean> {
  */
 async function assertNotDeployedYet({
   hre,
-  transport,
+  client,
   ignitionModule,
   chainId,
 }: {
   hre: HardhatRuntimeEnvironment;
-  transport: Eip1193Transport;
+  client: RpcClient;
   ignitionModule: IgnitionModule;
   chainId: number;
 }): Promise<void> {
   const address = create2AddressOf({ initCode: await create2InitCode(hre, "Ecoshare") });
-  if ((await getCode({ transport, address, blockTag: "latest" })) === "0x") return;
+  if ((await getCode(client, { address })) === undefined) return;
   throw new CliError(
     `This build of Ecoshare is already deployed at ${address} on chain ${chainId} (CREATE2: one address per build and chain), ` +
       `so ${ignitionModule.id} cannot deploy it again: use that deployment's record, or deploy to a fresh chain.`,

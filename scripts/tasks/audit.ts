@@ -8,6 +8,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
+import { getBlockNumber, getCode } from "viem/actions";
+
 import { CliError, EXIT_AUDIT_FAILED } from "../cli/cli-error.js";
 import { displayPath } from "../cli/display-path.js";
 import { openNetwork } from "../cli/open-network.js";
@@ -19,7 +21,6 @@ import type { FetchLogsProgress } from "../../client/fetch-logs.js";
 import { IndexerError, indexedBlock } from "../../client/indexer-client.js";
 import { compareIndexer, formatIndexerMismatch } from "../../client/indexer-compare.js";
 import { ledgerFiles } from "../../client/ledger-export.js";
-import { getBlockNumber, getCode, type RetryOptions } from "../../client/rpc.js";
 
 interface AuditArgs {
   out: string | undefined;
@@ -34,26 +35,25 @@ interface AuditArgs {
 export default cliAction<AuditArgs>(async (args, hre, context) => {
   const network = hre.globalOptions.network ?? "localhost";
   if (args.blockRange < 1) throw new CliError("--block-range must be at least 1.");
-  const retry: RetryOptions = {
-    retries: Math.max(0, args.retries),
-    onRetry: ({ method, kind, attempt, delayMs }) => console.error(`  ${method}: ${kind}; retry ${attempt} in ${(delayMs / 1000).toFixed(1)} s`),
-  };
-  const { connection, transport, chainId, description } = await openNetwork({
+  if (!Number.isInteger(args.retries) || args.retries < 0) throw new CliError("--retries must be a whole number of at least 0.");
+  const { connection, client, chainId, description } = await openNetwork({
     hre,
     network,
     rpcUrl: args.rpcUrl,
-    retry,
+    retries: args.retries,
+    // Says why the audit waits: each refused or throttled answer, before it is retried or reported.
+    onErrorResponse: (response) => console.error(`  the RPC answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`),
     context,
   });
   try {
     const record = await readTaskRecord({ hre, network, chainId, record: args.record, recordsDir: args.recordsDir });
     const ecoshare = record.contracts.Ecoshare!.address;
     if (args.indexer !== undefined && !/^https?:\/\/[^\s]+$/.test(args.indexer)) throw new CliError(`--indexer must be the indexer's http(s) URL, not "${args.indexer}".`);
-    const chainHead = await getBlockNumber({ transport, retry });
+    const chainHead = await getBlockNumber(client, { cacheTime: 0 });
     const indexerBlock = args.indexer === undefined ? undefined : await indexedBlock({ url: args.indexer }).catch(rethrowIndexer);
     if (indexerBlock !== undefined && indexerBlock > chainHead) throw new CliError(`The indexer is at block ${indexerBlock}, past the chain's head ${chainHead}: it indexes another chain (or a node that restarted).`);
     const head = indexerBlock ?? chainHead;
-    if ((await getCode({ transport, address: ecoshare, blockTag: head, retry })) === "0x") {
+    if ((await getCode(client, { address: ecoshare, blockNumber: head })) === undefined) {
       throw new CliError(
         `No contract at ${ecoshare} on network "${network}" (chain ${chainId}): the deployment record is stale (was the node restarted?); redeploy with npm run deploy -- --network ${network}.`,
       );
@@ -61,12 +61,11 @@ export default cliAction<AuditArgs>(async (args, hre, context) => {
     console.log(`Auditing Ecoshare ${ecoshare} on network "${network}" (chain ${chainId}${description.endpoint ? `, ${description.endpoint}` : ""}), blocks ${record.deployBlock}–${head}.`);
 
     const report = await runAudit({
-      transport,
+      client,
       ecoshare,
       fromBlock: BigInt(record.deployBlock),
       toBlock: head,
       blockRange: BigInt(args.blockRange),
-      retry,
       onProgress: progressPrinter(),
     });
     const labels = new Map((record.demo?.accounts ?? []).map((a) => [a.address.toLowerCase(), a.label]));

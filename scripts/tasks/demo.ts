@@ -20,7 +20,7 @@ import { seedDemo } from "../demo/seed.js";
 import { formatWelcome } from "../demo/welcome.js";
 import { demoAccount, demoAccounts } from "../../client/demo-cast.js";
 import { DEFAULT_RECORDS_DIR, describeRecord, writeDeploymentRecord } from "../../client/deployment-record-file.js";
-import { rpcRequest } from "../../client/rpc.js";
+import { rpcRequest } from "../../client/rpc-client.js";
 
 interface DemoArgs {
   port: number;
@@ -64,10 +64,10 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, in
     cleanups.push(() => node.close());
     console.log(`Local Hardhat node listening at ${node.url}; deploying…`);
 
-    const { connection, transport, chainId } = await openNetwork({ hre, network: "localhost", rpcUrl: node.url, context });
+    const { connection, client, chainId } = await openNetwork({ hre, network: "localhost", rpcUrl: node.url, context });
     cleanups.push(() => connection.close());
     const accounts = demoAccounts();
-    const nodeAccounts = await rpcRequest<string[]>({ transport, method: "eth_accounts" });
+    const nodeAccounts = await rpcRequest<string[]>(client, "eth_accounts");
     if (accounts.some((a) => nodeAccounts[a.index]?.toLowerCase() !== a.address.toLowerCase())) {
       throw new CliError("The node's accounts are not those of Hardhat's test mnemonic: remove any accounts setting from the \"node\" network.");
     }
@@ -92,7 +92,7 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, in
     if (replaced !== undefined) console.log(`  (replaced the record of another chain with id ${chainId}: ${describeRecord(replaced)})`);
 
     const seed = await seedDemo({
-      transport,
+      client,
       ecoshare,
       stablecoin,
       accounts,
@@ -102,8 +102,8 @@ export default cliAction<DemoArgs>(async ({ port, appPort, recordsDir, force, in
     });
     if (process.stdout.isTTY === true) process.stdout.write("\n");
     // From here on the chain keeps wall-clock time, so what people do in the app happens "now".
-    await rpcRequest({ transport, method: "evm_setNextBlockTimestamp", params: [Math.max(Math.floor(Date.now() / 1000), Number(seed.lastTimestamp) + 1)] });
-    await rpcRequest({ transport, method: "evm_mine" });
+    await rpcRequest(client, "evm_setNextBlockTimestamp", [Math.max(Math.floor(Date.now() / 1000), Number(seed.lastTimestamp) + 1)]);
+    await rpcRequest(client, "evm_mine");
 
     let indexerUrl: string | undefined;
     if (indexer) {

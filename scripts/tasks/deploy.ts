@@ -20,7 +20,7 @@ export default cliAction<DeployArgs>(async ({ rpcUrl, recordsDir, force }, hre, 
     hre,
     network: networkName,
     rpcUrl,
-    retry: { retries: 3 },
+    retries: 3,
     context,
   });
   try {

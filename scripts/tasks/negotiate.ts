@@ -17,7 +17,7 @@ import { CliError, EXIT_AUDIT_FAILED } from "../cli/cli-error.js";
 import { openNetwork } from "../cli/open-network.js";
 import { cliAction, type ActionContext } from "../cli/run-action.js";
 import { readTaskRecord } from "../cli/task-record.js";
-import type { Address } from "../../client/eip1193.js";
+import type { Address } from "viem";
 import { parseMandates } from "../../client/mandate-file.js";
 import { readContract } from "../../client/read-contract.js";
 import { readMandates } from "../../client/read-mandates.js";
@@ -91,14 +91,14 @@ async function fromChain(
     return getAddress(value) as Address;
   });
   const network = hre.globalOptions.network ?? "localhost";
-  const { connection, transport, chainId } = await openNetwork({ hre, network, rpcUrl: args.rpcUrl, context });
+  const { connection, client, chainId } = await openNetwork({ hre, network, rpcUrl: args.rpcUrl, context });
   try {
     const record = await readTaskRecord({ hre, network, chainId, record: args.record, recordsDir: args.recordsDir });
     const ecoshare = record.contracts.Ecoshare!.address;
-    const count = await readContract<bigint>({ transport, abi: "ecoshare", address: ecoshare, functionName: "networkCount" });
+    const count = await readContract<bigint>({ client, abi: "ecoshare", address: ecoshare, functionName: "networkCount" });
     if (networkId === 0n || networkId > count) throw new CliError(`Network ${networkId} does not exist on this deployment (it has ${count} networks).`);
-    const fee = await readContract<{ feeBps: number; feeRecipient: Address }>({ transport, abi: "ecoshare", address: ecoshare, functionName: "network", args: [networkId] });
-    const { mandates, missing } = await readMandates({ transport, ecoshare, networkId, accounts });
+    const fee = await readContract<{ feeBps: number; feeRecipient: Address }>({ client, abi: "ecoshare", address: ecoshare, functionName: "network", args: [networkId] });
+    const { mandates, missing } = await readMandates({ client, ecoshare, networkId, accounts });
     return { mandates, missing, fee };
   } finally {
     await connection.close();

@@ -45,7 +45,7 @@ export default cliAction<VerifyArgs>(async ({ provider, inputOut, rpcUrl, record
   // The key first: a missing one is reported before anything goes over the network.
   if (provider === "etherscan") await hre.config.verify.etherscan.apiKey.get();
 
-  const { connection, chainId } = await openNetwork({ hre, network: networkName, rpcUrl, retry: { retries: 3 }, context });
+  const { connection, chainId } = await openNetwork({ hre, network: networkName, rpcUrl, retries: 3, context });
   try {
     if (chainId === DEV_CHAIN_ID) {
       throw new CliError(

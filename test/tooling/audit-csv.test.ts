@@ -5,17 +5,17 @@
  */
 import { expect } from "chai";
 import { Interface } from "ethers";
+import type { Hex } from "viem";
 
 import { ecoshareAbi } from "../../client/abis.generated.js";
 import { formatAuditSummary } from "../../client/audit-format.js";
 import { runAudit } from "../../client/audit.js";
 import { isoTime } from "../../client/block-times.js";
 import { parseBaseUnitsText, toCsv } from "../../client/csv.js";
-import type { Eip1193RequestArguments, Eip1193Transport, Hex } from "../../client/eip1193.js";
 import { ledgerFiles } from "../../client/ledger-export.js";
 import { orderRefFromText } from "../../client/order-ref.js";
 import { ETH } from "../../client/protocol.js";
-import { rpcRequest } from "../../client/rpc.js";
+import { providerClient, rpcRequest, type Eip1193Provider, type RpcClient } from "../../client/rpc-client.js";
 import { parseCsv } from "./helpers/csv.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 
@@ -38,8 +38,8 @@ describe("audit CSV for spreadsheets", function () {
   });
   after(async () => chain?.close());
 
-  const rpc = <T>(method: string, params: readonly unknown[] = []) => rpcRequest<T>({ transport: chain.transport, method, params });
-  const audit = (transport: Eip1193Transport = chain.transport) => runAudit({ transport, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock) });
+  const rpc = <T>(method: string, params: readonly unknown[] = []) => rpcRequest<T>(chain.client, method, params);
+  const audit = (client: RpcClient = chain.client) => runAudit({ client, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock) });
   const csv = (files: Map<string, string>, name: string) => parseCsv(files.get(name)!);
 
   it("keeps a 20-digit wei amount exact in the base-units column and shows it as 35.813524000039835871 ETH", async function () {
@@ -81,13 +81,13 @@ describe("audit CSV for spreadsheets", function () {
 
   it("gives every row of every CSV its block and a block time equal to the chain's, reading each block once", async function () {
     const counts = new Map<string, number>();
-    const counting: Eip1193Transport = {
-      request(args: Eip1193RequestArguments) {
+    const counting: Eip1193Provider = {
+      request(args: { method: string; params?: readonly unknown[] }) {
         counts.set(args.method, (counts.get(args.method) ?? 0) + 1);
-        return chain.transport.request(args);
+        return rpcRequest(chain.client, args.method, args.params);
       },
     };
-    const report = await audit(counting);
+    const report = await audit(providerClient(counting));
     const distinctBlocks = new Set([...report.events.map((e) => e.blockNumber), report.toBlock]);
     const blockReads = counts.get("eth_getBlockByNumber") ?? 0;
     expect(blockReads).to.be.at.most(distinctBlocks.size);
@@ -124,16 +124,16 @@ describe("audit CSV for spreadsheets", function () {
 
   it("warns in plain words and keeps every row in base units when a token will not tell its symbol", async function () {
     // The RPC fails symbol() on the stablecoin (as a token without one, or a flaky RPC, would); everything else is the real node.
-    const failing: Eip1193Transport = {
-      async request(args: Eip1193RequestArguments) {
+    const failing: Eip1193Provider = {
+      async request(args: { method: string; params?: readonly unknown[] }) {
         const [call] = (args.params ?? []) as [{ to?: string; data?: string }?];
         if (args.method === "eth_call" && call?.to?.toLowerCase() === chain.stablecoin.toLowerCase() && call.data?.startsWith(SYMBOL_SELECTOR)) {
           throw Object.assign(new Error("execution reverted"), { code: 3 });
         }
-        return chain.transport.request(args);
+        return rpcRequest(chain.client, args.method, args.params);
       },
     };
-    const report = await audit(failing);
+    const report = await audit(providerClient(failing));
     expect(report.passed).to.equal(true);
     expect(report.warnings).to.have.length(1);
     expect(report.warnings[0]).to.include(chain.stablecoin).and.to.include("symbol() failed").and.to.include("base units only");

@@ -9,7 +9,7 @@ import { ecoshareAbi } from "../../client/abis.generated.js";
 
 import { formatAuditSummary, formatMismatch } from "../../client/audit-format.js";
 import { holdbackAnomalies, runAudit, type AuditReport } from "../../client/audit.js";
-import type { Address, Hex } from "../../client/eip1193.js";
+import type { Address, Hex } from "viem";
 import { buildLedger, heldTotals, lineageVersions, sameAddress, type LedgerOrder } from "../../client/ledger.js";
 import { formatOrderRef } from "../../client/order-ref.js";
 import { ledgerFiles } from "../../client/ledger-export.js";
@@ -17,7 +17,7 @@ import { AgreementStatus } from "../../client/protocol.js";
 import { reconcile } from "../../client/reconcile.js";
 import { ETH } from "../../client/protocol.js";
 import { readContract } from "../../client/read-contract.js";
-import { rpcRequest } from "../../client/rpc.js";
+import { rpcRequest } from "../../client/rpc-client.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 
 const ecoshareInterface = new Interface(ecoshareAbi);
@@ -33,8 +33,8 @@ describe("audit", function () {
   });
   after(async () => chain?.close());
 
-  const audit = () => runAudit({ transport: chain.transport, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock) });
-  const rpc = <T>(method: string, params: readonly unknown[] = []) => rpcRequest<T>({ transport: chain.transport, method, params });
+  const audit = () => runAudit({ client: chain.client, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock) });
+  const rpc = <T>(method: string, params: readonly unknown[] = []) => rpcRequest<T>(chain.client, method, params);
   /** Runs `change` on the chain, then puts the chain back as it was. */
   async function tampered(change: () => Promise<void>): Promise<AuditReport> {
     const snapshot = await rpc<Hex>("evm_snapshot");
@@ -175,7 +175,7 @@ describe("audit", function () {
     const releaseEvent = report.events.find((e) => e.eventName === "HeldPaymentReleased")!;
     const check = async (dropped: (typeof report.events)[number]) => {
       const ledger = buildLedger({ events: report.events.filter((e) => e !== dropped) });
-      return (await reconcile({ transport: chain.transport, ecoshare: chain.ecoshare, ledger, blockNumber: report.toBlock, timestamp: report.timestamp })).mismatches;
+      return (await reconcile({ client: chain.client, ecoshare: chain.ecoshare, ledger, blockNumber: report.toBlock, timestamp: report.timestamp })).mismatches;
     };
     const withoutRefund = await check(refundEvent);
     const refunded = refundEvent.eventName === "HeldPaymentRefunded" ? refundEvent.args : undefined;
@@ -190,7 +190,7 @@ describe("audit", function () {
   it("fails and names the referrer when its referred volume on chain disagrees with the log", async function () {
     const atlas = chain.record.demo!.accounts.find((a) => a.label === "Atlas Journeys")!.address;
     const weekend = chain.seed.agreements.weekend!;
-    const { earned: volume, paid } = await readContract<{ earned: bigint; paid: bigint }>({ transport: chain.transport, abi: "ecoshare", address: chain.ecoshare, functionName: "referralRecord", args: [weekend, atlas], blockTag: "latest" });
+    const { earned: volume, paid } = await readContract<{ earned: bigint; paid: bigint }>({ client: chain.client, abi: "ecoshare", address: chain.ecoshare, functionName: "referralRecord", args: [weekend, atlas], blockTag: "latest" });
     // One slot: earned volume in the low 128 bits, paid volume in the high ones.
     const slot = await nestedSlot(chain, weekend, atlas, (paid << 128n) | volume);
     const report = await tampered(async () => {
@@ -221,7 +221,7 @@ describe("audit", function () {
     expect(risk).to.deep.equal([]);
     // A tampered expectation: the log's refunded figure one base unit higher than the contract's counter.
     record.refunded += 1n;
-    const { mismatches } = await reconcile({ transport: chain.transport, ecoshare: chain.ecoshare, ledger: report.ledger, blockNumber: report.toBlock, timestamp: report.timestamp });
+    const { mismatches } = await reconcile({ client: chain.client, ecoshare: chain.ecoshare, ledger: report.ledger, blockNumber: report.toBlock, timestamp: report.timestamp });
     const refunded = mismatches.filter((m) => m.kind === "risk" && m.field === "refunded");
     // Checked under both versions of the tickets' lineage (the offer and the countered terms).
     expect(refunded.map((m) => m.difference)).to.deep.equal([-1n, -1n]);
@@ -261,7 +261,7 @@ describe("audit", function () {
 
   it("fails and names the account when a balance on chain disagrees with the log", async function () {
     const referrer = chain.record.demo!.accounts.find((a) => a.label === "Atlas Journeys")!.address;
-    const balance = await readContract<bigint>({ transport: chain.transport, abi: "ecoshare", address: chain.ecoshare, functionName: "balanceOf", args: [referrer, ETH], blockTag: "latest" });
+    const balance = await readContract<bigint>({ client: chain.client, abi: "ecoshare", address: chain.ecoshare, functionName: "balanceOf", args: [referrer, ETH], blockTag: "latest" });
     expect(balance).to.be.greaterThan(0n);
     const slot = await balanceSlot(chain, referrer, ETH, balance);
     const report = await tampered(async () => {
@@ -303,7 +303,7 @@ describe("audit", function () {
     const report = await tampered(async () => {
       // Burn 1 dUSD of the contract's holdings by rewriting the token's balance slot (OpenZeppelin ERC20: slot 0).
       const slot = keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [chain.ecoshare, 0n]));
-      const held = await readContract<bigint>({ transport: chain.transport, abi: "erc20", address: chain.stablecoin, functionName: "balanceOf", args: [chain.ecoshare], blockTag: "latest" });
+      const held = await readContract<bigint>({ client: chain.client, abi: "erc20", address: chain.stablecoin, functionName: "balanceOf", args: [chain.ecoshare], blockTag: "latest" });
       await rpc("hardhat_setStorageAt", [chain.stablecoin, slot, word(held - 1_000_000n)]);
       await rpc("evm_mine");
     });
@@ -323,7 +323,7 @@ async function nestedSlot(chain: SeededChain, key: bigint, account: Address, exp
   for (let base = 0n; base < 64n; base++) {
     const inner = keccak256(coder.encode(["uint256", "uint256"], [key, base]));
     const slot = keccak256(coder.encode(["address", "bytes32"], [account, inner])) as Hex;
-    const value = await rpcRequest<Hex>({ transport: chain.transport, method: "eth_getStorageAt", params: [chain.ecoshare, slot, "latest"] });
+    const value = await rpcRequest<Hex>(chain.client, "eth_getStorageAt", [chain.ecoshare, slot, "latest"]);
     if (BigInt(value) === expected) return slot;
   }
   throw new Error("Could not find the referred volumes mapping in Ecoshare's storage.");
@@ -335,7 +335,7 @@ async function balanceSlot(chain: SeededChain, account: Address, asset: Address,
   for (let base = 0n; base < 64n; base++) {
     const inner = keccak256(coder.encode(["address", "uint256"], [account, base]));
     const slot = keccak256(coder.encode(["address", "bytes32"], [asset, inner])) as Hex;
-    const value = await rpcRequest<Hex>({ transport: chain.transport, method: "eth_getStorageAt", params: [chain.ecoshare, slot, "latest"] });
+    const value = await rpcRequest<Hex>(chain.client, "eth_getStorageAt", [chain.ecoshare, slot, "latest"]);
     if (BigInt(value) === expected) return slot;
   }
   throw new Error("Could not find the balances mapping in Ecoshare's storage.");

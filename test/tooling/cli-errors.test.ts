@@ -81,10 +81,10 @@ describe("command errors: one sentence, non-zero exit, no stack trace", function
     for (const dir of Object.values(dirs ?? {})) await rm(dir, { recursive: true, force: true });
   });
 
-  /** The command's only line on stderr (retry notices aside), after checking it failed with code 2. */
+  /** The command's only line on stderr (notices of refused answers aside), after checking it failed with code 2. */
   async function sentence(name: string): Promise<string> {
     const result = await results.get(name)!;
-    const lines = meaningfulLines(result.stderr).filter((l) => !/; retry \d+ in /.test(l));
+    const lines = meaningfulLines(result.stderr).filter((l) => !/^the RPC answered HTTP \d+/.test(l));
     expect(result.code, `${name}: ${result.stdout}${result.stderr}`).to.equal(2);
     expect(lines, `${name} printed more than one line on stderr`).to.have.length(1);
     expect(result.stdout + result.stderr).to.not.match(/^\s+at /m);
@@ -123,7 +123,8 @@ describe("command errors: one sentence, non-zero exit, no stack trace", function
 
   it("RPC rate-limiting: retries, then gives up", async function () {
     expect(await sentence("rateLimited")).to.match(/^The RPC of network "localhost" \(http:\/\/127\.0\.0\.1:\d+\) was still rate-limiting after 2 attempts: wait a minute and retry/);
-    expect((await results.get("rateLimited")!).stderr).to.match(/eth_getLogs: rate-limited; retry 1 in/);
+    // Each throttled answer is told as it comes: the first attempt and the one retry.
+    expect((await results.get("rateLimited")!).stderr.match(/the RPC answered HTTP 429 Too Many Requests/g)).to.have.length(2);
   });
 
   it("missing deployment record", async function () {

@@ -7,9 +7,9 @@ import { Interface, type ParamType } from "ethers";
 
 import { ecoshareAbi } from "../../client/abis.generated.js";
 import { decodeEcoshareLog, eventTopic, HOT_EVENTS } from "../../client/decode-events.js";
-import type { Hex } from "../../client/eip1193.js";
+import type { Hex } from "viem";
 import { fetchLogs } from "../../client/fetch-logs.js";
-import { getBlockNumber } from "../../client/rpc.js";
+import { getBlockNumber } from "viem/actions";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 
 /** ethers' decoded value in the client's shape (client/abi-values.ts), written apart so the check stays independent. */
@@ -31,7 +31,7 @@ describe("decodeEcoshareLog", function () {
 
   it("gives what ethers' generic decoder gives, for every event of the story", async function () {
     const iface = new Interface(ecoshareAbi);
-    const logs = await fetchLogs({ transport: chain.transport, address: chain.ecoshare, fromBlock: 0n, toBlock: await getBlockNumber({ transport: chain.transport }) });
+    const logs = await fetchLogs({ client: chain.client, address: chain.ecoshare, fromBlock: 0n, toBlock: await getBlockNumber(chain.client) });
     const names = new Set<string>();
     for (const log of logs) {
       const ours = decodeEcoshareLog({ log });
@@ -73,7 +73,7 @@ describe("decodeEcoshareLog", function () {
 
   it("reads the hot events word by word, and refuses a hot log that does not fit its layout in plain words", async function () {
     expect(HOT_EVENTS).to.include.members(["PaymentSplit", "PaymentHeld", "ReferralTierApplied"]);
-    const logs = await fetchLogs({ transport: chain.transport, address: chain.ecoshare, fromBlock: 0n, toBlock: await getBlockNumber({ transport: chain.transport }) });
+    const logs = await fetchLogs({ client: chain.client, address: chain.ecoshare, fromBlock: 0n, toBlock: await getBlockNumber(chain.client) });
     const held = logs.find((log) => log.topics[0] === eventTopic("PaymentHeld"))!;
     expect(() => decodeEcoshareLog({ log: { ...held, data: held.data.slice(0, -64) as Hex } })).to.throw(
       /^The PaymentHeld log \d+ of transaction 0x[0-9a-f]{64} does not fit the Ecoshare ABI: 320 bytes of data, not 352$/,

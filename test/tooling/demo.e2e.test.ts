@@ -10,12 +10,12 @@ import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 
-import { createHttpTransport } from "../../client/http-transport.js";
+
 import { readDeploymentRecord } from "../../client/deployment-record-file.js";
 import { bookingSnippet } from "../../scripts/demo/partner-site.js";
 import { demoAccount, demoAccounts } from "../../client/demo-cast.js";
-import { rpcRequest } from "../../client/rpc.js";
-import type { Hex } from "../../client/eip1193.js";
+import { createRpcClient, rpcRequest } from "../../client/rpc-client.js";
+import type { Hex } from "viem";
 import { sharedCheckout } from "./helpers/checkout.js";
 import { childEnv, collect, freePort, isListening, meaningfulLines, runHardhat } from "./helpers/cli.js";
 import { parseCsv } from "./helpers/csv.js";
@@ -152,13 +152,13 @@ describe("npm run demo (end to end)", function () {
   });
 
   it("fails the audit, naming the difference, once the contract holds less than it owes", async function () {
-    const transport = createHttpTransport({ url: `http://127.0.0.1:${port}` });
+    const client = createRpcClient({ url: `http://127.0.0.1:${port}` });
     const record = await readDeploymentRecord({ dir: recordsDir, chainId: 31337 });
     const ecoshare = record.contracts.Ecoshare!.address;
-    const held = BigInt(await rpcRequest<Hex>({ transport, method: "eth_getBalance", params: [ecoshare, "latest"] }));
-    await rpcRequest({ transport, method: "hardhat_setBalance", params: [ecoshare, `0x${(held - 10n ** 15n).toString(16)}`] });
+    const held = BigInt(await rpcRequest<Hex>(client, "eth_getBalance", [ecoshare, "latest"]));
+    await rpcRequest(client, "hardhat_setBalance", [ecoshare, `0x${(held - 10n ** 15n).toString(16)}`]);
     const result = await runHardhat(["audit", "--rpc-url", `http://127.0.0.1:${port}`, "--records-dir", recordsDir]);
-    await rpcRequest({ transport, method: "hardhat_setBalance", params: [ecoshare, `0x${held.toString(16)}`] });
+    await rpcRequest(client, "hardhat_setBalance", [ecoshare, `0x${held.toString(16)}`]);
     expect(result.code).to.equal(1);
     expect(result.stdout).to.include("Audit FAILED").and.to.match(/Shortfall in ETH: .*\(difference -0\.001 ETH\)/);
   });

@@ -8,13 +8,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import hre, { network } from "hardhat";
+import { getCode } from "viem/actions";
 
 import EcoshareModule from "../../ignition/modules/Ecoshare.js";
 import { create2InitCode, deployProtocol } from "../../scripts/deploy/deploy-protocol.js";
 import { demoAccounts } from "../../client/demo-cast.js";
 import { readDeploymentRecord } from "../../client/deployment-record-file.js";
-import { createHttpTransport } from "../../client/http-transport.js";
-import { getCode } from "../../client/rpc.js";
+import { createRpcClient, providerClient } from "../../client/rpc-client.js";
 import { meaningfulLines, runHardhat } from "./helpers/cli.js";
 import { sharedCheckout } from "./helpers/checkout.js";
 import { installCreateX, startAnvil, startNode, type TestNode } from "./helpers/nodes.js";
@@ -34,11 +34,11 @@ describe("deploy", function () {
       const library = record.contracts.AgreementProposals!;
       // History starts at the first contract deployed: the linked library, then Ecoshare.
       expect(record.deployBlock).to.equal(Math.min(library.blockNumber, ecoshare.blockNumber));
-      const code = (address: string, block: number) => getCode({ transport: connection.provider, address: address as `0x${string}`, blockTag: BigInt(block) });
-      expect(await code(ecoshare.address, ecoshare.blockNumber)).to.not.equal("0x");
-      expect(await code(library.address, library.blockNumber)).to.not.equal("0x");
-      expect(await code(ecoshare.address, record.deployBlock - 1)).to.equal("0x");
-      expect(await code(library.address, record.deployBlock - 1)).to.equal("0x");
+      const code = (address: `0x${string}`, block: number) => getCode(providerClient(connection.provider), { address, blockNumber: BigInt(block) });
+      expect(await code(ecoshare.address, ecoshare.blockNumber)).to.not.equal(undefined);
+      expect(await code(library.address, library.blockNumber)).to.not.equal(undefined);
+      expect(await code(ecoshare.address, record.deployBlock - 1), "no code before the deploy block").to.equal(undefined);
+      expect(await code(library.address, record.deployBlock - 1)).to.equal(undefined);
       expect(record.compiler).to.deep.include({ evmVersion: "cancun" });
       expect(record.compiler.version).to.match(/^0\.8\.30\+commit\./);
       expect(record.commit?.hash).to.equal(execFileSync("git", ["rev-parse", "HEAD"], { cwd: hre.config.paths.root }).toString().trim());
@@ -97,7 +97,7 @@ describe("deploy", function () {
       const record = await readDeploymentRecord({ dir: recordsDir, chainId });
       expect(record).to.deep.include({ chainId, network: "remote", ignitionDeploymentId: `chain-${chainId}` });
       expect(record.localRpcUrl, "a URL from a configuration variable may hold a key: never recorded").to.equal(undefined);
-      expect(await getCode({ transport: createHttpTransport({ url: node.url }), address: record.contracts.Ecoshare!.address, blockTag: "latest" })).to.not.equal("0x");
+      expect(await getCode(createRpcClient({ url: node.url }), { address: record.contracts.Ecoshare!.address })).to.not.equal(undefined);
       // Deployed from the configured key's account, not one of the node's.
       const journal = path.join(checkout, "ignition", "deployments", `chain-${chainId}`);
       const tx = JSON.parse(await readFile(path.join(journal, "journal.jsonl"), "utf8").then((t) => `[${t.trim().split("\n").join(",")}]`)) as { from?: string }[];
@@ -145,8 +145,8 @@ describe("deploy", function () {
       expect(meaningfulLines(refused.stderr)).to.deep.equal([
         `${file} already holds the record of another chain with id 31337 (network "localhost" at ${hardhatNode.url}, Ecoshare ${onHardhat.contracts.Ecoshare!.address}, deployed ${onHardhat.deployedAt}): keep both by writing this one elsewhere with --records-dir <folder>, or replace it with --force.`,
       ]);
-      const anvilTransport = createHttpTransport({ url: anvil.url });
-      expect(await getCode({ transport: anvilTransport, address: onHardhat.contracts.Ecoshare!.address, blockTag: "latest" }), "refused before deploying").to.equal("0x");
+      const anvilClient = createRpcClient({ url: anvil.url });
+      expect(await getCode(anvilClient, { address: onHardhat.contracts.Ecoshare!.address }), "refused before deploying").to.equal(undefined);
       expect(await readDeploymentRecord({ dir: recordsDir, chainId: 31337 })).to.deep.equal(onHardhat);
 
       const forced = await deploy(anvil.url, "--force");
@@ -156,8 +156,8 @@ describe("deploy", function () {
       expect(onAnvil.localRpcUrl).to.equal(anvil.url);
       expect(onAnvil.genesisHash).to.not.equal(onHardhat.genesisHash);
       expect(onAnvil.contracts.Ecoshare!.address).to.equal(onHardhat.contracts.Ecoshare!.address);
-      expect(await getCode({ transport: anvilTransport, address: onAnvil.contracts.Ecoshare!.address, blockTag: "latest" })).to.equal(
-        await getCode({ transport: createHttpTransport({ url: hardhatNode.url }), address: onHardhat.contracts.Ecoshare!.address, blockTag: "latest" }),
+      expect(await getCode(anvilClient, { address: onAnvil.contracts.Ecoshare!.address })).to.equal(
+        await getCode(createRpcClient({ url: hardhatNode.url }), { address: onHardhat.contracts.Ecoshare!.address }),
       );
 
       // CREATE2 gives one address per build and chain: a second deploy there says so instead of reverting.

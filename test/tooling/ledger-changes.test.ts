@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { decodeEcoshareLog, type EcoshareEvent } from "../../client/decode-events.js";
 import { fetchLogs } from "../../client/fetch-logs.js";
 import { applyEvent, createLedger, type Ledger, type LedgerChanges } from "../../client/ledger.js";
-import { getBlockNumber } from "../../client/rpc.js";
+import { getBlockNumber } from "viem/actions";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 
 const print = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? `${v}n` : v instanceof Map ? [...v] : v));
@@ -34,7 +34,7 @@ describe("applyEvent's report of what changed", function () {
   let events: EcoshareEvent[];
   before(async () => {
     chain = await seededChain({ days: 4, paymentsPerDay: 12 });
-    const logs = await fetchLogs({ transport: chain.transport, address: chain.ecoshare, fromBlock: 0n, toBlock: await getBlockNumber({ transport: chain.transport }) });
+    const logs = await fetchLogs({ client: chain.client, address: chain.ecoshare, fromBlock: 0n, toBlock: await getBlockNumber(chain.client) });
     events = logs.map((log) => decodeEcoshareLog({ log })!);
   });
   after(async () => chain?.close());

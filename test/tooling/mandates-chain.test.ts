@@ -7,13 +7,14 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 
-import type { Address } from "../../client/eip1193.js";
+import type { Address } from "viem";
 import type { AgreementTerms, MandateStruct } from "../../client/eip712.js";
 import { decodeEcoshareLog, type EcoshareEvent } from "../../client/decode-events.js";
 import { fetchLogs } from "../../client/fetch-logs.js";
 import { buildLedger, mandateKey } from "../../client/ledger.js";
 import { mandateFit } from "../../client/negotiator.js";
 import { readMandates } from "../../client/read-mandates.js";
+import { providerClient } from "../../client/rpc-client.js";
 import { seededRandom } from "../../client/seeded-random.js";
 import * as h from "../helpers/ecoshare.js";
 import { deployWorld } from "../helpers/world.js";
@@ -22,7 +23,7 @@ const { ethers, provider } = await network.create();
 
 /** Every Ecoshare event of `ecoshare` so far, decoded. */
 async function eventsOf(ecoshare: Address): Promise<EcoshareEvent[]> {
-  const logs = await fetchLogs({ transport: provider, address: ecoshare, fromBlock: 0n, toBlock: BigInt(await ethers.provider.getBlockNumber()) });
+  const logs = await fetchLogs({ client: providerClient(provider), address: ecoshare, fromBlock: 0n, toBlock: BigInt(await ethers.provider.getBlockNumber()) });
   return logs.flatMap((log) => decodeEcoshareLog({ log }) ?? []);
 }
 
@@ -90,7 +91,7 @@ describe("mandates: the negotiator's rule against the contract", function () {
       );
       await (await w.ecoshare.connect(w.alice).propose(terms)).wait();
       const id = await w.ecoshare.agreementCount();
-      const { mandates } = await readMandates({ transport: provider, ecoshare: w.ecoshareAddress, networkId: w.networkId, accounts: [member.address as Address] });
+      const { mandates } = await readMandates({ client: providerClient(provider), ecoshare: w.ecoshareAddress, networkId: w.networkId, accounts: [member.address as Address] });
       const blockTime = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
       const fit = mandateFit(terms, mandates, blockTime).find((f) => f.account === member.address)!;
       const accepted = await w.ecoshare.hasAccepted(id, member.address);

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 
-import type { Address } from "../../client/eip1193.js";
+import type { Address } from "viem";
 import { type Mandate, mandateFit, negotiate } from "../../client/negotiator.js";
 import { ETH } from "../../client/protocol.js";
 import { seededRandom } from "../../client/seeded-random.js";

@@ -10,13 +10,14 @@ import { Signature } from "ethers";
 import { network } from "hardhat";
 
 import { decodeEcoshareLog, type EcoshareEvent, type HeldPayment } from "../../client/decode-events.js";
-import type { Address, Hex } from "../../client/eip1193.js";
+import type { Address, Hex } from "viem";
 import { domainFromErc5267, permitTypes } from "../../client/eip712.js";
 import { buildLedger, type Ledger } from "../../client/ledger.js";
 import { formatOrderRef, orderRefFromText, orderRefText } from "../../client/order-ref.js";
 import { MemberRole } from "../../client/protocol.js";
 import type { Ecoshare } from "../../types/ethers-contracts/index.js";
 import { reconcile } from "../../client/reconcile.js";
+import { providerClient } from "../../client/rpc-client.js";
 import * as h from "../helpers/ecoshare.js";
 import { rawLog } from "./helpers/raw-log.js";
 
@@ -142,7 +143,7 @@ describe("orders in the ledger", function () {
 
     // The ledger agrees with every view of the contract.
     const head = await ethers.provider.getBlock("latest");
-    const { mismatches } = await reconcile({ transport: connection.provider, ecoshare: address, ledger, blockNumber: BigInt(head!.number), timestamp: BigInt(head!.timestamp) });
+    const { mismatches } = await reconcile({ client: providerClient(connection.provider), ecoshare: address, ledger, blockNumber: BigInt(head!.number), timestamp: BigInt(head!.timestamp) });
     expect(mismatches).to.deep.equal([]);
 
     // The grouping rule: a line must come in the order's own transaction, and an order without its OrderPaid is none.

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { decodeEcoshareLog, type EcoshareEvent, type HeldPayment } from "../../client/decode-events.js";
-import type { Address, Hex } from "../../client/eip1193.js";
+import type { Address, Hex } from "viem";
 import type { AgreementTerms, ReferralTier } from "../../client/eip712.js";
 import { buildLedger, collectable, referralStanding } from "../../client/ledger.js";
 import { ETH, NetworkKind } from "../../client/protocol.js";

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { decodeEcoshareLog, type HeldPayment } from "../../client/decode-events.js";
-import type { Address } from "../../client/eip1193.js";
+import type { Address } from "viem";
 import { buildLedger } from "../../client/ledger.js";
 import { refundRateBps, releaseBlocksOf, releaseTimes, riskFigures, riskOf } from "../../client/risk.js";
 import { riskSeries } from "../../client/risk-series.js";

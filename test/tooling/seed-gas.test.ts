@@ -5,14 +5,14 @@
  * held payment that came due must still be released.
  */
 import { expect } from "chai";
+import { toFunctionSelector, type AbiFunction, type Address, type Hex } from "viem";
+import { getBlockNumber } from "viem/actions";
 
 import { DevChain, TX_GAS_CAP } from "../../scripts/demo/dev-chain.js";
 import { ecoshareAbi } from "../../client/abis.generated.js";
 import { eventTopic } from "../../client/decode-events.js";
-import type { Address, Hex } from "../../client/eip1193.js";
 import { fetchLogs } from "../../client/fetch-logs.js";
-import { getBlockNumber } from "../../client/rpc.js";
-import { toFunctionSelector, type AbiFunction } from "viem";
+import { providerClient, rpcRequest } from "../../client/rpc-client.js";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 
 /** Low enough that a day's releases need several transactions, high enough for the story's one-off calls (orders ask 2,000,000). */
@@ -29,13 +29,13 @@ describe("seeding under EIP-7825's gas cap", function () {
   it("asks no transaction for more gas than the cap, and cuts the releases into batches that fit it", async function () {
     const release = ecoshareAbi.find((item) => item.type === "function" && item.name === "releaseHeldPayments") as AbiFunction;
     const releaseSelector = toFunctionSelector(release);
-    const head = await getBlockNumber({ transport: chain.transport });
+    const head = await getBlockNumber(chain.client);
     const seeded = new Set([chain.ecoshare.toLowerCase(), chain.stablecoin.toLowerCase()]);
     let transactions = 0;
     let releases = 0;
     const releasesPerBlock: number[] = [];
     for (let block = 0n; block <= head; block++) {
-      const { transactions: txs } = (await chain.transport.request({ method: "eth_getBlockByNumber", params: [`0x${block.toString(16)}`, true] })) as { transactions: BlockTx[] };
+      const { transactions: txs } = (await rpcRequest(chain.client, "eth_getBlockByNumber", [`0x${block.toString(16)}`, true])) as { transactions: BlockTx[] };
       let inBlock = 0;
       for (const tx of txs) {
         // Every transaction, the deployment's too, under EIP-7825's cap; the seed's (to the protocol or the token) under the lower one.
@@ -51,7 +51,7 @@ describe("seeding under EIP-7825's gas cap", function () {
     expect(transactions).to.be.greaterThan(2_000);
     expect(Math.max(...releasesPerBlock), "a day's releases took several transactions").to.be.greaterThan(1);
 
-    const logs = await fetchLogs({ transport: chain.transport, address: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock), toBlock: head });
+    const logs = await fetchLogs({ client: chain.client, address: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock), toBlock: head });
     const released = logs.filter((log) => log.topics[0] === eventTopic("HeldPaymentReleased")).length;
     expect(chain.seed.held.released).to.be.greaterThan(100);
     expect(released).to.equal(chain.seed.held.released);
@@ -59,7 +59,7 @@ describe("seeding under EIP-7825's gas cap", function () {
   });
 
   it("refuses, before sending anything, a transaction that asks for more than the cap", async function () {
-    const dev = new DevChain(chain.connection.provider);
+    const dev = new DevChain(providerClient(chain.connection.provider));
     const [from] = (await chain.connection.provider.request({ method: "eth_accounts" })) as Address[];
     const nonce = await chain.connection.provider.request({ method: "eth_getTransactionCount", params: [from, "pending"] });
     const tx = { from: from!, to: chain.ecoshare, data: "0x" as Hex, gas: TX_GAS_CAP + 1n };
@@ -72,6 +72,6 @@ describe("seeding under EIP-7825's gas cap", function () {
       (error: Error) => expect(error.message).to.match(/over the cap/),
     );
     expect(await chain.connection.provider.request({ method: "eth_getTransactionCount", params: [from, "pending"] })).to.equal(nonce);
-    expect(() => new DevChain(chain.transport, { gasCap: TX_GAS_CAP + 1n })).to.throw(/cannot exceed EIP-7825's cap/);
+    expect(() => new DevChain(chain.client, { gasCap: TX_GAS_CAP + 1n })).to.throw(/cannot exceed EIP-7825's cap/);
   });
 });

@@ -44,6 +44,7 @@ describe("the app's event log", () => {
 describe("reading a busy block range", () => {
   it("halves the range when a response is too large for the HTTP client, and still reads every log", async () => {
     const { fetchProtocolEvents } = await import("./protocolLog");
+    const { providerClient } = await import("../../../client/rpc-client.js");
     const { ResponseBodyTooLargeError } = await import("viem");
     const log = rawLog("MemberAdmitted", SAMPLE_ARGS.MemberAdmitted!);
     const ranges: [bigint, bigint][] = [];
@@ -59,7 +60,7 @@ describe("reading a busy block range", () => {
           : [];
       },
     };
-    const events = await fetchProtocolEvents({ transport, address: log.address, fromBlock: 1n, toBlock: 20n, blockRange: 20n });
+    const events = await fetchProtocolEvents({ client: providerClient(transport), address: log.address, fromBlock: 1n, toBlock: 20n, blockRange: 20n });
     expect(events.map((e) => e.eventName)).toEqual(["MemberAdmitted"]);
     expect(ranges[0]).toEqual([1n, 20n]);
     expect(ranges.length).toBeGreaterThan(2);

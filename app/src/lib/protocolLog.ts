@@ -5,19 +5,19 @@
  * (client/decode-events.ts, viem's decodeEventLog: the one decoder of scripts, app and indexer), so
  * the shared ledger rules take them as is.
  */
-import type { Log } from "viem";
+import type { Address, Log } from "viem";
 
 import { decodeEcoshareLog, type EcoshareEvent } from "../../../client/decode-events.js";
-import type { Address, Eip1193Transport } from "../../../client/eip1193.js";
 import { fetchLogs, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../../client/fetch-logs.js";
+import type { RpcClient } from "../../../client/rpc-client.js";
 
 export type { EcoshareEvent as ProtocolEvent } from "../../../client/decode-events.js";
 export type ProtocolEventName = EcoshareEvent["eventName"];
 export type EventOf<N extends ProtocolEventName> = Extract<EcoshareEvent, { eventName: N }>;
 
 export interface FetchProtocolEventsParameters {
-  /** A viem client (or anything with its `request`): see {@link withoutViemRetries}. */
-  transport: ViemRequester;
+  /** wagmi's viem client for the chain (the shared reader turns viem's own retries off for its requests). */
+  client: RpcClient;
   address: Address;
   /** `eth_getLogs` topic filters (see the shared `fetchLogs`); default every log of `address`. */
   topics?: FetchLogsParameters["topics"];
@@ -28,9 +28,9 @@ export interface FetchProtocolEventsParameters {
 }
 
 /** Every Ecoshare event in `[fromBlock, toBlock]`, decoded, in chain order. */
-export async function fetchProtocolEvents({ transport, address, topics, fromBlock, toBlock, blockRange, onProgress }: FetchProtocolEventsParameters): Promise<EcoshareEvent[]> {
+export async function fetchProtocolEvents({ client, address, topics, fromBlock, toBlock, blockRange, onProgress }: FetchProtocolEventsParameters): Promise<EcoshareEvent[]> {
   const logs = await fetchLogs({
-    transport: withoutViemRetries(transport),
+    client,
     address,
     topics,
     fromBlock,
@@ -45,21 +45,6 @@ export async function fetchProtocolEvents({ transport, address, topics, fromBloc
     if (event) events.push(event);
   }
   return events;
-}
-
-/** What the reader needs from a viem client: its `request`, which takes per-request retry options. */
-export interface ViemRequester {
-  request(args: { method: string; params?: readonly unknown[] }, options?: { retryCount?: number }): Promise<unknown>;
-}
-
-/**
- * A viem client's `request` with viem's own retries turned off: the shared reader decides what to retry.
- * viem retries any error without a code (ResponseBodyTooLargeError among them) four times with back-off,
- * so a range over its 10 MiB response limit cost seconds before it was halved; the shared reader halves
- * such a range at once and retries only transient failures.
- */
-export function withoutViemRetries(client: ViemRequester): Eip1193Transport {
-  return { request: (args) => client.request(args, { retryCount: 0 }) };
 }
 
 /** Turns a viem log (as `watchContractEvent` delivers it) into the shared client's raw log. */

@@ -66,7 +66,8 @@ export function AuditPage() {
     try {
       // Each block's time is read once, a few at a time, only for the rows exported.
       const client = getPublicClient(config);
-      const blockTimes = await readBlockTimes({ transport: client as never, blocks: filtered.map((r) => r.event.blockNumber) });
+      if (client === undefined) throw new Error("no RPC is configured for this chain");
+      const blockTimes = await readBlockTimes({ client, blocks: filtered.map((r) => r.event.blockNumber) });
       const known = new Map([...infos].map(([address, info]) => [address.toLowerCase(), info]));
       csv = toCsv(filtered, { assets: known, blockTimes });
     } catch (cause) {

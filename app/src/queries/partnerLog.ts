@@ -26,7 +26,7 @@ export function partnerLogQueryOptions(config: AppConfig, deployment: Deployment
         config,
         deployment,
         scope: partnerLogScope(account),
-        read: ({ from, to, kept, transport, onRead }) => {
+        read: ({ from, to, kept, client, onRead }) => {
           let events = 0;
           let readTo = from;
           return readPartnerLog({
@@ -37,7 +37,7 @@ export function partnerLogQueryOptions(config: AppConfig, deployment: Deployment
             kept,
             read: (topics, fromBlock, toBlock) =>
               fetchProtocolEvents({
-                transport,
+                client,
                 address: deployment.ecoshare,
                 topics,
                 fromBlock,

@@ -36,7 +36,7 @@ export type PersistedLogParameters = {
   /** Names the log in the store and in progress reports: "all", or one partner's. */
   scope: string;
   /** Reads `[from, to]` given what is kept from before `from`; `onEvents` counts what was read. */
-  read: (args: { from: bigint; to: bigint; kept: readonly ProtocolEvent[]; transport: Parameters<typeof fetchProtocolEvents>[0]["transport"]; onRead: (toBlock: bigint, events: number) => void }) => Promise<ProtocolEvent[]>;
+  read: (args: { from: bigint; to: bigint; kept: readonly ProtocolEvent[]; client: Parameters<typeof fetchProtocolEvents>[0]["client"]; onRead: (toBlock: bigint, events: number) => void }) => Promise<ProtocolEvent[]>;
 };
 
 /** Reads a log, starting from what an earlier visit kept, and keeps the result. */
@@ -56,7 +56,7 @@ export async function readPersistedLog({ config, deployment, scope, read }: Pers
           from,
           to,
           kept,
-          transport: client,
+          client,
           onRead: (readTo, events) => reportLogProgress(key, { fromBlock: from, readTo, lastBlock: to, events: kept.length + events }),
         }),
     });
@@ -75,8 +75,8 @@ export function protocolLogQueryOptions(config: AppConfig, deployment: Deploymen
         config,
         deployment,
         scope: "all",
-        read: ({ from, to, transport, onRead }) =>
-          fetchProtocolEvents({ transport, address: deployment.ecoshare, fromBlock: from, toBlock: to, onProgress: (p) => onRead(p.toBlock, p.logs) }),
+        read: ({ from, to, client, onRead }) =>
+          fetchProtocolEvents({ client, address: deployment.ecoshare, fromBlock: from, toBlock: to, onProgress: (p) => onRead(p.toBlock, p.logs) }),
       }),
     // Kept fresh by the event watcher (ProtocolLogWatcher), not by refetching everything.
     staleTime: Number.POSITIVE_INFINITY,

@@ -1,6 +1,7 @@
 /**
  * A JSON-RPC proxy in front of a real node that misbehaves on purpose, like public RPCs do: it answers
- * HTTP 429 to the first requests of a method, or refuses `eth_getLogs` over too many blocks.
+ * HTTP 429 to the first requests of a method, or refuses `eth_getLogs` over too many blocks. It takes
+ * single requests and JSON-RPC batches (viem's HTTP transport sends batches), like public RPCs do.
  */
 import { createServer, type Server } from "node:http";
 
@@ -14,43 +15,62 @@ export type FaultyProxyParameters = {
 
 export interface FaultyProxy {
   url: string;
-  /** Requests received, by method. */
+  /** Requests received, by method (each request of a batch counts). */
   calls: Map<string, number>;
+  /** HTTP requests received (a batch is one). */
+  httpRequests: number;
   /** Block spans of the `eth_getLogs` requests received. */
   logRanges: { from: number; to: number }[];
   close(): Promise<void>;
+}
+
+interface JsonRpcRequest {
+  id: number;
+  method: string;
+  params?: { fromBlock: string; toBlock: string }[];
 }
 
 export async function startFaultyProxy({ target, rateLimit, maxLogRange }: FaultyProxyParameters): Promise<FaultyProxy> {
   const calls = new Map<string, number>();
   const logRanges: { from: number; to: number }[] = [];
   let limited = 0;
+  let httpRequests = 0;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString();
-    const request = JSON.parse(body) as { id: number; method: string; params?: { fromBlock: string; toBlock: string }[] };
-    calls.set(request.method, (calls.get(request.method) ?? 0) + 1);
-    if (rateLimit !== undefined && request.method === rateLimit.method && limited < rateLimit.count) {
+    httpRequests++;
+    const parsed = JSON.parse(Buffer.concat(chunks).toString()) as JsonRpcRequest | JsonRpcRequest[];
+    const requests = Array.isArray(parsed) ? parsed : [parsed];
+    for (const request of requests) calls.set(request.method, (calls.get(request.method) ?? 0) + 1);
+    // A throttled RPC refuses the whole HTTP request, batch or not.
+    if (rateLimit !== undefined && requests.some((r) => r.method === rateLimit.method) && limited < rateLimit.count) {
       limited++;
       res.writeHead(429, { "retry-after": String(rateLimit.retryAfterSeconds ?? 0), "content-type": "text/plain" });
       res.end("Too Many Requests");
       return;
     }
-    if (request.method === "eth_getLogs") {
+    const refusals = new Map<JsonRpcRequest, unknown>();
+    for (const request of requests) {
+      if (request.method !== "eth_getLogs") continue;
       const filter = request.params?.[0];
       const from = Number(filter?.fromBlock ?? 0);
       const to = Number(filter?.toBlock ?? 0);
       logRanges.push({ from, to });
       if (maxLogRange !== undefined && to - from + 1 > maxLogRange) {
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ jsonrpc: "2.0", id: request.id, error: { code: -32005, message: `query exceeds max block range ${maxLogRange}` } }));
-        return;
+        refusals.set(request, { jsonrpc: "2.0", id: request.id, error: { code: -32005, message: `query exceeds max block range ${maxLogRange}` } });
       }
     }
-    const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body });
-    res.writeHead(upstream.status, { "content-type": "application/json" });
-    res.end(await upstream.text());
+    const forwarded = requests.filter((r) => !refusals.has(r));
+    const answers = new Map<number, unknown>();
+    if (forwarded.length > 0) {
+      const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(Array.isArray(parsed) ? forwarded : forwarded[0]) });
+      const answer = (await upstream.json()) as { id: number } | { id: number }[];
+      for (const one of Array.isArray(answer) ? answer : [answer]) answers.set(one.id, one);
+    }
+    // Batch answers may come in any order: matched by id.
+    const responses = requests.map((r) => refusals.get(r) ?? answers.get(r.id));
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify(Array.isArray(parsed) ? responses : responses[0]));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -58,6 +78,9 @@ export async function startFaultyProxy({ target, rateLimit, maxLogRange }: Fault
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    get httpRequests() {
+      return httpRequests;
+    },
     logRanges,
     close: () =>
       new Promise<void>((resolve) => {

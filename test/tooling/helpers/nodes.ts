@@ -10,14 +10,14 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
+import type { Address } from "viem";
 
 import EcoshareDemoModule from "../../../ignition/modules/EcoshareDemo.js";
 import { deployProtocol } from "../../../scripts/deploy/deploy-protocol.js";
 import { seedDemo, type SeedDemoReturnType } from "../../../scripts/demo/seed.js";
 import { demoAccounts } from "../../../client/demo-cast.js";
 import type { DeploymentRecord } from "../../../client/deployment-record.js";
-import type { Address, Eip1193Transport } from "../../../client/eip1193.js";
-import { createHttpTransport } from "../../../client/http-transport.js";
+import { createRpcClient, providerClient, rpcRequest, type RpcClient } from "../../../client/rpc-client.js";
 import { freePort } from "./cli.js";
 
 export interface TestNode {
@@ -45,8 +45,8 @@ export function connect(url: string): Promise<NetworkConnection> {
 export interface SeededChain {
   node: TestNode;
   connection: NetworkConnection;
-  /** Plain JSON-RPC over HTTP, as the audit reads. */
-  transport: Eip1193Transport;
+  /** A viem client over HTTP, as the audit reads. */
+  client: RpcClient;
   record: DeploymentRecord;
   recordsDir: string;
   ecoshare: Address;
@@ -99,11 +99,11 @@ async function deployAndSeed({
   });
   const ecoshare = record.contracts.Ecoshare!.address;
   const stablecoin = record.contracts.MockStablecoin!.address;
-  const seed = await seedDemo({ transport: connection.provider, ecoshare, stablecoin, accounts, days, paymentsPerDay, ...(gasCap === undefined ? {} : { gasCap }) });
+  const seed = await seedDemo({ client: providerClient(connection.provider), ecoshare, stablecoin, accounts, days, paymentsPerDay, ...(gasCap === undefined ? {} : { gasCap }) });
   return {
     node,
     connection,
-    transport: createHttpTransport({ url: node.url }),
+    client: createRpcClient({ url: node.url }),
     record,
     recordsDir,
     ecoshare,
@@ -119,10 +119,10 @@ export async function startAnvil(): Promise<TestNode> {
   const bin = path.join(hre.config.paths.root, "node_modules", "@foundry-rs", "anvil", "bin.mjs");
   const child = spawn(process.execPath, [bin, "--host", "127.0.0.1", "--port", String(port), "--silent"], { stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
-  const transport = createHttpTransport({ url });
+  const client = createRpcClient({ url, retryCount: 0 });
   for (let attempt = 0; ; attempt++) {
     try {
-      await transport.request({ method: "eth_chainId" });
+      await rpcRequest(client, "eth_chainId");
       break;
     } catch (error) {
       if (attempt >= 100 || child.exitCode !== null) {
@@ -153,7 +153,7 @@ export async function installCreateX(url: string): Promise<void> {
   const ignitionCore = path.dirname(createRequire(import.meta.url).resolve("@nomicfoundation/ignition-core/package.json"));
   const artifactFile = path.join(ignitionCore, "dist", "src", "internal", "execution", "strategy", "createx-artifact.js");
   const { presignedTx } = (await import(pathToFileURL(artifactFile).href)) as { presignedTx: string };
-  const transport = createHttpTransport({ url });
-  await transport.request({ method: "hardhat_setBalance", params: ["0xeD456e05CaAb11d66C4c797dD6c1D6f9A7F352b5", "0x58d15e176280000"] });
-  await transport.request({ method: "eth_sendRawTransaction", params: [presignedTx] });
+  const client = createRpcClient({ url });
+  await rpcRequest(client, "hardhat_setBalance", ["0xeD456e05CaAb11d66C4c797dD6c1D6f9A7F352b5", "0x58d15e176280000"]);
+  await rpcRequest(client, "eth_sendRawTransaction", [presignedTx]);
 }

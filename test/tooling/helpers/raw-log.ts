@@ -1,5 +1,5 @@
 /** An ethers log turned into the shared client's raw log (client/decode-events.ts's input). */
-import type { Address, Hex } from "../../../client/eip1193.js";
+import type { Address, Hex } from "viem";
 
 export function rawLog(log: {
   address: string;
