@@ -5,6 +5,21 @@
  */
 import type { AbiParameter } from "viem";
 
+/** The widest integers given as numbers: enums, basis points, versions, periods in seconds. */
+const NUMBER_BITS = 32;
+
+/** The width of an ABI integer type (`uint16` is 16, `int` 256), or undefined for any other type. */
+export function integerBits(type: string): number | undefined {
+  const bits = /^u?int(\d*)$/.exec(type)?.[1];
+  return bits === undefined ? undefined : Number(bits || "256");
+}
+
+/** Whether an integer of `type` is given as a number (up to 32 bits) rather than a bigint. */
+export function isNumberInteger(type: string): boolean {
+  const bits = integerBits(type);
+  return bits !== undefined && bits <= NUMBER_BITS;
+}
+
 /** Maps a value viem decoded for `parameter` to plain JavaScript: numbers up to 32 bits, bigints above, objects for structs. */
 export function normaliseValue(parameter: AbiParameter, value: unknown): unknown {
   const array = /^(.*)\[\d*\]$/.exec(parameter.type);
@@ -18,10 +33,6 @@ export function normaliseValue(parameter: AbiParameter, value: unknown): unknown
     const fieldOf = (c: AbiParameter, i: number) => (Array.isArray(value) ? value[i] : (value as Record<string, unknown>)[c.name ?? ""]);
     return Object.fromEntries(components.map((c, i) => [c.name, normaliseValue(c, fieldOf(c, i))]));
   }
-  const integer = /^u?int(\d*)$/.exec(parameter.type);
-  if (integer !== null) {
-    const bits = Number(integer[1] || "256");
-    return bits <= 32 ? Number(value) : BigInt(value as bigint | number);
-  }
+  if (integerBits(parameter.type) !== undefined) return isNumberInteger(parameter.type) ? Number(value) : BigInt(value as bigint | number);
   return value;
 }

@@ -17,6 +17,7 @@
  */
 import { decodeEventLog, getAddress, toEventSelector, type AbiEvent, type AbiParameter, type Address, type Hex } from "viem";
 
+import { integerBits, isNumberInteger } from "./abi-values.js";
 import { ecoshareAbi } from "./abis.generated.js";
 import type { AgreementTerms, MandateStruct } from "./eip712.js";
 import type { RawLog } from "./fetch-logs.js";
@@ -184,8 +185,9 @@ function widener(params: readonly AbiParameter[]): Widen | undefined {
   const steps: Widen[] = [];
   for (const param of params) {
     const name = param.name!;
-    const bits = /^uint(\d+)$/.exec(param.type)?.[1];
-    if (bits !== undefined && ((Number(bits) > 32 && Number(bits) <= 48) || BIGINT_FIELDS.has(name))) {
+    const bits = integerBits(param.type);
+    // viem gives integers of up to 48 bits as numbers.
+    if (bits !== undefined && bits <= 48 && (!isNumberInteger(param.type) || BIGINT_FIELDS.has(name))) {
       steps.push((value) => (value[name] = BigInt(value[name] as number)));
     } else if ("components" in param && param.components !== undefined) {
       const inner = widener(param.components);
@@ -223,14 +225,15 @@ function wordReader(type: string, name: string): (word: string) => unknown {
   }
   if (type === "bool") return (word) => /[^0]/.test(word);
   if (type === "bytes32") return (word) => `0x${word}`;
-  const bits = /^uint(\d+)$/.exec(type)?.[1];
-  if (bits !== undefined && Number(bits) <= 32 && !BIGINT_FIELDS.has(name)) {
+  // Unsigned only: a negative int would need its two's complement read.
+  const unsigned = type.startsWith("uint") && integerBits(type) !== undefined;
+  if (unsigned && isNumberInteger(type) && !BIGINT_FIELDS.has(name)) {
     return (word) => {
       if (!word.startsWith(ZERO_PREFIX)) throw new Error(`${name} does not fit a ${type}`);
       return Number.parseInt(word.slice(56), 16);
     };
   }
-  if (bits !== undefined) return (word) => BigInt(`0x${word}`);
+  if (unsigned) return (word) => BigInt(`0x${word}`);
   throw new Error(`decode-events cannot read ${type} ${name} word by word: leave its event out of HOT_EVENTS or teach wordReader the type.`);
 }
 
