@@ -46,7 +46,7 @@ describe("negotiation threads", () => {
     });
     const byField = Object.fromEntries(rows.map((r) => [r.field, r]));
     expect(byField["Share: Hotel"]).toEqual({ field: "Share: Hotel", values: ["60%", "50%"], changed: true });
-    expect(byField["Tiers"]!.values).toEqual(["none", "7% from 10 ETH, held 1 h, 8% from 20 ETH, credited at once"]);
+    expect(byField["Tiers"]!.values).toEqual(["none", "7% from 10 ETH, held 1 hour, 8% from 20 ETH, credited at once"]);
     expect(byField["Holdback"]!.values).toEqual(["none", "1 day"]);
     expect(byField["Referral rate"]!.changed).toBe(false);
   });

@@ -8,6 +8,7 @@ import type { Address, Hex } from "viem";
 
 import type { AgreementTerms, ReferralTier } from "../../../client/eip712.js";
 import { lineageVersions, type Ledger, type LedgerAgreement } from "../../../client/ledger.js";
+import { duration, percent } from "../../../client/negotiator.js";
 import { nextReferralTier, referralTierFor } from "../../../client/referral-tiers.js";
 import { AgreementStatus } from "./enums";
 import { describeReferrerRoles } from "./referrerRoles";
@@ -59,18 +60,14 @@ export interface DiffFormat {
   date: (seconds: bigint) => string;
 }
 
-const pct = (bps: number) => `${bps / 100}%`;
 
 export function describeTiers(base: number, tiers: readonly ReferralTier[], amount: (v: bigint) => string): string {
-  if (tiers.length === 0) return pct(base);
-  return [pct(base), ...tiers.map((t) => `${pct(t.feeBps)} from ${amount(t.fromVolume)}`)].join(", ");
+  if (tiers.length === 0) return percent(base);
+  return [percent(base), ...tiers.map((t) => `${percent(t.feeBps)} from ${amount(t.fromVolume)}`)].join(", ");
 }
 
 export function describeHoldback(seconds: number): string {
-  if (seconds === 0) return "none";
-  if (seconds % 86400 === 0) return `${seconds / 86400} day${seconds === 86400 ? "" : "s"}`;
-  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
-  return `${seconds} s`;
+  return seconds === 0 ? "none" : duration(seconds);
 }
 
 /** The terms of several versions side by side, one row per field. */
@@ -82,16 +79,16 @@ export function diffTerms(versions: readonly AgreementTerms[], f: DiffFormat): D
       field: `Share: ${f.name(account)}`,
       values: versions.map((t) => {
         const p = t.parties.find((x) => same(x.account, account));
-        return p ? pct(p.shareBps) : "not a party";
+        return p ? percent(p.shareBps) : "not a party";
       }),
     })),
-    { field: "Referral rate", values: versions.map((t) => pct(t.referralFeeBps)) },
+    { field: "Referral rate", values: versions.map((t) => percent(t.referralFeeBps)) },
     {
       field: "Tiers",
-      values: versions.map((t) => (t.referralTiers.length === 0 ? "none" : t.referralTiers.map((x) => `${pct(x.feeBps)} from ${f.amount(x.fromVolume)}, ${x.holdbackPeriod === 0 ? "credited at once" : `held ${describeHoldback(x.holdbackPeriod)}`}`).join(", "))),
+      values: versions.map((t) => (t.referralTiers.length === 0 ? "none" : t.referralTiers.map((x) => `${percent(x.feeBps)} from ${f.amount(x.fromVolume)}, ${x.holdbackPeriod === 0 ? "credited at once" : `held ${describeHoldback(x.holdbackPeriod)}`}`).join(", "))),
     },
     { field: "Who may refer", values: versions.map((t) => describeReferrerRoles(t.referrerRoles)) },
-    { field: "Network fee", values: versions.map((t) => pct(t.networkFeeBps)) },
+    { field: "Network fee", values: versions.map((t) => percent(t.networkFeeBps)) },
     { field: "Window", values: versions.map((t) => `${f.date(t.validFrom)} to ${f.date(t.validUntil)}`) },
     { field: "Holdback", values: versions.map((t) => describeHoldback(t.holdbackPeriod)) },
     { field: "Refunder", values: versions.map((t) => (t.holdbackPeriod === 0 ? "none" : f.name(t.refunder))) },
