@@ -37,6 +37,29 @@ export interface Mandate extends MandateStruct {
   label?: string;
 }
 
+/** A mandate as the contract returns it: viem may give the expiry as a number and the assets read-only. */
+export type ChainMandate = Omit<MandateStruct, "expiresAt" | "assets"> & { expiresAt: bigint | number; assets: readonly Address[] };
+
+/** The contract's mandate of `account` as the negotiator takes it. */
+export function partyMandate(mandate: ChainMandate, account: Address, label?: string): Mandate {
+  return { ...mandateStruct(mandate), account, ...(label === undefined ? {} : { label }) };
+}
+
+/** The part of a mandate the contract stores (`grantMandate`'s argument), field for field: no account, no label. */
+export function mandateStruct(mandate: ChainMandate): MandateStruct {
+  return {
+    networkId: mandate.networkId,
+    minShareBps: mandate.minShareBps,
+    maxReferralFeeBps: mandate.maxReferralFeeBps,
+    maxNetworkFeeBps: mandate.maxNetworkFeeBps,
+    minHoldbackPeriod: mandate.minHoldbackPeriod,
+    maxHoldbackPeriod: mandate.maxHoldbackPeriod,
+    maxValidity: mandate.maxValidity,
+    expiresAt: BigInt(mandate.expiresAt),
+    assets: [...mandate.assets],
+  };
+}
+
 /** Why one party's mandate does not fit: a bound, and a sentence naming it. */
 export interface MandateMiss {
   bound:

@@ -5,7 +5,7 @@
 import type { Address } from "viem";
 
 import type { MandateStruct } from "./eip712.js";
-import type { Mandate } from "./negotiator.js";
+import { partyMandate, type Mandate } from "./negotiator.js";
 import { readContract } from "./read-contract.js";
 import type { AtBlock, RpcClient } from "./rpc-client.js";
 
@@ -37,8 +37,7 @@ export async function readMandates({ client, ecoshare, networkId, accounts, labe
       missing.push(account);
       continue;
     }
-    const label = labels?.get(account.toLowerCase());
-    mandates.push({ ...mandate, expiresAt: BigInt(mandate.expiresAt), account, ...(label === undefined ? {} : { label }) });
+    mandates.push(partyMandate(mandate, account, labels?.get(account.toLowerCase())));
   }
   return { mandates, missing };
 }

@@ -57,7 +57,7 @@ import {
   type ReferralTier,
 } from "../../client/eip712.js";
 import { parseMandates } from "../../client/mandate-file.js";
-import { negotiate } from "../../client/negotiator.js";
+import { mandateStruct, negotiate } from "../../client/negotiator.js";
 import { readMandates } from "../../client/read-mandates.js";
 import mandatesFile from "./mandates.json" with { type: "json" };
 import { fetchLogs } from "../../client/fetch-logs.js";
@@ -363,17 +363,8 @@ export async function seedDemo({
   const cityStay = networks.cityStay!;
   const fileMandates = parseMandates(mandatesFile);
   const castKeyOf = (account: string) => accounts.find((a) => a.address.toLowerCase() === account.toLowerCase())!.key;
-  const onChain = (m: (typeof fileMandates)[number]): MandateStruct => ({
-    networkId: cityStay,
-    minShareBps: m.minShareBps,
-    maxReferralFeeBps: m.maxReferralFeeBps,
-    maxNetworkFeeBps: m.maxNetworkFeeBps,
-    minHoldbackPeriod: m.minHoldbackPeriod,
-    maxHoldbackPeriod: m.maxHoldbackPeriod,
-    maxValidity: m.maxValidity,
-    expiresAt: m.expiresAt === 0n ? now + 365n * DAY : m.expiresAt,
-    assets: m.assets,
-  });
+  const onChain = (m: (typeof fileMandates)[number]): MandateStruct =>
+    mandateStruct({ ...m, networkId: cityStay, expiresAt: m.expiresAt === 0n ? now + 365n * DAY : m.expiresAt });
   const [ana, ben, cy] = fileMandates as [(typeof fileMandates)[number], (typeof fileMandates)[number], (typeof fileMandates)[number]];
   await chain.send(call(who(castKeyOf(ana.account)), "grantMandate", [onChain(ana)]));
   // The airline signs its mandate; the hotel submits it (anyone may).

@@ -6,8 +6,8 @@
 import type { Address } from "viem";
 
 import type { AgreementTerms } from "../../../client/eip712.js";
-import { mandateFit, negotiate, type PartyFit } from "../../../client/negotiator.js";
-import { negotiatorMandate, type ChainMandate } from "./mandateForm";
+import { mandateFit, negotiate, partyMandate, type PartyFit } from "../../../client/negotiator.js";
+import { type ChainMandate } from "./mandateForm";
 
 /** One party's mandate as `mandateOf` returns it: unset when `networkId` is 0; `live` says set, unexpired, member active. */
 export interface PartyMandate {
@@ -44,7 +44,7 @@ export function explainFit(
 ): PartyFitView[] {
   const usable = mandates
     .filter((m) => m.mandate.networkId !== 0n && (m.live || BigInt(m.mandate.expiresAt) <= now))
-    .map((m) => negotiatorMandate(m.mandate, m.account, name(m.account)));
+    .map((m) => partyMandate(m.mandate, m.account, name(m.account)));
   return mandateFit(terms, usable, now).map((fit) => {
     const accepted = acceptedByMandate.some((a) => a.toLowerCase() === fit.account.toLowerCase());
     const none = fit.misses.some((m) => m.bound === "missing");
@@ -72,7 +72,7 @@ export function proposeFromMandates(
     return { ok: false, conflicts: missing.map((m) => `${name(m.account)} has no live mandate for this network: ask for one, or fill the terms by hand.`) };
   }
   const result = negotiate({
-    mandates: mandates.map((m) => negotiatorMandate(m.mandate, m.account, name(m.account))),
+    mandates: mandates.map((m) => partyMandate(m.mandate, m.account, name(m.account))),
     fixed: { networkFeeBps: network.feeBps, feeRecipient: network.feeRecipient },
     now,
   });

@@ -1,14 +1,13 @@
 /**
  * A member's standing mandate in plain words: the editor's raw input, its checks (the contract's own, so a
  * mandate that passes here is not refused on-chain: IMandates' InvalidMandateShare, InvalidMandateHoldback,
- * InvalidMandateAssets, MandateExpiryPassed), the sentences that describe a mandate, and the conversion of
- * the contract's struct to the shared negotiator's `Mandate` (client/negotiator.ts). Framework-free.
+ * InvalidMandateAssets, MandateExpiryPassed) and the sentences that describe a mandate (the conversion to
+ * the shared negotiator's `Mandate` is the negotiator's own `partyMandate`). Framework-free.
  */
 import { getAddress, isAddress, type Address, type ContractFunctionArgs } from "viem";
 
 import type { ecoshareAbi } from "../contracts/abis";
 
-import type { Mandate } from "../../../client/negotiator.js";
 import { formatBps, NATIVE_ASSET, shortAddress } from "./format";
 import { percentError, percentToBps } from "./termsForm";
 
@@ -187,23 +186,6 @@ export function describeMandate(m: ChainMandate, assetName: (asset: Address) => 
     `Agreements valid at most ${months(m.maxValidity)}.`,
     `This mandate expires on ${date(m.expiresAt)}.`,
   ];
-}
-
-/** The contract's mandate of `account` as the shared negotiator takes it. */
-export function negotiatorMandate(m: ChainMandate, account: Address, label?: string): Mandate {
-  return {
-    account,
-    networkId: m.networkId,
-    minShareBps: m.minShareBps,
-    maxReferralFeeBps: m.maxReferralFeeBps,
-    maxNetworkFeeBps: m.maxNetworkFeeBps,
-    minHoldbackPeriod: m.minHoldbackPeriod,
-    maxHoldbackPeriod: m.maxHoldbackPeriod,
-    maxValidity: m.maxValidity,
-    expiresAt: BigInt(m.expiresAt),
-    assets: [...m.assets],
-    ...(label === undefined ? {} : { label }),
-  };
 }
 
 /** The asset list's names: ETH for the zero address, else the deployment's token name, else the address. */
