@@ -59,6 +59,11 @@ export type FetchLogsParameters = {
   /** Retries of a transient failure. Default: the client transport's `retryCount` (viem's default 3). */
   retryCount?: number;
   onProgress?: (progress: FetchLogsProgress) => void;
+  /**
+   * The logs of each range, in chain order, as soon as it arrives: the next range is already being read,
+   * so work done here (decoding, say) overlaps the RPC's.
+   */
+  onLogs?: (logs: readonly RawLog[]) => void;
 };
 
 export type FetchLogsReturnType = RawLog[];
@@ -75,6 +80,7 @@ export async function fetchLogs({
   targetLogs = 2_000,
   retryCount = client.transport.retryCount ?? 3,
   onProgress,
+  onLogs,
 }: FetchLogsParameters): Promise<FetchLogsReturnType> {
   if (blockRange < 1n) throw new Error("blockRange must be at least 1.");
   if (maxBlockRange < blockRange) throw new Error("maxBlockRange must be at least blockRange.");
@@ -83,37 +89,56 @@ export async function fetchLogs({
   let range = blockRange;
   // Never grow past half a span the RPC has refused: probing upwards would cost refused requests.
   let ceiling = maxBlockRange;
+  const span = toBlock - fromBlock + 1n;
+  const read = (from: bigint, to: bigint): Promise<JsonRpcLog[]> => {
+    const filter = { address, ...(topics === undefined ? {} : { topics }), fromBlock: numberToHex(from), toBlock: numberToHex(to) };
+    const reading = withRetry(() => request(client, filter), {
+      retryCount,
+      delay: ({ count, error }) => retryDelay({ count, error, baseMs: client.transport.retryDelay ?? 150 }),
+      shouldRetry: ({ error }) => isTransientRpcFailure(classifyRpcError(error)),
+    });
+    // Awaited in the loop below; marked handled so a failure while the caller's callback runs is not reported twice.
+    reading.catch(() => undefined);
+    return reading;
+  };
+  const lastOf = (from: bigint) => (from + range - 1n < toBlock ? from + range - 1n : toBlock);
   let from = fromBlock;
-  while (from <= toBlock) {
-    const to = from + range - 1n < toBlock ? from + range - 1n : toBlock;
+  let to = lastOf(from);
+  let reading = from <= toBlock ? read(from, to) : undefined;
+  while (reading !== undefined) {
     let page: JsonRpcLog[];
     try {
-      const filter = { address, ...(topics === undefined ? {} : { topics }), fromBlock: numberToHex(from), toBlock: numberToHex(to) };
-      page = await withRetry(() => request(client, filter), {
-        retryCount,
-        delay: ({ count, error }) => retryDelay({ count, error, baseMs: client.transport.retryDelay ?? 150 }),
-        shouldRetry: ({ error }) => isTransientRpcFailure(classifyRpcError(error)),
-      });
+      page = await reading;
     } catch (error) {
       if (classifyRpcError(error) === "range-too-large" && to > from) {
         range = (to - from + 1n) / 2n;
         if (range < ceiling) ceiling = range;
+        to = lastOf(from);
+        reading = read(from, to);
         continue;
       }
       throw error;
     }
-    for (const log of page) if (log.removed !== true) logs.push(parseLog(log));
-    const span = toBlock - fromBlock + 1n;
-    onProgress?.({
+    const arrived: RawLog[] = [];
+    for (const log of page) if (log.removed !== true) arrived.push(parseLog(log));
+    for (const log of arrived) logs.push(log);
+    const progress: FetchLogsProgress = {
       fromBlock,
       toBlock: to,
       lastBlock: toBlock,
       fraction: Number(to - fromBlock + 1n) / Number(span),
       logs: logs.length,
       blockRange: range,
-    });
+    };
     range = nextRange({ range, returned: page.length, targetLogs, maxBlockRange: ceiling });
-    from = to + 1n;
+    // Ask for the next range before handing this one over, so the RPC works while the caller does.
+    if (to < toBlock) {
+      from = to + 1n;
+      to = lastOf(from);
+      reading = read(from, to);
+    } else reading = undefined;
+    onLogs?.(arrived);
+    onProgress?.(progress);
   }
   return logs;
 }

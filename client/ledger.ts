@@ -346,10 +346,21 @@ export type BuildLedgerParameters = { events: Iterable<EcoshareEvent> };
 
 /** Rebuilds the ledger from `events`, in chain order. */
 export function buildLedger({ events }: BuildLedgerParameters): Ledger {
+  const builder = ledgerBuilder();
+  for (const event of events) builder.add(event);
+  return builder.finish();
+}
+
+/** A ledger rebuilt as the events arrive (in chain order, e.g. a range of the log at a time): `add` each, then `finish` once. */
+export function ledgerBuilder(): { add(event: EcoshareEvent): void; finish(): Ledger } {
   const ledger = createLedger();
-  for (const event of events) apply(ledger, event);
-  checkNothingAwaited(ledger);
-  return ledger;
+  return {
+    add: (event) => apply(ledger, event),
+    finish: () => {
+      checkNothingAwaited(ledger);
+      return ledger;
+    },
+  };
 }
 
 /** Applies one event to `ledger` and tells what it changed. Events must come in chain order. */

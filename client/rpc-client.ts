@@ -5,7 +5,7 @@
  * in-process chain and browser wallets come in through viem's `custom` transport. Every read of the shared
  * client takes such a client and uses viem's actions.
  */
-import { createPublicClient, custom, http, type Account, type Chain, type Client, type EIP1193Parameters, type PublicClient, type RpcSchema, type Transport } from "viem";
+import { createPublicClient, custom, http, ResponseBodyTooLargeError, type Account, type Chain, type Client, type EIP1193Parameters, type PublicClient, type RpcSchema, type Transport } from "viem";
 
 export type { Address, Hex } from "viem";
 
@@ -33,6 +33,8 @@ export type CreateRpcClientParameters = {
   batchSize?: number | undefined;
   /** Called with each HTTP response that is not a success, before viem decides to retry it. */
   onErrorResponse?: ((response: Response) => void) | undefined;
+  /** The largest response accepted, by its Content-Length. Default 10 MiB, viem's own limit. */
+  maxResponseBytes?: number | undefined;
 };
 
 /** A viem client for the JSON-RPC endpoint at `url`, batching and retrying. */
@@ -44,6 +46,7 @@ export function createRpcClient({
   retryDelayMs = 500,
   batchSize = 100,
   onErrorResponse,
+  maxResponseBytes = 10 * 1024 * 1024,
 }: CreateRpcClientParameters): PublicClient {
   return createPublicClient({
     transport: http(url, {
@@ -52,7 +55,20 @@ export function createRpcClient({
       retryDelay: retryDelayMs,
       timeout: timeoutMs,
       ...(headers === undefined ? {} : { fetchOptions: { headers } }),
-      ...(onErrorResponse === undefined ? {} : { onFetchResponse: (response: Response) => (response.ok ? undefined : onErrorResponse(response)) }),
+      // viem enforces its size limit by reading every body chunk by chunk, which takes twice as long as the
+      // runtime's own read of a large log response (bench/audit.md): the limit is checked on the declared
+      // Content-Length instead, and the body read whole. A too-large answer fails as viem's would
+      // (ResponseBodyTooLargeError), so the log reader halves its range. A body sent without a length
+      // (chunked) is read whole: the log reader's target size and the RPC's own result cap bound it.
+      maxResponseBodySize: false,
+      onFetchResponse: (response: Response) => {
+        if (!response.ok) onErrorResponse?.(response);
+        const size = Number(response.headers.get("content-length") ?? 0);
+        if (size > maxResponseBytes) {
+          void response.body?.cancel();
+          throw new ResponseBodyTooLargeError({ maxSize: maxResponseBytes, size });
+        }
+      },
     }),
   });
 }

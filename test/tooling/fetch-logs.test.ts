@@ -137,6 +137,23 @@ describe("fetchLogs", function () {
     }
   });
 
+  it("halves a range whose response is larger than the client accepts, and still reads every log", async function () {
+    const proxy = await startFaultyProxy({ target: chain.node.url });
+    try {
+      // More than the busiest block's logs, far less than the whole history's.
+      const client = createRpcClient({ url: proxy.url, maxResponseBytes: 40_000 });
+      const logs = await fetchLogs({ client, address: chain.ecoshare, fromBlock: 0n, toBlock: head, blockRange: 1_000n });
+      expect(logs).to.have.length(all);
+      const spans = proxy.logRanges.map(({ from, to }) => to - from + 1);
+      // The whole history was asked first, then ranges small enough to fit.
+      expect(spans[0]).to.equal(Number(head) + 1);
+      expect(spans.length).to.be.greaterThan(2);
+      expect(Math.max(...spans.slice(1))).to.be.lessThan(spans[0]!);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("treats viem's oversized-response error (it has no code) as a range to halve, not a failure to retry", function () {
     const tooLarge = Object.assign(new Error("HTTP response body exceeded the size limit."), { name: "ResponseBodyTooLargeError" });
     expect(classifyRpcError(new Error("HTTP request failed.", { cause: tooLarge }))).to.equal("range-too-large");

@@ -69,8 +69,10 @@ export async function startFaultyProxy({ target, rateLimit, maxLogRange }: Fault
     }
     // Batch answers may come in any order: matched by id.
     const responses = requests.map((r) => refusals.get(r) ?? answers.get(r.id));
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify(Array.isArray(parsed) ? responses : responses[0]));
+    const answer = JSON.stringify(Array.isArray(parsed) ? responses : responses[0]);
+    // Declares its length, as the node behind it does.
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(answer) });
+    res.end(answer);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
