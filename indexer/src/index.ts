@@ -12,7 +12,7 @@ import { ponder } from "ponder:registry";
 import schema from "ponder:schema";
 
 import { abiEventNames, decodeEcoshareLog } from "../../client/decode-events.js";
-import type { Address, Hex } from "../../client/eip1193.js";
+import type { Address, Hex } from "viem";
 import { applyEvent, collectable, createLedger, type LedgerAgreement, type LedgerChanges } from "../../client/ledger.js";
 import { omit } from "./omit.js";
 
