@@ -9,7 +9,7 @@ import type { Log } from "viem";
 
 import { decodeEcoshareLog, type EcoshareEvent } from "../../../client/decode-events.js";
 import type { Address, Eip1193Transport } from "../../../client/eip1193.js";
-import { fetchLogs, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../../client/fetch-logs.js";
+import { fetchLogs, fetchLogsBackward, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../../client/fetch-logs.js";
 
 export type { EcoshareEvent as ProtocolEvent } from "../../../client/decode-events.js";
 export type ProtocolEventName = EcoshareEvent["eventName"];
@@ -45,6 +45,20 @@ export async function fetchProtocolEvents({ transport, address, topics, fromBloc
     if (event) events.push(event);
   }
   return events;
+}
+
+export type FetchProtocolEventsBackwardParameters = Omit<FetchProtocolEventsParameters, "onProgress"> & { blockRange: bigint; targetLogs?: number };
+
+/** The Ecoshare events of `[fromBlock, toBlock]` newest window first (the shared `fetchLogsBackward`), decoded. */
+export async function* fetchProtocolEventsBackward({ transport, address, topics, fromBlock, toBlock, blockRange, targetLogs }: FetchProtocolEventsBackwardParameters) {
+  for await (const window of fetchLogsBackward({ transport: withoutViemRetries(transport), address, topics, fromBlock, toBlock, blockRange, maxBlockRange: 1_000_000n, targetLogs })) {
+    const events: EcoshareEvent[] = [];
+    for (const log of window.logs) {
+      const event = decodeProtocolLog(log);
+      if (event) events.push(event);
+    }
+    yield { fromBlock: window.fromBlock, events, nextBlockRange: window.nextBlockRange };
+  }
 }
 
 /** What the reader needs from a viem client: its `request`, which takes per-request retry options. */
