@@ -91,12 +91,7 @@ export async function fetchLogs({
   let ceiling = maxBlockRange;
   const span = toBlock - fromBlock + 1n;
   const read = (from: bigint, to: bigint): Promise<JsonRpcLog[]> => {
-    const filter = { address, ...(topics === undefined ? {} : { topics }), fromBlock: numberToHex(from), toBlock: numberToHex(to) };
-    const reading = withRetry(() => request(client, filter), {
-      retryCount,
-      delay: ({ count, error }) => retryDelay({ count, error, baseMs: client.transport.retryDelay ?? 150 }),
-      shouldRetry: ({ error }) => isTransientRpcFailure(classifyRpcError(error)),
-    });
+    const reading = readRange({ client, address, topics, from, to, retryCount });
     // Awaited in the loop below; marked handled so a failure while the caller's callback runs is not reported twice.
     reading.catch(() => undefined);
     return reading;
@@ -143,6 +138,59 @@ export async function fetchLogs({
   return logs;
 }
 
+/** One block range read by {@link fetchLogsBackward}: its logs in chain order. */
+export interface LogWindow {
+  fromBlock: bigint;
+  toBlock: bigint;
+  logs: RawLog[];
+  /** The range the next (older) window starts from: pass it back as `blockRange` to resume where this left off. */
+  nextBlockRange: bigint;
+}
+
+export type FetchLogsBackwardParameters = Omit<FetchLogsParameters, "onProgress" | "onLogs">;
+
+/**
+ * The logs of `address` from `toBlock` back to `fromBlock`, newest range first: for a page that shows the
+ * latest events and stops reading once it has enough (break out of the loop: nothing more is requested).
+ * Same rules as {@link fetchLogs}: a refused or oversized range is halved at once, never retried as it was,
+ * and the range adapts to what the previous responses returned ({@link nextRange}).
+ */
+export async function* fetchLogsBackward({
+  client,
+  address,
+  topics,
+  fromBlock,
+  toBlock,
+  blockRange = 2_000n,
+  maxBlockRange = blockRange,
+  targetLogs = 2_000,
+  retryCount = client.transport.retryCount ?? 3,
+}: FetchLogsBackwardParameters): AsyncGenerator<LogWindow, void, undefined> {
+  if (blockRange < 1n) throw new Error("blockRange must be at least 1.");
+  if (maxBlockRange < blockRange) throw new Error("maxBlockRange must be at least blockRange.");
+  if (!(targetLogs >= 1)) throw new Error("targetLogs must be at least 1.");
+  let range = blockRange;
+  let ceiling = maxBlockRange;
+  let to = toBlock;
+  while (to >= fromBlock) {
+    const from = to - range + 1n > fromBlock ? to - range + 1n : fromBlock;
+    let page: JsonRpcLog[];
+    try {
+      page = await readRange({ client, address, topics, from, to, retryCount });
+    } catch (error) {
+      if (classifyRpcError(error) === "range-too-large" && to > from) {
+        range = (to - from + 1n) / 2n;
+        if (range < ceiling) ceiling = range;
+        continue;
+      }
+      throw error;
+    }
+    range = nextRange({ range, returned: page.length, targetLogs, maxBlockRange: ceiling });
+    yield { fromBlock: from, toBlock: to, logs: page.filter((log) => log.removed !== true).map(parseLog), nextBlockRange: range };
+    to = from - 1n;
+  }
+}
+
 /**
  * The range of the next request after one of `range` blocks returned `returned` logs: doubled while the
  * response holds under half the target, scaled down to the target when it held more, else unchanged.
@@ -157,6 +205,16 @@ export function nextRange({ range, returned, targetLogs, maxBlockRange }: { rang
     return doubled > maxBlockRange ? (range > maxBlockRange ? range : maxBlockRange) : doubled;
   }
   return range;
+}
+
+/** One range's `eth_getLogs`, transient failures retried with back-off (see the top of this file). */
+function readRange({ client, address, topics, from, to, retryCount }: { client: RpcClient; address: Address; topics: FetchLogsParameters["topics"]; from: bigint; to: bigint; retryCount: number }): Promise<JsonRpcLog[]> {
+  const filter = { address, ...(topics === undefined ? {} : { topics }), fromBlock: numberToHex(from), toBlock: numberToHex(to) };
+  return withRetry(() => request(client, filter), {
+    retryCount,
+    delay: ({ count, error }) => retryDelay({ count, error, baseMs: client.transport.retryDelay ?? 150 }),
+    shouldRetry: ({ error }) => isTransientRpcFailure(classifyRpcError(error)),
+  });
 }
 
 /** One `eth_getLogs` request without viem's transport retries (see the top of this file). */

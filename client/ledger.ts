@@ -848,10 +848,8 @@ function splitInto(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">): void
   }
   const referred = !sameAddress(referrer, ETH);
   if (referred) checkReferrer(ledger, event, agreement);
-  const tiered = referred && agreement.referralTiers.length > 0;
-  const { tier, feeBps, holdbackPeriod } = tiered
-    ? applyTier(ledger, event, agreement, tierApplied)
-    : { tier: undefined, feeBps: referred ? agreement.referralFeeBps : 0, holdbackPeriod: agreement.holdbackPeriod };
+  const tiered = isTieredPayment(agreement, referrer);
+  const { tier, feeBps, holdbackPeriod } = tiered ? applyTier(ledger, event, agreement, tierApplied) : paymentTerms({ agreement, referrer, volumeBefore: undefined });
   if (!tiered && tierApplied !== undefined) {
     anomaly(ledger, tierApplied, `a tier was applied to a payment to agreement ${agreementId}, which has no tiers or no referrer`, { agreementId });
   }
@@ -886,6 +884,38 @@ function splitInto(ledger: Ledger, event: EcoshareEventOf<"PaymentSplit">): void
     credit(ledger, agreement, referrer, payment);
     if (tiered) referralOf(ledger, agreement, referrer).volume += amount;
   }
+}
+
+/** Whether a payment to `agreement` referred by `referrer` is charged a loyalty tier (a tiered agreement, a referrer). */
+export function isTieredPayment(agreement: Pick<LedgerAgreement, "referralTiers">, referrer: Address): boolean {
+  return !sameAddress(referrer, ETH) && agreement.referralTiers.length > 0;
+}
+
+/** What one payment is charged: its referral rate, its holdback and, when tiered, its loyalty tier. */
+export interface PaymentTerms {
+  tier?: number;
+  feeBps: number;
+  holdbackPeriod: number;
+}
+
+/**
+ * The terms of a payment to `agreement` referred by `referrer` (address(0): none), as the contract charges
+ * them: no referral fee without a referrer; the agreement's rate and holdback, or, for a tiered payment,
+ * those of the tier its referrer's earned volume `volumeBefore` (before this payment) reached. The rules
+ * here and the page that reads one payment alone (its `ReferralTierApplied` gives `volumeBefore`) share it.
+ */
+export function paymentTerms({
+  agreement,
+  referrer,
+  volumeBefore,
+}: {
+  agreement: Pick<LedgerAgreement, "referralFeeBps" | "holdbackPeriod" | "referralTiers">;
+  referrer: Address;
+  volumeBefore: bigint | undefined;
+}): PaymentTerms {
+  if (!isTieredPayment(agreement, referrer)) return { feeBps: sameAddress(referrer, ETH) ? 0 : agreement.referralFeeBps, holdbackPeriod: agreement.holdbackPeriod };
+  if (volumeBefore === undefined) throw new Error("A tiered payment's terms need its referrer's earned volume before it.");
+  return referralTierFor({ ...agreement, volume: volumeBefore });
 }
 
 /** A referrer must be an active member in a role the agreement lets refer, and not the payer. */
@@ -938,7 +968,7 @@ function applyTier(
   const { referrer } = event.args;
   const referral = referralOf(ledger, agreement, referrer);
   const volumeBefore = referral.volume;
-  const { tier, feeBps, holdbackPeriod } = referralTierFor({ ...agreement, volume: volumeBefore });
+  const { tier, feeBps, holdbackPeriod } = paymentTerms({ agreement, referrer, volumeBefore }) as Required<PaymentTerms>;
   const subject = { account: referrer, agreementId: agreement.id };
   if (applied === undefined || applied.transactionHash !== event.transactionHash) {
     anomaly(ledger, event, `a tiered payment to agreement ${agreement.id} has no ReferralTierApplied`, subject);

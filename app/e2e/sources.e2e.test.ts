@@ -58,8 +58,14 @@ async function indexerCaughtUp() {
   }
 }
 
-/** The page's figures as a person reads them: balances, then the feed after `olderPages` "Load older" clicks. */
+/** The page's figures as a person reads them once the page has read all it reads: balances, then the feed after `olderPages` "Load older" clicks. */
 async function payoutsText(page: Page, olderPages: number): Promise<{ balances: string; feed: string[] }> {
+  await page.locator('[data-testid="payouts"][data-log="complete"]').waitFor({ timeout: 60_000 });
+  return shownPayouts(page, olderPages);
+}
+
+/** The balances and feed shown now, after `olderPages` "Load older" clicks. */
+async function shownPayouts(page: Page, olderPages: number): Promise<{ balances: string; feed: string[] }> {
   await page.getByTestId("payout-balances").locator("[data-testid^=withdrawable-]").first().waitFor({ timeout: 60_000 });
   // Every card's token known (symbol and decimals are read once per token).
   await page.waitForFunction(() => !document.querySelector('[data-testid="payout-balances"] .loading'), undefined, { timeout: 30_000 });
@@ -112,6 +118,46 @@ describe("Payouts from the indexer and from the RPC", () => {
     });
   }
 
+  test("from the RPC, the newest payouts shown before the partner's log is read are those its whole log gives, page after page", async (t) => {
+    // A browser of its own (nothing kept), and the partner's whole log held back until the first pages are read.
+    const fresh = await launchBrowser();
+    t.after(() => fresh.close());
+    const page = await fresh.context.newPage();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    await page.route(
+      (url) => url.href.startsWith(stack.rpcUrl),
+      async (route) => {
+        const body = route.request().postDataJSON() as unknown;
+        const calls = (Array.isArray(body) ? body : [body]) as { method?: string; params?: { fromBlock?: string; topics?: unknown[] }[] }[];
+        // The whole log's reads start at the deploy block with one event per filter; the setup events (many at once) are read by both.
+        const wholeLog = calls.some((c) => c.method === "eth_getLogs" && c.params?.[0]?.fromBlock !== undefined && BigInt(c.params[0].fromBlock) === deployBlock && typeof c.params[0].topics?.[0] === "string");
+        if (wholeLog) {
+          held++;
+          await released;
+        }
+        await route.continue();
+      },
+    );
+    await openAs(page, "?source=rpc#/payouts", TRAVEL_AGENCY);
+    await page.getByTestId("payout-feed").waitFor({ timeout: 60_000 });
+    const early = await shownPayouts(page, 2);
+    assert.equal(await page.getByTestId("payouts").getAttribute("data-log"), "reading", "shown before the partner's log is read");
+    assert.ok(early.feed.length > 100, `older pages load from the RPC (${early.feed.length} payouts shown)`);
+    // What the contract's views say now, before the partner's log: the same amounts its ledger gives.
+    const amounts = () => page.locator("[data-testid^=withdrawable-]").allInnerTexts();
+    const earlyAmounts = await amounts();
+    assert.ok(earlyAmounts.length > 0, "balances are shown");
+    release();
+    await page.locator('[data-testid="payouts"][data-log="complete"]').waitFor({ timeout: 60_000 });
+    assert.ok(held > 0, "the partner's log was read after the first pages");
+    const whole = await shownPayouts(page, 0);
+    assert.deepEqual(early.feed, whole.feed);
+    assert.deepEqual(earlyAmounts, await amounts());
+    await page.close();
+  });
+
   test("the Audit page checks the indexer's balances and collectable amounts against the log", async () => {
     await indexerCaughtUp();
     const page = await browser.context.newPage();
@@ -132,9 +178,9 @@ describe("Payouts from the indexer and from the RPC", () => {
     await page.close();
   });
 
-  for (const [what, path, ready] of [
-    ["the Audit page (the whole log)", "#/audit", "audit-events"],
-    ["the Payouts page (the partner's part of the log)", "?source=rpc#/payouts", "payout-feed"],
+  for (const [what, path, ready, done] of [
+    ["the Audit page (the whole log)", "#/audit", "audit-events", '[data-testid="audit-events"][data-partial="false"]'],
+    ["the Payouts page (the partner's part of the log)", "?source=rpc#/payouts", "payout-feed", '[data-testid="payouts"][data-log="complete"]'],
   ] as const) {
     test(`a reload of ${what} reads only the new blocks from the RPC`, async (t) => {
       const client = createPublicClient({ transport: http(stack.rpcUrl) });
@@ -145,6 +191,8 @@ describe("Payouts from the indexer and from the RPC", () => {
       const first = countGetLogs(page);
       await openAs(page, path, TRAVEL_AGENCY);
       await page.getByTestId(ready).waitFor({ timeout: 60_000 });
+      // The first data comes before the whole read; the read is kept once it is done.
+      await page.locator(done).waitFor({ timeout: 60_000 });
       const text = await page.getByTestId(ready).innerText();
       assert.ok(first.fromBlocks.some((b) => b === deployBlock), "the first visit reads from the deploy block");
       await page.close();
@@ -157,6 +205,7 @@ describe("Payouts from the indexer and from the RPC", () => {
       const second = countGetLogs(again);
       await openAs(again, path, TRAVEL_AGENCY);
       await again.getByTestId(ready).waitFor({ timeout: 60_000 });
+      await again.locator(done).waitFor({ timeout: 60_000 });
       assert.ok(second.fromBlocks.length > 0, "the reload reads the new blocks");
       const lowest = second.fromBlocks.reduce((a, b) => (a < b ? a : b));
       // Only the last blocks (re-read against reorgs, 12) and the new ones: nothing from the deploy block on.

@@ -2,14 +2,16 @@
  * The Payouts page's data from the source `useReadSource` picks: the indexer's API, or the chain's RPC
  * (the shared ledger rebuilt from the event log). Both give the shapes of src/lib/payouts.ts.
  */
-import { useInfiniteQuery, useQuery, type UseQueryResult } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useInfiniteQuery, useQuery, type InfiniteData, type UseInfiniteQueryResult, type UseQueryResult } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
 import type { Address } from "viem";
 import { useConfig } from "wagmi";
 
 import { indexerBalances, indexerEarnings, indexerPayments } from "../../../client/indexer-client.js";
 import { mergePayoutStreams, payoutPageFromLedger, summaryFromIndexer, summaryFromLedger, type PayoutPage, type PayoutsSummary } from "../lib/payouts";
 import { partnerLogQueryOptions } from "../queries/partnerLog";
+import { payoutsStartQueryOptions, recentPayoutsQueryOptions, type PayoutsStart } from "../queries/recentPayouts";
+import type { RecentPayoutPage } from "../lib/recentPayouts";
 import type { ProtocolLog } from "../queries/protocolLog";
 import { readSourceQueryOptions, type ReadSource } from "../queries/readSource";
 import { useDeployment } from "./useDeployment";
@@ -37,6 +39,27 @@ export function usePartnerLog(account: Address, enabled: boolean): UseQueryResul
   return useQuery({ ...partnerLogQueryOptions(config, deployment, account), enabled });
 }
 
+/** What the RPC gives first, before the account's part of the log: the contract's views and the newest payouts. */
+export interface PayoutsFirstRead {
+  start: UseQueryResult<PayoutsStart>;
+  recent: UseInfiniteQueryResult<InfiniteData<RecentPayoutPage>>;
+  /** Whether the account's part of the log may be read now: after the first page, so that page is not slowed by it. */
+  logMayStart: boolean;
+}
+
+/**
+ * The Payouts page's first data from the RPC (see src/queries/recentPayouts.ts), read only while `enabled`
+ * and until the account's part of the log is there.
+ */
+export function usePayoutsFirstRead(account: Address, enabled: boolean): PayoutsFirstRead {
+  const config = useConfig();
+  const { deployment } = useDeployment();
+  const start = useQuery({ ...payoutsStartQueryOptions(config, deployment, account), enabled });
+  const recent = useInfiniteQuery(recentPayoutsQueryOptions(config, deployment, account, enabled ? start.data : undefined, FEED_PAGE));
+  const logMayStart = start.isError || start.data?.kept === true || recent.isSuccess || recent.isError;
+  return { start, recent, logMayStart };
+}
+
 export interface PayoutsData {
   source: ReadSource | undefined;
   summary: PayoutsSummary | undefined;
@@ -52,9 +75,9 @@ export interface PayoutsData {
  * The account's balances, collectable amounts and incoming payouts (newest first, `FEED_PAGE` at a time),
  * from the indexer or, from the RPC, from `partnerLog` (see {@link usePartnerLog}).
  */
-export function usePayouts(account: Address, timestamp: bigint, source: UseQueryResult<ReadSource>, partnerLog: UseQueryResult<ProtocolLog>): PayoutsData {
+export function usePayouts(account: Address, timestamp: bigint, source: UseQueryResult<ReadSource>, partnerLog: UseQueryResult<ProtocolLog>, first: PayoutsFirstRead): PayoutsData {
   const kind = source.data?.kind;
-  const rpc = usePayoutsFromRpc(account, timestamp, kind === "rpc", partnerLog);
+  const rpc = usePayoutsFromRpc(account, timestamp, kind === "rpc", partnerLog, first);
   const indexer = usePayoutsFromIndexer(account, timestamp, source.data?.kind === "indexer" ? source.data.url : undefined);
   const chosen = kind === "indexer" ? indexer : rpc;
   return { ...chosen, source: source.data, isPending: source.isPending || chosen.isPending, error: source.error ?? chosen.error };
@@ -62,14 +85,24 @@ export function usePayouts(account: Address, timestamp: bigint, source: UseQuery
 
 type SourceData = Omit<PayoutsData, "source">;
 
-function usePayoutsFromRpc(account: Address, timestamp: bigint, enabled: boolean, log: UseQueryResult<ProtocolLog>): SourceData {
+function usePayoutsFromRpc(account: Address, timestamp: bigint, enabled: boolean, log: UseQueryResult<ProtocolLog>, first: PayoutsFirstRead): SourceData {
   const ledger = useMemo(() => (log.data ? ledgerOf(log.data) : undefined), [log.data]);
-  const { isPending, error } = log;
-  const summary = useMemo(() => (ledger ? summaryFromLedger(ledger, account, timestamp) : undefined), [ledger, account, timestamp]);
+  const fullSummary = useMemo(() => (ledger ? summaryFromLedger(ledger, account, timestamp) : undefined), [ledger, account, timestamp]);
   // The ledger is in memory: pages are cut from it as they are asked for, and follow it as it grows.
   const [pagesWanted, setPagesWanted] = useState(1);
+  const recentPages = first.recent.data?.pages;
+  // The pages read from the head before the ledger was there stay shown when it takes over.
+  useEffect(() => {
+    if (recentPages && recentPages.length > pagesWanted) setPagesWanted(recentPages.length);
+  }, [recentPages, pagesWanted]);
+  const start = first.start.data;
+  const early = !ledger && start && !start.kept ? { summary: start.summary, pages: recentPages } : undefined;
+  const summary = fullSummary ?? early?.summary;
+  const isPending = !summary || (!ledger && early?.pages === undefined);
+  const error = log.error ?? first.start.error ?? (ledger ? null : first.recent.error);
   const pages = useMemo(() => {
-    if (!enabled || !ledger || !summary) return [];
+    if (!enabled || !summary) return [];
+    if (!ledger) return (early?.pages ?? []).map((page) => ({ payments: page.payments, before: undefined }));
     const out: PayoutPage[] = [];
     let before: number | undefined;
     for (let i = 0; i < pagesWanted; i++) {
@@ -79,7 +112,10 @@ function usePayoutsFromRpc(account: Address, timestamp: bigint, enabled: boolean
       before = page.before;
     }
     return out;
-  }, [enabled, ledger, summary, account, pagesWanted]);
+  }, [enabled, ledger, summary, account, pagesWanted, early?.pages]);
+  if (!ledger) {
+    return { summary, pages, hasOlder: first.recent.hasNextPage, loadOlder: () => void first.recent.fetchNextPage(), loadingOlder: first.recent.isFetchingNextPage, isPending, error };
+  }
   const hasOlder = pages.length > 0 && pages[pages.length - 1]!.before !== undefined;
   return { summary, pages, hasOlder, loadOlder: () => setPagesWanted((n) => n + 1), loadingOlder: false, isPending, error };
 }

@@ -36,6 +36,17 @@ export async function loadLog(deployment: Pick<Deployment, "chainId" | "ecoshare
   }
 }
 
+/** Whether a snapshot is kept for `scope` (its keys only are read, not the snapshot). */
+export async function hasLog(deployment: Pick<Deployment, "chainId" | "ecoshare" | "deployBlock">, scope: string): Promise<boolean> {
+  const s = logStore();
+  if (!s) return false;
+  try {
+    return (await keys<string>(s)).includes(logStoreKey(deployment, scope));
+  } catch {
+    return false;
+  }
+}
+
 /** Keeps `snapshot` for `scope`, and drops what other deployments on the same chain left. */
 export async function saveLog(deployment: Pick<Deployment, "chainId" | "ecoshare" | "deployBlock">, scope: string, snapshot: LogSnapshot): Promise<void> {
   const s = logStore();

@@ -19,6 +19,8 @@ import { ecoshareAbi } from "../contracts/abis";
 import { isNamedIn } from "./agreements";
 import { compareEvents, mergeEvents, type ProtocolEvent } from "./protocolLog";
 
+export type TopicFilter = readonly (Hex | readonly Hex[] | null)[];
+
 type EventName = Extract<(typeof ecoshareAbi)[number], { type: "event" }>["name"];
 
 const selector = (name: EventName): Hex => toEventSelector(ecoshareAbi.find((item) => item.type === "event" && item.name === name) as never);
@@ -37,17 +39,18 @@ const PAYMENT_SIDE: readonly EventName[] = [
 ];
 const EVENT_NAMES = ecoshareAbi.flatMap((item) => (item.type === "event" ? [item.name as EventName] : []));
 const SETUP = EVENT_NAMES.filter((name) => !PAYMENT_SIDE.includes(name)).map(selector);
+/** The events that set up networks and agreements (no payment among them): few, read whole. */
+export const SETUP_FILTER: TopicFilter = [SETUP];
 /** Events whose first indexed argument is the agreement id. */
 const BY_AGREEMENT_TOPIC1 = (["PaymentSplit", "ReferralTierApplied", "EarningsCollected", "EarningsPaid"] as const).map(selector);
 /** Events whose second indexed argument is the agreement id (the first is the hold id). */
 const BY_AGREEMENT_TOPIC2 = (["PaymentHeld", "HeldPaymentReleased", "HeldPaymentRefunded"] as const).map(selector);
 /** Agreement ids per request: RPCs cap the alternatives a topic may list. */
-const IDS_PER_REQUEST = 50;
+export const IDS_PER_REQUEST = 50;
 
-export type TopicFilter = readonly (Hex | readonly Hex[] | null)[];
 
-const addressTopic = (account: Address): Hex => pad(account.toLowerCase() as Hex, { size: 32 });
-const idTopic = (id: bigint): Hex => pad(`0x${id.toString(16)}`, { size: 32 });
+export const addressTopic = (account: Address): Hex => pad(account.toLowerCase() as Hex, { size: 32 });
+export const idTopic = (id: bigint): Hex => pad(`0x${id.toString(16)}`, { size: 32 });
 
 export type ReadPartnerLogParameters = {
   account: Address;
@@ -106,7 +109,7 @@ export function concernedAgreements(events: readonly ProtocolEvent[], account: A
   return new Set([...ledger.agreements.values()].filter((a) => lineages.has(a.lineageId)).map((a) => a.id));
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
+export function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

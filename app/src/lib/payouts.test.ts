@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { mergePayoutStreams, payoutItemsOf, type FeedPayment, type PayoutRole } from "./payouts";
+import { mergePayoutStreams, payoutItemsOf, type IndexedFeedPayment, type PayoutRole } from "./payouts";
 
 const ME = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 const OTHER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const ETH = "0x0000000000000000000000000000000000000000";
 
-const payment = (index: number, agreementId: bigint, referrer: `0x${string}` = OTHER): FeedPayment => ({
+const payment = (index: number, agreementId: bigint, referrer: `0x${string}` = OTHER): IndexedFeedPayment => ({
   index,
   agreementId,
   asset: ETH,
@@ -39,7 +39,7 @@ describe("newest-first pages merged from several filtered streams", () => {
   const roles = new Map<bigint, PayoutRole>([[1n, { shareBps: 5_000, feeRecipient: false }]]);
   // All payments: even indices referred by the account to agreement 2, odd ones to its agreement 1.
   const all = Array.from({ length: 9 }, (_, i) => (i % 2 === 0 ? payment(i, 2n, ME) : payment(i, 1n)));
-  const stream = (filter: (p: FeedPayment) => boolean, before: number | undefined, limit: number) => {
+  const stream = (filter: (p: IndexedFeedPayment) => boolean, before: number | undefined, limit: number) => {
     const rows = all.filter((p) => filter(p) && (before === undefined || p.index < before)).reverse().slice(0, limit);
     return { rows, complete: rows.length < limit };
   };

@@ -22,8 +22,8 @@ export interface PayoutAsset {
   asset: Address;
   /** Referral fees, collected earnings and refunds not yet withdrawn (the contract's `balanceOf`). */
   balance: bigint;
-  /** Refunds credited to the account in all. */
-  refunds: bigint;
+  /** Refunds credited to the account in all; undefined while only the contract's views are read (they do not say). */
+  refunds: bigint | undefined;
   /** What each agreement that names the account lets it collect now, by agreement id. */
   agreements: { agreementId: bigint; amount: bigint }[];
   /** `balance` plus every agreement's collectable amount: what a withdrawal pays. */
@@ -45,7 +45,7 @@ function byAsset(a: PayoutAsset, b: PayoutAsset): number {
 }
 
 function summarise(
-  balances: { asset: Address; balance: bigint; refunds: bigint }[],
+  balances: { asset: Address; balance: bigint; refunds: bigint | undefined }[],
   agreements: { agreementId: bigint; asset: Address; amount: bigint }[],
   roles: Map<bigint, PayoutRole>,
 ): PayoutsSummary {
@@ -62,14 +62,37 @@ function summarise(
   return { assets: [...assets.values()].sort(byAsset), roles };
 }
 
+/** The account's role in each agreement naming it (as a party or fee recipient), by agreement id. */
+export function rolesOf(ledger: Pick<Ledger, "agreements">, account: Address): Map<bigint, PayoutRole> {
+  const named = [...ledger.agreements.values()].filter((a) => isNamedIn(a, account));
+  return new Map(named.map((a) => [a.id, { shareBps: a.parties.find((p) => sameAddress(p.account, account))?.shareBps ?? 0, feeRecipient: sameAddress(a.feeRecipient, account) }]));
+}
+
 /** The summary from the shared ledger, at the chain time `timestamp`. */
 export function summaryFromLedger(ledger: Ledger, account: Address, timestamp: bigint): PayoutsSummary {
-  const named = [...ledger.agreements.values()].filter((a) => isNamedIn(a, account));
-  const roles = new Map(named.map((a) => [a.id, { shareBps: a.parties.find((p) => sameAddress(p.account, account))?.shareBps ?? 0, feeRecipient: sameAddress(a.feeRecipient, account) }]));
+  const roles = rolesOf(ledger, account);
+  const named = [...roles.keys()].map((id) => ledger.agreements.get(id)!);
   const balances = [...ledger.accounts.values()].filter((e) => sameAddress(e.account, account));
   return summarise(
     balances,
     named.map((a) => ({ agreementId: a.id, asset: a.asset, amount: collectable({ agreement: a, account, timestamp }) })),
+    roles,
+  );
+}
+
+/**
+ * The summary from the contract's views at one block (`balanceOf` per asset, `collectable` per agreement
+ * naming the account), shown before the account's history is read: every asset it has a balance in or an
+ * agreement of; refunds unknown until the history is read.
+ */
+export function summaryFromViews(
+  balances: readonly { asset: Address; balance: bigint }[],
+  collectables: readonly { agreementId: bigint; asset: Address; amount: bigint }[],
+  roles: Map<bigint, PayoutRole>,
+): PayoutsSummary {
+  return summarise(
+    balances.filter((b) => b.balance > 0n).map((b) => ({ ...b, refunds: undefined })),
+    [...collectables],
     roles,
   );
 }
@@ -86,7 +109,9 @@ export function summaryFromIndexer(balances: readonly IndexerBalance[], earnings
 }
 
 /** The fields of a payment the feed needs: a ledger payment and an indexer payment row both have them. */
-export type FeedPayment = Pick<LedgerPayment, "index" | "agreementId" | "asset" | "referrer" | "networkFee" | "referralFee" | "vendorShare" | "status" | "blockNumber" | "transactionHash" | "logIndex">;
+export type FeedPayment = Pick<LedgerPayment, "agreementId" | "asset" | "referrer" | "networkFee" | "referralFee" | "vendorShare" | "status" | "blockNumber" | "transactionHash" | "logIndex">;
+/** A feed payment with its place among all payments (the ledger's and the indexer's know it; a page read from the head does not). */
+export type IndexedFeedPayment = FeedPayment & Pick<LedgerPayment, "index">;
 
 export interface PayoutItem {
   key: string;
@@ -96,8 +121,6 @@ export interface PayoutItem {
   agreementId: bigint;
   asset: Address;
   status: LedgerPayment["status"];
-  /** The payment's place among all payments (newest-first pages continue below the last one shown). */
-  paymentIndex: number;
   blockNumber: bigint;
 }
 
@@ -106,7 +129,7 @@ export interface PayoutItem {
  * payments panel counts it: `vendorShare × shareBps / 10,000`) and the network fee it collects.
  */
 export function payoutItemsOf(payment: FeedPayment, account: Address, roles: ReadonlyMap<bigint, PayoutRole>): PayoutItem[] {
-  const base = { agreementId: payment.agreementId, asset: payment.asset, status: payment.status, paymentIndex: payment.index, blockNumber: payment.blockNumber };
+  const base = { agreementId: payment.agreementId, asset: payment.asset, status: payment.status, blockNumber: payment.blockNumber };
   const key = `${payment.transactionHash}:${payment.logIndex}`;
   const out: PayoutItem[] = [];
   if (sameAddress(payment.referrer, account) && !sameAddress(payment.referrer, ETH) && payment.referralFee > 0n) {
@@ -125,15 +148,15 @@ export function paysAccount(payment: FeedPayment, account: Address, roles: Reado
 }
 
 /** One page of the feed: payments newest first, and where the next (older) page starts. */
-export interface PayoutPage {
-  payments: FeedPayment[];
+export interface PayoutPage<P extends FeedPayment = FeedPayment> {
+  payments: P[];
   /** The index to read below for the next page; undefined when there is none. */
   before: number | undefined;
 }
 
 /** The feed's page below `before` from the ledger's payments. */
-export function payoutPageFromLedger(ledger: Ledger, account: Address, roles: ReadonlyMap<bigint, PayoutRole>, before: number | undefined, size: number): PayoutPage {
-  const payments: FeedPayment[] = [];
+export function payoutPageFromLedger(ledger: Ledger, account: Address, roles: ReadonlyMap<bigint, PayoutRole>, before: number | undefined, size: number): PayoutPage<IndexedFeedPayment> {
+  const payments: IndexedFeedPayment[] = [];
   let i = Math.min(before ?? ledger.payments.length, ledger.payments.length) - 1;
   for (; i >= 0 && payments.length < size; i--) {
     const p = ledger.payments[i]!;
@@ -142,7 +165,7 @@ export function payoutPageFromLedger(ledger: Ledger, account: Address, roles: Re
   return { payments, before: hasOlder(ledger.payments, i, account, roles) ? payments[payments.length - 1]!.index : undefined };
 }
 
-function hasOlder(payments: readonly FeedPayment[], from: number, account: Address, roles: ReadonlyMap<bigint, PayoutRole>): boolean {
+function hasOlder(payments: readonly IndexedFeedPayment[], from: number, account: Address, roles: ReadonlyMap<bigint, PayoutRole>): boolean {
   for (let i = from; i >= 0; i--) if (paysAccount(payments[i]!, account, roles)) return true;
   return false;
 }
@@ -152,8 +175,8 @@ function hasOlder(payments: readonly FeedPayment[], from: number, account: Addre
  * of each agreement naming it) into one newest-first page of `size`, without duplicates. Each stream must
  * have been read with at least `size` rows below the same `before` (or to its end, `complete`).
  */
-export function mergePayoutStreams(streams: { rows: FeedPayment[]; complete: boolean }[], account: Address, roles: ReadonlyMap<bigint, PayoutRole>, size: number): PayoutPage {
-  const seen = new Map<number, FeedPayment>();
+export function mergePayoutStreams(streams: { rows: IndexedFeedPayment[]; complete: boolean }[], account: Address, roles: ReadonlyMap<bigint, PayoutRole>, size: number): PayoutPage<IndexedFeedPayment> {
+  const seen = new Map<number, IndexedFeedPayment>();
   for (const s of streams) for (const row of s.rows) if (paysAccount(row, account, roles)) seen.set(row.index, row);
   // A stream that was cut at `size` rows may hide rows older than its last: the page cannot go below that.
   const floor = Math.max(-1, ...streams.filter((s) => !s.complete && s.rows.length > 0).map((s) => s.rows[s.rows.length - 1]!.index));

@@ -8,7 +8,7 @@
 import type { Address, Log } from "viem";
 
 import { decodeEcoshareLog, type EcoshareEvent } from "../../../client/decode-events.js";
-import { fetchLogs, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../../client/fetch-logs.js";
+import { fetchLogs, fetchLogsBackward, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../../client/fetch-logs.js";
 import type { RpcClient } from "../../../client/rpc-client.js";
 
 export type { EcoshareEvent as ProtocolEvent } from "../../../client/decode-events.js";
@@ -45,6 +45,20 @@ export async function fetchProtocolEvents({ client, address, topics, fromBlock, 
     if (event) events.push(event);
   }
   return events;
+}
+
+export type FetchProtocolEventsBackwardParameters = Omit<FetchProtocolEventsParameters, "onProgress"> & { blockRange: bigint; targetLogs?: number };
+
+/** The Ecoshare events of `[fromBlock, toBlock]` newest window first (the shared `fetchLogsBackward`), decoded. */
+export async function* fetchProtocolEventsBackward({ client, address, topics, fromBlock, toBlock, blockRange, targetLogs }: FetchProtocolEventsBackwardParameters) {
+  for await (const window of fetchLogsBackward({ client, address, topics, fromBlock, toBlock, blockRange, maxBlockRange: 1_000_000n, targetLogs })) {
+    const events: EcoshareEvent[] = [];
+    for (const log of window.logs) {
+      const event = decodeProtocolLog(log);
+      if (event) events.push(event);
+    }
+    yield { fromBlock: window.fromBlock, events, nextBlockRange: window.nextBlockRange };
+  }
 }
 
 /** Turns a viem log (as `watchContractEvent` delivers it) into the shared client's raw log. */

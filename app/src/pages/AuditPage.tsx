@@ -16,11 +16,12 @@ import { Empty, ErrorNotice } from "../components/States";
 import { useAssetInfos } from "../hooks/useAssetInfo";
 import { useDeployment } from "../hooks/useDeployment";
 import { useLedger } from "../hooks/useProtocolLog";
-import { auditRows, describeArgs, filterRows, toCsv, type AuditFilter } from "../lib/auditRows";
+import { auditRows, describeArgs, filterRows, toCsv, type AuditFilter, type AuditRow } from "../lib/auditRows";
 import { formatAmount } from "../lib/format";
 import { readingsFromLedger } from "../lib/indexerCheck";
 import { readMetadata } from "../lib/networks";
 import { useReadSource } from "../hooks/usePayouts";
+import { auditFirstRowsQueryOptions, type AuditFirstRows } from "../queries/auditFirstRows";
 import { holdingsQueryOptions } from "../queries/holdings";
 
 const PAGE = 100;
@@ -28,7 +29,9 @@ const PAGE = 100;
 export function AuditPage() {
   const { deployment } = useDeployment();
   const config = useConfig();
-  const { ledger, data, isPending, error } = useLedger();
+  const firstRows = useQuery(auditFirstRowsQueryOptions(config, deployment, PAGE));
+  // The whole log is read once the first screen is there, so its requests do not hold that screen up.
+  const { ledger, data, isPending, error } = useLedger(firstRows.isSuccess || firstRows.isError);
   const [filter, setFilter] = useState<AuditFilter>({});
   const [page, setPage] = useState(0);
   const [exportState, setExport] = useState<{ busy: boolean; error?: string }>({ busy: false });
@@ -46,8 +49,10 @@ export function AuditPage() {
   const infos = useAssetInfos(assets);
   const holdings = useQuery(holdingsQueryOptions(config, deployment.ecoshare, assets, data?.toBlock));
 
-  if (isPending) return <LogReadProgress scope="all" what="the event log" />;
   if (error) return <ErrorNotice error={error} />;
+  if (isPending) {
+    return firstRows.data && !firstRows.data.kept ? <NewestRows first={firstRows.data} /> : <LogReadProgress scope="all" what="the event log" />;
+  }
   if (!ledger || !data) return null;
 
   /** Amounts of `asset` with its symbol and decimals, once they are known. */
@@ -247,26 +252,7 @@ export function AuditPage() {
         <Empty>No event matches these filters.</Empty>
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="events" data-testid="audit-events">
-              <thead>
-                <tr>
-                  <th scope="col">Block</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {pageRows.map((r) => (
-                  <tr key={`${r.event.transactionHash}:${r.event.logIndex}`}>
-                    <td>{r.event.blockNumber.toString()}</td>
-                    <td>{r.event.eventName}</td>
-                    <td className="args">{describeArgs(r.event, amountFormatter(r.asset))}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <EventTable rows={pageRows} partial={false} amountFormatter={amountFormatter} />
           <nav className="pager" aria-label="Event pages">
             <button type="button" className="secondary" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
               Newer
@@ -279,6 +265,63 @@ export function AuditPage() {
             </button>
           </nav>
         </>
+      )}
+    </section>
+  );
+}
+
+/** Rows of the event log, newest first; `partial` while only the newest part of the log is read. */
+function EventTable({ rows, partial, amountFormatter }: { rows: readonly AuditRow[]; partial: boolean; amountFormatter: (asset: string | undefined) => ((value: bigint) => string) | undefined }) {
+  return (
+    <div className="table-wrap">
+      <table className="events" data-testid="audit-events" data-partial={String(partial)}>
+        <thead>
+          <tr>
+            <th scope="col">Block</th>
+            <th scope="col">Event</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.event.transactionHash}:${r.event.logIndex}`}>
+              <td>{r.event.blockNumber.toString()}</td>
+              <td>{r.event.eventName}</td>
+              <td className="args">{describeArgs(r.event, amountFormatter(r.asset))}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * The newest rows, shown while the whole log is read: exactly the first rows the whole log will show (every
+ * event of the blocks they span was read). Filters, export, totals and checks need the whole log: they
+ * follow it, and the page says so.
+ */
+function NewestRows({ first }: { first: Extract<AuditFirstRows, { kept: false }> }) {
+  const rows = useMemo(() => auditRows(first.events, first.setup).reverse().slice(0, PAGE), [first]);
+  const assets = useMemo(() => [...new Map(rows.flatMap((r) => (r.asset === undefined ? [] : [[r.asset, r.asset as Address] as const]))).values()], [rows]);
+  const infos = useAssetInfos(assets);
+  const amountFormatter = (asset: string | undefined) => {
+    const info = asset === undefined ? undefined : infos.get(asset);
+    return info ? (value: bigint) => formatAmount(value, info) : undefined;
+  };
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">Audit</h1>
+      <LogReadProgress scope="all" what="the whole event log for the totals and checks" />
+      <h2>Event log</h2>
+      <p className="muted" data-testid="audit-partial">
+        The newest {rows.length} events (blocks {first.fromBlock.toString()} to {first.toBlock.toString()}). The filters, the export, the conservation check and
+        the totals follow once the whole log is read.
+      </p>
+      {rows.length === 0 ? (
+        <Empty>No event yet.</Empty>
+      ) : (
+        <EventTable rows={rows} partial amountFormatter={amountFormatter} />
       )}
     </section>
   );

@@ -12,7 +12,7 @@ import { useAssetInfos } from "../hooks/useAssetInfo";
 import { useContractTransaction } from "../hooks/useContractTransaction";
 import { useDeployment } from "../hooks/useDeployment";
 import { ScopedLogContext, useLedger } from "../hooks/useProtocolLog";
-import { usePartnerLog, usePayouts, useReadSource } from "../hooks/usePayouts";
+import { usePartnerLog, usePayouts, usePayoutsFirstRead, useReadSource } from "../hooks/usePayouts";
 import { cumulativeEarnings, earningsOf } from "../lib/earnings";
 import { payoutItemsOf, type PayoutAsset, type PayoutItem } from "../lib/payouts";
 import { partnerLogScope } from "../queries/partnerLog";
@@ -62,8 +62,12 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
   const source = useReadSource();
   // From the RPC, everything on the page comes from the account's part of the log; on the indexer, only
   // the held payments, tiers and chart do, once asked for.
-  const partnerLog = usePartnerLog(account, source.data?.kind === "rpc" || showLedger);
-  const data = usePayouts(account, timestamp, source, partnerLog);
+  const fromRpc = source.data?.kind === "rpc";
+  // From the RPC the balances and newest payouts come first (the contract's views, a backward read), then
+  // the account's part of the log for everything else.
+  const first = usePayoutsFirstRead(account, fromRpc);
+  const partnerLog = usePartnerLog(account, (fromRpc && first.logMayStart) || showLedger);
+  const data = usePayouts(account, timestamp, source, partnerLog, first);
   const summary = data.summary;
   const assets = useMemo(() => summary?.assets.map((a) => a.asset) ?? [], [summary]);
   const infos = useAssetInfos(assets);
@@ -90,7 +94,7 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
     });
 
   return (
-    <section aria-labelledby="payouts-title">
+    <section aria-labelledby="payouts-title" data-testid="payouts" data-log={fromIndexer || partnerLog.data ? "complete" : "reading"}>
       <h1 id="payouts-title">Payouts</h1>
       <SourceNotice source={data.source} />
       {summary.assets.length === 0 ? <Empty>Nothing earned yet: share a referral link or join an agreement.</Empty> : null}
@@ -106,9 +110,9 @@ function Payouts({ account, timestamp }: { account: Address; timestamp: bigint }
                 <small> ready to withdraw</small>
               </h2>
               <p className="muted">
-                {refunds > 0n ? "Referral fees, collected earnings and refunds" : "Referral fees and collected earnings"}: {formatAmount(balance, info)}
+                {refunds === undefined ? "In your balance" : refunds > 0n ? "Referral fees, collected earnings and refunds" : "Referral fees and collected earnings"}: {formatAmount(balance, info)}
               </p>
-              {refunds > 0n ? (
+              {refunds !== undefined && refunds > 0n ? (
                 <p data-testid={`refunded-${info.symbol}`}>
                   Refunded to you in all: {formatAmount(refunds, info)} <span className="muted small">(withdrawn with the rest of this balance)</span>
                 </p>
