@@ -10,10 +10,10 @@ import { after, before, describe, test } from "node:test";
 import { createPublicClient, erc20Abi, http, parseEther } from "viem";
 
 import { launchBrowser, type LaunchedBrowser } from "./browser.ts";
+import { SHOTS } from "./pages.ts";
 import { ecoshareAddress, findActiveAgreement } from "./chain.ts";
 import { startStack, type Stack } from "./stack.ts";
 
-const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 // Demo cast (client/demo-cast.json): indices of the node's test accounts.
 const TRAVEL_AGENCY = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"; // City Stay referral partner
 const ALICE = 14; // customer

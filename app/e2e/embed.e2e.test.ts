@@ -15,10 +15,10 @@ import { after, before, describe, test } from "node:test";
 import { createPublicClient, erc20Abi, getAddress, http, parseAbi, parseEther, type Address } from "viem";
 
 import { launchBrowser, type LaunchedBrowser } from "./browser.ts";
+import { SHOTS } from "./pages.ts";
 import { agreementAbi, ecoshareAddress, findActiveAgreement } from "./chain.ts";
 import { freePort, startStack, type Stack } from "./stack.ts";
 
-const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const HOST_DIR = new URL("./embed-host/", import.meta.url).pathname;
 const TRAVEL_AGENCY: Address = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"; // City Stay referral partner (demo cast 5)
 const ETH: Address = "0x0000000000000000000000000000000000000000";

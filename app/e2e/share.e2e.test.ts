@@ -14,10 +14,10 @@ import { createPublicClient, http, parseEther, parseEventLogs } from "viem";
 import { ecoshareAbi } from "../../client/abis.generated.ts";
 
 import { launchBrowser, openAs as openAsOn, type LaunchedBrowser } from "./browser.ts";
+import { SHOTS } from "./pages.ts";
 import { injectTestWallet } from "./injectedWallet.ts";
 import { startStack, type Stack } from "./stack.ts";
 
-const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 // Demo cast (client/demo-cast.json): indices of the node's test accounts.
 const HOTEL = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const TRAVEL_AGENCY = 5; // City Stay referral partner

@@ -10,7 +10,7 @@ import { useConfig } from "wagmi";
 import { indexerBalances, indexerEarnings, indexerPayments } from "../../../client/indexer-client.js";
 import { mergePayoutStreams, payoutPageFromLedger, summaryFromIndexer, summaryFromLedger, type PayoutPage, type PayoutsSummary } from "../lib/payouts";
 import { partnerLogQueryOptions } from "../queries/partnerLog";
-import { payoutsStartQueryOptions, recentPayoutsQueryOptions, type PayoutsStart } from "../queries/recentPayouts";
+import { payoutsStartQueryOptions, payoutsViewsQueryOptions, recentPayoutsQueryOptions, type PayoutsStart } from "../queries/recentPayouts";
 import type { RecentPayoutPage } from "../lib/recentPayouts";
 import type { ProtocolLog } from "../queries/protocolLog";
 import { readSourceQueryOptions, type ReadSource } from "../queries/readSource";
@@ -42,6 +42,8 @@ export function usePartnerLog(account: Address, enabled: boolean): UseQueryResul
 /** What the RPC gives first, before the account's part of the log: the contract's views and the newest payouts. */
 export interface PayoutsFirstRead {
   start: UseQueryResult<PayoutsStart>;
+  /** The account's figures from the contract's views. */
+  views: UseQueryResult<PayoutsSummary>;
   recent: UseInfiniteQueryResult<InfiniteData<RecentPayoutPage>>;
   /** Whether the account's part of the log may be read now: after the first page, so that page is not slowed by it. */
   logMayStart: boolean;
@@ -55,9 +57,11 @@ export function usePayoutsFirstRead(account: Address, enabled: boolean): Payouts
   const config = useConfig();
   const { deployment } = useDeployment();
   const start = useQuery({ ...payoutsStartQueryOptions(config, deployment, account), enabled });
+  // The views and the newest payouts are read side by side, both from the start's head.
+  const views = useQuery(payoutsViewsQueryOptions(config, deployment, account, enabled ? start.data : undefined));
   const recent = useInfiniteQuery(recentPayoutsQueryOptions(config, deployment, account, enabled ? start.data : undefined, FEED_PAGE));
   const logMayStart = start.isError || start.data?.kept === true || recent.isSuccess || recent.isError;
-  return { start, recent, logMayStart };
+  return { start, views, recent, logMayStart };
 }
 
 export interface PayoutsData {
@@ -96,10 +100,12 @@ function usePayoutsFromRpc(account: Address, timestamp: bigint, enabled: boolean
     if (recentPages && recentPages.length > pagesWanted) setPagesWanted(recentPages.length);
   }, [recentPages, pagesWanted]);
   const start = first.start.data;
-  const early = !ledger && start && !start.kept ? { summary: start.summary, pages: recentPages } : undefined;
+  const early = !ledger && start && !start.kept ? { summary: first.views.data, pages: recentPages } : undefined;
   const summary = fullSummary ?? early?.summary;
   const isPending = !summary || (!ledger && early?.pages === undefined);
-  const error = log.error ?? first.start.error ?? (ledger ? null : first.recent.error);
+  // A failed first read is not the page's failure: the account's part of the log is read after it anyway
+  // (see logMayStart), and the page waits for that; only the log's own failure is shown.
+  const error = log.error;
   const pages = useMemo(() => {
     if (!enabled || !summary) return [];
     if (!ledger) return (early?.pages ?? []).map((page) => ({ payments: page.payments, before: undefined }));

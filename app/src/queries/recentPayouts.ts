@@ -35,7 +35,6 @@ export type PayoutsStart =
       toBlock: bigint;
       /** Every network and agreement (the setup events' ledger). */
       setup: Ledger;
-      summary: PayoutsSummary;
     };
 
 function clientOf(config: AppConfig, deployment: Deployment) {
@@ -44,21 +43,37 @@ function clientOf(config: AppConfig, deployment: Deployment) {
   return client;
 }
 
-/** The setup events' ledger and the account's figures from the contract's views, at the head; nothing when a log is kept. */
+/** The head and the setup events' ledger; nothing when a log is kept. */
 export function payoutsStartQueryOptions(config: AppConfig, deployment: Deployment, account: Address) {
   return queryOptions({
     queryKey: ["ecoshare", deployment.chainId, deployment.ecoshare, "payouts-start", account.toLowerCase()],
     queryFn: async (): Promise<PayoutsStart> => {
-      // A kept log is extended with only the new blocks, sooner than this first read.
-      if (await hasLog(deployment, partnerLogScope(account))) return { kept: true };
       const client = clientOf(config, deployment);
-      const toBlock = await client.getBlockNumber({ cacheTime: 0 });
+      const [kept, toBlock] = await Promise.all([hasLog(deployment, partnerLogScope(account)), client.getBlockNumber({ cacheTime: 0 })]);
+      // A kept log is extended with only the new blocks, sooner than this first read.
+      if (kept) return { kept: true };
       const events = await fetchProtocolEvents({ client, address: deployment.ecoshare, topics: SETUP_FILTER, fromBlock: deployment.deployBlock, toBlock });
-      const setup = buildLedger({ events });
+      return { kept: false, toBlock, setup: buildLedger({ events }) };
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}
+
+/** The account's balances and collectable amounts from the contract's views at the start's head: read beside the newest payouts. */
+export function payoutsViewsQueryOptions(config: AppConfig, deployment: Deployment, account: Address, start: PayoutsStart | undefined) {
+  const toBlock = start && !start.kept ? start.toBlock : undefined;
+  return queryOptions({
+    queryKey: ["ecoshare", deployment.chainId, deployment.ecoshare, "payouts-views", account.toLowerCase(), toBlock?.toString()],
+    enabled: toBlock !== undefined,
+    queryFn: async (): Promise<PayoutsSummary> => {
+      if (!start || start.kept) throw new Error("The payouts' first read has not finished.");
+      const { setup } = start;
+      const client = clientOf(config, deployment);
       const roles = rolesOf(setup, account);
       const assets = new Map<string, Address>([[ETH.toLowerCase(), ETH]]);
       for (const a of setup.agreements.values()) assets.set(a.asset.toLowerCase(), a.asset);
-      const view = { address: deployment.ecoshare, abi: ecoshareAbi, blockNumber: toBlock } as const;
+      const view = { address: deployment.ecoshare, abi: ecoshareAbi, blockNumber: start.toBlock } as const;
       const [balances, collectables] = await Promise.all([
         Promise.all([...assets.values()].map(async (asset) => ({ asset, balance: (await readContract(client, { ...view, functionName: "balanceOf", args: [account, asset] })) as bigint }))),
         Promise.all(
@@ -69,7 +84,7 @@ export function payoutsStartQueryOptions(config: AppConfig, deployment: Deployme
           })),
         ),
       ]);
-      return { kept: false, toBlock, setup, summary: summaryFromViews(balances, collectables, roles) };
+      return summaryFromViews(balances, collectables, roles);
     },
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
