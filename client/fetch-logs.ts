@@ -82,9 +82,7 @@ export async function fetchLogs({
   onProgress,
   onLogs,
 }: FetchLogsParameters): Promise<FetchLogsReturnType> {
-  if (blockRange < 1n) throw new Error("blockRange must be at least 1.");
-  if (maxBlockRange < blockRange) throw new Error("maxBlockRange must be at least blockRange.");
-  if (!(targetLogs >= 1)) throw new Error("targetLogs must be at least 1.");
+  checkRangeOptions({ blockRange, maxBlockRange, targetLogs });
   const logs: RawLog[] = [];
   let range = blockRange;
   // Never grow past half a span the RPC has refused: probing upwards would cost refused requests.
@@ -166,9 +164,7 @@ export async function* fetchLogsBackward({
   targetLogs = 2_000,
   retryCount = client.transport.retryCount ?? 3,
 }: FetchLogsBackwardParameters): AsyncGenerator<LogWindow, void, undefined> {
-  if (blockRange < 1n) throw new Error("blockRange must be at least 1.");
-  if (maxBlockRange < blockRange) throw new Error("maxBlockRange must be at least blockRange.");
-  if (!(targetLogs >= 1)) throw new Error("targetLogs must be at least 1.");
+  checkRangeOptions({ blockRange, maxBlockRange, targetLogs });
   let range = blockRange;
   let ceiling = maxBlockRange;
   let to = toBlock;
@@ -189,6 +185,13 @@ export async function* fetchLogsBackward({
     yield { fromBlock: from, toBlock: to, logs: page.filter((log) => log.removed !== true).map(parseLog), nextBlockRange: range };
     to = from - 1n;
   }
+}
+
+/** The range options both readers take, checked once for both. */
+function checkRangeOptions({ blockRange, maxBlockRange, targetLogs }: { blockRange: bigint; maxBlockRange: bigint; targetLogs: number }): void {
+  if (blockRange < 1n) throw new Error("blockRange must be at least 1.");
+  if (maxBlockRange < blockRange) throw new Error("maxBlockRange must be at least blockRange.");
+  if (!(targetLogs >= 1)) throw new Error("targetLogs must be at least 1.");
 }
 
 /**
