@@ -14,6 +14,9 @@ import { ledgerBuilder, type Ledger, type LedgerAnomaly } from "./ledger.js";
 import { reconcile, type ChainReadings, type Holding, type Mismatch } from "./reconcile.js";
 import type { RpcClient } from "./rpc-client.js";
 
+/** Blocks of the audit's first `eth_getLogs`: the range doubles from here while responses stay small. */
+const FIRST_BLOCK_RANGE = 8n;
+
 export type RunAuditParameters = {
   client: RpcClient;
   /** The Ecoshare contract. */
@@ -22,7 +25,7 @@ export type RunAuditParameters = {
   fromBlock: bigint;
   /** The last block to read; default the head when the audit starts. */
   toBlock?: bigint;
-  /** Blocks per `eth_getLogs`. Default 2,000. */
+  /** The most blocks per `eth_getLogs` (the range starts small and grows towards it). Default 2,000. */
   blockRange?: bigint;
   onProgress?: (progress: FetchLogsProgress) => void;
 };
@@ -53,7 +56,8 @@ export interface AuditReport {
   passed: boolean;
   /**
    * `fetchMs`: reading the log and rebuilding the ledger, from the first request to the ledger; `rebuildMs`:
-   * the part of it spent decoding and applying events (done while the next range is read); `reconcileMs`: the rest.
+   * the part of it spent decoding and applying events (done while the next range is read); `reconcileMs`: the
+   * rest (the comparison with the chain, and the block times still on their way).
    */
   timings: { fetchMs: number; rebuildMs: number; reconcileMs: number };
 }
@@ -64,15 +68,18 @@ export async function runAudit({
   ecoshare,
   fromBlock,
   toBlock,
-  blockRange,
+  blockRange = 2_000n,
   onProgress,
 }: RunAuditParameters): Promise<AuditReport> {
   const head = toBlock ?? (await getBlockNumber(client, { cacheTime: 0 }));
   const { timestamp } = await getBlock(client, { blockNumber: head });
 
-  // Each range is decoded and applied to the ledger as it arrives, while the RPC reads the next one.
+  // Each range is decoded and applied to the ledger as it arrives, while the RPC reads the next one; the times
+  // of its blocks are asked for at once, beside the next range.
   const builder = ledgerBuilder();
   const events: EcoshareEvent[] = [];
+  const blockTimeReads: Promise<Map<bigint, bigint>>[] = [];
+  const known = new Map([[head, timestamp]]);
   let unknownLogs = 0;
   let rebuildMs = 0;
   let started = performance.now();
@@ -81,10 +88,14 @@ export async function runAudit({
     address: ecoshare,
     fromBlock,
     toBlock: head,
-    blockRange,
+    // Small first, then adapting to what came back: a first range too large for the response limit would be
+    // read whole by the node only to be refused, and smaller responses let decoding overlap the reading.
+    blockRange: blockRange < FIRST_BLOCK_RANGE ? blockRange : FIRST_BLOCK_RANGE,
+    maxBlockRange: blockRange,
     onProgress,
     onLogs: (range) => {
       const t0 = performance.now();
+      const first = events.length;
       for (const log of range) {
         const event = decodeEcoshareLog({ log });
         if (event === undefined) unknownLogs++;
@@ -93,6 +104,11 @@ export async function runAudit({
           builder.add(event);
         }
       }
+      if (events.length > first) {
+        const read = readBlockTimes({ client, blocks: events.slice(first).map((e) => e.blockNumber), known });
+        read.catch(() => undefined); // awaited below; a failure there must not go unhandled if the log read fails first
+        blockTimeReads.push(read);
+      }
       rebuildMs += performance.now() - t0;
     },
   });
@@ -100,17 +116,15 @@ export async function runAudit({
   const fetchMs = performance.now() - started;
 
   started = performance.now();
-  // The block times need only the events: read them while the views are compared.
-  const blockTimesRead = readBlockTimes({ client, blocks: events.map((e) => e.blockNumber), known: new Map([[head, timestamp]]) });
-  blockTimesRead.catch(() => undefined); // awaited below; a failure there must not go unhandled if reconcile fails first
-  const { mismatches, holdings, readings, checks } = await reconcile({ client, ecoshare, ledger, blockNumber: head, timestamp });
-  const assetAddresses = new Set<Address>([
-    ...holdings.map((h) => h.asset),
-    ...[...ledger.accounts.values()].map((a) => a.asset),
-    ...[...ledger.agreements.values()].map((a) => a.asset),
+  const assetAddresses = new Set<Address>([...[...ledger.accounts.values()].map((a) => a.asset), ...[...ledger.agreements.values()].map((a) => a.asset)]);
+  const [{ mismatches, holdings, readings, checks }, assets, blockTimeParts] = await Promise.all([
+    reconcile({ client, ecoshare, ledger, blockNumber: head, timestamp }),
+    // Every asset the contract may hold is one of an account or of an agreement (reconcile's holdings).
+    describeAssets({ client, assets: assetAddresses, blockTag: head }),
+    Promise.all(blockTimeReads),
   ]);
-  const assets = await describeAssets({ client, assets: assetAddresses, blockTag: head });
-  const blockTimes = await blockTimesRead;
+  const blockTimes = new Map(known);
+  for (const part of blockTimeParts) for (const [block, time] of part) blockTimes.set(block, time);
   const warnings = [...assets.values()].flatMap((a) => (a.unreadable === undefined ? [] : [a.unreadable]));
   const anomalies = [...ledger.anomalies, ...holdbackAnomalies(ledger, blockTimes)];
   const reconcileMs = performance.now() - started;

@@ -190,18 +190,20 @@ export async function reconcile({
     });
   }
 
-  await runWithConcurrency(tasks, concurrency);
-
   const holdings: Holding[] = [];
   const owed = owedByAsset(ledger);
   for (const agreement of ledger.agreements.values()) if (!owed.has(agreement.asset)) owed.set(agreement.asset, 0n);
-  const heldByAsset = await Promise.all(
-    [...owed.keys()].map((asset) =>
-      sameAddress(asset, ETH)
-        ? getBalance(client, { address: ecoshare, blockNumber })
-        : readContract<bigint>({ client, abi: "erc20", address: asset, functionName: "balanceOf", args: [ecoshare], blockTag }),
+  // The holdings are read beside the views: the same block, one round trip fewer.
+  const [heldByAsset] = await Promise.all([
+    Promise.all(
+      [...owed.keys()].map((asset) =>
+        sameAddress(asset, ETH)
+          ? getBalance(client, { address: ecoshare, blockNumber })
+          : readContract<bigint>({ client, abi: "erc20", address: asset, functionName: "balanceOf", args: [ecoshare], blockTag }),
+      ),
     ),
-  );
+    runWithConcurrency(tasks, concurrency),
+  ]);
   for (const [i, [asset, amount]] of [...owed].entries()) {
     const held = heldByAsset[i]!;
     holdings.push({ asset, held, owed: amount, difference: held - amount });

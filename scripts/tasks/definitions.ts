@@ -66,7 +66,7 @@ export const ecoshareTasks = [
     .build(),
   task("audit", "Rebuilds every balance from the event log and compares it with the contract (default network: localhost)")
     .addOption({ name: "out", description: "Folder to write the full ledger to, as CSV and JSON", type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined })
-    .addOption({ name: "blockRange", description: "Blocks per eth_getLogs request", type: ArgumentType.INT, defaultValue: 2_000 })
+    .addOption({ name: "blockRange", description: "The most blocks per eth_getLogs request (the audit starts with fewer and grows to it)", type: ArgumentType.INT, defaultValue: 2_000 })
     .addOption({ name: "retries", description: "Retries of a failed RPC request before giving up", type: ArgumentType.INT, defaultValue: 5 })
     .addOption({
       name: "record",
