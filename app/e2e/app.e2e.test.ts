@@ -533,11 +533,19 @@ describe("Ecoshare app in Chromium against the demo", () => {
     const chart = page.getByTestId("earnings-chart-ETH");
     await chart.locator("canvas").waitFor({ timeout: 20_000 });
     await chart.scrollIntoViewIfNeeded();
-    const box = (await chart.locator(".u-over").boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
-    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+    // The chart is drawn again when more of the feed arrives: hover until the tooltip of the chart now shown answers.
     const tip = chart.locator(".chart-tooltip");
-    await tip.waitFor();
+    for (let attempt = 0; ; attempt++) {
+      const over = chart.locator(".u-over");
+      await over.waitFor();
+      const box = await over.boundingBox();
+      if (box) {
+        await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+        await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+        if (await tip.waitFor({ timeout: 2_000 }).then(() => true, () => false)) break;
+      }
+      assert.ok(attempt < 5, "the earnings chart shows a tooltip under the mouse");
+    }
     assert.match(await tip.innerText(), /\d{4}.*: Earned [\d,.]+ ETH$/);
     assert.match(await chart.locator("figcaption").innerText(), /^ETH: [\d,.]+ ETH in all, from .+ to .+\.$/);
     await chart.scrollIntoViewIfNeeded();

@@ -40,7 +40,10 @@ function tooltipPlugin(unit: string, labels: string[]): uPlot.Plugin {
   };
 }
 
-export default function UPlotChart({ series, unit, label, more = [] }: TimeChartProps) {
+/** One empty list for every chart without extra lines: a fresh `[]` per render would rebuild the chart (and drop its tooltip) on every render. */
+const NO_MORE_LINES: NonNullable<TimeChartProps["more"]> = [];
+
+export default function UPlotChart({ series, unit, label, more = NO_MORE_LINES }: TimeChartProps) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current;
