@@ -123,6 +123,16 @@ describe("the newest payouts read backwards from the head", () => {
     expect(lowest).toBeGreaterThan(50n);
   });
 
+  it("builds only the payments a page shows, even when one window holds them all", async () => {
+    const { parameters, windows, receipts } = source(chain());
+    const page = await readRecentPayouts({ ...parameters, blockRange: 100n, size: 3 });
+    // One window per stream (the referrer topic, the agreements naming the account), each the whole range.
+    expect(windows).toEqual([[5n, 90n], [5n, 90n]]);
+    expect(page.payments.map((p) => Number(p.blockNumber))).toEqual([69, 68, 67]);
+    // The window holds 30 tiered payments; only those of the page and the one past it are read: blocks 69 and 67.
+    expect(receipts.map((h) => Number(BigInt(h)))).toEqual([69, 67]);
+  });
+
   it("says in plain words when a tiered payment's transaction lacks its tier", async () => {
     const events = chain().filter((e) => !(e.eventName === "ReferralTierApplied" && e.blockNumber === 69n));
     const { parameters } = source(events);

@@ -81,8 +81,17 @@ export async function readRecentPayouts({ account, setup, fromBlock, toBlock, be
       // Every stream has read the blocks from `floor` up: the payments there are all known, in order.
       const floor = active.length === 0 ? fromBlock : active.reduce((m, s) => (s.low > m ? s.low : m), active[0]!.low);
       const known = [...seen.values()].filter((e) => e.blockNumber >= floor).sort((a, b) => compareEvents(b, a));
-      await buildPayments(known.filter((e) => !built.has(eventKey(e))), setup, transactionEvents, built);
-      const paying = known.map((e) => built.get(eventKey(e))!).filter((p) => paysAccount(p, account, roles));
+      // Built newest first, only as far as the page needs: a busy window holds many more payments than a page,
+      // and a tiered or held one costs its transaction's receipt.
+      const paying: Building[] = [];
+      for (let next = 0; paying.length <= size && next < known.length; ) {
+        const chunk = known.slice(next, (next += size + 1 - paying.length));
+        await buildPayments(chunk.filter((e) => !built.has(eventKey(e))), setup, transactionEvents, built);
+        for (const e of chunk) {
+          const payment = built.get(eventKey(e))!;
+          if (paysAccount(payment, account, roles)) paying.push(payment);
+        }
+      }
       // One more than a page: then an older page is known to exist.
       if (paying.length > size || active.length === 0) {
         const payments = paying.slice(0, size);
