@@ -43,6 +43,29 @@ function countGetLogs(page: Page): { fromBlocks: bigint[] } {
   return seen;
 }
 
+type RpcCall = { method?: string; params?: { fromBlock?: string; topics?: unknown[] }[] };
+
+const fromDeployBlock = (call: RpcCall) => call.params?.[0]?.fromBlock !== undefined && BigInt(call.params[0].fromBlock) === deployBlock;
+
+/** Holds every RPC request (batched or not) with a call matching `matches` until `release()`; `held()` counts them. */
+async function holdRpcCalls(page: Page, matches: (call: RpcCall) => boolean) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
+  await page.route(
+    (url) => url.href.startsWith(stack.rpcUrl),
+    async (route) => {
+      const body = route.request().postDataJSON() as unknown;
+      if ((Array.isArray(body) ? body : [body]).some((call: RpcCall) => matches(call))) {
+        held++;
+        await released;
+      }
+      await route.continue();
+    },
+  );
+  return { release, held: () => held };
+}
+
 async function openAs(page: Page, path: string, index: number) {
   await openAsOn(page, stack.appUrl, path, index);
 }
@@ -123,23 +146,8 @@ describe("Payouts from the indexer and from the RPC", () => {
     const fresh = await launchBrowser();
     t.after(() => fresh.close());
     const page = await fresh.context.newPage();
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held = 0;
-    await page.route(
-      (url) => url.href.startsWith(stack.rpcUrl),
-      async (route) => {
-        const body = route.request().postDataJSON() as unknown;
-        const calls = (Array.isArray(body) ? body : [body]) as { method?: string; params?: { fromBlock?: string; topics?: unknown[] }[] }[];
-        // The whole log's reads start at the deploy block with one event per filter; the setup events (many at once) are read by both.
-        const wholeLog = calls.some((c) => c.method === "eth_getLogs" && c.params?.[0]?.fromBlock !== undefined && BigInt(c.params[0].fromBlock) === deployBlock && typeof c.params[0].topics?.[0] === "string");
-        if (wholeLog) {
-          held++;
-          await released;
-        }
-        await route.continue();
-      },
-    );
+    // The whole log's reads start at the deploy block with one event per filter; the setup events (many at once) are read by both.
+    const hold = await holdRpcCalls(page, (c) => c.method === "eth_getLogs" && fromDeployBlock(c) && typeof c.params?.[0]?.topics?.[0] === "string");
     await openAs(page, "?source=rpc#/payouts", TRAVEL_AGENCY);
     await page.getByTestId("payout-feed").waitFor({ timeout: 60_000 });
     const early = await shownPayouts(page, 2);
@@ -149,12 +157,42 @@ describe("Payouts from the indexer and from the RPC", () => {
     const amounts = () => page.locator("[data-testid^=withdrawable-]").allInnerTexts();
     const earlyAmounts = await amounts();
     assert.ok(earlyAmounts.length > 0, "balances are shown");
-    release();
+    hold.release();
     await page.locator('[data-testid="payouts"][data-log="complete"]').waitFor({ timeout: 60_000 });
-    assert.ok(held > 0, "the partner's log was read after the first pages");
+    assert.ok(hold.held() > 0, "the partner's log was read after the first pages");
     const whole = await shownPayouts(page, 0);
     assert.deepEqual(early.feed, whole.feed);
     assert.deepEqual(earlyAmounts, await amounts());
+    await page.close();
+  });
+
+  test("the Audit page's newest rows come without a read of the whole history, and are the rows the whole log gives", async (t) => {
+    const fresh = await launchBrowser();
+    t.after(() => fresh.close());
+    const page = await fresh.context.newPage();
+    // Every read from the deploy block (the whole log, or any filter over the whole history) held until the first screen is checked.
+    const hold = await holdRpcCalls(page, (c) => c.method === "eth_getLogs" && fromDeployBlock(c));
+    const table = page.getByTestId("audit-events");
+    // Shown with each amount in its asset's symbol: the row's agreement, and so its asset, is known.
+    const formatted = async (partial: boolean) => {
+      await page.waitForFunction(
+        (p) => {
+          const t = document.querySelector(`[data-testid="audit-events"][data-partial="${p}"]`);
+          return t !== null && /amount=[\d.,]+ (ETH|dUSD)/.test(t.textContent ?? "") && !/amount=\d{7,}/.test(t.textContent ?? "");
+        },
+        String(partial),
+        { timeout: 60_000 },
+      );
+      return table.locator("tbody tr").allInnerTexts();
+    };
+    await page.goto(`${stack.appUrl}#/audit`);
+    const early = await formatted(true);
+    assert.match(await page.getByTestId("audit-partial").innerText(), /^The newest 100 events \(blocks \d+ to \d+\)/);
+    assert.equal(early.length, 100);
+    hold.release();
+    const whole = await formatted(false);
+    assert.ok(hold.held() > 0, "the whole log was read after the first screen");
+    assert.deepEqual(whole.slice(0, early.length), early);
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 /** The audit table's rows: each event with what it concerns (network, agreement, accounts, asset), filters and CSV. */
 import { isoTime } from "../../../client/block-times.js";
 import { amountCells, ASSET_COLUMNS, assetCells, toCsv as sharedToCsv, type Cell } from "../../../client/csv.js";
-import type { Ledger } from "../../../client/ledger.js";
+import type { LedgerAgreement } from "../../../client/ledger.js";
 import { formatOrderRef } from "../../../client/order-ref.js";
 import type { ProtocolEvent } from "./protocolLog";
 
@@ -22,11 +22,20 @@ export interface AuditFilter {
   eventName?: string;
 }
 
-export function auditRows(events: readonly ProtocolEvent[], ledger: Ledger): AuditRow[] {
+/** What a row needs of an agreement: its network and asset (the ledger's agreements, or the contract's `agreement` views). */
+export type RowAgreements = ReadonlyMap<bigint, Pick<LedgerAgreement, "networkId" | "asset">>;
+
+/** The agreement an event concerns, if any: its `agreementId`, or the agreement an `AgreementSuperseded` replaces. */
+export function rowAgreementId(event: ProtocolEvent): bigint | undefined {
+  const args = event.args as Record<string, unknown>;
+  return typeof args.agreementId === "bigint" ? args.agreementId : typeof args.previousId === "bigint" && event.eventName === "AgreementSuperseded" ? args.previousId : undefined;
+}
+
+export function auditRows(events: readonly ProtocolEvent[], agreements: RowAgreements): AuditRow[] {
   return events.map((event) => {
     const args = event.args as Record<string, unknown>;
-    const agreementId = typeof args.agreementId === "bigint" ? args.agreementId : typeof args.previousId === "bigint" && event.eventName === "AgreementSuperseded" ? args.previousId : undefined;
-    const agreement = agreementId !== undefined ? ledger.agreements.get(agreementId) : undefined;
+    const agreementId = rowAgreementId(event);
+    const agreement = agreementId !== undefined ? agreements.get(agreementId) : undefined;
     const networkId = typeof args.networkId === "bigint" ? args.networkId : agreement?.networkId;
     const asset = typeof args.asset === "string" ? args.asset.toLowerCase() : agreement?.asset.toLowerCase();
     const accounts = Object.entries(args)

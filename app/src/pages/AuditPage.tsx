@@ -36,7 +36,7 @@ export function AuditPage() {
   const [page, setPage] = useState(0);
   const [exportState, setExport] = useState<{ busy: boolean; error?: string }>({ busy: false });
 
-  const rows = useMemo(() => (ledger && data ? auditRows(data.events, ledger) : []), [ledger, data]);
+  const rows = useMemo(() => (ledger && data ? auditRows(data.events, ledger.agreements) : []), [ledger, data]);
   const filtered = useMemo(() => filterRows(rows, filter).reverse(), [rows, filter]);
   const owed = useMemo(() => (ledger ? owedByAsset(ledger) : new Map<Address, bigint>()), [ledger]);
   const held_ = useMemo(() => (ledger ? heldTotals(ledger) : []), [ledger]);
@@ -302,7 +302,7 @@ function EventTable({ rows, partial, amountFormatter }: { rows: readonly AuditRo
  * follow it, and the page says so.
  */
 function NewestRows({ first }: { first: Extract<AuditFirstRows, { kept: false }> }) {
-  const rows = useMemo(() => auditRows(first.events, first.setup).reverse().slice(0, PAGE), [first]);
+  const rows = useMemo(() => auditRows(first.events, first.agreements).reverse().slice(0, PAGE), [first]);
   const assets = useMemo(() => [...new Map(rows.flatMap((r) => (r.asset === undefined ? [] : [[r.asset, r.asset as Address] as const]))).values()], [rows]);
   const infos = useAssetInfos(assets);
   const amountFormatter = (asset: string | undefined) => {

@@ -1,18 +1,20 @@
 /**
  * Query options for the Audit page's first screen when nothing is kept in this browser: the newest events
- * of the log, read backwards from the head until a screen of rows is filled, and the setup events (few:
- * no payment among them) that say which network, agreement and asset each row concerns. Every event of
- * the blocks read is there, so these rows are exactly the newest rows of the whole log; the totals and
- * checks wait for the whole log (src/queries/protocolLog.ts), read after this.
+ * of the log, read backwards from the head until a screen of rows is filled, and the network and asset of
+ * each agreement they name, from the contract's `agreement` views at the same block (one batch: a read of
+ * the setup events would scan the whole history, seconds on a long one). Every event of the blocks read is
+ * there, so these rows are exactly the newest rows of the whole log; the totals and checks wait for the
+ * whole log (src/queries/protocolLog.ts), read after this.
  */
 import { queryOptions } from "@tanstack/react-query";
+import { readContract } from "viem/actions";
 import { getPublicClient } from "wagmi/actions";
 
-import { buildLedger, type Ledger } from "../../../client/ledger.js";
+import { ecoshareAbi } from "../contracts/abis";
+import { rowAgreementId, type RowAgreements } from "../lib/auditRows";
 import type { Deployment } from "../lib/deployment";
 import { hasLog } from "../lib/logStore";
-import { SETUP_FILTER } from "../lib/partnerLog";
-import { fetchProtocolEvents, fetchProtocolEventsBackward, type ProtocolEvent } from "../lib/protocolLog";
+import { fetchProtocolEventsBackward, type ProtocolEvent } from "../lib/protocolLog";
 import type { AppConfig } from "../wagmi/config";
 
 /** A busy block holds hundreds of events: start with few blocks, widen while windows come back sparse. */
@@ -26,8 +28,8 @@ export type AuditFirstRows =
       events: ProtocolEvent[];
       fromBlock: bigint;
       toBlock: bigint;
-      /** The setup events' ledger (every network and agreement up to `toBlock`). */
-      setup: Ledger;
+      /** The network and asset of each agreement the events name, at `toBlock`. */
+      agreements: RowAgreements;
     };
 
 export function auditFirstRowsQueryOptions(config: AppConfig, deployment: Deployment, rows: number) {
@@ -40,7 +42,6 @@ export function auditFirstRowsQueryOptions(config: AppConfig, deployment: Deploy
       if (!client) throw new Error(`No RPC client for chain ${deployment.chainId}.`);
       const toBlock = await client.getBlockNumber({ cacheTime: 0 });
       const address = deployment.ecoshare;
-      const setupRead = fetchProtocolEvents({ client, address, topics: SETUP_FILTER, fromBlock: deployment.deployBlock, toBlock });
       const windows: ProtocolEvent[][] = [];
       let count = 0;
       let fromBlock = toBlock + 1n;
@@ -50,7 +51,11 @@ export function auditFirstRowsQueryOptions(config: AppConfig, deployment: Deploy
         fromBlock = window.fromBlock;
         if (count >= rows) break;
       }
-      return { kept: false, events: windows.flat(), fromBlock, toBlock, setup: buildLedger({ events: await setupRead }) };
+      const events = windows.flat();
+      const ids = [...new Set(events.map(rowAgreementId).filter((id) => id !== undefined))];
+      const views = await Promise.all(ids.map((id) => readContract(client, { address, abi: ecoshareAbi, functionName: "agreement", args: [id], blockNumber: toBlock })));
+      const agreements = new Map(ids.map((id, i) => [id, { networkId: views[i]!.networkId, asset: views[i]!.asset }] as const));
+      return { kept: false, events, fromBlock, toBlock, agreements };
     },
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
