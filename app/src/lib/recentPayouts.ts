@@ -85,7 +85,8 @@ export async function readRecentPayouts({ account, setup, fromBlock, toBlock, be
       // and a tiered or held one costs its transaction's receipt.
       const paying: Building[] = [];
       for (let next = 0; paying.length <= size && next < known.length; ) {
-        const chunk = known.slice(next, (next += size + 1 - paying.length));
+        const chunk = known.slice(next, next + size + 1 - paying.length);
+        next += chunk.length;
         await buildPayments(chunk.filter((e) => !built.has(eventKey(e))), setup, transactionEvents, built);
         for (const e of chunk) {
           const payment = built.get(eventKey(e))!;
