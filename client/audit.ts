@@ -11,7 +11,7 @@ import { readBlockTimes } from "./block-times.js";
 import { decodeEcoshareLog, type EcoshareEvent } from "./decode-events.js";
 import { fetchLogs, type FetchLogsProgress } from "./fetch-logs.js";
 import { ledgerBuilder, type Ledger, type LedgerAnomaly } from "./ledger.js";
-import { reconcile, type ChainReadings, type Holding, type Mismatch } from "./reconcile.js";
+import { reconcile, type ChainReadings, type Holding, type Mismatch, type ViewAnswers } from "./reconcile.js";
 import type { RpcClient } from "./rpc-client.js";
 
 /** Blocks of the audit's first `eth_getLogs`: the range doubles from here while responses stay small. */
@@ -72,14 +72,19 @@ export async function runAudit({
   onProgress,
 }: RunAuditParameters): Promise<AuditReport> {
   const head = toBlock ?? (await getBlockNumber(client, { cacheTime: 0 }));
-  const { timestamp } = await getBlock(client, { blockNumber: head });
+  // The head's time (which decides which agreements' windows are over) is asked for beside the first ranges.
+  const headBlock = getBlock(client, { blockNumber: head });
+  headBlock.catch(() => undefined); // awaited below; a failure there must not go unhandled if the log read fails first
 
-  // Each range is decoded and applied to the ledger as it arrives, while the RPC reads the next one; the times
-  // of its blocks are asked for at once, beside the next range.
+  // Each range is decoded and applied to the ledger as it arrives, while the RPC reads the next one. Block times
+  // come with the logs from recent nodes; the times of blocks whose logs lack them are asked for at once, beside
+  // the next range.
   const builder = ledgerBuilder();
   const events: EcoshareEvent[] = [];
   const blockTimeReads: Promise<Map<bigint, bigint>>[] = [];
-  const known = new Map([[head, timestamp]]);
+  const known = new Map<bigint, bigint>();
+  const views: ViewAnswers = new Map();
+  let viewsAsked = false;
   let unknownLogs = 0;
   let rebuildMs = 0;
   let started = performance.now();
@@ -92,20 +97,34 @@ export async function runAudit({
     // read whole by the node only to be refused, and smaller responses let decoding overlap the reading.
     blockRange: blockRange < FIRST_BLOCK_RANGE ? blockRange : FIRST_BLOCK_RANGE,
     maxBlockRange: blockRange,
-    onProgress,
+    onProgress: (progress) => {
+      onProgress?.(progress);
+      // Once the last ranges are asked for, the views the ledger so far names are asked for behind them: the RPC
+      // answers them while this side decodes those ranges, and the comparison below finds them answered. Its
+      // findings are dropped (the ledger is not whole yet); a view that failed fails the comparison below.
+      if (!viewsAsked && progress.requestedThrough === head && progress.toBlock < head) {
+        viewsAsked = true;
+        void headBlock
+          .then(({ timestamp }) => reconcile({ client, ecoshare, ledger: builder.soFar, blockNumber: head, timestamp, views }))
+          .catch(() => undefined);
+      }
+    },
     onLogs: (range) => {
       const t0 = performance.now();
-      const first = events.length;
+      const untimed: bigint[] = [];
       for (const log of range) {
         const event = decodeEcoshareLog({ log });
-        if (event === undefined) unknownLogs++;
-        else {
-          events.push(event);
-          builder.add(event);
+        if (event === undefined) {
+          unknownLogs++;
+          continue;
         }
+        events.push(event);
+        builder.add(event);
+        if (log.blockTimestamp !== undefined) known.set(log.blockNumber, log.blockTimestamp);
+        else if (log.blockNumber !== head && !known.has(log.blockNumber)) untimed.push(log.blockNumber);
       }
-      if (events.length > first) {
-        const read = readBlockTimes({ client, blocks: events.slice(first).map((e) => e.blockNumber), known });
+      if (untimed.length > 0) {
+        const read = readBlockTimes({ client, blocks: untimed, known });
         read.catch(() => undefined); // awaited below; a failure there must not go unhandled if the log read fails first
         blockTimeReads.push(read);
       }
@@ -114,11 +133,13 @@ export async function runAudit({
   });
   const ledger = builder.finish();
   const fetchMs = performance.now() - started;
+  const { timestamp } = await headBlock;
+  known.set(head, timestamp);
 
   started = performance.now();
   const assetAddresses = new Set<Address>([...[...ledger.accounts.values()].map((a) => a.asset), ...[...ledger.agreements.values()].map((a) => a.asset)]);
   const [{ mismatches, holdings, readings, checks }, assets, blockTimeParts] = await Promise.all([
-    reconcile({ client, ecoshare, ledger, blockNumber: head, timestamp }),
+    reconcile({ client, ecoshare, ledger, blockNumber: head, timestamp, views }),
     // Every asset the contract may hold is one of an account or of an agreement (reconcile's holdings).
     describeAssets({ client, assets: assetAddresses, blockTag: head }),
     Promise.all(blockTimeReads),

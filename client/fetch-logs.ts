@@ -7,7 +7,8 @@
  * they are turned off for these requests and this rule decides instead. The range adapts to what the previous responses
  * returned: it doubles while responses stay well under `targetLogs` and shrinks in proportion when one
  * goes over, so a sparse history takes few requests and a busy one stays under the RPC's limits.
- * Progress is reported after every range.
+ * Forward reads keep one range asked for ahead (two in flight): the RPC reads it while this side parses and
+ * the caller decodes the one before. Progress is reported after every range.
  */
 import { HttpRequestError, numberToHex, withRetry, type Address, type Hex } from "viem";
 
@@ -21,6 +22,8 @@ export interface RawLog {
   data: Hex;
   blockNumber: bigint;
   blockHash: Hex;
+  /** The block's timestamp (unix seconds), when the RPC sends it with the log (recent nodes do; older ones leave it out). */
+  blockTimestamp?: bigint;
   transactionHash: Hex;
   transactionIndex: number;
   logIndex: number;
@@ -38,6 +41,8 @@ export interface FetchLogsProgress {
   logs: number;
   /** The block range currently used (smaller than asked if the RPC refused a larger one). */
   blockRange: bigint;
+  /** The last block already asked for, ranges still in flight included: `lastBlock` once nothing more is to be asked. */
+  requestedThrough: bigint;
 }
 
 export type FetchLogsParameters = {
@@ -88,17 +93,30 @@ export async function fetchLogs({
   // Never grow past half a span the RPC has refused: probing upwards would cost refused requests.
   let ceiling = maxBlockRange;
   const span = toBlock - fromBlock + 1n;
-  const read = (from: bigint, to: bigint): Promise<JsonRpcLog[]> => {
-    const reading = readRange({ client, address, topics, from, to, retryCount });
+  const read = (from: bigint, to: bigint, signal: AbortSignal): Promise<JsonRpcLog[]> => {
+    const reading = readRange({ client, address, topics, from, to, retryCount, signal });
     // Awaited in the loop below; marked handled so a failure while the caller's callback runs is not reported twice.
     reading.catch(() => undefined);
     return reading;
   };
   const lastOf = (from: bigint) => (from + range - 1n < toBlock ? from + range - 1n : toBlock);
-  let from = fromBlock;
-  let to = lastOf(from);
-  let reading = from <= toBlock ? read(from, to) : undefined;
-  while (reading !== undefined) {
+  // Once a range of this width has been answered, the next is asked for before the one in flight is answered: the
+  // RPC starts on it while this side still parses the one before. Until then (at the start, after a refusal) one
+  // range at a time, so that a refused width costs one refused request.
+  const inFlight: { from: bigint; to: bigint; reading: Promise<JsonRpcLog[]>; abort: AbortController }[] = [];
+  let next = fromBlock;
+  let answered = false;
+  const askAhead = () => {
+    while (inFlight.length < (answered ? READS_IN_FLIGHT : 1) && next <= toBlock) {
+      const to = lastOf(next);
+      const abort = new AbortController();
+      inFlight.push({ from: next, to, abort, reading: read(next, to, abort.signal) });
+      next = to + 1n;
+    }
+  };
+  askAhead();
+  while (inFlight.length > 0) {
+    const { from, to, reading } = inFlight[0]!;
     let page: JsonRpcLog[];
     try {
       page = await reading;
@@ -106,32 +124,36 @@ export async function fetchLogs({
       if (classifyRpcError(error) === "range-too-large" && to > from) {
         range = (to - from + 1n) / 2n;
         if (range < ceiling) ceiling = range;
-        to = lastOf(from);
-        reading = read(from, to);
+        // A range asked after it was as wide: drop it and ask again from here.
+        for (const later of inFlight) later.abort.abort();
+        inFlight.length = 0;
+        answered = false;
+        next = from;
+        askAhead();
         continue;
       }
+      for (const later of inFlight) later.abort.abort();
       throw error;
     }
+    inFlight.shift();
+    answered = true;
     const arrived: RawLog[] = [];
     for (const log of page) if (log.removed !== true) arrived.push(parseLog(log));
     for (const log of arrived) logs.push(log);
-    const progress: FetchLogsProgress = {
+    const usedRange = range;
+    range = nextRange({ range, returned: page.length, targetLogs, maxBlockRange: ceiling });
+    // Ask for the next range before handing this one over, so the RPC works while the caller does.
+    askAhead();
+    onLogs?.(arrived);
+    onProgress?.({
       fromBlock,
       toBlock: to,
       lastBlock: toBlock,
       fraction: Number(to - fromBlock + 1n) / Number(span),
       logs: logs.length,
-      blockRange: range,
-    };
-    range = nextRange({ range, returned: page.length, targetLogs, maxBlockRange: ceiling });
-    // Ask for the next range before handing this one over, so the RPC works while the caller does.
-    if (to < toBlock) {
-      from = to + 1n;
-      to = lastOf(from);
-      reading = read(from, to);
-    } else reading = undefined;
-    onLogs?.(arrived);
-    onProgress?.(progress);
+      blockRange: usedRange,
+      requestedThrough: next - 1n,
+    });
   }
   return logs;
 }
@@ -210,10 +232,13 @@ export function nextRange({ range, returned, targetLogs, maxBlockRange }: { rang
   return range;
 }
 
+/** Ranges asked for ahead of the one being handed over. */
+const READS_IN_FLIGHT = 2;
+
 /** One range's `eth_getLogs`, transient failures retried with back-off (see the top of this file). */
-function readRange({ client, address, topics, from, to, retryCount }: { client: RpcClient; address: Address; topics: FetchLogsParameters["topics"]; from: bigint; to: bigint; retryCount: number }): Promise<JsonRpcLog[]> {
+function readRange({ client, address, topics, from, to, retryCount, signal }: { client: RpcClient; address: Address; topics: FetchLogsParameters["topics"]; from: bigint; to: bigint; retryCount: number; signal?: AbortSignal }): Promise<JsonRpcLog[]> {
   const filter = { address, ...(topics === undefined ? {} : { topics }), fromBlock: numberToHex(from), toBlock: numberToHex(to) };
-  return withRetry(() => request(client, filter), {
+  return withRetry(() => request(client, filter, signal), {
     retryCount,
     delay: ({ count, error }) => retryDelay({ count, error, baseMs: client.transport.retryDelay ?? 150 }),
     shouldRetry: ({ error }) => isTransientRpcFailure(classifyRpcError(error)),
@@ -221,9 +246,9 @@ function readRange({ client, address, topics, from, to, retryCount }: { client: 
 }
 
 /** One `eth_getLogs` request without viem's transport retries (see the top of this file). */
-function request(client: RpcClient, filter: Record<string, unknown>): Promise<JsonRpcLog[]> {
-  const send = client.request as (args: { method: "eth_getLogs"; params: [Record<string, unknown>] }, options: { retryCount: number }) => Promise<JsonRpcLog[]>;
-  return send({ method: "eth_getLogs", params: [filter] }, { retryCount: 0 });
+function request(client: RpcClient, filter: Record<string, unknown>, signal = new AbortController().signal): Promise<JsonRpcLog[]> {
+  const send = client.request as (args: { method: "eth_getLogs"; params: [Record<string, unknown>] }, options: { retryCount: number; signal: AbortSignal }) => Promise<JsonRpcLog[]>;
+  return send({ method: "eth_getLogs", params: [filter] }, { retryCount: 0, signal });
 }
 
 /** The wait before retry `count + 1`: what the RPC asked for (`Retry-After`, in seconds), else exponential back-off. */
@@ -239,6 +264,7 @@ interface JsonRpcLog {
   data: Hex;
   blockNumber: Hex;
   blockHash: Hex;
+  blockTimestamp?: Hex;
   transactionHash: Hex;
   transactionIndex: Hex;
   logIndex: Hex;
@@ -252,6 +278,7 @@ function parseLog(log: JsonRpcLog): RawLog {
     data: log.data,
     blockNumber: BigInt(log.blockNumber),
     blockHash: log.blockHash,
+    ...(log.blockTimestamp === undefined ? {} : { blockTimestamp: BigInt(log.blockTimestamp) }),
     transactionHash: log.transactionHash,
     transactionIndex: Number(BigInt(log.transactionIndex)),
     logIndex: Number(BigInt(log.logIndex)),

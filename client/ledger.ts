@@ -352,10 +352,14 @@ export function buildLedger({ events }: BuildLedgerParameters): Ledger {
 }
 
 /** A ledger rebuilt as the events arrive (in chain order, e.g. a range of the log at a time): `add` each, then `finish` once. */
-export function ledgerBuilder(): { add(event: EcoshareEvent): void; finish(): Ledger } {
+export function ledgerBuilder(): { add(event: EcoshareEvent): void; finish(): Ledger; readonly soFar: Ledger } {
   const ledger = createLedger();
   return {
     add: (event) => apply(ledger, event),
+    /** The ledger as far as it is built, unchecked (a payment may still await the event that completes it), to read while it grows. */
+    get soFar() {
+      return ledger;
+    },
     finish: () => {
       checkNothingAwaited(ledger);
       return ledger;

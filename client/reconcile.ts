@@ -57,7 +57,16 @@ export type ReconcileParameters = {
   timestamp: bigint;
   /** Views in flight at once. Default 500: over HTTP they travel in JSON-RPC batches (./rpc-client.ts), so a few hundred views cost a few round trips. */
   concurrency?: number;
+  /**
+   * The answers of views already asked for at `blockNumber`, shared between reconciles of that block: each view
+   * (function and arguments) is read once. The audit runs a first reconcile over the ledger still being built,
+   * so that the RPC answers most views while the last ranges of the log are decoded.
+   */
+  views?: ViewAnswers;
 };
+
+/** Views asked for at one block, by contract, function and arguments (see {@link ReconcileParameters.views}). */
+export type ViewAnswers = Map<string, Promise<unknown>>;
 
 export type ReconcileReturnType = {
   mismatches: Mismatch[];
@@ -75,13 +84,19 @@ export async function reconcile({
   blockNumber,
   timestamp,
   concurrency = 500,
+  views = new Map(),
 }: ReconcileParameters): Promise<ReconcileReturnType> {
   const blockTag = blockNumber;
+  const once = <T>(key: string, ask: () => Promise<T>): Promise<T> => {
+    let answer = views.get(key);
+    if (answer === undefined) views.set(key, (answer = ask()));
+    return answer as Promise<T>;
+  };
   const mismatches: Mismatch[] = [];
   const readings: ChainReadings = { balances: new Map(), collectables: new Map(), referrals: new Map() };
   let checks = 0;
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
-    readContract<T>({ client, abi: "ecoshare", address: ecoshare, functionName, args, blockTag });
+    once(`${functionName}(${args.map((a) => String(a).toLowerCase()).join(",")})`, () => readContract<T>({ client, abi: "ecoshare", address: ecoshare, functionName, args, blockTag }));
   const compare = (m: Omit<Mismatch, "difference">) => {
     checks++;
     if (m.ledger === m.chain) return;
@@ -89,11 +104,14 @@ export async function reconcile({
     mismatches.push(difference === undefined ? m : { ...m, difference });
   };
 
-  const [networkCount, agreementCount] = await Promise.all([read<bigint>("networkCount"), read<bigint>("agreementCount")]);
-  compare({ kind: "count", field: "networkCount", ledger: BigInt(ledger.networks.size), chain: networkCount });
-  compare({ kind: "count", field: "agreementCount", ledger: BigInt(ledger.agreements.size), chain: agreementCount });
-
-  const tasks: (() => Promise<void>)[] = [];
+  // Every view is asked for in one go (in JSON-RPC batches), none waiting for another's answer.
+  const tasks: (() => Promise<void>)[] = [
+    async () => {
+      const [networkCount, agreementCount] = await Promise.all([read<bigint>("networkCount"), read<bigint>("agreementCount")]);
+      compare({ kind: "count", field: "networkCount", ledger: BigInt(ledger.networks.size), chain: networkCount });
+      compare({ kind: "count", field: "agreementCount", ledger: BigInt(ledger.agreements.size), chain: agreementCount });
+    },
+  ];
 
   for (const net of ledger.networks.values()) {
     tasks.push(async () => {
@@ -144,18 +162,17 @@ export async function reconcile({
   for (const referral of ledger.referrals.values()) {
     for (const version of lineageVersions(ledger, referral.lineageId)) {
       tasks.push(async () => {
-        const [volume, tier, feeBps] = await read<[bigint, number, number]>("referredVolume", [version.id, referral.referrer]);
+        const [[volume, tier, feeBps], record] = await Promise.all([
+          read<[bigint, number, number]>("referredVolume", [version.id, referral.referrer]),
+          // The risk counters the contract keeps (per lineage) and the holdback trust gives the referrer.
+          read<{ paid: bigint; earned: bigint; released: bigint; refunded: bigint; held: bigint; holdbackPeriod: number }>("referralRecord", [version.id, referral.referrer]),
+        ]);
         readings.referrals.set(`${version.id}/${referral.referrer.toLowerCase()}`, { volume, tier, feeBps });
         const expected = referralStanding({ ledger, agreementId: version.id, referrer: referral.referrer })!;
         const subject = { kind: "referral", agreementId: version.id, account: referral.referrer, asset: version.asset } as const;
         compare({ ...subject, field: "referredVolume", ledger: expected.volume, chain: volume });
         compare({ ...subject, field: "tier", ledger: String(expected.tier), chain: String(tier) });
         compare({ ...subject, field: "feeBps", ledger: String(expected.feeBps), chain: String(feeBps) });
-        // The risk counters the contract keeps (per lineage) and the holdback trust gives the referrer.
-        const record = await read<{ paid: bigint; earned: bigint; released: bigint; refunded: bigint; held: bigint; holdbackPeriod: number }>("referralRecord", [
-          version.id,
-          referral.referrer,
-        ]);
         const risk = { ...subject, kind: "risk" } as const;
         compare({ ...risk, field: "paid", ledger: expected.paid, chain: record.paid });
         compare({ ...risk, field: "earned", ledger: expected.volume, chain: record.earned });
@@ -197,9 +214,11 @@ export async function reconcile({
   const [heldByAsset] = await Promise.all([
     Promise.all(
       [...owed.keys()].map((asset) =>
-        sameAddress(asset, ETH)
-          ? getBalance(client, { address: ecoshare, blockNumber })
-          : readContract<bigint>({ client, abi: "erc20", address: asset, functionName: "balanceOf", args: [ecoshare], blockTag }),
+        once(`holdings(${asset.toLowerCase()})`, () =>
+          sameAddress(asset, ETH)
+            ? getBalance(client, { address: ecoshare, blockNumber })
+            : readContract<bigint>({ client, abi: "erc20", address: asset, functionName: "balanceOf", args: [ecoshare], blockTag }),
+        ),
       ),
     ),
     runWithConcurrency(tasks, concurrency),
@@ -215,10 +234,13 @@ export async function reconcile({
   return { mismatches: sortMismatches(mismatches), holdings, readings, checks };
 
   async function compareAgreement(agreement: LedgerAgreement): Promise<void> {
-    const view = await read<Record<string, unknown>>("agreement", [agreement.id]);
-    if (agreement.referralTiers.length > 0) {
-      const tiers = await read<{ fromVolume: bigint; feeBps: number; holdbackPeriod: number }[]>("referralTiersOf", [agreement.id]);
-      const text = (list: readonly { fromVolume: bigint; feeBps: number; holdbackPeriod: number }[]) =>
+    type Tier = { fromVolume: bigint; feeBps: number; holdbackPeriod: number };
+    const [view, tiers] = await Promise.all([
+      read<Record<string, unknown>>("agreement", [agreement.id]),
+      agreement.referralTiers.length > 0 ? read<Tier[]>("referralTiersOf", [agreement.id]) : undefined,
+    ]);
+    if (tiers !== undefined) {
+      const text = (list: readonly Tier[]) =>
         list.map((t) => `${t.feeBps} bps held ${t.holdbackPeriod} s from ${t.fromVolume}`).join(", ");
       compare({ kind: "agreement", field: "referralTiers", agreementId: agreement.id, ledger: text(agreement.referralTiers), chain: text(tiers) });
     }

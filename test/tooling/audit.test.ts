@@ -9,7 +9,7 @@ import { ecoshareAbi } from "../../client/abis.generated.js";
 
 import { formatAuditSummary, formatMismatch } from "../../client/audit-format.js";
 import { holdbackAnomalies, runAudit, type AuditReport } from "../../client/audit.js";
-import type { Address, Hex } from "viem";
+import { createPublicClient, custom, type Address, type Hex } from "viem";
 import { buildLedger, heldTotals, lineageVersions, sameAddress, type LedgerOrder } from "../../client/ledger.js";
 import { formatOrderRef } from "../../client/order-ref.js";
 import { ledgerFiles } from "../../client/ledger-export.js";
@@ -17,7 +17,8 @@ import { AgreementStatus } from "../../client/protocol.js";
 import { reconcile } from "../../client/reconcile.js";
 import { ETH } from "../../client/protocol.js";
 import { readContract } from "../../client/read-contract.js";
-import { rpcRequest } from "../../client/rpc-client.js";
+import { rpcRequest, type RpcClient } from "../../client/rpc-client.js";
+import { getBlockNumber } from "viem/actions";
 import { seededChain, type SeededChain } from "./helpers/nodes.js";
 
 const ecoshareInterface = new Interface(ecoshareAbi);
@@ -57,6 +58,79 @@ describe("audit", function () {
     expect(report.holdings.map((h) => h.difference)).to.deep.equal([0n, 0n]);
     expect(report.checks).to.be.greaterThan(50);
     expect(formatAuditSummary({ report, labels }).at(-1)).to.match(/^Audit passed/);
+  });
+
+  it("takes block times from the logs when the node sends them, and reads the blocks when it does not", async function () {
+    /** The chain's client, counting block reads; `stripTimes` removes `blockTimestamp` from every log, as older nodes send them. */
+    const countingClient = (stripTimes: boolean) => {
+      const counted = { blockReads: 0 };
+      const client = createPublicClient({
+        transport: custom({
+          async request({ method, params }: { method: string; params?: unknown }) {
+            if (method === "eth_getBlockByNumber") counted.blockReads++;
+            const result = await rpcRequest<unknown>(chain.client, method, (params ?? []) as unknown[]);
+            if (method !== "eth_getLogs" || !stripTimes) return result;
+            return (result as Record<string, unknown>[]).map(({ blockTimestamp: _dropped, ...log }) => log);
+          },
+        }),
+      });
+      return { client, counted };
+    };
+    const run = (client: RpcClient) => runAudit({ client, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock) });
+    const withTimes = countingClient(false);
+    const withoutTimes = countingClient(true);
+    const [fromLogs, fromBlocks] = [await run(withTimes.client), await run(withoutTimes.client)];
+    const eventBlocks = new Set(fromLogs.events.map((e) => e.blockNumber));
+    expect(eventBlocks.size).to.be.greaterThan(5);
+    expect([...fromLogs.blockTimes].sort()).to.deep.equal([...fromBlocks.blockTimes].sort());
+    expect([...eventBlocks].every((block) => fromLogs.blockTimes.has(block))).to.equal(true);
+    // Only the audited head is read as a block when the logs carry their times; otherwise every event block as well.
+    expect(withTimes.counted.blockReads).to.equal(1);
+    expect(withoutTimes.counted.blockReads).to.equal(1 + [...eventBlocks].filter((b) => b !== fromLogs.toBlock).length);
+    expect(fromBlocks.passed).to.equal(true);
+  });
+
+  it("asks for the views while the last ranges are read, and for each view once", async function () {
+    const calls: string[] = [];
+    const pending = new Set<string>();
+    let viewsBeforeLastRange = 0;
+    const head = await getBlockNumber(chain.client);
+    const client = createPublicClient({
+      transport: custom({
+        async request({ method, params }: { method: string; params?: unknown }) {
+          const args = (params ?? []) as { toBlock?: string; data?: string }[];
+          if (method === "eth_call") {
+            calls.push(`${args[0]?.data}@${String(args[1])}`);
+            if (pending.size > 0) viewsBeforeLastRange++;
+          }
+          const last = method === "eth_getLogs" && BigInt(args[0]!.toBlock!) === head ? "last" : undefined;
+          if (last) pending.add(last);
+          try {
+            return await rpcRequest<unknown>(chain.client, method, args);
+          } finally {
+            if (last) pending.delete(last);
+          }
+        },
+      }),
+    });
+    const report = await runAudit({ client, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock), toBlock: head, blockRange: 8n });
+    expect(report.passed).to.equal(true);
+    expect(viewsBeforeLastRange).to.be.greaterThan(10);
+    expect(new Set(calls).size, "no view asked twice").to.equal(calls.length);
+    // As many views as one comparison of the whole ledger asks for on its own.
+    const alone: string[] = [];
+    const counting = createPublicClient({
+      transport: custom({
+        request: ({ method, params }: { method: string; params?: unknown }) => {
+          if (method === "eth_call") alone.push("call");
+          return rpcRequest<unknown>(chain.client, method, (params ?? []) as unknown[]);
+        },
+      }),
+    });
+    await reconcile({ client: counting, ecoshare: chain.ecoshare, ledger: report.ledger, blockNumber: head, timestamp: report.timestamp });
+    // Besides, the audit asks each token for its symbol and decimals.
+    const tokens = [...report.assets.keys()].filter((asset) => asset !== ETH).length;
+    expect(calls.length).to.equal(alone.length + 2 * tokens);
   });
 
   it("writes the full ledger as CSV and JSON", async function () {

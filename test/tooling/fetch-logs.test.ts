@@ -56,6 +56,18 @@ describe("fetchLogs", function () {
     }
   });
 
+  it("asks for the next range before the one in flight is answered, never more than two at once", async function () {
+    const proxy = await startFaultyProxy({ target: chain.node.url });
+    try {
+      const logs = await readAll(proxy.url, { blockRange: 3n });
+      expect(logs).to.have.length(all);
+      expect(proxy.logRanges.length).to.be.greaterThan(4);
+      expect(proxy.mostLogReadsInFlight).to.equal(2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("waits and retries when the RPC rate-limits, then succeeds", async function () {
     const proxy = await startFaultyProxy({ target: chain.node.url, rateLimit: { method: "eth_getLogs", count: 3 } });
     try {
@@ -115,9 +127,10 @@ describe("fetchLogs", function () {
       const logs = await readAll(proxy.url, { blockRange: 1n, maxBlockRange: 1_000_000n, targetLogs: 1_000_000 });
       expect(logs).to.have.length(all);
       const spans = proxy.logRanges.map(({ from, to }) => to - from + 1);
-      // Doubling from one block: about log2(head) requests instead of one per block.
-      expect(spans.slice(0, 4)).to.deep.equal([1, 2, 4, 8]);
-      expect(spans.length).to.be.at.most(Math.ceil(Math.log2(Number(head) + 2)));
+      // Doubling from one block: about log2(head) requests instead of one per block. The range read ahead is
+      // asked for before the one in flight answers, so it grows one response later: 1, then 2 and 2, then 4.
+      expect(spans.slice(0, 5)).to.deep.equal([1, 2, 2, 4, 8]);
+      expect(spans.length).to.be.at.most(Math.ceil(Math.log2(Number(head) + 2)) + 1);
     } finally {
       await proxy.close();
     }

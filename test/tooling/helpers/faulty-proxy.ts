@@ -21,6 +21,8 @@ export interface FaultyProxy {
   httpRequests: number;
   /** Block spans of the `eth_getLogs` requests received. */
   logRanges: { from: number; to: number }[];
+  /** The most `eth_getLogs` HTTP requests received and not yet answered at one time. */
+  mostLogReadsInFlight: number;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,8 @@ export async function startFaultyProxy({ target, rateLimit, maxLogRange }: Fault
   const logRanges: { from: number; to: number }[] = [];
   let limited = 0;
   let httpRequests = 0;
+  let logReadsInFlight = 0;
+  let mostLogReadsInFlight = 0;
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -62,10 +66,16 @@ export async function startFaultyProxy({ target, rateLimit, maxLogRange }: Fault
     }
     const forwarded = requests.filter((r) => !refusals.has(r));
     const answers = new Map<number, unknown>();
-    if (forwarded.length > 0) {
-      const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(Array.isArray(parsed) ? forwarded : forwarded[0]) });
-      const answer = (await upstream.json()) as { id: number } | { id: number }[];
-      for (const one of Array.isArray(answer) ? answer : [answer]) answers.set(one.id, one);
+    const readsLogs = requests.some((r) => r.method === "eth_getLogs");
+    if (readsLogs) mostLogReadsInFlight = Math.max(mostLogReadsInFlight, ++logReadsInFlight);
+    try {
+      if (forwarded.length > 0) {
+        const upstream = await fetch(target, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(Array.isArray(parsed) ? forwarded : forwarded[0]) });
+        const answer = (await upstream.json()) as { id: number } | { id: number }[];
+        for (const one of Array.isArray(answer) ? answer : [answer]) answers.set(one.id, one);
+      }
+    } finally {
+      if (readsLogs) logReadsInFlight--;
     }
     // Batch answers may come in any order: matched by id.
     const responses = requests.map((r) => refusals.get(r) ?? answers.get(r.id));
@@ -84,6 +94,9 @@ export async function startFaultyProxy({ target, rateLimit, maxLogRange }: Fault
       return httpRequests;
     },
     logRanges,
+    get mostLogReadsInFlight() {
+      return mostLogReadsInFlight;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
