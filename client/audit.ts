@@ -84,7 +84,7 @@ export async function runAudit({
   const blockTimeReads: Promise<Map<bigint, bigint>>[] = [];
   const known = new Map<bigint, bigint>();
   const views: ViewAnswers = new Map();
-  let viewsAsked = false;
+  let assetsSoFar: Promise<Map<string, AssetInfo>> | undefined;
   let unknownLogs = 0;
   let rebuildMs = 0;
   let started = performance.now();
@@ -99,14 +99,14 @@ export async function runAudit({
     maxBlockRange: blockRange,
     onProgress: (progress) => {
       onProgress?.(progress);
-      // Once the last ranges are asked for, the views the ledger so far names are asked for behind them: the RPC
-      // answers them while this side decodes those ranges, and the comparison below finds them answered. Its
-      // findings are dropped (the ledger is not whole yet); a view that failed fails the comparison below.
-      if (!viewsAsked && progress.requestedThrough === head && progress.toBlock < head) {
-        viewsAsked = true;
+      // Once the last ranges are asked for, the views and assets the ledger so far names are asked for behind them:
+      // the RPC answers them while this side decodes those ranges, and the comparison below finds them answered.
+      // This comparison's findings are dropped (the ledger is not whole yet); a view that failed fails the one below.
+      if (assetsSoFar === undefined && progress.requestedThrough === head && progress.toBlock < head) {
         void headBlock
           .then(({ timestamp }) => reconcile({ client, ecoshare, ledger: builder.soFar, blockNumber: head, timestamp, views }))
           .catch(() => undefined);
+        assetsSoFar = describeAssets({ client, assets: assetsOf(builder.soFar), blockTag: head }).catch(() => new Map());
       }
     },
     onLogs: (range) => {
@@ -137,11 +137,9 @@ export async function runAudit({
   known.set(head, timestamp);
 
   started = performance.now();
-  const assetAddresses = new Set<Address>([...[...ledger.accounts.values()].map((a) => a.asset), ...[...ledger.agreements.values()].map((a) => a.asset)]);
   const [{ mismatches, holdings, readings, checks }, assets, blockTimeParts] = await Promise.all([
     reconcile({ client, ecoshare, ledger, blockNumber: head, timestamp, views }),
-    // Every asset the contract may hold is one of an account or of an agreement (reconcile's holdings).
-    describeAssets({ client, assets: assetAddresses, blockTag: head }),
+    describeAssets({ client, assets: assetsOf(ledger), blockTag: head, known: await assetsSoFar }),
     Promise.all(blockTimeReads),
   ]);
   const blockTimes = new Map(known);
@@ -170,6 +168,11 @@ export async function runAudit({
     passed: mismatches.length === 0 && anomalies.length === 0 && unknownLogs === 0,
     timings: { fetchMs, rebuildMs, reconcileMs },
   };
+}
+
+/** Every asset the contract may hold: each is one of an account or of an agreement (reconcile's holdings). */
+function assetsOf(ledger: Ledger): Set<Address> {
+  return new Set([...[...ledger.accounts.values()].map((a) => a.asset), ...[...ledger.agreements.values()].map((a) => a.asset)]);
 }
 
 /**

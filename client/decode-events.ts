@@ -200,8 +200,11 @@ function widener(params: readonly AbiParameter[]): Widen | undefined {
   return steps.length === 0 ? undefined : (value) => steps.forEach((step) => step(value));
 }
 
-/** One field of a word layout: a value read from one 32-byte word, or a struct of such fields. */
-type WordField = { name: string; read: (word: string) => unknown; topic: boolean } | { name: string; fields: WordField[] };
+/**
+ * One field of a word layout: a value read from one 32-byte word at a place fixed by the ABI (`topic`: the
+ * index of its topic; otherwise `offset`: where its 64 hex digits start in the data), or a struct of such fields.
+ */
+type WordField = { name: string; read: (word: string) => unknown; topic?: number; offset?: number } | { name: string; fields: WordField[] };
 
 interface WordLayout {
   fields: WordField[];
@@ -239,30 +242,31 @@ function wordReader(type: string, name: string): (word: string) => unknown {
 
 /** Where each field of `event` sits: indexed ones in the topics, the rest (static structs flattened) in the data's words. */
 function wordLayout(event: AbiEvent): WordLayout {
+  let topics = 0;
   let words = 0;
-  const field = (param: AbiParameter, topic: boolean): WordField => {
-    if (param.type === "tuple" && "components" in param && !topic) return { name: param.name!, fields: param.components.map((c) => field(c, false)) };
-    if (!topic) words++;
-    return { name: param.name!, read: wordReader(param.type, param.name!), topic };
+  const field = (param: AbiParameter, indexed: boolean): WordField => {
+    if (param.type === "tuple" && "components" in param && !indexed) return { name: param.name!, fields: param.components.map((c) => field(c, false)) };
+    const read = wordReader(param.type, param.name!);
+    // Topic 0 is the selector; the data's words start after "0x".
+    return indexed ? { name: param.name!, read, topic: ++topics } : { name: param.name!, read, offset: 2 + 64 * words++ };
   };
   const fields = event.inputs.map((input) => field(input, input.indexed === true));
-  return { fields, topics: event.inputs.filter((i) => i.indexed).length, words };
+  return { fields, topics, words };
 }
 
 /** The arguments of a hot event's log, read word by word. */
 function readWords(layout: WordLayout, log: RawLog): Record<string, unknown> {
   if (log.topics.length !== layout.topics + 1) throw new Error(`${log.topics.length - 1} indexed values, not ${layout.topics}`);
   if (log.data.length !== 2 + 64 * layout.words) throw new Error(`${(log.data.length - 2) / 2} bytes of data, not ${32 * layout.words}`);
-  let topic = 1;
-  let offset = 2;
-  const read = (fields: WordField[]): Record<string, unknown> => {
-    const value: Record<string, unknown> = {};
-    for (const f of fields) {
-      if ("fields" in f) value[f.name] = read(f.fields);
-      else if (f.topic) value[f.name] = f.read(log.topics[topic++]!.slice(2));
-      else value[f.name] = f.read(log.data.slice(offset, (offset += 64)));
-    }
-    return value;
-  };
-  return read(layout.fields);
+  return readFields(layout.fields, log);
+}
+
+function readFields(fields: readonly WordField[], log: RawLog): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
+  for (const f of fields) {
+    if ("fields" in f) value[f.name] = readFields(f.fields, log);
+    else if (f.topic !== undefined) value[f.name] = f.read(log.topics[f.topic]!.slice(2));
+    else value[f.name] = f.read(log.data.slice(f.offset, f.offset! + 64));
+  }
+  return value;
 }

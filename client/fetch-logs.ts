@@ -141,7 +141,7 @@ export async function fetchLogs({
     for (const log of page) if (log.removed !== true) arrived.push(parseLog(log));
     for (const log of arrived) logs.push(log);
     const usedRange = range;
-    range = nextRange({ range, returned: page.length, targetLogs, maxBlockRange: ceiling });
+    range = nextRange({ range, answered: to - from + 1n, returned: page.length, targetLogs, maxBlockRange: ceiling });
     // Ask for the next range before handing this one over, so the RPC works while the caller does.
     askAhead();
     onLogs?.(arrived);
@@ -217,12 +217,14 @@ function checkRangeOptions({ blockRange, maxBlockRange, targetLogs }: { blockRan
 }
 
 /**
- * The range of the next request after one of `range` blocks returned `returned` logs: doubled while the
- * response holds under half the target, scaled down to the target when it held more, else unchanged.
+ * The range of the next request after a response of `returned` logs: doubled while the response holds under
+ * half the target, scaled down to the target when it held more, else unchanged. `answered` is the span that
+ * response covered when it differs from `range` (a range read ahead was asked before the one before it
+ * answered): a response over the target scales that span, so the density it measured is not applied twice.
  */
-export function nextRange({ range, returned, targetLogs, maxBlockRange }: { range: bigint; returned: number; targetLogs: number; maxBlockRange: bigint }): bigint {
+export function nextRange({ range, answered = range, returned, targetLogs, maxBlockRange }: { range: bigint; answered?: bigint; returned: number; targetLogs: number; maxBlockRange: bigint }): bigint {
   if (returned > targetLogs) {
-    const scaled = (range * BigInt(targetLogs)) / BigInt(returned);
+    const scaled = (answered * BigInt(targetLogs)) / BigInt(returned);
     return scaled < 1n ? 1n : scaled;
   }
   if (returned * 2 < targetLogs) {
@@ -272,15 +274,16 @@ interface JsonRpcLog {
 }
 
 function parseLog(log: JsonRpcLog): RawLog {
-  return {
+  const parsed: RawLog = {
     address: log.address as Address,
     topics: log.topics,
     data: log.data,
     blockNumber: BigInt(log.blockNumber),
     blockHash: log.blockHash,
-    ...(log.blockTimestamp === undefined ? {} : { blockTimestamp: BigInt(log.blockTimestamp) }),
     transactionHash: log.transactionHash,
-    transactionIndex: Number(BigInt(log.transactionIndex)),
-    logIndex: Number(BigInt(log.logIndex)),
+    transactionIndex: Number.parseInt(log.transactionIndex, 16),
+    logIndex: Number.parseInt(log.logIndex, 16),
   };
+  if (log.blockTimestamp !== undefined) parsed.blockTimestamp = BigInt(log.blockTimestamp);
+  return parsed;
 }

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { HttpRequestError } from "viem";
 import { getBlockNumber } from "viem/actions";
 
-import { fetchLogs, type FetchLogsParameters, type FetchLogsProgress } from "../../client/fetch-logs.js";
+import { fetchLogs, nextRange, type FetchLogsParameters, type FetchLogsProgress } from "../../client/fetch-logs.js";
 import { createRpcClient } from "../../client/rpc-client.js";
 import { classifyRpcError } from "../../client/rpc-error.js";
 import { startFaultyProxy } from "./helpers/faulty-proxy.js";
@@ -148,6 +148,14 @@ describe("fetchLogs", function () {
     } finally {
       await busy.close();
     }
+  });
+
+  it("scales a crowded response's own span, not the range already changed by the response before it", function () {
+    // 64 blocks asked ahead, answered with 5,000 logs, after the response before it had cut the range to 27.
+    expect(nextRange({ range: 27n, answered: 64n, returned: 5_000, targetLogs: 2_000, maxBlockRange: 1_000n })).to.equal(25n);
+    expect(nextRange({ range: 64n, returned: 5_000, targetLogs: 2_000, maxBlockRange: 1_000n })).to.equal(25n);
+    // A sparse response grows the current range, whatever span it answered.
+    expect(nextRange({ range: 32n, answered: 16n, returned: 10, targetLogs: 2_000, maxBlockRange: 1_000n })).to.equal(64n);
   });
 
   it("halves a range whose response is larger than the client accepts, and still reads every log", async function () {
