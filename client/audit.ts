@@ -137,9 +137,11 @@ export async function runAudit({
   known.set(head, timestamp);
 
   started = performance.now();
+  // Tokens that did not answer early are asked again.
+  const described = new Map([...((await assetsSoFar) ?? [])].filter(([, info]) => info.unreadable === undefined));
   const [{ mismatches, holdings, readings, checks }, assets, blockTimeParts] = await Promise.all([
     reconcile({ client, ecoshare, ledger, blockNumber: head, timestamp, views }),
-    describeAssets({ client, assets: assetsOf(ledger), blockTag: head, known: await assetsSoFar }),
+    describeAssets({ client, assets: assetsOf(ledger), blockTag: head, known: described }),
     Promise.all(blockTimeReads),
   ]);
   const blockTimes = new Map(known);

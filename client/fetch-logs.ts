@@ -7,8 +7,8 @@
  * they are turned off for these requests and this rule decides instead. The range adapts to what the previous responses
  * returned: it doubles while responses stay well under `targetLogs` and shrinks in proportion when one
  * goes over, so a sparse history takes few requests and a busy one stays under the RPC's limits.
- * Forward reads keep one range asked for ahead (two in flight): the RPC reads it while this side parses and
- * the caller decodes the one before. Progress is reported after every range.
+ * Forward reads keep one range asked for ahead (two in flight, `readsInFlight`): the RPC reads it while this
+ * side parses and the caller decodes the one before. Progress is reported after every range.
  */
 import { HttpRequestError, numberToHex, withRetry, type Address, type Hex } from "viem";
 
@@ -39,7 +39,7 @@ export interface FetchLogsProgress {
   fraction: number;
   /** Logs read so far. */
   logs: number;
-  /** The block range currently used (smaller than asked if the RPC refused a larger one). */
+  /** The width of the ranges asked for from here on (smaller than asked if the RPC refused a larger one). */
   blockRange: bigint;
   /** The last block already asked for, ranges still in flight included: `lastBlock` once nothing more is to be asked. */
   requestedThrough: bigint;
@@ -63,6 +63,12 @@ export type FetchLogsParameters = {
   targetLogs?: number;
   /** Retries of a transient failure. Default: the client transport's `retryCount` (viem's default 3). */
   retryCount?: number;
+  /**
+   * Ranges in flight at once, once one has been answered. Default 2: the next range is asked for before the one
+   * in flight answers, so the RPC reads it while this side parses the one before and the caller decodes it. 1
+   * asks one at a time (for a caller already running several reads at once).
+   */
+  readsInFlight?: number;
   onProgress?: (progress: FetchLogsProgress) => void;
   /**
    * The logs of each range, in chain order, as soon as it arrives: the next range is already being read,
@@ -84,10 +90,12 @@ export async function fetchLogs({
   maxBlockRange = blockRange,
   targetLogs = 2_000,
   retryCount = client.transport.retryCount ?? 3,
+  readsInFlight = 2,
   onProgress,
   onLogs,
 }: FetchLogsParameters): Promise<FetchLogsReturnType> {
   checkRangeOptions({ blockRange, maxBlockRange, targetLogs });
+  if (!Number.isInteger(readsInFlight) || readsInFlight < 1) throw new Error("readsInFlight must be a whole number of at least 1.");
   const logs: RawLog[] = [];
   let range = blockRange;
   // Never grow past half a span the RPC has refused: probing upwards would cost refused requests.
@@ -100,60 +108,62 @@ export async function fetchLogs({
     return reading;
   };
   const lastOf = (from: bigint) => (from + range - 1n < toBlock ? from + range - 1n : toBlock);
-  // Once a range of this width has been answered, the next is asked for before the one in flight is answered: the
-  // RPC starts on it while this side still parses the one before. Until then (at the start, after a refusal) one
-  // range at a time, so that a refused width costs one refused request.
+  // Ranges are read ahead once one has been answered; at the start, and again after a refusal, one at a time, so
+  // that the widths read ahead come from answers and a refusal costs at most the range read ahead of it.
   const inFlight: { from: bigint; to: bigint; reading: Promise<JsonRpcLog[]>; abort: AbortController }[] = [];
   let next = fromBlock;
   let answered = false;
   const askAhead = () => {
-    while (inFlight.length < (answered ? READS_IN_FLIGHT : 1) && next <= toBlock) {
+    while (inFlight.length < (answered ? readsInFlight : 1) && next <= toBlock) {
       const to = lastOf(next);
       const abort = new AbortController();
       inFlight.push({ from: next, to, abort, reading: read(next, to, abort.signal) });
       next = to + 1n;
     }
   };
-  askAhead();
-  while (inFlight.length > 0) {
-    const { from, to, reading } = inFlight[0]!;
-    let page: JsonRpcLog[];
-    try {
-      page = await reading;
-    } catch (error) {
-      if (classifyRpcError(error) === "range-too-large" && to > from) {
-        range = (to - from + 1n) / 2n;
-        if (range < ceiling) ceiling = range;
-        // A range asked after it was as wide: drop it and ask again from here.
-        for (const later of inFlight) later.abort.abort();
-        inFlight.length = 0;
-        answered = false;
-        next = from;
-        askAhead();
-        continue;
-      }
-      for (const later of inFlight) later.abort.abort();
-      throw error;
-    }
-    inFlight.shift();
-    answered = true;
-    const arrived: RawLog[] = [];
-    for (const log of page) if (log.removed !== true) arrived.push(parseLog(log));
-    for (const log of arrived) logs.push(log);
-    const usedRange = range;
-    range = nextRange({ range, answered: to - from + 1n, returned: page.length, targetLogs, maxBlockRange: ceiling });
-    // Ask for the next range before handing this one over, so the RPC works while the caller does.
+  try {
     askAhead();
-    onLogs?.(arrived);
-    onProgress?.({
-      fromBlock,
-      toBlock: to,
-      lastBlock: toBlock,
-      fraction: Number(to - fromBlock + 1n) / Number(span),
-      logs: logs.length,
-      blockRange: usedRange,
-      requestedThrough: next - 1n,
-    });
+    while (inFlight.length > 0) {
+      const { from, to, reading } = inFlight[0]!;
+      let page: JsonRpcLog[];
+      try {
+        page = await reading;
+      } catch (error) {
+        if (classifyRpcError(error) === "range-too-large" && to > from) {
+          range = (to - from + 1n) / 2n;
+          if (range < ceiling) ceiling = range;
+          // The range read ahead of it was asked as wide or wider: dropped, and read again from here.
+          for (const later of inFlight) later.abort.abort();
+          inFlight.length = 0;
+          answered = false;
+          next = from;
+          askAhead();
+          continue;
+        }
+        throw error;
+      }
+      inFlight.shift();
+      answered = true;
+      const arrived: RawLog[] = [];
+      for (const log of page) if (log.removed !== true) arrived.push(parseLog(log));
+      for (const log of arrived) logs.push(log);
+      range = nextRange({ range, answered: to - from + 1n, returned: page.length, targetLogs, maxBlockRange: ceiling });
+      // Ask for the next range before handing this one over, so the RPC works while the caller does.
+      askAhead();
+      onLogs?.(arrived);
+      onProgress?.({
+        fromBlock,
+        toBlock: to,
+        lastBlock: toBlock,
+        fraction: Number(to - fromBlock + 1n) / Number(span),
+        logs: logs.length,
+        blockRange: range,
+        requestedThrough: next - 1n,
+      });
+    }
+  } finally {
+    // However the read ends (an RPC error, the caller's callback throwing), nothing is left running.
+    for (const left of inFlight) left.abort.abort();
   }
   return logs;
 }
@@ -221,6 +231,8 @@ function checkRangeOptions({ blockRange, maxBlockRange, targetLogs }: { blockRan
  * half the target, scaled down to the target when it held more, else unchanged. `answered` is the span that
  * response covered when it differs from `range` (a range read ahead was asked before the one before it
  * answered): a response over the target scales that span, so the density it measured is not applied twice.
+ * A sparse response doubles the current range, so with a range read ahead the next may reach four times the
+ * span last answered; a response over the target then brings it back to the density it measured.
  */
 export function nextRange({ range, answered = range, returned, targetLogs, maxBlockRange }: { range: bigint; answered?: bigint; returned: number; targetLogs: number; maxBlockRange: bigint }): bigint {
   if (returned > targetLogs) {
@@ -234,14 +246,12 @@ export function nextRange({ range, answered = range, returned, targetLogs, maxBl
   return range;
 }
 
-/** Ranges asked for ahead of the one being handed over. */
-const READS_IN_FLIGHT = 2;
-
 /** One range's `eth_getLogs`, transient failures retried with back-off (see the top of this file). */
 function readRange({ client, address, topics, from, to, retryCount, signal }: { client: RpcClient; address: Address; topics: FetchLogsParameters["topics"]; from: bigint; to: bigint; retryCount: number; signal?: AbortSignal }): Promise<JsonRpcLog[]> {
   const filter = { address, ...(topics === undefined ? {} : { topics }), fromBlock: numberToHex(from), toBlock: numberToHex(to) };
   return withRetry(() => request(client, filter, signal), {
     retryCount,
+    signal,
     delay: ({ count, error }) => retryDelay({ count, error, baseMs: client.transport.retryDelay ?? 150 }),
     shouldRetry: ({ error }) => isTransientRpcFailure(classifyRpcError(error)),
   });
@@ -266,7 +276,7 @@ interface JsonRpcLog {
   data: Hex;
   blockNumber: Hex;
   blockHash: Hex;
-  blockTimestamp?: Hex;
+  blockTimestamp?: Hex | null;
   transactionHash: Hex;
   transactionIndex: Hex;
   logIndex: Hex;
@@ -284,6 +294,6 @@ function parseLog(log: JsonRpcLog): RawLog {
     transactionIndex: Number.parseInt(log.transactionIndex, 16),
     logIndex: Number.parseInt(log.logIndex, 16),
   };
-  if (log.blockTimestamp !== undefined) parsed.blockTimestamp = BigInt(log.blockTimestamp);
+  if (log.blockTimestamp != null) parsed.blockTimestamp = BigInt(log.blockTimestamp);
   return parsed;
 }

@@ -59,7 +59,7 @@ export type ReconcileParameters = {
   concurrency?: number;
   /**
    * The answers of views already asked for at `blockNumber`, shared between reconciles of that block: each view
-   * (function and arguments) is read once. The audit runs a first reconcile over the ledger still being built,
+   * (function and arguments) is read once (one that failed, again). The audit runs a first reconcile over the ledger still being built,
    * so that the RPC answers most views while the last ranges of the log are decoded.
    */
   views?: ViewAnswers;
@@ -89,7 +89,14 @@ export async function reconcile({
   const blockTag = blockNumber;
   const once = <T>(key: string, ask: () => Promise<T>): Promise<T> => {
     let answer = views.get(key);
-    if (answer === undefined) views.set(key, (answer = ask()));
+    if (answer === undefined) {
+      const asked = ask();
+      views.set(key, (answer = asked));
+      // A view that could not be read is asked again by the next reconcile, not failed from memory.
+      asked.catch(() => {
+        if (views.get(key) === asked) views.delete(key);
+      });
+    }
     return answer as Promise<T>;
   };
   const mismatches: Mismatch[] = [];

@@ -9,7 +9,7 @@ import { ecoshareAbi } from "../../client/abis.generated.js";
 
 import { formatAuditSummary, formatMismatch } from "../../client/audit-format.js";
 import { holdbackAnomalies, runAudit, type AuditReport } from "../../client/audit.js";
-import { createPublicClient, custom, type Address, type Hex } from "viem";
+import { createPublicClient, custom, toFunctionSelector, type Address, type Hex } from "viem";
 import { buildLedger, heldTotals, lineageVersions, sameAddress, type LedgerOrder } from "../../client/ledger.js";
 import { formatOrderRef } from "../../client/order-ref.js";
 import { ledgerFiles } from "../../client/ledger-export.js";
@@ -92,23 +92,23 @@ describe("audit", function () {
 
   it("asks for the views while the last ranges are read, and for each view once", async function () {
     const calls: string[] = [];
-    const pending = new Set<string>();
+    let lastRangeReads = 0;
     let viewsBeforeLastRange = 0;
     const head = await getBlockNumber(chain.client);
     const client = createPublicClient({
       transport: custom({
         async request({ method, params }: { method: string; params?: unknown }) {
-          const args = (params ?? []) as { toBlock?: string; data?: string }[];
+          const args = (params ?? []) as { toBlock?: string; to?: string; data?: string }[];
           if (method === "eth_call") {
-            calls.push(`${args[0]?.data}@${String(args[1])}`);
-            if (pending.size > 0) viewsBeforeLastRange++;
+            calls.push(`${args[0]?.to}.${args[0]?.data}@${String(args[1])}`);
+            if (lastRangeReads > 0) viewsBeforeLastRange++;
           }
-          const last = method === "eth_getLogs" && BigInt(args[0]!.toBlock!) === head ? "last" : undefined;
-          if (last) pending.add(last);
+          const last = method === "eth_getLogs" && BigInt(args[0]!.toBlock!) === head;
+          if (last) lastRangeReads++;
           try {
             return await rpcRequest<unknown>(chain.client, method, args);
           } finally {
-            if (last) pending.delete(last);
+            if (last) lastRangeReads--;
           }
         },
       }),
@@ -131,6 +131,38 @@ describe("audit", function () {
     // Besides, the audit asks each token for its symbol and decimals.
     const tokens = [...report.assets.keys()].filter((asset) => asset !== ETH).length;
     expect(calls.length).to.equal(alone.length + 2 * tokens);
+  });
+
+  it("asks again for a view the early comparison could not read, and fails plainly when the head block cannot be read", async function () {
+    /** The chain's client, failing the first `failures` requests of `method` whose first parameter's data starts with `data` (no retries, as an RPC that gave up). */
+    const failing = (method: string, failures: number, data = "") => {
+      let failed = 0;
+      return createPublicClient({
+        transport: custom(
+          {
+            request: ({ method: m, params }: { method: string; params?: unknown }) => {
+              const args = (params ?? []) as { data?: string }[];
+              if (m === method && (args[0]?.data ?? "").startsWith(data) && failed < failures) {
+                failed++;
+                return Promise.reject(new Error(`${method} is unavailable`));
+              }
+              return rpcRequest<unknown>(chain.client, m, args);
+            },
+          },
+          { retryCount: 0 },
+        ),
+      });
+    };
+    const run = (client: RpcClient) => runAudit({ client, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock), blockRange: 8n });
+    // The first views asked are the early comparison's, and so is the first symbol(): the final one asks again and passes.
+    for (const client of [failing("eth_call", 5), failing("eth_call", 1, toFunctionSelector("symbol()"))]) {
+      const report = await run(client);
+      expect(report.passed).to.equal(true);
+      expect(report.warnings).to.deep.equal([]);
+    }
+    const error = await run(failing("eth_getBlockByNumber", 1)).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.include("eth_getBlockByNumber is unavailable");
   });
 
   it("writes the full ledger as CSV and JSON", async function () {

@@ -121,6 +121,34 @@ describe("fetchLogs", function () {
     }
   });
 
+  it("drops the range read ahead of a refused one and reads on from the refused one, every log once", async function () {
+    const proxy = await startFaultyProxy({ target: chain.node.url, maxLogRange: 5 });
+    try {
+      const logs = await readAll(proxy.url, { blockRange: 2n, maxBlockRange: 1_000n, targetLogs: 1_000_000 });
+      // 2, then 4 and 4 (one read ahead), then 8 and 16: 8 is refused while 16 is in flight, and both are dropped.
+      const spans = proxy.logRanges.map(({ from, to }) => to - from + 1);
+      expect(spans.slice(0, 5)).to.deep.equal([2, 4, 4, 8, 16]);
+      expect(proxy.logRanges[3]!.from).to.equal(proxy.logRanges[5]!.from);
+      expect(spans.slice(5).every((span) => span <= 4)).to.equal(true);
+      expect(logs).to.have.length(all);
+      const positions = logs.map((l) => l.blockNumber * 10_000n + BigInt(l.logIndex));
+      expect(new Set(positions).size).to.equal(logs.length);
+      expect(positions).to.deep.equal([...positions].sort((a, b) => (a < b ? -1 : 1)));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("reads one range at a time when told to", async function () {
+    const proxy = await startFaultyProxy({ target: chain.node.url });
+    try {
+      expect(await readAll(proxy.url, { blockRange: 3n, readsInFlight: 1 })).to.have.length(all);
+      expect(proxy.mostLogReadsInFlight).to.equal(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("grows the range while responses are small and shrinks it when one holds more than the target", async function () {
     const proxy = await startFaultyProxy({ target: chain.node.url });
     try {

@@ -24,11 +24,13 @@ export interface FetchProtocolEventsParameters {
   fromBlock: bigint;
   toBlock: bigint;
   blockRange?: bigint;
+  /** Ranges in flight at once (see the shared `fetchLogs`); default 2. */
+  readsInFlight?: number;
   onProgress?: (progress: FetchLogsProgress) => void;
 }
 
 /** Every Ecoshare event in `[fromBlock, toBlock]`, decoded, in chain order. */
-export async function fetchProtocolEvents({ client, address, topics, fromBlock, toBlock, blockRange, onProgress }: FetchProtocolEventsParameters): Promise<EcoshareEvent[]> {
+export async function fetchProtocolEvents({ client, address, topics, fromBlock, toBlock, blockRange, readsInFlight, onProgress }: FetchProtocolEventsParameters): Promise<EcoshareEvent[]> {
   const logs = await fetchLogs({
     client,
     address,
@@ -37,6 +39,7 @@ export async function fetchProtocolEvents({ client, address, topics, fromBlock, 
     toBlock,
     blockRange,
     maxBlockRange: 1_000_000n,
+    readsInFlight,
     onProgress,
   });
   const events: EcoshareEvent[] = [];

@@ -35,19 +35,25 @@ export function partnerLogQueryOptions(config: AppConfig, deployment: Deployment
             to,
             deployBlock: deployment.deployBlock,
             kept,
-            read: (topics, fromBlock, toBlock) =>
-              fetchProtocolEvents({
+            read: (topics, fromBlock, toBlock) => {
+              let logsOfThisRead = 0;
+              return fetchProtocolEvents({
                 client,
                 address: deployment.ecoshare,
                 topics,
                 fromBlock,
                 toBlock,
+                // The partner's reads (one per topic it can be named by) already run side by side: none reads ahead.
+                readsInFlight: 1,
                 onProgress: (p) => {
                   if (p.toBlock > readTo) readTo = p.toBlock;
-                  events += p.logs;
+                  // p.logs counts this read's logs so far; several reads add to one total.
+                  events += p.logs - logsOfThisRead;
+                  logsOfThisRead = p.logs;
                   onRead(readTo, events);
                 },
-              }),
+              });
+            },
           });
         },
       }),
