@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { HttpRequestError } from "viem";
 import { getBlockNumber } from "viem/actions";
 
-import { fetchLogs, nextRange, type FetchLogsParameters, type FetchLogsProgress } from "../../client/fetch-logs.js";
+import { fetchLogs, nextRange, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../client/fetch-logs.js";
 import { createRpcClient } from "../../client/rpc-client.js";
 import { classifyRpcError } from "../../client/rpc-error.js";
 import { startFaultyProxy } from "./helpers/faulty-proxy.js";
@@ -30,6 +30,13 @@ describe("fetchLogs", function () {
   });
   after(async () => chain?.close());
 
+  /** In chain order, each log once. */
+  function expectEachOnceInChainOrder(logs: readonly RawLog[]): void {
+    const positions = logs.map((l) => l.blockNumber * 10_000n + BigInt(l.logIndex));
+    expect(new Set(positions).size).to.equal(logs.length);
+    expect(positions).to.deep.equal([...positions].sort((a, b) => (a < b ? -1 : 1)));
+  }
+
   it("reads in ranges of at most blockRange blocks, reporting progress after each", async function () {
     const proxy = await startFaultyProxy({ target: chain.node.url });
     try {
@@ -47,10 +54,7 @@ describe("fetchLogs", function () {
       expect(progress.length).to.equal(proxy.logRanges.length);
       expect(progress.map((p) => p.toBlock)).to.deep.equal([...progress.map((p) => p.toBlock)].sort((a, b) => (a < b ? -1 : 1)));
       expect(progress.at(-1)).to.include({ toBlock: head, fraction: 1, logs: all });
-      // In chain order, each log once.
-      const positions = logs.map((l) => l.blockNumber * 10_000n + BigInt(l.logIndex));
-      expect(new Set(positions).size).to.equal(logs.length);
-      expect(positions).to.deep.equal([...positions].sort((a, b) => (a < b ? -1 : 1)));
+      expectEachOnceInChainOrder(logs);
     } finally {
       await proxy.close();
     }
@@ -131,9 +135,7 @@ describe("fetchLogs", function () {
       expect(proxy.logRanges[3]!.from).to.equal(proxy.logRanges[5]!.from);
       expect(spans.slice(5).every((span) => span <= 4)).to.equal(true);
       expect(logs).to.have.length(all);
-      const positions = logs.map((l) => l.blockNumber * 10_000n + BigInt(l.logIndex));
-      expect(new Set(positions).size).to.equal(logs.length);
-      expect(positions).to.deep.equal([...positions].sort((a, b) => (a < b ? -1 : 1)));
+      expectEachOnceInChainOrder(logs);
     } finally {
       await proxy.close();
     }
