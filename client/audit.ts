@@ -9,7 +9,7 @@ import { getBlock, getBlockNumber } from "viem/actions";
 import { describeAssets, type AssetInfo } from "./assets.js";
 import { readBlockTimes } from "./block-times.js";
 import { decodeEcoshareLog, type EcoshareEvent } from "./decode-events.js";
-import { fetchLogs, type FetchLogsProgress } from "./fetch-logs.js";
+import { streamLogs, type FetchLogsProgress } from "./fetch-logs.js";
 import { ledgerBuilder, type Ledger, type LedgerAnomaly } from "./ledger.js";
 import { reconcile, type ChainReadings, type Holding, type Mismatch, type ViewAnswers } from "./reconcile.js";
 import type { RpcClient } from "./rpc-client.js";
@@ -76,9 +76,9 @@ export async function runAudit({
   const headBlock = getBlock(client, { blockNumber: head });
   headBlock.catch(() => undefined); // awaited below; a failure there must not go unhandled if the log read fails first
 
-  // Each range is decoded and applied to the ledger as it arrives, while the RPC reads the next one. Block times
-  // come with the logs from recent nodes; the times of blocks whose logs lack them are asked for at once, beside
-  // the next range.
+  // Each range is decoded and applied to the ledger as it arrives, while the RPC reads the next one, then dropped
+  // (the events and the ledger are what the audit keeps). Block times come with the logs from recent nodes; the
+  // times of blocks whose logs lack them are asked for at once, beside the next range.
   const builder = ledgerBuilder();
   const events: EcoshareEvent[] = [];
   const blockTimeReads: Promise<Map<bigint, bigint>>[] = [];
@@ -88,7 +88,7 @@ export async function runAudit({
   let unknownLogs = 0;
   let rebuildMs = 0;
   let started = performance.now();
-  const logs = await fetchLogs({
+  const logs = await streamLogs({
     client,
     address: ecoshare,
     fromBlock,
@@ -156,7 +156,7 @@ export async function runAudit({
     toBlock: head,
     timestamp,
     blockTimes,
-    logs: logs.length,
+    logs,
     events,
     unknownLogs,
     ledger,

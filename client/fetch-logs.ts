@@ -70,17 +70,36 @@ export type FetchLogsParameters = {
    */
   readsInFlight?: number;
   onProgress?: (progress: FetchLogsProgress) => void;
-  /**
-   * The logs of each range, in chain order, as soon as it arrives: the next range is already being read,
-   * so work done here (decoding, say) overlaps the RPC's.
-   */
-  onLogs?: (logs: readonly RawLog[]) => void;
 };
 
 export type FetchLogsReturnType = RawLog[];
 
 /** All logs of `address` from `fromBlock` to `toBlock` inclusive, in chain order. */
-export async function fetchLogs({
+export async function fetchLogs(parameters: FetchLogsParameters): Promise<FetchLogsReturnType> {
+  const logs: RawLog[] = [];
+  await streamLogs({
+    ...parameters,
+    onLogs: (range) => {
+      for (const log of range) logs.push(log);
+    },
+  });
+  return logs;
+}
+
+export type StreamLogsParameters = FetchLogsParameters & {
+  /**
+   * The logs of each range, in chain order, as soon as it arrives: the next range is already being read,
+   * so work done here (decoding, say) overlaps the RPC's.
+   */
+  onLogs: (logs: readonly RawLog[]) => void;
+};
+
+/**
+ * Reads like {@link fetchLogs} but keeps nothing: each range goes to `onLogs` and is dropped, so a long
+ * history read once (the audit) is held in memory only as what the caller makes of it. Returns the number
+ * of logs read.
+ */
+export async function streamLogs({
   client,
   address,
   topics,
@@ -93,10 +112,10 @@ export async function fetchLogs({
   readsInFlight = 2,
   onProgress,
   onLogs,
-}: FetchLogsParameters): Promise<FetchLogsReturnType> {
+}: StreamLogsParameters): Promise<number> {
   checkRangeOptions({ blockRange, maxBlockRange, targetLogs });
   if (!Number.isInteger(readsInFlight) || readsInFlight < 1) throw new Error("readsInFlight must be a whole number of at least 1.");
-  const logs: RawLog[] = [];
+  let logs = 0;
   let range = blockRange;
   // Never grow past half a span the RPC has refused: probing upwards would cost refused requests.
   let ceiling = maxBlockRange;
@@ -146,17 +165,17 @@ export async function fetchLogs({
       answered = true;
       const arrived: RawLog[] = [];
       for (const log of page) if (log.removed !== true) arrived.push(parseLog(log));
-      for (const log of arrived) logs.push(log);
+      logs += arrived.length;
       range = nextRange({ range, answered: to - from + 1n, returned: page.length, targetLogs, maxBlockRange: ceiling });
       // Ask for the next range before handing this one over, so the RPC works while the caller does.
       askAhead();
-      onLogs?.(arrived);
+      onLogs(arrived);
       onProgress?.({
         fromBlock,
         toBlock: to,
         lastBlock: toBlock,
         fraction: Number(to - fromBlock + 1n) / Number(span),
-        logs: logs.length,
+        logs,
         blockRange: range,
         requestedThrough: next - 1n,
       });
@@ -177,7 +196,7 @@ export interface LogWindow {
   nextBlockRange: bigint;
 }
 
-export type FetchLogsBackwardParameters = Omit<FetchLogsParameters, "onProgress" | "onLogs">;
+export type FetchLogsBackwardParameters = Omit<FetchLogsParameters, "onProgress">;
 
 /**
  * The logs of `address` from `toBlock` back to `fromBlock`, newest range first: for a page that shows the
