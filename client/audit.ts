@@ -10,7 +10,7 @@ import { describeAssets, type AssetInfo } from "./assets.js";
 import { readBlockTimes } from "./block-times.js";
 import { decodeEcoshareLog, type EcoshareEvent } from "./decode-events.js";
 import { streamLogs, type FetchLogsProgress } from "./fetch-logs.js";
-import { ledgerBuilder, type Ledger, type LedgerAnomaly } from "./ledger.js";
+import { ledgerBuilder, owedByAsset, type Ledger, type LedgerAnomaly } from "./ledger.js";
 import { reconcile, type ChainReadings, type Holding, type Mismatch, type ViewAnswers } from "./reconcile.js";
 import type { RpcClient } from "./rpc-client.js";
 
@@ -106,7 +106,7 @@ export async function runAudit({
         void headBlock
           .then(({ timestamp }) => reconcile({ client, ecoshare, ledger: builder.soFar, blockNumber: head, timestamp, views }))
           .catch(() => undefined);
-        assetsSoFar = describeAssets({ client, assets: assetsOf(builder.soFar), blockTag: head }).catch(() => new Map());
+        assetsSoFar = describeAssets({ client, assets: owedByAsset(builder.soFar).keys(), blockTag: head }).catch(() => new Map());
       }
     },
     onLogs: (range) => {
@@ -141,7 +141,7 @@ export async function runAudit({
   const described = new Map([...((await assetsSoFar) ?? [])].filter(([, info]) => info.unreadable === undefined));
   const [{ mismatches, holdings, readings, checks }, assets, blockTimeParts] = await Promise.all([
     reconcile({ client, ecoshare, ledger, blockNumber: head, timestamp, views }),
-    describeAssets({ client, assets: assetsOf(ledger), blockTag: head, known: described }),
+    describeAssets({ client, assets: owedByAsset(ledger).keys(), blockTag: head, known: described }),
     Promise.all(blockTimeReads),
   ]);
   const blockTimes = new Map(known);
@@ -170,11 +170,6 @@ export async function runAudit({
     passed: mismatches.length === 0 && anomalies.length === 0 && unknownLogs === 0,
     timings: { fetchMs, rebuildMs, reconcileMs },
   };
-}
-
-/** Every asset the contract may hold: each is one of an account or of an agreement (reconcile's holdings). */
-function assetsOf(ledger: Ledger): Set<Address> {
-  return new Set([...[...ledger.accounts.values()].map((a) => a.asset), ...[...ledger.agreements.values()].map((a) => a.asset)]);
 }
 
 /**

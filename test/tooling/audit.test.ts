@@ -34,7 +34,21 @@ describe("audit", function () {
   });
   after(async () => chain?.close());
 
-  const audit = () => runAudit({ client: chain.client, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock) });
+  const audit = (client: RpcClient = chain.client, options: { toBlock?: bigint; blockRange?: bigint } = {}) =>
+    runAudit({ client, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock), ...options });
+  /** A client of the chain whose every request goes through `handle` (`forward` sends it on); no retries, as an RPC that gave up. */
+  const interceptedClient = (handle: (method: string, params: { to?: string; data?: string; toBlock?: string }[], forward: () => Promise<unknown>) => Promise<unknown>) =>
+    createPublicClient({
+      transport: custom(
+        {
+          request: ({ method, params }: { method: string; params?: unknown }) => {
+            const args = (params ?? []) as { to?: string; data?: string; toBlock?: string }[];
+            return handle(method, args, () => rpcRequest<unknown>(chain.client, method, args));
+          },
+        },
+        { retryCount: 0 },
+      ),
+    });
   const rpc = <T>(method: string, params: readonly unknown[] = []) => rpcRequest<T>(chain.client, method, params);
   /** Runs `change` on the chain, then puts the chain back as it was. */
   async function tampered(change: () => Promise<void>): Promise<AuditReport> {
@@ -64,22 +78,17 @@ describe("audit", function () {
     /** The chain's client, counting block reads; `stripTimes` removes `blockTimestamp` from every log, as older nodes send them. */
     const countingClient = (stripTimes: boolean) => {
       const counted = { blockReads: 0 };
-      const client = createPublicClient({
-        transport: custom({
-          async request({ method, params }: { method: string; params?: unknown }) {
-            if (method === "eth_getBlockByNumber") counted.blockReads++;
-            const result = await rpcRequest<unknown>(chain.client, method, (params ?? []) as unknown[]);
-            if (method !== "eth_getLogs" || !stripTimes) return result;
-            return (result as Record<string, unknown>[]).map(({ blockTimestamp: _dropped, ...log }) => log);
-          },
-        }),
+      const client = interceptedClient(async (method, _params, forward) => {
+        if (method === "eth_getBlockByNumber") counted.blockReads++;
+        const result = await forward();
+        if (method !== "eth_getLogs" || !stripTimes) return result;
+        return (result as Record<string, unknown>[]).map(({ blockTimestamp: _dropped, ...log }) => log);
       });
       return { client, counted };
     };
-    const run = (client: RpcClient) => runAudit({ client, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock) });
     const withTimes = countingClient(false);
     const withoutTimes = countingClient(true);
-    const [fromLogs, fromBlocks] = [await run(withTimes.client), await run(withoutTimes.client)];
+    const [fromLogs, fromBlocks] = [await audit(withTimes.client), await audit(withoutTimes.client)];
     const eventBlocks = new Set(fromLogs.events.map((e) => e.blockNumber));
     expect(eventBlocks.size).to.be.greaterThan(5);
     expect([...fromLogs.blockTimes].sort()).to.deep.equal([...fromBlocks.blockTimes].sort());
@@ -95,37 +104,28 @@ describe("audit", function () {
     let lastRangeReads = 0;
     let viewsBeforeLastRange = 0;
     const head = await getBlockNumber(chain.client);
-    const client = createPublicClient({
-      transport: custom({
-        async request({ method, params }: { method: string; params?: unknown }) {
-          const args = (params ?? []) as { toBlock?: string; to?: string; data?: string }[];
-          if (method === "eth_call") {
-            calls.push(`${args[0]?.to}.${args[0]?.data}@${String(args[1])}`);
-            if (lastRangeReads > 0) viewsBeforeLastRange++;
-          }
-          const last = method === "eth_getLogs" && BigInt(args[0]!.toBlock!) === head;
-          if (last) lastRangeReads++;
-          try {
-            return await rpcRequest<unknown>(chain.client, method, args);
-          } finally {
-            if (last) lastRangeReads--;
-          }
-        },
-      }),
+    const client = interceptedClient(async (method, args, forward) => {
+      if (method === "eth_call") {
+        calls.push(`${args[0]?.to}.${args[0]?.data}@${String(args[1])}`);
+        if (lastRangeReads > 0) viewsBeforeLastRange++;
+      }
+      const last = method === "eth_getLogs" && BigInt(args[0]!.toBlock!) === head;
+      if (last) lastRangeReads++;
+      try {
+        return await forward();
+      } finally {
+        if (last) lastRangeReads--;
+      }
     });
-    const report = await runAudit({ client, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock), toBlock: head, blockRange: 8n });
+    const report = await audit(client, { toBlock: head, blockRange: 8n });
     expect(report.passed).to.equal(true);
     expect(viewsBeforeLastRange).to.be.greaterThan(10);
     expect(new Set(calls).size, "no view asked twice").to.equal(calls.length);
     // As many views as one comparison of the whole ledger asks for on its own.
     const alone: string[] = [];
-    const counting = createPublicClient({
-      transport: custom({
-        request: ({ method, params }: { method: string; params?: unknown }) => {
-          if (method === "eth_call") alone.push("call");
-          return rpcRequest<unknown>(chain.client, method, (params ?? []) as unknown[]);
-        },
-      }),
+    const counting = interceptedClient((method, _params, forward) => {
+      if (method === "eth_call") alone.push("call");
+      return forward();
     });
     await reconcile({ client: counting, ecoshare: chain.ecoshare, ledger: report.ledger, blockNumber: head, timestamp: report.timestamp });
     // Besides, the audit asks each token for its symbol and decimals.
@@ -134,26 +134,18 @@ describe("audit", function () {
   });
 
   it("asks again for a view the early comparison could not read, and fails plainly when the head block cannot be read", async function () {
-    /** The chain's client, failing the first `failures` requests of `method` whose first parameter's data starts with `data` (no retries, as an RPC that gave up). */
+    /** The chain's client, failing the first `failures` requests of `method` whose first parameter's data starts with `data`. */
     const failing = (method: string, failures: number, data = "") => {
       let failed = 0;
-      return createPublicClient({
-        transport: custom(
-          {
-            request: ({ method: m, params }: { method: string; params?: unknown }) => {
-              const args = (params ?? []) as { data?: string }[];
-              if (m === method && (args[0]?.data ?? "").startsWith(data) && failed < failures) {
-                failed++;
-                return Promise.reject(new Error(`${method} is unavailable`));
-              }
-              return rpcRequest<unknown>(chain.client, m, args);
-            },
-          },
-          { retryCount: 0 },
-        ),
+      return interceptedClient((m, args, forward) => {
+        if (m === method && (args[0]?.data ?? "").startsWith(data) && failed < failures) {
+          failed++;
+          return Promise.reject(new Error(`${method} is unavailable`));
+        }
+        return forward();
       });
     };
-    const run = (client: RpcClient) => runAudit({ client, ecoshare: chain.ecoshare, fromBlock: BigInt(chain.record.deployBlock), blockRange: 8n });
+    const run = (client: RpcClient) => audit(client, { blockRange: 8n });
     // The first views asked are the early comparison's, and so is the first symbol(): the final one asks again and passes.
     for (const client of [failing("eth_call", 5), failing("eth_call", 1, toFunctionSelector("symbol()"))]) {
       const report = await run(client);

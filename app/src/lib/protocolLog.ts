@@ -8,7 +8,7 @@
 import type { Address, Log } from "viem";
 
 import { decodeEcoshareLog, type EcoshareEvent } from "../../../client/decode-events.js";
-import { fetchLogs, fetchLogsBackward, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../../client/fetch-logs.js";
+import { fetchLogsBackward, streamLogs, type FetchLogsParameters, type FetchLogsProgress, type RawLog } from "../../../client/fetch-logs.js";
 import type { RpcClient } from "../../../client/rpc-client.js";
 
 export type { EcoshareEvent as ProtocolEvent } from "../../../client/decode-events.js";
@@ -29,9 +29,10 @@ export interface FetchProtocolEventsParameters {
   onProgress?: (progress: FetchLogsProgress) => void;
 }
 
-/** Every Ecoshare event in `[fromBlock, toBlock]`, decoded, in chain order. */
+/** Every Ecoshare event in `[fromBlock, toBlock]`, decoded, in chain order: each range as it arrives, while the next is read. */
 export async function fetchProtocolEvents({ client, address, topics, fromBlock, toBlock, blockRange, readsInFlight, onProgress }: FetchProtocolEventsParameters): Promise<EcoshareEvent[]> {
-  const logs = await fetchLogs({
+  const events: EcoshareEvent[] = [];
+  await streamLogs({
     client,
     address,
     topics,
@@ -41,12 +42,8 @@ export async function fetchProtocolEvents({ client, address, topics, fromBlock, 
     maxBlockRange: 1_000_000n,
     readsInFlight,
     onProgress,
+    onLogs: (logs) => decodeInto(events, logs),
   });
-  const events: EcoshareEvent[] = [];
-  for (const log of logs) {
-    const event = decodeProtocolLog(log);
-    if (event) events.push(event);
-  }
   return events;
 }
 
@@ -56,11 +53,16 @@ export type FetchProtocolEventsBackwardParameters = Omit<FetchProtocolEventsPara
 export async function* fetchProtocolEventsBackward({ client, address, topics, fromBlock, toBlock, blockRange, targetLogs }: FetchProtocolEventsBackwardParameters) {
   for await (const window of fetchLogsBackward({ client, address, topics, fromBlock, toBlock, blockRange, maxBlockRange: 1_000_000n, targetLogs })) {
     const events: EcoshareEvent[] = [];
-    for (const log of window.logs) {
-      const event = decodeProtocolLog(log);
-      if (event) events.push(event);
-    }
+    decodeInto(events, window.logs);
     yield { fromBlock: window.fromBlock, events, nextBlockRange: window.nextBlockRange };
+  }
+}
+
+/** Appends the Ecoshare events of `logs` to `events`, leaving out logs that are none of them. */
+function decodeInto(events: EcoshareEvent[], logs: readonly RawLog[]): void {
+  for (const log of logs) {
+    const event = decodeProtocolLog(log);
+    if (event) events.push(event);
   }
 }
 
